@@ -1,0 +1,195 @@
+//! Emission: IR → token streams (with `quote`) → `syn::File` → text (with `prettyplease`),
+//! laid out as one module per group/version and one file per top-level type.
+
+mod models;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::error::{Error, Location};
+use crate::ir::{Api, GroupVersion, TypeDef, META_GROUP};
+use crate::names::ident;
+use crate::{FileSet, GroupSummary, Options, Output};
+
+/// Module name of a group: dots and dashes become underscores; the legacy group is `core`.
+pub(crate) fn group_module(group: &str) -> String {
+    if group.is_empty() {
+        "core".into()
+    } else {
+        ident(&group.replace(['.', '-'], "_"), true)
+    }
+}
+
+pub(crate) fn version_module(version: &str) -> String {
+    ident(version, true)
+}
+
+/// `authentication_k8s_io::v1`, for messages.
+pub(crate) fn module_path(gv: &GroupVersion) -> String {
+    format!("{}::{}", group_module(&gv.group), version_module(&gv.version))
+}
+
+/// Cargo feature of a group/version; `None` for meta, which is always compiled.
+pub(crate) fn feature(gv: &GroupVersion) -> Option<String> {
+    (gv.group != META_GROUP).then(|| format!("{}_{}", group_module(&gv.group), version_module(&gv.version)))
+}
+
+pub(crate) struct Ctx<'a> {
+    pub api: &'a Api,
+    pub root: syn::Path,
+    pub runtime: syn::Path,
+}
+
+fn parse_path(s: &str, what: &str) -> Result<syn::Path, Error> {
+    syn::parse_str(s).map_err(|e| Error::spec("options", Location::File, format!("{what} `{s}` is not a Rust path: {e}")))
+}
+
+fn format_file(tokens: TokenStream, header: &str, origin: &str) -> Result<String, Error> {
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| Error::spec(origin, Location::File, format!("internal error: emitted code does not parse: {e}")))?;
+    Ok(format!("{header}{}", prettyplease::unparse(&file)))
+}
+
+fn header(options: &Options, origin: &str, comment: &str) -> String {
+    format!("{comment} {}{}` from {origin}. Do not edit: change the spec and run it again.\n", FileSet::MARKER, options.command)
+}
+
+pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
+    let ctx = Ctx { api, root: parse_path(&options.root, "root")?, runtime: parse_path(&options.runtime, "runtime")? };
+    let prefix = if options.crate_files { "src/" } else { "" };
+    let mut files = FileSet::default();
+    let put = |files: &mut FileSet, path: String, text: String| {
+        files.insert(path, text).map_err(|m| Error::spec("output", Location::File, m))
+    };
+
+    // Group types by module, and nested types by the root whose file holds them.
+    let mut modules: BTreeMap<GroupVersion, Vec<&TypeDef>> = BTreeMap::new();
+    let mut nested: BTreeMap<&str, Vec<&TypeDef>> = BTreeMap::new();
+    for t in api.types.values() {
+        if t.root == t.id {
+            modules.entry(t.gv.clone()).or_default().push(t);
+        } else {
+            nested.entry(t.root.as_str()).or_default().push(t);
+        }
+    }
+    let mut groups: BTreeMap<String, Vec<GroupVersion>> = BTreeMap::new();
+    let mut summaries = Vec::new();
+    let mut feature_deps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (gv, roots) in &modules {
+        let gm = group_module(&gv.group);
+        let vm = version_module(&gv.version);
+        groups.entry(gm.clone()).or_default().push(gv.clone());
+        let mut mod_items = Vec::new();
+        let mut origins = BTreeSet::new();
+        let mut count = 0;
+        for root in roots {
+            let mut items = vec![models::type_tokens(&ctx, root)?];
+            let mut names = vec![format_ident!("{}", root.name)];
+            for n in nested.get(root.id.as_str()).into_iter().flatten() {
+                items.push(models::type_tokens(&ctx, n)?);
+                names.push(format_ident!("{}", n.name));
+            }
+            count += names.len();
+            let file_mod = format_ident!("{}", ident(&root.name, true));
+            mod_items.push(quote! { mod #file_mod; pub use self::#file_mod::{#(#names),*}; });
+            let text = format_file(quote! { #(#items)* }, &header(options, &root.origin, "//"), &root.origin)?;
+            put(&mut files, format!("{prefix}{gm}/{vm}/{file_mod}.rs"), text)?;
+            origins.insert(root.origin.clone());
+            // Cross-group references make one group's feature need the other's.
+            if let Some(f) = feature(gv) {
+                for t in std::iter::once(*root).chain(nested.get(root.id.as_str()).into_iter().flatten().copied()) {
+                    let mut refs = Vec::new();
+                    t.kind.each_ty(|ty| ty.refs(&mut refs));
+                    for r in refs {
+                        if let Some(dep) = api.types.get(&r).and_then(|d| feature(&d.gv)) {
+                            if dep != f {
+                                feature_deps.entry(f.clone()).or_default().insert(dep);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let doc = format!(" Types of `{}`.", if gv.group == META_GROUP { "meta/v1 (apimachinery)".to_string() } else { gv.api_version() });
+        let origin = origins.into_iter().collect::<Vec<_>>().join(", ");
+        let text = format_file(quote! { #![doc = #doc] #(#mod_items)* }, &header(options, &origin, "//"), &origin)?;
+        put(&mut files, format!("{prefix}{gm}/{vm}/mod.rs"), text)?;
+        summaries.push(GroupSummary { module: module_path(gv), types: count });
+    }
+    let specs = "specs/";
+    for (gm, gvs) in &groups {
+        let items = gvs.iter().map(|gv| {
+            let vm = format_ident!("{}", version_module(&gv.version));
+            match feature(gv).filter(|_| options.crate_files) {
+                Some(f) => quote! { #[cfg(feature = #f)] pub mod #vm; },
+                None => quote! { pub mod #vm; },
+            }
+        });
+        let doc = format!(" API group `{}`.", gvs.first().map(|g| if g.group.is_empty() { "core" } else { g.group.as_str() }).unwrap_or(""));
+        let text = format_file(quote! { #![doc = #doc] #(#items)* }, &header(options, specs, "//"), specs)?;
+        put(&mut files, format!("{prefix}{gm}/mod.rs"), text)?;
+    }
+    let group_items = groups.iter().map(|(gm, gvs)| {
+        let m = format_ident!("{}", gm);
+        let feats: Vec<String> = gvs.iter().filter_map(feature).collect();
+        if feats.is_empty() || !options.crate_files {
+            quote! { pub mod #m; }
+        } else {
+            quote! { #[cfg(any(#(feature = #feats),*))] pub mod #m; }
+        }
+    });
+    if options.crate_files {
+        let doc = " Typed Kubernetes API bindings generated from the OpenAPI v3 documents and CustomResourceDefinitions in `specs/`.";
+        let text = format_file(
+            quote! {
+                #![doc = #doc]
+                #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
+                pub mod runtime;
+                #(#group_items)*
+            },
+            &header(options, specs, "//"),
+            specs,
+        )?;
+        put(&mut files, "src/lib.rs".into(), text)?;
+        put(&mut files, "Cargo.toml".into(), cargo_toml(options, &modules, &feature_deps))?;
+    } else {
+        let text = format_file(quote! { #(#group_items)* }, &header(options, specs, "//"), specs)?;
+        put(&mut files, "mod.rs".into(), text)?;
+    }
+    Ok(Output { files, groups: summaries })
+}
+
+fn cargo_toml(options: &Options, modules: &BTreeMap<GroupVersion, Vec<&TypeDef>>, deps: &BTreeMap<String, BTreeSet<String>>) -> String {
+    let features: Vec<String> = modules.keys().filter_map(feature).collect();
+    let mut s = header(options, "specs/", "#");
+    s.push_str(
+        r#"[package]
+name = "generated"
+version = "0.1.0"
+edition = "2021"
+license = "Apache-2.0"
+description = "Typed Kubernetes and OpenShift API bindings generated from specs/."
+publish = false
+
+[features]
+"#,
+    );
+    let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
+    s.push_str(&format!("default = [{}]\n", quoted.join(", ")));
+    for f in &features {
+        let d: Vec<String> = deps.get(f).into_iter().flatten().map(|d| format!("\"{d}\"")).collect();
+        s.push_str(&format!("{f} = [{}]\n", d.join(", ")));
+    }
+    s.push_str(
+        r#"
+[dependencies]
+base64 = "0.22"
+jiff = { version = "1", features = ["serde"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+"#,
+    );
+    s
+}

@@ -1,0 +1,218 @@
+//! Token streams for one type: a struct, a string enum or an alias, with serde attributes,
+//! rustdoc, and for kinds the `Resource` impl and a `Serialize` that writes apiVersion and kind.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{group_module, version_module, Ctx};
+use crate::error::Error;
+use crate::ir::{Field, Ty, TypeDef, TypeKind};
+
+/// Rustdoc attributes. Leading indentation is dropped so that no description line turns into
+/// an (untested, non-Rust) code block, and fenced blocks are marked `text`.
+pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
+    let mut in_fence = false;
+    let attrs = lines.iter().map(|l| {
+        let mut line = l.trim().to_string();
+        if line.starts_with("```") {
+            line = if in_fence { "```".into() } else { "```text".into() };
+            in_fence = !in_fence;
+        }
+        let text = format!(" {line}");
+        quote! { #[doc = #text] }
+    });
+    let mut out: TokenStream = attrs.collect();
+    if in_fence {
+        out.extend(quote! { #[doc = " ```"] });
+    }
+    out
+}
+
+fn ty_tokens(cx: &Ctx<'_>, ty: &Ty) -> TokenStream {
+    let rt = &cx.runtime;
+    match ty {
+        Ty::String => quote!(std::string::String),
+        Ty::Bool => quote!(bool),
+        Ty::I32 => quote!(i32),
+        Ty::I64 => quote!(i64),
+        Ty::F64 => quote!(f64),
+        Ty::Bytes => quote!(#rt::ByteString),
+        Ty::Time => quote!(#rt::Time),
+        Ty::MicroTime => quote!(#rt::MicroTime),
+        Ty::IntOrString => quote!(#rt::IntOrString),
+        Ty::Quantity => quote!(#rt::Quantity),
+        Ty::Json => quote!(serde_json::Value),
+        Ty::Vec(t) => {
+            let t = ty_tokens(cx, t);
+            quote!(std::vec::Vec<#t>)
+        }
+        Ty::Map(t) => {
+            let t = ty_tokens(cx, t);
+            quote!(std::collections::BTreeMap<std::string::String, #t>)
+        }
+        Ty::Ref(id) => match cx.api.types.get(id) {
+            Some(t) => {
+                let root = &cx.root;
+                let g = format_ident!("{}", group_module(&t.gv.group));
+                let v = format_ident!("{}", version_module(&t.gv.version));
+                let n = format_ident!("{}", t.name);
+                quote!(#root::#g::#v::#n)
+            }
+            // Lowering checked every reference; a missing one would be a generator bug, and
+            // `Value` keeps the output compiling while the snapshot shows it.
+            None => quote!(serde_json::Value),
+        },
+    }
+}
+
+fn field_type(cx: &Ctx<'_>, f: &Field) -> TokenStream {
+    let mut t = ty_tokens(cx, &f.ty);
+    if f.boxed {
+        t = quote!(std::boxed::Box<#t>);
+    }
+    if !f.required {
+        t = quote!(std::option::Option<#t>);
+    }
+    t
+}
+
+pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Error> {
+    let name = format_ident!("{}", t.name);
+    let doc = doc_attrs(&t.doc);
+    let rt = &cx.runtime;
+    Ok(match &t.kind {
+        TypeKind::Alias(ty) => {
+            let ty = ty_tokens(cx, ty);
+            quote! { #doc pub type #name = #ty; }
+        }
+        TypeKind::Enum { variants } => {
+            let vs = variants.iter().map(|(wire, rust)| {
+                let v = format_ident!("{}", rust);
+                let d = if wire.is_empty() { " The empty string.".to_string() } else { format!(" `{wire}`") };
+                quote! { #[doc = #d] #[serde(rename = #wire)] #v, }
+            });
+            let arms = variants.iter().map(|(wire, rust)| {
+                let v = format_ident!("{}", rust);
+                quote! { #name::#v => #wire, }
+            });
+            quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+                pub enum #name {
+                    #(#vs)*
+                    /// A value this version of the bindings does not know, kept as sent.
+                    #[serde(untagged)]
+                    Other(std::string::String),
+                }
+                impl #name {
+                    /// The value as written on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(#arms)*
+                            #name::Other(s) => s,
+                        }
+                    }
+                }
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+            }
+        }
+        TypeKind::Struct { fields } => {
+            let defs = fields.iter().map(|f| {
+                let fname = format_ident!("{}", f.rust);
+                let ty = field_type(cx, f);
+                let fdoc = doc_attrs(&f.doc);
+                let wire = &f.wire;
+                let mut serde_attrs = Vec::new();
+                if f.flatten {
+                    serde_attrs.push(quote!(flatten));
+                } else if f.rust != f.wire {
+                    serde_attrs.push(quote!(rename = #wire));
+                }
+                if !f.required {
+                    serde_attrs.push(quote!(default, skip_serializing_if = "Option::is_none"));
+                } else if !f.flatten && nullable_default(cx, &f.ty) {
+                    // Servers sometimes send null for a required list, map or string.
+                    let with = format!("{}::deserialize_null_as_default", path_string(rt));
+                    serde_attrs.push(quote!(default, deserialize_with = #with));
+                }
+                let serde = if serde_attrs.is_empty() { quote!() } else { quote!(#[serde(#(#serde_attrs),*)]) };
+                quote! { #fdoc #serde pub #fname: #ty, }
+            });
+            let default = if t.default { quote!(Default,) } else { quote!() };
+            let ser = if t.resource.is_some() { quote!() } else { quote!(serde::Serialize,) };
+            let mut out = quote! {
+                #doc
+                #[derive(Clone, Debug, #default PartialEq, #ser serde::Deserialize)]
+                pub struct #name {
+                    #(#defs)*
+                }
+            };
+            if let Some(r) = &t.resource {
+                out.extend(resource_impl(cx, t, r, fields));
+            }
+            out
+        }
+    })
+}
+
+fn path_string(p: &syn::Path) -> String {
+    quote!(#p).to_string().replace(' ', "")
+}
+
+/// Required fields whose type has an obvious empty value accept `null` as that value.
+fn nullable_default(cx: &Ctx<'_>, ty: &Ty) -> bool {
+    match ty {
+        Ty::String | Ty::Vec(_) | Ty::Map(_) | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 => true,
+        Ty::Ref(id) => cx.api.types.get(id).is_some_and(|t| t.default && matches!(t.kind, TypeKind::Struct { .. })),
+        _ => false,
+    }
+}
+
+fn resource_impl(cx: &Ctx<'_>, t: &TypeDef, r: &crate::ir::ResourceInfo, fields: &[Field]) -> TokenStream {
+    let rt = &cx.runtime;
+    let name = format_ident!("{}", t.name);
+    let api_version = t.gv.api_version();
+    let (group, version) = (&t.gv.group, &t.gv.version);
+    let (kind, plural, namespaced) = (&r.kind, &r.plural, r.namespaced);
+    let entries = fields.iter().map(|f| {
+        let fname = format_ident!("{}", f.rust);
+        let wire = &f.wire;
+        if f.flatten {
+            quote! {
+                for (k, v) in &self.#fname {
+                    if k != "apiVersion" && k != "kind" {
+                        map.serialize_entry(k, v)?;
+                    }
+                }
+            }
+        } else if f.required {
+            quote! { map.serialize_entry(#wire, &self.#fname)?; }
+        } else {
+            quote! { if let Some(v) = &self.#fname { map.serialize_entry(#wire, v)?; } }
+        }
+    });
+    quote! {
+        impl #rt::Resource for #name {
+            const API_VERSION: &'static str = #api_version;
+            const GROUP: &'static str = #group;
+            const VERSION: &'static str = #version;
+            const KIND: &'static str = #kind;
+            const PLURAL: &'static str = #plural;
+            const NAMESPACED: bool = #namespaced;
+        }
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                map.serialize_entry("apiVersion", <Self as #rt::Resource>::API_VERSION)?;
+                map.serialize_entry("kind", <Self as #rt::Resource>::KIND)?;
+                #(#entries)*
+                map.end()
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! The one model both front ends lower into, and the emitter reads.
+
+use std::collections::BTreeMap;
+
+/// An API group and version. The legacy core group is `""`; the shared apimachinery types
+/// live in the pseudo-group `meta`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct GroupVersion {
+    pub group: String,
+    pub version: String,
+}
+
+impl GroupVersion {
+    pub(crate) fn new(group: &str, version: &str) -> Self {
+        GroupVersion { group: group.to_string(), version: version.to_string() }
+    }
+    pub(crate) fn meta() -> Self {
+        GroupVersion::new(META_GROUP, "v1")
+    }
+    /// `apiVersion` as written on the wire.
+    pub(crate) fn api_version(&self) -> String {
+        if self.group.is_empty() {
+            self.version.clone()
+        } else {
+            format!("{}/{}", self.group, self.version)
+        }
+    }
+}
+
+pub(crate) const META_GROUP: &str = "meta";
+
+/// A Rust type expression.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Ty {
+    String,
+    Bool,
+    I32,
+    I64,
+    F64,
+    /// `format: byte`: base64 on the wire, bytes in Rust.
+    Bytes,
+    Time,
+    MicroTime,
+    IntOrString,
+    Quantity,
+    /// Anything goes: `serde_json::Value`.
+    Json,
+    Vec(Box<Ty>),
+    Map(Box<Ty>),
+    /// A named type, by id.
+    Ref(String),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Field {
+    pub wire: String,
+    /// Planned by `names`.
+    pub rust: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: Vec<String>,
+    /// Holds the fields a `x-kubernetes-preserve-unknown-fields` object keeps beyond its
+    /// declared properties.
+    pub flatten: bool,
+    /// Set by `names` when the field's type contains the struct itself.
+    pub boxed: bool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum TypeKind {
+    Struct { fields: Vec<Field> },
+    /// A string enum; `variants` are (wire value, planned Rust name).
+    Enum { variants: Vec<(String, String)> },
+    Alias(Ty),
+}
+
+/// What makes a type a top-level Kubernetes kind.
+#[derive(Clone, Debug)]
+pub(crate) struct ResourceInfo {
+    pub kind: String,
+    pub plural: String,
+    pub namespaced: bool,
+    /// Served only as a subresource of another kind; `plural` is then the subresource's
+    /// path segment.
+    pub subresource: bool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct TypeDef {
+    pub id: String,
+    pub gv: GroupVersion,
+    /// Rust name (planned by `names`).
+    pub name: String,
+    /// Id of the top-level type whose file holds this one (itself when top-level).
+    pub root: String,
+    /// Spec file (origin) and JSON pointer it came from.
+    pub origin: String,
+    pub pointer: String,
+    pub doc: Vec<String>,
+    pub kind: TypeKind,
+    pub resource: Option<ResourceInfo>,
+    /// Derives `Default` (computed by `names`).
+    pub default: bool,
+    /// Came from the generator's built-in meta/v1 schemas rather than a spec file.
+    pub builtin: bool,
+}
+
+/// Every type, keyed by id. Ids are schema names for OpenAPI components,
+/// `group/version/Kind` for CRD kinds, and `parent.property` for nested anonymous objects.
+#[derive(Debug, Default)]
+pub(crate) struct Api {
+    pub types: BTreeMap<String, TypeDef>,
+}

@@ -1,0 +1,71 @@
+//! Kubernetes code generator: OpenAPI v3 group documents and CustomResourceDefinitions in,
+//! Rust source files out.
+//!
+//! The pipeline is `load → lower (IR) → plan names → emit → format`. This crate never writes to
+//! disk: [`generate`] returns a [`FileSet`] and the caller (the `xtask` binary, or a test)
+//! decides what to do with it.
+
+mod error;
+mod fileset;
+mod fixups;
+mod ir;
+mod load;
+mod lower;
+mod names;
+mod emit;
+mod view;
+
+pub use error::{Error, Location};
+pub use fileset::FileSet;
+pub use load::{read_specs_dir, SpecFile};
+
+/// How the emitted code refers to itself and to the hand-written runtime.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Path of the module that holds the generated group modules (`crate` for the
+    /// `generated` crate itself).
+    pub root: String,
+    /// Path of the hand-written runtime module (`crate::runtime` in the `generated` crate).
+    pub runtime: String,
+    /// The command named in every emitted file's header line.
+    pub command: String,
+    /// Also emit the crate scaffolding (`lib.rs` and `Cargo.toml`), as for `generated/`.
+    pub crate_files: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            root: "crate".into(),
+            runtime: "crate::runtime".into(),
+            command: "cargo xtask codegen".into(),
+            crate_files: true,
+        }
+    }
+}
+
+/// Summary of one group/version, for progress output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupSummary {
+    /// Module path, e.g. `authentication_k8s_io::v1`.
+    pub module: String,
+    /// Number of Rust types emitted for it.
+    pub types: usize,
+}
+
+/// The output of one run: the files, and what they contain.
+#[derive(Debug)]
+pub struct Output {
+    /// Path (relative to the output crate's root) to file contents.
+    pub files: FileSet,
+    /// One entry per group/version module.
+    pub groups: Vec<GroupSummary>,
+}
+
+/// Runs the whole pipeline over already-read spec files.
+pub fn generate(specs: &[SpecFile], options: &Options) -> Result<Output, Error> {
+    let sources = load::parse_all(specs)?;
+    let mut api = lower::lower(&sources)?;
+    names::plan(&mut api)?;
+    emit::emit(&api, options)
+}

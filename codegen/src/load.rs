@@ -1,0 +1,211 @@
+//! Reading spec files and telling what each document is: an OpenAPI v3 document or a
+//! CustomResourceDefinition (alone, in a multi-document YAML file, or in a `List`).
+
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{Error, Location};
+
+/// One spec file as read from disk: its display name and raw bytes.
+#[derive(Clone, Debug)]
+pub struct SpecFile {
+    /// Name used in errors and in emitted headers, e.g. `specs/authentication.k8s.io/v1.json`.
+    pub name: String,
+    /// Raw contents; decoded (and rejected if not UTF-8) by [`crate::generate`].
+    pub bytes: Vec<u8>,
+}
+
+/// Reads every `.json`, `.yaml` and `.yml` file under `dir`, recursively, sorted by path.
+/// Names are `<dir's last component>/<relative path>` so output does not depend on where the
+/// checkout lives.
+pub fn read_specs_dir(dir: &Path) -> Result<Vec<SpecFile>, Error> {
+    let base = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "specs".into());
+    let mut found = Vec::new();
+    walk(dir, dir, &mut found)?;
+    found.sort();
+    found
+        .into_iter()
+        .map(|rel| {
+            let path = dir.join(&rel);
+            let bytes = std::fs::read(&path).map_err(|e| Error::Io { path: path.display().to_string(), message: e.to_string() })?;
+            Ok(SpecFile { name: format!("{base}/{rel}"), bytes })
+        })
+        .collect()
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Error> {
+    let io = |e: std::io::Error| Error::Io { path: dir.display().to_string(), message: e.to_string() };
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let path = entry.path();
+        let ft = entry.file_type().map_err(io)?;
+        if ft.is_dir() {
+            walk(root, &path, out)?;
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")) {
+            let rel = path.strip_prefix(root).unwrap_or(&path);
+            let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            out.push(rel.join("/"));
+        }
+    }
+    Ok(())
+}
+
+/// A document that lowering understands.
+#[derive(Debug)]
+pub(crate) enum Source {
+    OpenApi { origin: String, doc: Box<openapiv3::OpenAPI> },
+    Crd { origin: String, pointer: String, crd: Box<Crd> },
+}
+
+/// The parts of `apiextensions.k8s.io/v1` CustomResourceDefinition the generator reads.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Crd {
+    pub spec: CrdSpec,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CrdSpec {
+    pub group: String,
+    pub names: CrdNames,
+    pub scope: String,
+    pub versions: Vec<CrdVersion>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CrdNames {
+    pub kind: String,
+    pub plural: String,
+    #[serde(default)]
+    pub list_kind: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CrdVersion {
+    pub name: String,
+    #[serde(default)]
+    pub served: bool,
+    #[serde(default)]
+    pub storage: bool,
+    #[serde(default)]
+    pub deprecated: bool,
+    #[serde(default)]
+    pub schema: Option<CrdSchema>,
+    #[serde(default)]
+    pub subresources: Option<CrdSubresources>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct CrdSchema {
+    #[serde(rename = "openAPIV3Schema")]
+    pub open_api_v3_schema: Option<openapiv3::Schema>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct CrdSubresources {
+    #[serde(default)]
+    pub status: Option<Value>,
+    #[serde(default)]
+    pub scale: Option<Value>,
+}
+
+/// Parses every file; the first bad one stops the run.
+pub(crate) fn parse_all(specs: &[SpecFile]) -> Result<Vec<Source>, Error> {
+    let mut out = Vec::new();
+    for spec in specs {
+        parse_file(spec, &mut out)?;
+    }
+    Ok(out)
+}
+
+fn parse_file(spec: &SpecFile, out: &mut Vec<Source>) -> Result<(), Error> {
+    let file = spec.name.as_str();
+    let text = std::str::from_utf8(&spec.bytes).map_err(|e| {
+        Error::spec(file, Location::File, format!("not UTF-8: invalid byte at offset {}", e.valid_up_to()))
+    })?;
+    if text.trim().is_empty() {
+        return Err(Error::spec(file, Location::File, "the file is empty"));
+    }
+    let docs: Vec<Value> = if file.ends_with(".json") {
+        vec![serde_json::from_str(text).map_err(|e| {
+            Error::spec(file, Location::Line { line: e.line(), column: e.column() }, format!("invalid JSON: {e}"))
+        })?]
+    } else {
+        let mut docs = Vec::new();
+        for de in serde_yaml_ng::Deserializer::from_str(text) {
+            let v: Value = Value::deserialize(de).map_err(|e| {
+                let loc = e.location().map_or(Location::File, |l| Location::Line { line: l.line(), column: l.column() });
+                Error::spec(file, loc, format!("invalid YAML: {e}"))
+            })?;
+            if !v.is_null() {
+                docs.push(v);
+            }
+        }
+        docs
+    };
+    if docs.is_empty() {
+        return Err(Error::spec(file, Location::File, "the file holds no document"));
+    }
+    let many = docs.len() > 1;
+    for (i, doc) in docs.into_iter().enumerate() {
+        let origin = if many { format!("{file} (document {})", i + 1) } else { file.to_string() };
+        classify(&origin, "", doc, out)?;
+    }
+    Ok(())
+}
+
+fn classify(origin: &str, pointer: &str, doc: Value, out: &mut Vec<Source>) -> Result<(), Error> {
+    let obj = doc.as_object().ok_or_else(|| Error::at(origin, pointer, "expected an object (an OpenAPI v3 document or a CustomResourceDefinition)"))?;
+    if obj.contains_key("swagger") {
+        return Err(Error::at(origin, &format!("{pointer}/swagger"), "Swagger / OpenAPI 2.0 is not supported: use the OpenAPI v3 document the API server serves at /openapi/v3"));
+    }
+    if let Some(version) = obj.get("openapi") {
+        let v = version.as_str().unwrap_or("");
+        if !v.starts_with("3.0") {
+            return Err(Error::at(origin, &format!("{pointer}/openapi"), format!("OpenAPI version {version} is not supported: only 3.0.x (what Kubernetes serves)")));
+        }
+        let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(doc).map_err(|e| path_error(origin, pointer, &e))?;
+        out.push(Source::OpenApi { origin: origin.to_string(), doc: Box::new(doc) });
+        return Ok(());
+    }
+    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+    let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    match kind {
+        "CustomResourceDefinition" => {
+            if api_version != "apiextensions.k8s.io/v1" {
+                return Err(Error::at(origin, &format!("{pointer}/apiVersion"), format!("CustomResourceDefinition apiVersion `{api_version}` is not supported: use apiextensions.k8s.io/v1")));
+            }
+            let crd: Crd = serde_path_to_error::deserialize(doc).map_err(|e| path_error(origin, pointer, &e))?;
+            out.push(Source::Crd { origin: origin.to_string(), pointer: pointer.to_string(), crd: Box::new(crd) });
+            Ok(())
+        }
+        k if k.ends_with("List") && obj.get("items").is_some_and(Value::is_array) => {
+            let items = obj.get("items").and_then(Value::as_array).cloned().unwrap_or_default();
+            for (i, item) in items.into_iter().enumerate() {
+                classify(origin, &format!("{pointer}/items/{i}"), item, out)?;
+            }
+            Ok(())
+        }
+        _ => Err(Error::at(origin, pointer, "neither an OpenAPI v3 document (no `openapi` field) nor a CustomResourceDefinition (kind is not CustomResourceDefinition)")),
+    }
+}
+
+fn path_error(origin: &str, pointer: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let mut p = pointer.to_string();
+    for seg in e.path().iter() {
+        let s = match seg {
+            serde_path_to_error::Segment::Seq { index } => index.to_string(),
+            serde_path_to_error::Segment::Map { key } => crate::error::ptr_token(key),
+            serde_path_to_error::Segment::Enum { variant } => crate::error::ptr_token(variant),
+            serde_path_to_error::Segment::Unknown => continue,
+        };
+        p.push('/');
+        p.push_str(&s);
+    }
+    Error::at(origin, &p, e.inner().to_string())
+}

@@ -1,0 +1,109 @@
+//! The CRD front end: each version of a CustomResourceDefinition becomes a kind (with the
+//! resource facts the API server would serve it with) plus its List kind.
+
+use super::schema::{docs, Converter, Ctx, Shape};
+use crate::error::Error;
+use crate::fixups;
+use crate::ir::{Field, GroupVersion, ResourceInfo, Ty};
+use crate::load::Crd;
+use crate::view::View;
+
+pub(crate) fn lower_crd<'a>(origin: &str, pointer: &str, crd: &'a Crd, conv: &mut Converter<'_, 'a>) -> Result<(), Error> {
+    let spec = &crd.spec;
+    let at = |p: &str| format!("{pointer}/spec{p}");
+    if spec.group.is_empty() {
+        return Err(Error::at(origin, &at("/group"), "CRD group is empty"));
+    }
+    let kind = spec.names.kind.as_str();
+    if kind.is_empty() || spec.names.plural.is_empty() {
+        return Err(Error::at(origin, &at("/names"), "CRD names need a kind and a plural"));
+    }
+    if spec.versions.is_empty() {
+        return Err(Error::at(origin, &at("/versions"), "CRD declares no versions"));
+    }
+    let namespaced = match spec.scope.as_str() {
+        "Namespaced" => true,
+        "Cluster" => false,
+        other => return Err(Error::at(origin, &at("/scope"), format!("CRD scope `{other}` is neither Namespaced nor Cluster"))),
+    };
+    let list_kind = spec.names.list_kind.clone().unwrap_or_else(|| format!("{kind}List"));
+    for (i, version) in spec.versions.iter().enumerate() {
+        let vp = at(&format!("/versions/{i}"));
+        let Some(schema) = version.schema.as_ref().and_then(|s| s.open_api_v3_schema.as_ref()) else {
+            return Err(Error::at(origin, &format!("{vp}/schema"), format!("CRD version `{}` has no schema.openAPIV3Schema", version.name)));
+        };
+        let gv = GroupVersion::new(&spec.group, &version.name);
+        let id = format!("{}/{}/{}", spec.group, version.name, kind);
+        let ctx = Ctx {
+            origin: origin.to_string(),
+            pointer: format!("{vp}/schema/openAPIV3Schema"),
+            gv: gv.clone(),
+            root: id.clone(),
+            id: id.clone(),
+            name: kind.to_string(),
+            builtin: false,
+        };
+        let view = View::of(schema);
+        let mut fields = match conv.shape(&view, &ctx)? {
+            Shape::Struct(fields) => fields,
+            _ => return Err(Error::at(origin, &ctx.pointer, "the root of a CRD schema must be an object with properties")),
+        };
+        for f in &mut fields {
+            if f.wire == "metadata" {
+                f.ty = Ty::Ref(fixups::OBJECT_META.into());
+            }
+        }
+        let mut doc = docs(&view);
+        let status = [
+            (version.storage, "This is the storage version."),
+            (version.deprecated, "This version is deprecated."),
+            (!version.served, "This version is not served."),
+        ];
+        let notes: Vec<&str> = status.iter().filter(|(on, _)| *on).map(|(_, s)| *s).collect();
+        if !notes.is_empty() {
+            doc.push(String::new());
+            doc.push(notes.join(" "));
+        }
+        if let Some(sub) = &version.subresources {
+            let mut s = Vec::new();
+            if sub.status.is_some() {
+                s.push("status");
+            }
+            if sub.scale.is_some() {
+                s.push("scale");
+            }
+            if !s.is_empty() {
+                doc.push(String::new());
+                doc.push(format!("Subresources: {}.", s.join(", ")));
+            }
+        }
+        let resource = |k: &str| ResourceInfo { kind: k.to_string(), plural: spec.names.plural.clone(), namespaced, subresource: false };
+        conv.define(ctx.clone(), Shape::Struct(fields), doc, Some(resource(kind)))?;
+
+        let list_id = format!("{}/{}/{}", spec.group, version.name, list_kind);
+        let list_ctx = Ctx { root: list_id.clone(), id: list_id, name: list_kind.clone(), ..ctx };
+        let list_fields = vec![
+            Field {
+                wire: "metadata".into(),
+                rust: String::new(),
+                ty: Ty::Ref(fixups::LIST_META.into()),
+                required: false,
+                doc: vec!["Standard list metadata: resourceVersion and the continue token.".into()],
+                flatten: false,
+                boxed: false,
+            },
+            Field {
+                wire: "items".into(),
+                rust: String::new(),
+                ty: Ty::Vec(Box::new(Ty::Ref(id.clone()))),
+                required: true,
+                doc: vec![format!("The {} objects.", kind)],
+                flatten: false,
+                boxed: false,
+            },
+        ];
+        let list_doc = vec![format!("A list of {kind} objects.")];
+        conv.define(list_ctx, Shape::Struct(list_fields), list_doc, Some(resource(&list_kind)))?;
+    }
+    Ok(())
+}

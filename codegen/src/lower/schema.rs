@@ -1,0 +1,327 @@
+//! Schema conversion shared by both front ends: a schema position becomes a `Ty`, creating
+//! named types for objects and enums on the way.
+
+use heck::ToUpperCamelCase;
+use openapiv3::ReferenceOr;
+
+use super::Space;
+use crate::error::{ptr_token, Error};
+use crate::fixups;
+use crate::ir::{Api, Field, GroupVersion, ResourceInfo, Ty, TypeDef, TypeKind};
+use crate::view::{Additional, SRef, View};
+
+pub(crate) struct Converter<'s, 'a> {
+    pub space: &'s Space<'a>,
+    pub api: &'s mut Api,
+}
+
+/// Where a schema sits: enough to name what it becomes and to point at it in errors.
+#[derive(Clone)]
+pub(crate) struct Ctx {
+    pub origin: String,
+    pub pointer: String,
+    pub gv: GroupVersion,
+    pub root: String,
+    pub id: String,
+    pub name: String,
+    pub builtin: bool,
+}
+
+impl Ctx {
+    fn child(&self, prop: &str) -> Ctx {
+        Ctx {
+            pointer: format!("{}/properties/{}", self.pointer, ptr_token(prop)),
+            id: format!("{}.{}", self.id, prop),
+            name: format!("{}{}", self.name, prop.to_upper_camel_case()),
+            ..self.clone()
+        }
+    }
+    fn items(&self) -> Ctx {
+        Ctx { pointer: format!("{}/items", self.pointer), id: format!("{}[]", self.id), ..self.clone() }
+    }
+    fn values(&self) -> Ctx {
+        Ctx { pointer: format!("{}/additionalProperties", self.pointer), id: format!("{}{{}}", self.id), ..self.clone() }
+    }
+}
+
+pub(crate) enum Shape {
+    Struct(Vec<Field>),
+    Enum(Vec<String>),
+    Ty(Ty),
+}
+
+impl<'s, 'a> Converter<'s, 'a> {
+    /// Converts one named schema of the shared space into its type.
+    pub(crate) fn convert_named(&mut self, id: &str) -> Result<(), Error> {
+        let named = &self.space.named[id];
+        if fixups::well_known(id).is_some() && !fixups::emits_alias(id) {
+            return Ok(());
+        }
+        let name = id.rsplit('.').next().unwrap_or(id).to_string();
+        let ctx = Ctx {
+            origin: named.origin.clone(),
+            pointer: named.pointer.clone(),
+            gv: named.gv.clone(),
+            root: id.to_string(),
+            id: id.to_string(),
+            name,
+            builtin: named.builtin,
+        };
+        let (shape, doc, resource) = match named.schema {
+            ReferenceOr::Reference { reference } => (Shape::Ty(self.resolve_ref(reference, &ctx)?), Vec::new(), None),
+            ReferenceOr::Item(schema) => {
+                let view = View::of(schema);
+                let shape = match fixups::well_known(id) {
+                    Some(ty) => Shape::Ty(ty),
+                    None => self.shape(&view, &ctx)?,
+                };
+                (shape, docs(&view), self.resource_of(schema, &ctx.gv))
+            }
+        };
+        self.define(ctx, shape, doc, resource)?;
+        Ok(())
+    }
+
+    /// The resource facts of a schema whose single group-version-kind is served by some path.
+    fn resource_of(&self, schema: &openapiv3::Schema, gv: &GroupVersion) -> Option<ResourceInfo> {
+        let Some(serde_json::Value::Array(list)) = schema.schema_data.extensions.get("x-kubernetes-group-version-kind") else {
+            return None;
+        };
+        let [gvk] = list.as_slice() else { return None };
+        let f = |k: &str| gvk.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let key = (f("group"), f("version"), f("kind"));
+        if key.0 != gv.group || key.1 != gv.version {
+            return None;
+        }
+        self.space.resources.get(&key).cloned()
+    }
+
+    /// Records the type a shape becomes (a struct or enum) and returns how to refer to it.
+    pub(crate) fn define(&mut self, ctx: Ctx, shape: Shape, doc: Vec<String>, resource: Option<ResourceInfo>) -> Result<Ty, Error> {
+        let kind = match shape {
+            Shape::Struct(mut fields) => {
+                if resource.is_some() {
+                    // apiVersion and kind are constants of a resource, written by its Serialize.
+                    fields.retain(|f| f.wire != "apiVersion" && f.wire != "kind");
+                }
+                TypeKind::Struct { fields }
+            }
+            Shape::Enum(values) => TypeKind::Enum { variants: values.into_iter().map(|v| (v, String::new())).collect() },
+            Shape::Ty(ty) if ctx.id != ctx.root => return Ok(ty),
+            Shape::Ty(ty) => TypeKind::Alias(ty),
+        };
+        if self.api.types.contains_key(&ctx.id) {
+            return Err(Error::at(&ctx.origin, &ctx.pointer, format!("type id `{}` is defined twice", ctx.id)));
+        }
+        let id = ctx.id.clone();
+        self.api.types.insert(
+            id.clone(),
+            TypeDef {
+                id: ctx.id,
+                gv: ctx.gv,
+                name: ctx.name,
+                root: ctx.root,
+                origin: ctx.origin,
+                pointer: ctx.pointer,
+                doc,
+                kind,
+                resource,
+                default: false,
+                builtin: ctx.builtin,
+            },
+        );
+        Ok(Ty::Ref(id))
+    }
+
+    fn resolve_ref(&self, reference: &str, ctx: &Ctx) -> Result<Ty, Error> {
+        let Some(token) = reference.strip_prefix("#/components/schemas/") else {
+            return Err(Error::at(&ctx.origin, &ctx.pointer, format!("unsupported $ref `{reference}`: only #/components/schemas/<name> references are resolved")));
+        };
+        let name = token.replace("~1", "/").replace("~0", "~");
+        if let Some(ty) = fixups::well_known(&name) {
+            return Ok(ty);
+        }
+        if !self.space.named.contains_key(&name) {
+            return Err(Error::at(&ctx.origin, &ctx.pointer, format!("unresolved $ref `{reference}`: no spec file defines schema `{name}`")));
+        }
+        Ok(Ty::Ref(name))
+    }
+
+    /// The type at a schema position.
+    pub(crate) fn convert(&mut self, s: SRef<'a>, ctx: &Ctx) -> Result<Ty, Error> {
+        match s {
+            SRef::Ref(r) => self.resolve_ref(r, ctx),
+            SRef::Inline(schema) => {
+                let view = View::of(schema);
+                if let Some(r) = fixups::unwrap_allof_ref(&view) {
+                    return self.resolve_ref(r, ctx);
+                }
+                let shape = self.shape(&view, ctx)?;
+                match shape {
+                    Shape::Ty(ty) => Ok(ty),
+                    shape => self.define(ctx.clone(), shape, docs(&view), None),
+                }
+            }
+        }
+    }
+
+    /// What a schema is: a struct, an enum, or a plain type.
+    pub(crate) fn shape(&mut self, v: &View<'a>, ctx: &Ctx) -> Result<Shape, Error> {
+        if v.ext_true("x-kubernetes-int-or-string") || v.format.as_deref() == Some("int-or-string") {
+            return Ok(Shape::Ty(Ty::IntOrString));
+        }
+        let preserve = v.ext_true("x-kubernetes-preserve-unknown-fields");
+        if !v.all_of.is_empty() {
+            return self.merge_all_of(v, ctx, preserve);
+        }
+        if !v.properties.is_empty() {
+            return Ok(Shape::Struct(self.fields(&v.properties, &v.required, ctx, preserve)?));
+        }
+        match v.typ {
+            Some("string") => Ok(match v.format.as_deref() {
+                Some("byte") => Shape::Ty(Ty::Bytes),
+                Some("date-time") => Shape::Ty(Ty::Time),
+                _ if !v.enumeration.is_empty() => {
+                    let mut values = Vec::new();
+                    for e in &v.enumeration {
+                        match e {
+                            serde_json::Value::String(s) => values.push(s.clone()),
+                            // `null` in an enum only says the field is nullable.
+                            serde_json::Value::Null => {}
+                            other => return Err(Error::at(&ctx.origin, &format!("{}/enum", ctx.pointer), format!("string enum holds a non-string value {other}"))),
+                        }
+                    }
+                    Shape::Enum(values)
+                }
+                _ => Shape::Ty(Ty::String),
+            }),
+            Some("integer") => Ok(Shape::Ty(if v.format.as_deref() == Some("int32") { Ty::I32 } else { Ty::I64 })),
+            Some("number") => Ok(Shape::Ty(Ty::F64)),
+            Some("boolean") => Ok(Shape::Ty(Ty::Bool)),
+            Some("array") => {
+                let item = match v.items {
+                    Some(items) => self.convert(items, &ctx.items())?,
+                    None => Ty::Json,
+                };
+                Ok(Shape::Ty(Ty::Vec(Box::new(item))))
+            }
+            Some("object") | None => {
+                if preserve || v.ext_true("x-kubernetes-embedded-resource") {
+                    return Ok(Shape::Ty(Ty::Json));
+                }
+                match v.additional {
+                    Some(Additional::Schema(s)) => Ok(Shape::Ty(Ty::Map(Box::new(self.convert(s, &ctx.values())?)))),
+                    Some(Additional::Bool(true)) => Ok(Shape::Ty(Ty::Map(Box::new(Ty::Json)))),
+                    _ => Ok(Shape::Ty(Ty::Json)),
+                }
+            }
+            Some(other) => Err(Error::at(&ctx.origin, &format!("{}/type", ctx.pointer), format!("unknown type `{other}` (expected string, integer, number, boolean, array or object)"))),
+        }
+    }
+
+    fn fields(&mut self, props: &[(&'a str, SRef<'a>)], required: &[&str], ctx: &Ctx, preserve: bool) -> Result<Vec<Field>, Error> {
+        let mut fields = Vec::new();
+        for (name, s) in props {
+            let child = ctx.child(name);
+            let ty = self.convert(*s, &child)?;
+            let doc = match s {
+                SRef::Inline(schema) => docs(&View::of(schema)),
+                SRef::Ref(_) => Vec::new(),
+            };
+            fields.push(Field {
+                wire: name.to_string(),
+                rust: String::new(),
+                ty,
+                required: required.contains(name),
+                doc,
+                flatten: false,
+                boxed: false,
+            });
+        }
+        if preserve {
+            fields.push(Field {
+                wire: String::new(),
+                rust: String::new(),
+                ty: Ty::Map(Box::new(Ty::Json)),
+                required: true,
+                doc: vec!["Fields beyond the declared ones: the schema preserves unknown fields.".into()],
+                flatten: true,
+                boxed: false,
+            });
+        }
+        Ok(fields)
+    }
+
+    /// `allOf` of objects: one struct holding every branch's properties.
+    fn merge_all_of(&mut self, v: &View<'a>, ctx: &Ctx, preserve: bool) -> Result<Shape, Error> {
+        let mut props: Vec<(&'a str, SRef<'a>)> = v.properties.clone();
+        let mut required: Vec<&'a str> = v.required.clone();
+        for (i, branch) in v.all_of.iter().enumerate() {
+            let schema = match branch {
+                SRef::Inline(s) => *s,
+                SRef::Ref(r) => {
+                    let name = r.trim_start_matches("#/components/schemas/");
+                    match self.space.named.get(name).map(|n| n.schema) {
+                        Some(ReferenceOr::Item(s)) => s,
+                        _ => return Err(Error::at(&ctx.origin, &format!("{}/allOf/{i}", ctx.pointer), format!("unresolved $ref `{r}` in allOf"))),
+                    }
+                }
+            };
+            let bv = View::of(schema);
+            for (k, s) in bv.properties {
+                if !props.iter().any(|(p, _)| *p == k) {
+                    props.push((k, s));
+                }
+            }
+            required.extend(bv.required);
+        }
+        if props.is_empty() {
+            return Ok(Shape::Ty(Ty::Json));
+        }
+        Ok(Shape::Struct(self.fields(&props, &required, ctx, preserve)?))
+    }
+}
+
+/// Rustdoc lines for a schema: its description, then what the extensions say.
+pub(crate) fn docs(v: &View<'_>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if let Some(d) = &v.data.description {
+        out.extend(d.lines().map(str::to_string));
+    }
+    let mut notes = Vec::new();
+    if let Some(t) = v.ext("x-kubernetes-list-type").and_then(|t| t.as_str()) {
+        let keys = v
+            .ext("x-kubernetes-list-map-keys")
+            .and_then(|k| k.as_array())
+            .map(|k| k.iter().filter_map(|s| s.as_str()).collect::<Vec<_>>().join(", "));
+        match keys {
+            Some(k) if t == "map" => notes.push(format!("List type: `map`, keyed by {k}.")),
+            _ => notes.push(format!("List type: `{t}`.")),
+        }
+    }
+    if let Some(t) = v.ext("x-kubernetes-map-type").and_then(|t| t.as_str()) {
+        notes.push(format!("Map type: `{t}`."));
+    }
+    if let Some(serde_json::Value::Array(rules)) = v.ext("x-kubernetes-validations") {
+        notes.push("Validation rules (CEL):".into());
+        for r in rules {
+            let rule = r.get("rule").and_then(|s| s.as_str()).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+            match r.get("message").and_then(|s| s.as_str()) {
+                Some(m) => notes.push(format!("- `{}`: {}", rule.replace('`', "'"), m.split_whitespace().collect::<Vec<_>>().join(" "))),
+                None => notes.push(format!("- `{}`", rule.replace('`', "'"))),
+            }
+        }
+    }
+    if let Some(def) = &v.data.default {
+        if !(def.is_object() && def.as_object().is_some_and(|o| o.is_empty())) {
+            notes.push(format!("Default: `{def}`."));
+        }
+    }
+    if !notes.is_empty() {
+        if !out.is_empty() {
+            out.push(String::new());
+        }
+        out.extend(notes);
+    }
+    out
+}

@@ -1,0 +1,195 @@
+//! Naming: Rust identifiers for types, fields and enum variants, checked for collisions; and the
+//! derived facts emission needs (which types can derive `Default`, which fields need a `Box`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+use crate::error::Error;
+use crate::ir::{Api, Ty, TypeKind};
+
+/// Identifiers that cannot even be raw identifiers; they get a trailing `_` like keywords.
+fn is_valid_ident(s: &str) -> bool {
+    syn::parse_str::<syn::Ident>(s).is_ok()
+}
+
+/// A valid Rust identifier for `raw` in the given case: keywords get a trailing underscore
+/// (`type_`, as k8s-openapi does), anything that cannot start an identifier gets a leading `_`.
+pub(crate) fn ident(raw: &str, snake: bool) -> String {
+    let cased = if snake { raw.to_snake_case() } else { raw.to_upper_camel_case() };
+    let mut s: String = cased.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    if s.is_empty() {
+        s = if snake { "field".into() } else { "Empty".into() };
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, if snake { '_' } else { 'V' });
+    }
+    if !is_valid_ident(&s) {
+        s.push('_');
+    }
+    s
+}
+
+pub(crate) fn plan(api: &mut Api) -> Result<(), Error> {
+    plan_type_names(api)?;
+    for t in api.types.values_mut() {
+        match &mut t.kind {
+            TypeKind::Struct { fields } => {
+                let mut used = BTreeSet::new();
+                for f in fields.iter_mut() {
+                    let base = if f.flatten { "unknown_fields".to_string() } else { ident(&f.wire, true) };
+                    f.rust = unique(&base, &mut used);
+                }
+            }
+            TypeKind::Enum { variants } => {
+                // `Other` is the catch-all for values this version does not know.
+                let mut used: BTreeSet<String> = ["Other".to_string()].into();
+                for (wire, rust) in variants.iter_mut() {
+                    *rust = unique(&ident(wire, false), &mut used);
+                }
+            }
+            TypeKind::Alias(_) => {}
+        }
+    }
+    plan_defaults(api);
+    plan_boxes(api);
+    Ok(())
+}
+
+/// `base`, or `base_2`, `base_3`… when taken (`fooBar` and `foo_bar` both snake-case to
+/// `foo_bar`; each keeps its own wire name).
+fn unique(base: &str, used: &mut BTreeSet<String>) -> String {
+    let mut name = base.to_string();
+    let mut n = 2;
+    while used.contains(&name) {
+        name = format!("{}_{n}", base.trim_end_matches('_'));
+        n += 1;
+    }
+    used.insert(name.clone());
+    name
+}
+
+fn plan_type_names(api: &mut Api) -> Result<(), Error> {
+    let mut seen: BTreeMap<(crate::ir::GroupVersion, String), String> = BTreeMap::new();
+    let ids: Vec<String> = api.types.keys().cloned().collect();
+    for id in ids {
+        let t = &api.types[&id];
+        let name = ident(&t.name, false);
+        // A file holds one top-level type and its nested ones; file names must not collide either.
+        if let Some(prev) = seen.insert((t.gv.clone(), name.clone()), id.clone()) {
+            let p = &api.types[&prev];
+            return Err(Error::Conflict {
+                first: format!("{}#{}", p.origin, p.pointer),
+                second: format!("{}#{}", t.origin, t.pointer),
+                message: format!("both define the Rust type `{name}` in module {}", crate::emit::module_path(&t.gv)),
+            });
+        }
+        if let Some(t) = api.types.get_mut(&id) {
+            t.name = name;
+        }
+    }
+    Ok(())
+}
+
+fn ty_default(api: &Api, ty: &Ty, defaults: &BTreeMap<String, bool>) -> bool {
+    match ty {
+        Ty::Time | Ty::MicroTime => false,
+        Ty::Ref(id) => defaults.get(id).copied().unwrap_or(false),
+        _ => {
+            let _ = api;
+            true
+        }
+    }
+}
+
+/// A type derives `Default` when every field allows it; computed as a greatest fixpoint so
+/// recursive types work.
+fn plan_defaults(api: &mut Api) {
+    let mut defaults: BTreeMap<String, bool> = api.types.keys().map(|k| (k.clone(), true)).collect();
+    loop {
+        let mut changed = false;
+        for t in api.types.values() {
+            let d = match &t.kind {
+                TypeKind::Struct { fields } => fields.iter().all(|f| !f.required || ty_default(api, &f.ty, &defaults)),
+                TypeKind::Enum { .. } => false,
+                TypeKind::Alias(ty) => ty_default(api, ty, &defaults),
+            };
+            if defaults[&t.id] && !d {
+                defaults.insert(t.id.clone(), false);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for t in api.types.values_mut() {
+        t.default = defaults[&t.id];
+    }
+}
+
+/// Named types a type holds inline (not behind a `Vec` or map, which already allocate).
+fn direct_refs(ty: &Ty) -> Option<&str> {
+    match ty {
+        Ty::Ref(id) => Some(id),
+        _ => None,
+    }
+}
+
+/// A field is boxed when its type can reach the struct that holds it through inline fields.
+fn plan_boxes(api: &mut Api) {
+    let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for t in api.types.values() {
+        let mut out = Vec::new();
+        t.kind.each_ty(|ty| out.extend(direct_refs(ty).map(str::to_string)));
+        edges.insert(t.id.clone(), out);
+    }
+    let reaches = |from: &str, to: &str| {
+        let mut stack = vec![from.to_string()];
+        let mut seen = BTreeSet::new();
+        while let Some(n) = stack.pop() {
+            if n == to {
+                return true;
+            }
+            if seen.insert(n.clone()) {
+                stack.extend(edges.get(&n).into_iter().flatten().cloned());
+            }
+        }
+        false
+    };
+    let mut boxed: Vec<(String, usize)> = Vec::new();
+    for t in api.types.values() {
+        if let TypeKind::Struct { fields } = &t.kind {
+            for (i, f) in fields.iter().enumerate() {
+                if let Some(target) = direct_refs(&f.ty) {
+                    if reaches(target, &t.id) {
+                        boxed.push((t.id.clone(), i));
+                    }
+                }
+            }
+        }
+    }
+    for (id, i) in boxed {
+        if let Some(TypeKind::Struct { fields }) = api.types.get_mut(&id).map(|t| &mut t.kind) {
+            fields[i].boxed = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ident;
+
+    #[test]
+    fn identifiers() {
+        assert_eq!(ident("type", true), "type_");
+        assert_eq!(ident("self", true), "self_");
+        assert_eq!(ident("apiVersion", true), "api_version");
+        assert_eq!(ident("x-forwarded-for", true), "x_forwarded_for");
+        assert_eq!(ident("3d", true), "_3d");
+        assert_eq!(ident("$ref", true), "ref_");
+        assert_eq!(ident("", false), "Empty");
+        assert_eq!(ident("IntegratedOAuth", false), "IntegratedOAuth");
+        assert_eq!(ident("Self", false), "Self_");
+    }
+}

@@ -1,0 +1,196 @@
+// Hand-written: not produced by codegen. The runtime the emitted models rely on.
+//! Types and helpers shared by every generated module: the [`Resource`] trait, timestamps,
+//! int-or-string, quantities and base64 bytes.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A top-level Kubernetes kind: what its `apiVersion` and `kind` are and where it is served.
+///
+/// `apiVersion` and `kind` are not fields of the structs: serializing writes them from these
+/// constants, so they are always right.
+pub trait Resource {
+    /// `group/version`, or `version` for the core group.
+    const API_VERSION: &'static str;
+    /// API group; empty for core.
+    const GROUP: &'static str;
+    /// API version.
+    const VERSION: &'static str;
+    /// Kind, as in the `kind` field.
+    const KIND: &'static str;
+    /// Plural resource name used in URLs. For a kind served only as a subresource (TokenRequest
+    /// is `serviceaccounts/{name}/token`), the subresource's path segment.
+    const PLURAL: &'static str;
+    /// Whether objects of this kind live in a namespace.
+    const NAMESPACED: bool;
+}
+
+/// Deserializes `null` as the type's default: servers send `null` for some required lists,
+/// maps and strings.
+pub fn deserialize_null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// `meta/v1 Time`: an instant written as RFC 3339 in UTC with second precision
+/// (`2008-01-01T01:01:01Z`), as the API server writes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Time(pub jiff::Timestamp);
+
+/// `meta/v1 MicroTime`: an instant written as RFC 3339 in UTC with six fractional digits
+/// (`2008-01-01T01:01:01.000000Z`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MicroTime(pub jiff::Timestamp);
+
+fn parse_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<jiff::Timestamp, D::Error> {
+    let s = String::deserialize(d)?;
+    s.parse::<jiff::Timestamp>().map_err(|e| serde::de::Error::custom(format!("invalid RFC 3339 timestamp {s:?}: {e}")))
+}
+
+impl Serialize for Time {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    }
+}
+
+impl<'de> Deserialize<'de> for Time {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        parse_timestamp(d).map(Time)
+    }
+}
+
+impl Serialize for MicroTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.strftime("%Y-%m-%dT%H:%M:%S%.6fZ"))
+    }
+}
+
+impl<'de> Deserialize<'de> for MicroTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        parse_timestamp(d).map(MicroTime)
+    }
+}
+
+/// A value that is either an integer or a string (`x-kubernetes-int-or-string`), such as a
+/// port number or name, or `25%`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IntOrString {
+    /// The integer form.
+    Int(i32),
+    /// The string form.
+    String(String),
+}
+
+impl Default for IntOrString {
+    fn default() -> Self {
+        IntOrString::Int(0)
+    }
+}
+
+impl Serialize for IntOrString {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            IntOrString::Int(i) => s.serialize_i32(*i),
+            IntOrString::String(v) => s.serialize_str(v),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for IntOrString {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = IntOrString;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a 32-bit integer or a string")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<IntOrString, E> {
+                i32::try_from(v).map(IntOrString::Int).map_err(|_| E::custom(format!("integer {v} does not fit in 32 bits")))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<IntOrString, E> {
+                i32::try_from(v).map(IntOrString::Int).map_err(|_| E::custom(format!("integer {v} does not fit in 32 bits")))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<IntOrString, E> {
+                Ok(IntOrString::String(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A resource quantity (`500m`, `1Gi`), kept as the exact string the server sent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Quantity(pub String);
+
+/// Bytes, written as standard base64 on the wire (`format: byte`).
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ByteString(pub Vec<u8>);
+
+impl fmt::Debug for ByteString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Bytes fields often hold certificates or secrets: show the length, not the content.
+        write!(f, "ByteString({} bytes)", self.0.len())
+    }
+}
+
+impl Serialize for ByteString {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use base64::Engine as _;
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for ByteString {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use base64::Engine as _;
+        let s = String::deserialize(d)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(s.as_bytes())
+            .map(ByteString)
+            .map_err(|e| serde::de::Error::custom(format!("invalid base64: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_round_trips_as_the_api_writes_it() {
+        let t: Time = serde_json::from_str("\"2008-01-01T01:01:01Z\"").unwrap();
+        assert_eq!(serde_json::to_string(&t).unwrap(), "\"2008-01-01T01:01:01Z\"");
+        // Offsets are normalized to UTC, as the API server does.
+        let t: Time = serde_json::from_str("\"2008-01-01T03:01:01+02:00\"").unwrap();
+        assert_eq!(serde_json::to_string(&t).unwrap(), "\"2008-01-01T01:01:01Z\"");
+        assert!(serde_json::from_str::<Time>("\"yesterday\"").is_err());
+    }
+
+    #[test]
+    fn micro_time_keeps_six_digits() {
+        let t: MicroTime = serde_json::from_str("\"2008-01-01T01:01:01.123456Z\"").unwrap();
+        assert_eq!(serde_json::to_string(&t).unwrap(), "\"2008-01-01T01:01:01.123456Z\"");
+        let t: MicroTime = serde_json::from_str("\"2008-01-01T01:01:01Z\"").unwrap();
+        assert_eq!(serde_json::to_string(&t).unwrap(), "\"2008-01-01T01:01:01.000000Z\"");
+    }
+
+    #[test]
+    fn int_or_string_both_ways() {
+        assert_eq!(serde_json::from_str::<IntOrString>("8080").unwrap(), IntOrString::Int(8080));
+        assert_eq!(serde_json::from_str::<IntOrString>("\"http\"").unwrap(), IntOrString::String("http".into()));
+        assert!(serde_json::from_str::<IntOrString>("4294967296").is_err());
+        assert_eq!(serde_json::to_string(&IntOrString::String("25%".into())).unwrap(), "\"25%\"");
+    }
+
+    #[test]
+    fn bytes_are_base64_and_hidden_in_debug() {
+        let b: ByteString = serde_json::from_str("\"aGVsbG8=\"").unwrap();
+        assert_eq!(b.0, b"hello");
+        assert_eq!(serde_json::to_string(&b).unwrap(), "\"aGVsbG8=\"");
+        assert_eq!(format!("{b:?}"), "ByteString(5 bytes)");
+        assert!(serde_json::from_str::<ByteString>("\"not base64!\"").is_err());
+    }
+}

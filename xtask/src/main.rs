@@ -1,0 +1,86 @@
+//! Project tasks. `cargo xtask codegen` regenerates `generated/` from `specs/`; with `--check`
+//! it only reports what is stale. All disk writes of the project live here.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+mod sync;
+
+#[derive(Parser)]
+#[command(name = "xtask", about = "Project tasks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate the `generated/` crate from every spec file in `specs/`.
+    Codegen {
+        /// Folder of OpenAPI v3 documents and CRDs (searched recursively).
+        #[arg(long, default_value = "specs")]
+        specs: PathBuf,
+        /// Crate folder to write (its Cargo.toml and src/).
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+        /// Write nothing; exit non-zero if the output is stale.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+fn workspace_root() -> PathBuf {
+    // xtask lives one level below the workspace root; relative paths are taken from the root so
+    // the command works from any folder of the checkout.
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Codegen { specs, out, check } => {
+            let root = workspace_root();
+            let specs = root.join(specs);
+            let out = root.join(out);
+            let started = std::time::Instant::now();
+            let files = codegen::read_specs_dir(&specs)?;
+            let output = codegen::generate(&files, &codegen::Options::default())?;
+            if check {
+                let report = sync::check(&out, &output.files).with_context(|| format!("reading {}", out.display()))?;
+                if report.is_empty() {
+                    println!("{} is up to date ({} files)", out.display(), output.files.files.len());
+                    return Ok(ExitCode::SUCCESS);
+                }
+                for line in report {
+                    eprintln!("{line}");
+                }
+                eprintln!("{} is stale: run `cargo xtask codegen` and commit the result", out.display());
+                return Ok(ExitCode::FAILURE);
+            }
+            let changed = sync::write(&out, &output.files).with_context(|| format!("writing {}", out.display()))?;
+            for g in &output.groups {
+                println!("{:<40} {:>4} types", g.module, g.types);
+            }
+            println!(
+                "{} spec files, {} files, {} changed, in {:.0?}",
+                files.len(),
+                output.files.files.len(),
+                changed,
+                started.elapsed()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
