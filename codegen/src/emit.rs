@@ -127,7 +127,12 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
                 None => quote! { pub mod #vm; },
             }
         });
-        let doc = format!(" API group `{}`.", gvs.first().map(|g| if g.group.is_empty() { "core" } else { g.group.as_str() }).unwrap_or(""));
+        let doc = match gvs.first().map(|g| g.group.as_str()) {
+            Some(META_GROUP) => " Shared apimachinery types (meta/v1), used by every group.".to_string(),
+            Some("") => " The legacy core API group.".to_string(),
+            Some(g) => format!(" API group `{g}`."),
+            None => String::new(),
+        };
         let text = format_file(quote! { #![doc = #doc] #(#items)* }, &header(options, specs, "//"), specs)?;
         put(&mut files, format!("{prefix}{gm}/mod.rs"), text)?;
     }

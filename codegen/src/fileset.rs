@@ -28,3 +28,55 @@ impl FileSet {
         text.lines().next().is_some_and(|l| l.contains(Self::MARKER))
     }
 }
+
+impl FileSet {
+    /// Compares with the crate folder `out` (read-only): one line per file that is `Changed`,
+    /// `Missing`, or `Extra` (an emitted file no spec produces any more). Empty when in sync.
+    pub fn diff(&self, out: &std::path::Path) -> std::io::Result<Vec<String>> {
+        let mut report = Vec::new();
+        for (rel, text) in &self.files {
+            match std::fs::read_to_string(out.join(rel)) {
+                Ok(old) if &old == text => {}
+                Ok(_) => report.push(format!("Changed: {}", out.join(rel).display())),
+                Err(_) => report.push(format!("Missing: {}", out.join(rel).display())),
+            }
+        }
+        for rel in Self::existing(out)? {
+            if !self.files.contains_key(&rel) {
+                report.push(format!("Extra:   {} (no spec produces it)", out.join(rel).display()));
+            }
+        }
+        Ok(report)
+    }
+
+    /// Emitted files present under `out`: `Cargo.toml` and `src/**/*.rs` whose first line
+    /// carries the marker. Hand-written files are never listed.
+    pub fn existing(out: &std::path::Path) -> std::io::Result<std::collections::BTreeSet<String>> {
+        let mut found = std::collections::BTreeSet::new();
+        if std::fs::read_to_string(out.join("Cargo.toml")).is_ok_and(|t| Self::is_generated(&t)) {
+            found.insert("Cargo.toml".to_string());
+        }
+        let src = out.join("src");
+        if src.is_dir() {
+            walk(out, &src, &mut found)?;
+        }
+        Ok(found)
+    }
+}
+
+fn walk(out: &std::path::Path, dir: &std::path::Path, found: &mut std::collections::BTreeSet<String>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(out, &path, found)?;
+        } else if path.extension().is_some_and(|e| e == "rs")
+            && std::fs::read_to_string(&path).is_ok_and(|t| FileSet::is_generated(&t))
+        {
+            if let Ok(rel) = path.strip_prefix(out) {
+                let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                found.insert(rel.join("/"));
+            }
+        }
+    }
+    Ok(())
+}

@@ -38,14 +38,14 @@ pub(crate) fn plan(api: &mut Api) -> Result<(), Error> {
                 let mut used = BTreeSet::new();
                 for f in fields.iter_mut() {
                     let base = if f.flatten { "unknown_fields".to_string() } else { ident(&f.wire, true) };
-                    f.rust = unique(&base, &mut used);
+                    f.rust = unique(&base, "_", &mut used);
                 }
             }
             TypeKind::Enum { variants } => {
                 // `Other` is the catch-all for values this version does not know.
                 let mut used: BTreeSet<String> = ["Other".to_string()].into();
                 for (wire, rust) in variants.iter_mut() {
-                    *rust = unique(&ident(wire, false), &mut used);
+                    *rust = unique(&ident(wire, false), "", &mut used);
                 }
             }
             TypeKind::Alias(_) => {}
@@ -58,11 +58,11 @@ pub(crate) fn plan(api: &mut Api) -> Result<(), Error> {
 
 /// `base`, or `base_2`, `base_3`… when taken (`fooBar` and `foo_bar` both snake-case to
 /// `foo_bar`; each keeps its own wire name).
-fn unique(base: &str, used: &mut BTreeSet<String>) -> String {
+fn unique(base: &str, sep: &str, used: &mut BTreeSet<String>) -> String {
     let mut name = base.to_string();
     let mut n = 2;
     while used.contains(&name) {
-        name = format!("{}_{n}", base.trim_end_matches('_'));
+        name = format!("{}{sep}{n}", base.trim_end_matches('_'));
         n += 1;
     }
     used.insert(name.clone());

@@ -1,1 +1,36 @@
+//! Cross-crate tests live in `tests/`; this library holds the code emitted for the model
+//! fixtures (built by `build.rs`), so that it is compiled in every test run, and small helpers.
 
+#[allow(dead_code, missing_docs, clippy::all)]
+pub mod fixtures {
+    include!(concat!(env!("OUT_DIR"), "/fixtures/mod.rs"));
+}
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}
+
+/// `../shared/upstream` beside the checkout, when present (CI has it).
+pub fn upstream() -> Option<PathBuf> {
+    let p = workspace().join("../shared/upstream");
+    p.is_dir().then_some(p)
+}
+
+/// Removes every string-valued `description` (prose we write in our own words) so two
+/// documents can be compared for structure. A property *named* description is an object and
+/// is kept.
+pub fn strip_descriptions(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            if m.get("description").is_some_and(|d| d.is_string()) {
+                m.remove("description");
+            }
+            m.values_mut().for_each(strip_descriptions);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(strip_descriptions),
+        _ => {}
+    }
+}

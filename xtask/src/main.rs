@@ -58,7 +58,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let files = codegen::read_specs_dir(&specs)?;
             let output = codegen::generate(&files, &codegen::Options::default())?;
             if check {
-                let report = sync::check(&out, &output.files).with_context(|| format!("reading {}", out.display()))?;
+                let report = output.files.diff(&out).with_context(|| format!("reading {}", out.display()))?;
                 if report.is_empty() {
                     println!("{} is up to date ({} files)", out.display(), output.files.files.len());
                     return Ok(ExitCode::SUCCESS);

@@ -61,7 +61,9 @@ pub(crate) fn lower_crd<'a>(origin: &str, pointer: &str, crd: &'a Crd, conv: &mu
         ];
         let notes: Vec<&str> = status.iter().filter(|(on, _)| *on).map(|(_, s)| *s).collect();
         if !notes.is_empty() {
-            doc.push(String::new());
+            if !doc.is_empty() {
+                doc.push(String::new());
+            }
             doc.push(notes.join(" "));
         }
         if let Some(sub) = &version.subresources {
@@ -73,7 +75,9 @@ pub(crate) fn lower_crd<'a>(origin: &str, pointer: &str, crd: &'a Crd, conv: &mu
                 s.push("scale");
             }
             if !s.is_empty() {
-                doc.push(String::new());
+                if !doc.is_empty() {
+                    doc.push(String::new());
+                }
                 doc.push(format!("Subresources: {}.", s.join(", ")));
             }
         }
