@@ -28,12 +28,22 @@ pub(crate) fn version_module(version: &str) -> String {
 
 /// `authentication_k8s_io::v1`, for messages.
 pub(crate) fn module_path(gv: &GroupVersion) -> String {
-    format!("{}::{}", group_module(&gv.group), version_module(&gv.version))
+    format!(
+        "{}::{}",
+        group_module(&gv.group),
+        version_module(&gv.version)
+    )
 }
 
 /// Cargo feature of a group/version; `None` for meta, which is always compiled.
 pub(crate) fn feature(gv: &GroupVersion) -> Option<String> {
-    (gv.group != META_GROUP).then(|| format!("{}_{}", group_module(&gv.group), version_module(&gv.version)))
+    (gv.group != META_GROUP).then(|| {
+        format!(
+            "{}_{}",
+            group_module(&gv.group),
+            version_module(&gv.version)
+        )
+    })
 }
 
 pub(crate) struct Ctx<'a> {
@@ -43,25 +53,46 @@ pub(crate) struct Ctx<'a> {
 }
 
 fn parse_path(s: &str, what: &str) -> Result<syn::Path, Error> {
-    syn::parse_str(s).map_err(|e| Error::spec("options", Location::File, format!("{what} `{s}` is not a Rust path: {e}")))
+    syn::parse_str(s).map_err(|e| {
+        Error::spec(
+            "options",
+            Location::File,
+            format!("{what} `{s}` is not a Rust path: {e}"),
+        )
+    })
 }
 
 fn format_file(tokens: TokenStream, header: &str, origin: &str) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens)
-        .map_err(|e| Error::spec(origin, Location::File, format!("internal error: emitted code does not parse: {e}")))?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+        Error::spec(
+            origin,
+            Location::File,
+            format!("internal error: emitted code does not parse: {e}"),
+        )
+    })?;
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }
 
 fn header(options: &Options, origin: &str, comment: &str) -> String {
-    format!("{comment} {}{}` from {origin}. Do not edit: change the spec and run it again.\n", FileSet::MARKER, options.command)
+    format!(
+        "{comment} {}{}` from {origin}. Do not edit: change the spec and run it again.\n",
+        FileSet::MARKER,
+        options.command
+    )
 }
 
 pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
-    let ctx = Ctx { api, root: parse_path(&options.root, "root")?, runtime: parse_path(&options.runtime, "runtime")? };
+    let ctx = Ctx {
+        api,
+        root: parse_path(&options.root, "root")?,
+        runtime: parse_path(&options.runtime, "runtime")?,
+    };
     let prefix = if options.crate_files { "src/" } else { "" };
     let mut files = FileSet::default();
     let put = |files: &mut FileSet, path: String, text: String| {
-        files.insert(path, text).map_err(|m| Error::spec("output", Location::File, m))
+        files
+            .insert(path, text)
+            .map_err(|m| Error::spec("output", Location::File, m))
     };
 
     // Group types by module, and nested types by the root whose file holds them.
@@ -94,12 +125,18 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             count += names.len();
             let file_mod = format_ident!("{}", ident(&root.name, true));
             mod_items.push(quote! { mod #file_mod; pub use self::#file_mod::{#(#names),*}; });
-            let text = format_file(quote! { #(#items)* }, &header(options, &root.origin, "//"), &root.origin)?;
+            let text = format_file(
+                quote! { #(#items)* },
+                &header(options, &root.origin, "//"),
+                &root.origin,
+            )?;
             put(&mut files, format!("{prefix}{gm}/{vm}/{file_mod}.rs"), text)?;
             origins.insert(root.origin.clone());
             // Cross-group references make one group's feature need the other's.
             if let Some(f) = feature(gv) {
-                for t in std::iter::once(*root).chain(nested.get(root.id.as_str()).into_iter().flatten().copied()) {
+                for t in std::iter::once(*root)
+                    .chain(nested.get(root.id.as_str()).into_iter().flatten().copied())
+                {
                     let mut refs = Vec::new();
                     t.kind.each_ty(|ty| ty.refs(&mut refs));
                     for r in refs {
@@ -112,11 +149,25 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
                 }
             }
         }
-        let doc = format!(" Types of `{}`.", if gv.group == META_GROUP { "meta/v1 (apimachinery)".to_string() } else { gv.api_version() });
+        let doc = format!(
+            " Types of `{}`.",
+            if gv.group == META_GROUP {
+                "meta/v1 (apimachinery)".to_string()
+            } else {
+                gv.api_version()
+            }
+        );
         let origin = origins.into_iter().collect::<Vec<_>>().join(", ");
-        let text = format_file(quote! { #![doc = #doc] #(#mod_items)* }, &header(options, &origin, "//"), &origin)?;
+        let text = format_file(
+            quote! { #![doc = #doc] #(#mod_items)* },
+            &header(options, &origin, "//"),
+            &origin,
+        )?;
         put(&mut files, format!("{prefix}{gm}/{vm}/mod.rs"), text)?;
-        summaries.push(GroupSummary { module: module_path(gv), types: count });
+        summaries.push(GroupSummary {
+            module: module_path(gv),
+            types: count,
+        });
     }
     let specs = "specs/";
     for (gm, gvs) in &groups {
@@ -128,21 +179,30 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             }
         });
         let doc = match gvs.first().map(|g| g.group.as_str()) {
-            Some(META_GROUP) => " Shared apimachinery types (meta/v1), used by every group.".to_string(),
+            Some(META_GROUP) => {
+                " Shared apimachinery types (meta/v1), used by every group.".to_string()
+            }
             Some("") => " The legacy core API group.".to_string(),
             Some(g) => format!(" API group `{g}`."),
             None => String::new(),
         };
-        let text = format_file(quote! { #![doc = #doc] #(#items)* }, &header(options, specs, "//"), specs)?;
+        let text = format_file(
+            quote! { #![doc = #doc] #(#items)* },
+            &header(options, specs, "//"),
+            specs,
+        )?;
         put(&mut files, format!("{prefix}{gm}/mod.rs"), text)?;
     }
     let group_items = groups.iter().map(|(gm, gvs)| {
         let m = format_ident!("{}", gm);
         let feats: Vec<String> = gvs.iter().filter_map(feature).collect();
-        if feats.is_empty() || !options.crate_files {
-            quote! { pub mod #m; }
-        } else {
-            quote! { #[cfg(any(#(feature = #feats),*))] pub mod #m; }
+        // rustfmt::skip: emitted files are formatted by prettyplease; `cargo fmt` must not
+        // reformat them or the stale-output check would fail.
+        match feats.as_slice() {
+            _ if !options.crate_files => quote! { pub mod #m; },
+            [] => quote! { #[rustfmt::skip] pub mod #m; },
+            [one] => quote! { #[cfg(feature = #one)] #[rustfmt::skip] pub mod #m; },
+            many => quote! { #[cfg(any(#(feature = #many),*))] #[rustfmt::skip] pub mod #m; },
         }
     });
     if options.crate_files {
@@ -158,15 +218,30 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             specs,
         )?;
         put(&mut files, "src/lib.rs".into(), text)?;
-        put(&mut files, "Cargo.toml".into(), cargo_toml(options, &modules, &feature_deps))?;
+        put(
+            &mut files,
+            "Cargo.toml".into(),
+            cargo_toml(options, &modules, &feature_deps),
+        )?;
     } else {
-        let text = format_file(quote! { #(#group_items)* }, &header(options, specs, "//"), specs)?;
+        let text = format_file(
+            quote! { #(#group_items)* },
+            &header(options, specs, "//"),
+            specs,
+        )?;
         put(&mut files, "mod.rs".into(), text)?;
     }
-    Ok(Output { files, groups: summaries })
+    Ok(Output {
+        files,
+        groups: summaries,
+    })
 }
 
-fn cargo_toml(options: &Options, modules: &BTreeMap<GroupVersion, Vec<&TypeDef>>, deps: &BTreeMap<String, BTreeSet<String>>) -> String {
+fn cargo_toml(
+    options: &Options,
+    modules: &BTreeMap<GroupVersion, Vec<&TypeDef>>,
+    deps: &BTreeMap<String, BTreeSet<String>>,
+) -> String {
     let features: Vec<String> = modules.keys().filter_map(feature).collect();
     let mut s = header(options, "specs/", "#");
     s.push_str(
@@ -184,7 +259,12 @@ publish = false
     let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
     s.push_str(&format!("default = [{}]\n", quoted.join(", ")));
     for f in &features {
-        let d: Vec<String> = deps.get(f).into_iter().flatten().map(|d| format!("\"{d}\"")).collect();
+        let d: Vec<String> = deps
+            .get(f)
+            .into_iter()
+            .flatten()
+            .map(|d| format!("\"{d}\""))
+            .collect();
         s.push_str(&format!("{f} = [{}]\n", d.join(", ")));
     }
     s.push_str(

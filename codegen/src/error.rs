@@ -29,10 +29,18 @@ impl fmt::Display for Location {
 pub enum Error {
     /// A problem inside one spec file.
     #[error("{file}{location}: {message}")]
-    Spec { file: String, location: Location, message: String },
+    Spec {
+        file: String,
+        location: Location,
+        message: String,
+    },
     /// Two spec files disagree (same type defined differently, or two types with one Rust name).
     #[error("{first} and {second}: {message}")]
-    Conflict { first: String, second: String, message: String },
+    Conflict {
+        first: String,
+        second: String,
+        message: String,
+    },
     /// The specs folder could not be read.
     #[error("{path}: {message}")]
     Io { path: String, message: String },
@@ -40,7 +48,11 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn spec(file: &str, location: Location, message: impl Into<String>) -> Self {
-        Error::Spec { file: file.to_string(), location, message: message.into() }
+        Error::Spec {
+            file: file.to_string(),
+            location,
+            message: message.into(),
+        }
     }
     pub(crate) fn at(file: &str, pointer: &str, message: impl Into<String>) -> Self {
         Error::spec(file, Location::Pointer(pointer.to_string()), message)

@@ -25,7 +25,9 @@ impl FileSet {
 
     /// Whether a file's text carries the emitted-file header (so a sync may delete it).
     pub fn is_generated(text: &str) -> bool {
-        text.lines().next().is_some_and(|l| l.contains(Self::MARKER))
+        text.lines()
+            .next()
+            .is_some_and(|l| l.contains(Self::MARKER))
     }
 }
 
@@ -43,7 +45,10 @@ impl FileSet {
         }
         for rel in Self::existing(out)? {
             if !self.files.contains_key(&rel) {
-                report.push(format!("Extra:   {} (no spec produces it)", out.join(rel).display()));
+                report.push(format!(
+                    "Extra:   {} (no spec produces it)",
+                    out.join(rel).display()
+                ));
             }
         }
         Ok(report)
@@ -64,7 +69,11 @@ impl FileSet {
     }
 }
 
-fn walk(out: &std::path::Path, dir: &std::path::Path, found: &mut std::collections::BTreeSet<String>) -> std::io::Result<()> {
+fn walk(
+    out: &std::path::Path,
+    dir: &std::path::Path,
+    found: &mut std::collections::BTreeSet<String>,
+) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {
@@ -73,7 +82,10 @@ fn walk(out: &std::path::Path, dir: &std::path::Path, found: &mut std::collectio
             && std::fs::read_to_string(&path).is_ok_and(|t| FileSet::is_generated(&t))
         {
             if let Ok(rel) = path.strip_prefix(out) {
-                let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                let rel: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
                 found.insert(rel.join("/"));
             }
         }

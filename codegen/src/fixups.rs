@@ -40,7 +40,11 @@ pub(crate) fn unwrap_allof_ref<'a>(v: &View<'a>) -> Option<&'a str> {
 /// package (`io.k8s.api.authentication.v1.TokenReview`); the package's API group comes from the
 /// `x-kubernetes-group-version-kind` of any schema in that package. apimachinery's shared types
 /// all go to `meta/v1` (APIResourceList even claims group "" upstream, which would put it in core).
-pub(crate) fn group_version_of(id: &str, package_groups: &std::collections::BTreeMap<String, GroupVersion>, fallback: Option<&GroupVersion>) -> Option<GroupVersion> {
+pub(crate) fn group_version_of(
+    id: &str,
+    package_groups: &std::collections::BTreeMap<String, GroupVersion>,
+    fallback: Option<&GroupVersion>,
+) -> Option<GroupVersion> {
     if id.starts_with("io.k8s.apimachinery.") {
         return Some(GroupVersion::meta());
     }
@@ -61,7 +65,9 @@ pub(crate) fn group_version_of(id: &str, package_groups: &std::collections::BTre
 
 /// The group/version a document serves, from its paths (`/apis/{group}/{version}/…` or
 /// `/api/v1/…`).
-pub(crate) fn document_group_version<'a>(paths: impl Iterator<Item = &'a String>) -> Option<GroupVersion> {
+pub(crate) fn document_group_version<'a>(
+    paths: impl Iterator<Item = &'a String>,
+) -> Option<GroupVersion> {
     for p in paths {
         let segs: Vec<&str> = p.trim_matches('/').split('/').collect();
         match segs.as_slice() {

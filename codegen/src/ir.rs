@@ -12,7 +12,10 @@ pub(crate) struct GroupVersion {
 
 impl GroupVersion {
     pub(crate) fn new(group: &str, version: &str) -> Self {
-        GroupVersion { group: group.to_string(), version: version.to_string() }
+        GroupVersion {
+            group: group.to_string(),
+            version: version.to_string(),
+        }
     }
     pub(crate) fn meta() -> Self {
         GroupVersion::new(META_GROUP, "v1")
@@ -68,9 +71,13 @@ pub(crate) struct Field {
 
 #[derive(Clone, Debug)]
 pub(crate) enum TypeKind {
-    Struct { fields: Vec<Field> },
+    Struct {
+        fields: Vec<Field>,
+    },
     /// A string enum; `variants` are (wire value, planned Rust name).
-    Enum { variants: Vec<(String, String)> },
+    Enum {
+        variants: Vec<(String, String)>,
+    },
     Alias(Ty),
 }
 

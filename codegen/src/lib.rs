@@ -5,6 +5,7 @@
 //! disk: [`generate`] returns a [`FileSet`] and the caller (the `xtask` binary, or a test)
 //! decides what to do with it.
 
+mod emit;
 mod error;
 mod fileset;
 mod fixups;
@@ -12,7 +13,6 @@ mod ir;
 mod load;
 mod lower;
 mod names;
-mod emit;
 mod view;
 
 pub use error::{Error, Location};
@@ -64,7 +64,10 @@ pub struct Output {
 
 /// Runs the whole pipeline over already-read spec files.
 pub fn generate(specs: &[SpecFile], options: &Options) -> Result<Output, Error> {
-    let sources = load::parse_all(specs)?;
+    // Same specs in, same bytes out, whatever order the caller read them in.
+    let mut sorted: Vec<&SpecFile> = specs.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    let sources = load::parse_all(&sorted)?;
     let mut api = lower::lower(&sources)?;
     names::plan(&mut api)?;
     emit::emit(&api, options)

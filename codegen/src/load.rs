@@ -21,7 +21,10 @@ pub struct SpecFile {
 /// Names are `<dir's last component>/<relative path>` so output does not depend on where the
 /// checkout lives.
 pub fn read_specs_dir(dir: &Path) -> Result<Vec<SpecFile>, Error> {
-    let base = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "specs".into());
+    let base = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "specs".into());
     let mut found = Vec::new();
     walk(dir, dir, &mut found)?;
     found.sort();
@@ -29,23 +32,38 @@ pub fn read_specs_dir(dir: &Path) -> Result<Vec<SpecFile>, Error> {
         .into_iter()
         .map(|rel| {
             let path = dir.join(&rel);
-            let bytes = std::fs::read(&path).map_err(|e| Error::Io { path: path.display().to_string(), message: e.to_string() })?;
-            Ok(SpecFile { name: format!("{base}/{rel}"), bytes })
+            let bytes = std::fs::read(&path).map_err(|e| Error::Io {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            Ok(SpecFile {
+                name: format!("{base}/{rel}"),
+                bytes,
+            })
         })
         .collect()
 }
 
 fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Error> {
-    let io = |e: std::io::Error| Error::Io { path: dir.display().to_string(), message: e.to_string() };
+    let io = |e: std::io::Error| Error::Io {
+        path: dir.display().to_string(),
+        message: e.to_string(),
+    };
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
         let path = entry.path();
         let ft = entry.file_type().map_err(io)?;
         if ft.is_dir() {
             walk(root, &path, out)?;
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("json" | "yaml" | "yml")) {
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("json" | "yaml" | "yml")
+        ) {
             let rel = path.strip_prefix(root).unwrap_or(&path);
-            let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
             out.push(rel.join("/"));
         }
     }
@@ -55,8 +73,15 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Error> {
 /// A document that lowering understands.
 #[derive(Debug)]
 pub(crate) enum Source {
-    OpenApi { origin: String, doc: Box<openapiv3::OpenAPI> },
-    Crd { origin: String, pointer: String, crd: Box<Crd> },
+    OpenApi {
+        origin: String,
+        doc: Box<openapiv3::OpenAPI>,
+    },
+    Crd {
+        origin: String,
+        pointer: String,
+        crd: Box<Crd>,
+    },
 }
 
 /// The parts of `apiextensions.k8s.io/v1` CustomResourceDefinition the generator reads.
@@ -115,7 +140,7 @@ pub(crate) struct CrdSubresources {
 }
 
 /// Parses every file; the first bad one stops the run.
-pub(crate) fn parse_all(specs: &[SpecFile]) -> Result<Vec<Source>, Error> {
+pub(crate) fn parse_all(specs: &[&SpecFile]) -> Result<Vec<Source>, Error> {
     let mut out = Vec::new();
     for spec in specs {
         parse_file(spec, &mut out)?;
@@ -126,20 +151,34 @@ pub(crate) fn parse_all(specs: &[SpecFile]) -> Result<Vec<Source>, Error> {
 fn parse_file(spec: &SpecFile, out: &mut Vec<Source>) -> Result<(), Error> {
     let file = spec.name.as_str();
     let text = std::str::from_utf8(&spec.bytes).map_err(|e| {
-        Error::spec(file, Location::File, format!("not UTF-8: invalid byte at offset {}", e.valid_up_to()))
+        Error::spec(
+            file,
+            Location::File,
+            format!("not UTF-8: invalid byte at offset {}", e.valid_up_to()),
+        )
     })?;
     if text.trim().is_empty() {
         return Err(Error::spec(file, Location::File, "the file is empty"));
     }
     let docs: Vec<Value> = if file.ends_with(".json") {
         vec![serde_json::from_str(text).map_err(|e| {
-            Error::spec(file, Location::Line { line: e.line(), column: e.column() }, format!("invalid JSON: {e}"))
+            Error::spec(
+                file,
+                Location::Line {
+                    line: e.line(),
+                    column: e.column(),
+                },
+                format!("invalid JSON: {e}"),
+            )
         })?]
     } else {
         let mut docs = Vec::new();
         for de in serde_yaml_ng::Deserializer::from_str(text) {
             let v: Value = Value::deserialize(de).map_err(|e| {
-                let loc = e.location().map_or(Location::File, |l| Location::Line { line: l.line(), column: l.column() });
+                let loc = e.location().map_or(Location::File, |l| Location::Line {
+                    line: l.line(),
+                    column: l.column(),
+                });
                 Error::spec(file, loc, format!("invalid YAML: {e}"))
             })?;
             if !v.is_null() {
@@ -149,18 +188,32 @@ fn parse_file(spec: &SpecFile, out: &mut Vec<Source>) -> Result<(), Error> {
         docs
     };
     if docs.is_empty() {
-        return Err(Error::spec(file, Location::File, "the file holds no document"));
+        return Err(Error::spec(
+            file,
+            Location::File,
+            "the file holds no document",
+        ));
     }
     let many = docs.len() > 1;
     for (i, doc) in docs.into_iter().enumerate() {
-        let origin = if many { format!("{file} (document {})", i + 1) } else { file.to_string() };
+        let origin = if many {
+            format!("{file} (document {})", i + 1)
+        } else {
+            file.to_string()
+        };
         classify(&origin, "", doc, out)?;
     }
     Ok(())
 }
 
 fn classify(origin: &str, pointer: &str, doc: Value, out: &mut Vec<Source>) -> Result<(), Error> {
-    let obj = doc.as_object().ok_or_else(|| Error::at(origin, pointer, "expected an object (an OpenAPI v3 document or a CustomResourceDefinition)"))?;
+    let obj = doc.as_object().ok_or_else(|| {
+        Error::at(
+            origin,
+            pointer,
+            "expected an object (an OpenAPI v3 document or a CustomResourceDefinition)",
+        )
+    })?;
     if obj.contains_key("swagger") {
         return Err(Error::at(origin, &format!("{pointer}/swagger"), "Swagger / OpenAPI 2.0 is not supported: use the OpenAPI v3 document the API server serves at /openapi/v3"));
     }
@@ -169,8 +222,12 @@ fn classify(origin: &str, pointer: &str, doc: Value, out: &mut Vec<Source>) -> R
         if !v.starts_with("3.0") {
             return Err(Error::at(origin, &format!("{pointer}/openapi"), format!("OpenAPI version {version} is not supported: only 3.0.x (what Kubernetes serves)")));
         }
-        let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(doc).map_err(|e| path_error(origin, pointer, &e))?;
-        out.push(Source::OpenApi { origin: origin.to_string(), doc: Box::new(doc) });
+        let doc: openapiv3::OpenAPI =
+            serde_path_to_error::deserialize(doc).map_err(|e| path_error(origin, pointer, &e))?;
+        out.push(Source::OpenApi {
+            origin: origin.to_string(),
+            doc: Box::new(doc),
+        });
         return Ok(());
     }
     let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
@@ -195,7 +252,11 @@ fn classify(origin: &str, pointer: &str, doc: Value, out: &mut Vec<Source>) -> R
     }
 }
 
-fn path_error(origin: &str, pointer: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> Error {
+fn path_error(
+    origin: &str,
+    pointer: &str,
+    e: &serde_path_to_error::Error<serde_json::Error>,
+) -> Error {
     let mut p = pointer.to_string();
     for seg in e.path().iter() {
         let s = match seg {

@@ -33,9 +33,17 @@ const BUILTIN_META: &str = include_str!("lower/builtin/meta_v1.json");
 const BUILTIN_ORIGIN: &str = "codegen/src/lower/builtin/meta_v1.json";
 
 pub(crate) fn lower(sources: &[Source]) -> Result<Api, Error> {
-    let builtin: openapiv3::OpenAPI = serde_json::from_str(BUILTIN_META)
-        .map_err(|e| Error::at(BUILTIN_ORIGIN, "", format!("built-in meta/v1 schemas do not parse: {e}")))?;
-    let mut space = Space { named: BTreeMap::new(), resources: BTreeMap::new() };
+    let builtin: openapiv3::OpenAPI = serde_json::from_str(BUILTIN_META).map_err(|e| {
+        Error::at(
+            BUILTIN_ORIGIN,
+            "",
+            format!("built-in meta/v1 schemas do not parse: {e}"),
+        )
+    })?;
+    let mut space = Space {
+        named: BTreeMap::new(),
+        resources: BTreeMap::new(),
+    };
     let docs: Vec<(&str, &openapiv3::OpenAPI)> = sources
         .iter()
         .filter_map(|s| match s {
@@ -49,12 +57,20 @@ pub(crate) fn lower(sources: &[Source]) -> Result<Api, Error> {
         openapi::collect_resources(origin, doc, &mut space)?;
     }
     let mut api = Api::default();
-    let mut conv = schema::Converter { space: &space, api: &mut api };
+    let mut conv = schema::Converter {
+        space: &space,
+        api: &mut api,
+    };
     for id in space.named.keys() {
         conv.convert_named(id)?;
     }
     for s in sources {
-        if let Source::Crd { origin, pointer, crd } = s {
+        if let Source::Crd {
+            origin,
+            pointer,
+            crd,
+        } = s
+        {
             crd::lower_crd(origin, pointer, crd, &mut conv)?;
         }
     }
@@ -66,7 +82,12 @@ pub(crate) fn lower(sources: &[Source]) -> Result<Api, Error> {
 /// something uses.
 fn prune_unused_builtins(api: &mut Api) {
     let mut keep: BTreeSet<String> = BTreeSet::new();
-    let mut stack: Vec<String> = api.types.values().filter(|t| !t.builtin).map(|t| t.id.clone()).collect();
+    let mut stack: Vec<String> = api
+        .types
+        .values()
+        .filter(|t| !t.builtin)
+        .map(|t| t.id.clone())
+        .collect();
     while let Some(id) = stack.pop() {
         if !keep.insert(id.clone()) {
             continue;
@@ -75,7 +96,12 @@ fn prune_unused_builtins(api: &mut Api) {
             let mut refs = Vec::new();
             t.kind.each_ty(|ty| ty.refs(&mut refs));
             // Nested types hang off their root: keep them with it.
-            refs.extend(api.types.values().filter(|n| n.root == id).map(|n| n.id.clone()));
+            refs.extend(
+                api.types
+                    .values()
+                    .filter(|n| n.root == id)
+                    .map(|n| n.id.clone()),
+            );
             stack.extend(refs);
         }
     }

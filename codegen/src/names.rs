@@ -16,10 +16,27 @@ fn is_valid_ident(s: &str) -> bool {
 /// A valid Rust identifier for `raw` in the given case: keywords get a trailing underscore
 /// (`type_`, as k8s-openapi does), anything that cannot start an identifier gets a leading `_`.
 pub(crate) fn ident(raw: &str, snake: bool) -> String {
-    let cased = if snake { raw.to_snake_case() } else { raw.to_upper_camel_case() };
-    let mut s: String = cased.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    let cased = if snake {
+        raw.to_snake_case()
+    } else {
+        raw.to_upper_camel_case()
+    };
+    let mut s: String = cased
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if s.is_empty() {
-        s = if snake { "field".into() } else { "Empty".into() };
+        s = if snake {
+            "field".into()
+        } else {
+            "Empty".into()
+        };
     }
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, if snake { '_' } else { 'V' });
@@ -37,7 +54,11 @@ pub(crate) fn plan(api: &mut Api) -> Result<(), Error> {
             TypeKind::Struct { fields } => {
                 let mut used = BTreeSet::new();
                 for f in fields.iter_mut() {
-                    let base = if f.flatten { "unknown_fields".to_string() } else { ident(&f.wire, true) };
+                    let base = if f.flatten {
+                        "unknown_fields".to_string()
+                    } else {
+                        ident(&f.wire, true)
+                    };
                     f.rust = unique(&base, "_", &mut used);
                 }
             }
@@ -81,7 +102,10 @@ fn plan_type_names(api: &mut Api) -> Result<(), Error> {
             return Err(Error::Conflict {
                 first: format!("{}#{}", p.origin, p.pointer),
                 second: format!("{}#{}", t.origin, t.pointer),
-                message: format!("both define the Rust type `{name}` in module {}", crate::emit::module_path(&t.gv)),
+                message: format!(
+                    "both define the Rust type `{name}` in module {}",
+                    crate::emit::module_path(&t.gv)
+                ),
             });
         }
         if let Some(t) = api.types.get_mut(&id) {
@@ -105,12 +129,15 @@ fn ty_default(api: &Api, ty: &Ty, defaults: &BTreeMap<String, bool>) -> bool {
 /// A type derives `Default` when every field allows it; computed as a greatest fixpoint so
 /// recursive types work.
 fn plan_defaults(api: &mut Api) {
-    let mut defaults: BTreeMap<String, bool> = api.types.keys().map(|k| (k.clone(), true)).collect();
+    let mut defaults: BTreeMap<String, bool> =
+        api.types.keys().map(|k| (k.clone(), true)).collect();
     loop {
         let mut changed = false;
         for t in api.types.values() {
             let d = match &t.kind {
-                TypeKind::Struct { fields } => fields.iter().all(|f| !f.required || ty_default(api, &f.ty, &defaults)),
+                TypeKind::Struct { fields } => fields
+                    .iter()
+                    .all(|f| !f.required || ty_default(api, &f.ty, &defaults)),
                 TypeKind::Enum { .. } => false,
                 TypeKind::Alias(ty) => ty_default(api, ty, &defaults),
             };
@@ -141,7 +168,8 @@ fn plan_boxes(api: &mut Api) {
     let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for t in api.types.values() {
         let mut out = Vec::new();
-        t.kind.each_ty(|ty| out.extend(direct_refs(ty).map(str::to_string)));
+        t.kind
+            .each_ty(|ty| out.extend(direct_refs(ty).map(str::to_string)));
         edges.insert(t.id.clone(), out);
     }
     let reaches = |from: &str, to: &str| {

@@ -51,7 +51,10 @@ pub(crate) struct View<'a> {
     pub has_not: bool,
 }
 
-fn fmt<T: std::fmt::Debug>(f: &openapiv3::VariantOrUnknownOrEmpty<T>, known: impl Fn(&T) -> &'static str) -> Option<String> {
+fn fmt<T: std::fmt::Debug>(
+    f: &openapiv3::VariantOrUnknownOrEmpty<T>,
+    known: impl Fn(&T) -> &'static str,
+) -> Option<String> {
     match f {
         openapiv3::VariantOrUnknownOrEmpty::Item(t) => Some(known(t).to_string()),
         openapiv3::VariantOrUnknownOrEmpty::Unknown(s) => Some(s.clone()),
@@ -96,7 +99,10 @@ impl<'a> View<'a> {
                 v.enumeration = t
                     .enumeration
                     .iter()
-                    .map(|e| e.clone().map_or(serde_json::Value::Null, serde_json::Value::String))
+                    .map(|e| {
+                        e.clone()
+                            .map_or(serde_json::Value::Null, serde_json::Value::String)
+                    })
                     .collect();
             }
             SchemaKind::Type(Type::Number(t)) => {
@@ -105,7 +111,11 @@ impl<'a> View<'a> {
                     openapiv3::NumberFormat::Float => "float",
                     openapiv3::NumberFormat::Double => "double",
                 });
-                v.enumeration = t.enumeration.iter().map(|e| e.map_or(serde_json::Value::Null, serde_json::Value::from)).collect();
+                v.enumeration = t
+                    .enumeration
+                    .iter()
+                    .map(|e| e.map_or(serde_json::Value::Null, serde_json::Value::from))
+                    .collect();
             }
             SchemaKind::Type(Type::Integer(t)) => {
                 v.typ = Some("integer");
@@ -113,15 +123,27 @@ impl<'a> View<'a> {
                     openapiv3::IntegerFormat::Int32 => "int32",
                     openapiv3::IntegerFormat::Int64 => "int64",
                 });
-                v.enumeration = t.enumeration.iter().map(|e| e.map_or(serde_json::Value::Null, serde_json::Value::from)).collect();
+                v.enumeration = t
+                    .enumeration
+                    .iter()
+                    .map(|e| e.map_or(serde_json::Value::Null, serde_json::Value::from))
+                    .collect();
             }
             SchemaKind::Type(Type::Boolean(t)) => {
                 v.typ = Some("boolean");
-                v.enumeration = t.enumeration.iter().map(|e| e.map_or(serde_json::Value::Null, serde_json::Value::Bool)).collect();
+                v.enumeration = t
+                    .enumeration
+                    .iter()
+                    .map(|e| e.map_or(serde_json::Value::Null, serde_json::Value::Bool))
+                    .collect();
             }
             SchemaKind::Type(Type::Object(t)) => {
                 v.typ = Some("object");
-                v.properties = t.properties.iter().map(|(k, s)| (k.as_str(), SRef::boxed(s))).collect();
+                v.properties = t
+                    .properties
+                    .iter()
+                    .map(|(k, s)| (k.as_str(), SRef::boxed(s)))
+                    .collect();
                 v.required = t.required.iter().map(String::as_str).collect();
                 v.additional = additional(&t.additional_properties);
             }
@@ -136,7 +158,11 @@ impl<'a> View<'a> {
             SchemaKind::Any(a) => {
                 v.typ = a.typ.as_deref();
                 v.format = a.format.clone();
-                v.properties = a.properties.iter().map(|(k, s)| (k.as_str(), SRef::boxed(s))).collect();
+                v.properties = a
+                    .properties
+                    .iter()
+                    .map(|(k, s)| (k.as_str(), SRef::boxed(s)))
+                    .collect();
                 v.required = a.required.iter().map(String::as_str).collect();
                 v.additional = additional(&a.additional_properties);
                 v.items = a.items.as_ref().map(SRef::boxed);

@@ -7,8 +7,11 @@
     rustdoc::invalid_rust_codeblocks
 )]
 pub mod runtime;
-#[cfg(any(feature = "authentication_k8s_io_v1"))]
+#[cfg(feature = "authentication_k8s_io_v1")]
+#[rustfmt::skip]
 pub mod authentication_k8s_io;
-#[cfg(any(feature = "config_openshift_io_v1"))]
+#[cfg(feature = "config_openshift_io_v1")]
+#[rustfmt::skip]
 pub mod config_openshift_io;
+#[rustfmt::skip]
 pub mod meta;

@@ -48,7 +48,8 @@ pub struct MicroTime(pub jiff::Timestamp);
 
 fn parse_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<jiff::Timestamp, D::Error> {
     let s = String::deserialize(d)?;
-    s.parse::<jiff::Timestamp>().map_err(|e| serde::de::Error::custom(format!("invalid RFC 3339 timestamp {s:?}: {e}")))
+    s.parse::<jiff::Timestamp>()
+        .map_err(|e| serde::de::Error::custom(format!("invalid RFC 3339 timestamp {s:?}: {e}")))
 }
 
 impl Serialize for Time {
@@ -109,10 +110,14 @@ impl<'de> Deserialize<'de> for IntOrString {
                 f.write_str("a 32-bit integer or a string")
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<IntOrString, E> {
-                i32::try_from(v).map(IntOrString::Int).map_err(|_| E::custom(format!("integer {v} does not fit in 32 bits")))
+                i32::try_from(v)
+                    .map(IntOrString::Int)
+                    .map_err(|_| E::custom(format!("integer {v} does not fit in 32 bits")))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<IntOrString, E> {
-                i32::try_from(v).map(IntOrString::Int).map_err(|_| E::custom(format!("integer {v} does not fit in 32 bits")))
+                i32::try_from(v)
+                    .map(IntOrString::Int)
+                    .map_err(|_| E::custom(format!("integer {v} does not fit in 32 bits")))
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<IntOrString, E> {
                 Ok(IntOrString::String(v.to_string()))
@@ -162,27 +167,48 @@ mod tests {
     #[test]
     fn time_round_trips_as_the_api_writes_it() {
         let t: Time = serde_json::from_str("\"2008-01-01T01:01:01Z\"").unwrap();
-        assert_eq!(serde_json::to_string(&t).unwrap(), "\"2008-01-01T01:01:01Z\"");
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            "\"2008-01-01T01:01:01Z\""
+        );
         // Offsets are normalized to UTC, as the API server does.
         let t: Time = serde_json::from_str("\"2008-01-01T03:01:01+02:00\"").unwrap();
-        assert_eq!(serde_json::to_string(&t).unwrap(), "\"2008-01-01T01:01:01Z\"");
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            "\"2008-01-01T01:01:01Z\""
+        );
         assert!(serde_json::from_str::<Time>("\"yesterday\"").is_err());
     }
 
     #[test]
     fn micro_time_keeps_six_digits() {
         let t: MicroTime = serde_json::from_str("\"2008-01-01T01:01:01.123456Z\"").unwrap();
-        assert_eq!(serde_json::to_string(&t).unwrap(), "\"2008-01-01T01:01:01.123456Z\"");
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            "\"2008-01-01T01:01:01.123456Z\""
+        );
         let t: MicroTime = serde_json::from_str("\"2008-01-01T01:01:01Z\"").unwrap();
-        assert_eq!(serde_json::to_string(&t).unwrap(), "\"2008-01-01T01:01:01.000000Z\"");
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            "\"2008-01-01T01:01:01.000000Z\""
+        );
     }
 
     #[test]
     fn int_or_string_both_ways() {
-        assert_eq!(serde_json::from_str::<IntOrString>("8080").unwrap(), IntOrString::Int(8080));
-        assert_eq!(serde_json::from_str::<IntOrString>("\"http\"").unwrap(), IntOrString::String("http".into()));
+        assert_eq!(
+            serde_json::from_str::<IntOrString>("8080").unwrap(),
+            IntOrString::Int(8080)
+        );
+        assert_eq!(
+            serde_json::from_str::<IntOrString>("\"http\"").unwrap(),
+            IntOrString::String("http".into())
+        );
         assert!(serde_json::from_str::<IntOrString>("4294967296").is_err());
-        assert_eq!(serde_json::to_string(&IntOrString::String("25%".into())).unwrap(), "\"25%\"");
+        assert_eq!(
+            serde_json::to_string(&IntOrString::String("25%".into())).unwrap(),
+            "\"25%\""
+        );
     }
 
     #[test]

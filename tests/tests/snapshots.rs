@@ -3,7 +3,10 @@
 
 fn render(path: &std::path::Path) -> String {
     let spec = codegen::SpecFile {
-        name: format!("fixtures/models/{}", path.file_name().unwrap().to_string_lossy()),
+        name: format!(
+            "fixtures/models/{}",
+            path.file_name().unwrap().to_string_lossy()
+        ),
         bytes: std::fs::read(path).unwrap(),
     };
     let stem = path.file_stem().unwrap().to_string_lossy();
@@ -14,7 +17,12 @@ fn render(path: &std::path::Path) -> String {
         crate_files: false,
     };
     let out = codegen::generate(&[spec], &options).unwrap_or_else(|e| panic!("{e}"));
-    out.files.files.iter().map(|(p, t)| format!("=== {p}\n{t}")).collect::<Vec<_>>().join("\n")
+    out.files
+        .files
+        .iter()
+        .map(|(p, t)| format!("=== {p}\n{t}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]

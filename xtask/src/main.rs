@@ -35,7 +35,10 @@ enum Command {
 fn workspace_root() -> PathBuf {
     // xtask lives one level below the workspace root; relative paths are taken from the root so
     // the command works from any folder of the checkout.
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 fn main() -> ExitCode {
@@ -58,18 +61,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let files = codegen::read_specs_dir(&specs)?;
             let output = codegen::generate(&files, &codegen::Options::default())?;
             if check {
-                let report = output.files.diff(&out).with_context(|| format!("reading {}", out.display()))?;
+                let report = output
+                    .files
+                    .diff(&out)
+                    .with_context(|| format!("reading {}", out.display()))?;
                 if report.is_empty() {
-                    println!("{} is up to date ({} files)", out.display(), output.files.files.len());
+                    println!(
+                        "{} is up to date ({} files)",
+                        out.display(),
+                        output.files.files.len()
+                    );
                     return Ok(ExitCode::SUCCESS);
                 }
                 for line in report {
                     eprintln!("{line}");
                 }
-                eprintln!("{} is stale: run `cargo xtask codegen` and commit the result", out.display());
+                eprintln!(
+                    "{} is stale: run `cargo xtask codegen` and commit the result",
+                    out.display()
+                );
                 return Ok(ExitCode::FAILURE);
             }
-            let changed = sync::write(&out, &output.files).with_context(|| format!("writing {}", out.display()))?;
+            let changed = sync::write(&out, &output.files)
+                .with_context(|| format!("writing {}", out.display()))?;
             for g in &output.groups {
                 println!("{:<40} {:>4} types", g.module, g.types);
             }

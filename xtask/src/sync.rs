@@ -8,7 +8,10 @@ use codegen::FileSet;
 /// Writes changed files (each to a temporary sibling, then renamed over the old one, so no
 /// file is ever half-written) and removes stale emitted files. Returns how many changed.
 pub fn write(out: &Path, files: &FileSet) -> std::io::Result<usize> {
-    let stale: Vec<String> = FileSet::existing(out)?.into_iter().filter(|r| !files.files.contains_key(r)).collect();
+    let stale: Vec<String> = FileSet::existing(out)?
+        .into_iter()
+        .filter(|r| !files.files.contains_key(r))
+        .collect();
     let mut changed = 0;
     for (rel, text) in &files.files {
         let path = out.join(rel);

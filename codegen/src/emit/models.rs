@@ -15,7 +15,11 @@ pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
     let attrs = lines.iter().map(|l| {
         let mut line = l.trim().to_string();
         if line.starts_with("```") {
-            line = if in_fence { "```".into() } else { "```text".into() };
+            line = if in_fence {
+                "```".into()
+            } else {
+                "```text".into()
+            };
             in_fence = !in_fence;
         }
         let text = format!(" {line}");
@@ -88,7 +92,11 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
         TypeKind::Enum { variants } => {
             let vs = variants.iter().map(|(wire, rust)| {
                 let v = format_ident!("{}", rust);
-                let d = if wire.is_empty() { " The empty string.".to_string() } else { format!(" `{wire}`") };
+                let d = if wire.is_empty() {
+                    " The empty string.".to_string()
+                } else {
+                    format!(" `{wire}`")
+                };
                 quote! { #[doc = #d] #[serde(rename = #wire)] #v, }
             });
             let arms = variants.iter().map(|(wire, rust)| {
@@ -139,11 +147,23 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
                     let with = format!("{}::deserialize_null_as_default", path_string(rt));
                     serde_attrs.push(quote!(default, deserialize_with = #with));
                 }
-                let serde = if serde_attrs.is_empty() { quote!() } else { quote!(#[serde(#(#serde_attrs),*)]) };
+                let serde = if serde_attrs.is_empty() {
+                    quote!()
+                } else {
+                    quote!(#[serde(#(#serde_attrs),*)])
+                };
                 quote! { #fdoc #serde pub #fname: #ty, }
             });
-            let default = if t.default { quote!(Default,) } else { quote!() };
-            let ser = if t.resource.is_some() { quote!() } else { quote!(serde::Serialize,) };
+            let default = if t.default {
+                quote!(Default,)
+            } else {
+                quote!()
+            };
+            let ser = if t.resource.is_some() {
+                quote!()
+            } else {
+                quote!(serde::Serialize,)
+            };
             let mut out = quote! {
                 #doc
                 #[derive(Clone, Debug, #default PartialEq, #ser serde::Deserialize)]
@@ -167,12 +187,21 @@ fn path_string(p: &syn::Path) -> String {
 fn nullable_default(cx: &Ctx<'_>, ty: &Ty) -> bool {
     match ty {
         Ty::String | Ty::Vec(_) | Ty::Map(_) | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 => true,
-        Ty::Ref(id) => cx.api.types.get(id).is_some_and(|t| t.default && matches!(t.kind, TypeKind::Struct { .. })),
+        Ty::Ref(id) => cx
+            .api
+            .types
+            .get(id)
+            .is_some_and(|t| t.default && matches!(t.kind, TypeKind::Struct { .. })),
         _ => false,
     }
 }
 
-fn resource_impl(cx: &Ctx<'_>, t: &TypeDef, r: &crate::ir::ResourceInfo, fields: &[Field]) -> TokenStream {
+fn resource_impl(
+    cx: &Ctx<'_>,
+    t: &TypeDef,
+    r: &crate::ir::ResourceInfo,
+    fields: &[Field],
+) -> TokenStream {
     let rt = &cx.runtime;
     let name = format_ident!("{}", t.name);
     let api_version = t.gv.api_version();

@@ -8,7 +8,12 @@ use crate::ir::{Field, GroupVersion, ResourceInfo, Ty};
 use crate::load::Crd;
 use crate::view::View;
 
-pub(crate) fn lower_crd<'a>(origin: &str, pointer: &str, crd: &'a Crd, conv: &mut Converter<'_, 'a>) -> Result<(), Error> {
+pub(crate) fn lower_crd<'a>(
+    origin: &str,
+    pointer: &str,
+    crd: &'a Crd,
+    conv: &mut Converter<'_, 'a>,
+) -> Result<(), Error> {
     let spec = &crd.spec;
     let at = |p: &str| format!("{pointer}/spec{p}");
     if spec.group.is_empty() {
@@ -16,21 +21,50 @@ pub(crate) fn lower_crd<'a>(origin: &str, pointer: &str, crd: &'a Crd, conv: &mu
     }
     let kind = spec.names.kind.as_str();
     if kind.is_empty() || spec.names.plural.is_empty() {
-        return Err(Error::at(origin, &at("/names"), "CRD names need a kind and a plural"));
+        return Err(Error::at(
+            origin,
+            &at("/names"),
+            "CRD names need a kind and a plural",
+        ));
     }
     if spec.versions.is_empty() {
-        return Err(Error::at(origin, &at("/versions"), "CRD declares no versions"));
+        return Err(Error::at(
+            origin,
+            &at("/versions"),
+            "CRD declares no versions",
+        ));
     }
     let namespaced = match spec.scope.as_str() {
         "Namespaced" => true,
         "Cluster" => false,
-        other => return Err(Error::at(origin, &at("/scope"), format!("CRD scope `{other}` is neither Namespaced nor Cluster"))),
+        other => {
+            return Err(Error::at(
+                origin,
+                &at("/scope"),
+                format!("CRD scope `{other}` is neither Namespaced nor Cluster"),
+            ))
+        }
     };
-    let list_kind = spec.names.list_kind.clone().unwrap_or_else(|| format!("{kind}List"));
+    let list_kind = spec
+        .names
+        .list_kind
+        .clone()
+        .unwrap_or_else(|| format!("{kind}List"));
     for (i, version) in spec.versions.iter().enumerate() {
         let vp = at(&format!("/versions/{i}"));
-        let Some(schema) = version.schema.as_ref().and_then(|s| s.open_api_v3_schema.as_ref()) else {
-            return Err(Error::at(origin, &format!("{vp}/schema"), format!("CRD version `{}` has no schema.openAPIV3Schema", version.name)));
+        let Some(schema) = version
+            .schema
+            .as_ref()
+            .and_then(|s| s.open_api_v3_schema.as_ref())
+        else {
+            return Err(Error::at(
+                origin,
+                &format!("{vp}/schema"),
+                format!(
+                    "CRD version `{}` has no schema.openAPIV3Schema",
+                    version.name
+                ),
+            ));
         };
         let gv = GroupVersion::new(&spec.group, &version.name);
         let id = format!("{}/{}/{}", spec.group, version.name, kind);
@@ -46,7 +80,13 @@ pub(crate) fn lower_crd<'a>(origin: &str, pointer: &str, crd: &'a Crd, conv: &mu
         let view = View::of(schema);
         let mut fields = match conv.shape(&view, &ctx)? {
             Shape::Struct(fields) => fields,
-            _ => return Err(Error::at(origin, &ctx.pointer, "the root of a CRD schema must be an object with properties")),
+            _ => {
+                return Err(Error::at(
+                    origin,
+                    &ctx.pointer,
+                    "the root of a CRD schema must be an object with properties",
+                ))
+            }
         };
         for f in &mut fields {
             if f.wire == "metadata" {
@@ -59,7 +99,11 @@ pub(crate) fn lower_crd<'a>(origin: &str, pointer: &str, crd: &'a Crd, conv: &mu
             (version.deprecated, "This version is deprecated."),
             (!version.served, "This version is not served."),
         ];
-        let notes: Vec<&str> = status.iter().filter(|(on, _)| *on).map(|(_, s)| *s).collect();
+        let notes: Vec<&str> = status
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, s)| *s)
+            .collect();
         if !notes.is_empty() {
             if !doc.is_empty() {
                 doc.push(String::new());
@@ -81,11 +125,26 @@ pub(crate) fn lower_crd<'a>(origin: &str, pointer: &str, crd: &'a Crd, conv: &mu
                 doc.push(format!("Subresources: {}.", s.join(", ")));
             }
         }
-        let resource = |k: &str| ResourceInfo { kind: k.to_string(), plural: spec.names.plural.clone(), namespaced, subresource: false };
-        conv.define(ctx.clone(), Shape::Struct(fields), doc, Some(resource(kind)))?;
+        let resource = |k: &str| ResourceInfo {
+            kind: k.to_string(),
+            plural: spec.names.plural.clone(),
+            namespaced,
+            subresource: false,
+        };
+        conv.define(
+            ctx.clone(),
+            Shape::Struct(fields),
+            doc,
+            Some(resource(kind)),
+        )?;
 
         let list_id = format!("{}/{}/{}", spec.group, version.name, list_kind);
-        let list_ctx = Ctx { root: list_id.clone(), id: list_id, name: list_kind.clone(), ..ctx };
+        let list_ctx = Ctx {
+            root: list_id.clone(),
+            id: list_id,
+            name: list_kind.clone(),
+            ..ctx
+        };
         let list_fields = vec![
             Field {
                 wire: "metadata".into(),
@@ -107,7 +166,12 @@ pub(crate) fn lower_crd<'a>(origin: &str, pointer: &str, crd: &'a Crd, conv: &mu
             },
         ];
         let list_doc = vec![format!("A list of {kind} objects.")];
-        conv.define(list_ctx, Shape::Struct(list_fields), list_doc, Some(resource(&list_kind)))?;
+        conv.define(
+            list_ctx,
+            Shape::Struct(list_fields),
+            list_doc,
+            Some(resource(&list_kind)),
+        )?;
     }
     Ok(())
 }

@@ -11,8 +11,14 @@ use crate::fixups;
 use crate::ir::{GroupVersion, ResourceInfo};
 
 fn gvks(schema: &ReferenceOr<openapiv3::Schema>) -> Vec<(String, String, String)> {
-    let ReferenceOr::Item(s) = schema else { return Vec::new() };
-    let Some(serde_json::Value::Array(list)) = s.schema_data.extensions.get("x-kubernetes-group-version-kind") else {
+    let ReferenceOr::Item(s) = schema else {
+        return Vec::new();
+    };
+    let Some(serde_json::Value::Array(list)) = s
+        .schema_data
+        .extensions
+        .get("x-kubernetes-group-version-kind")
+    else {
         return Vec::new();
     };
     list.iter()
@@ -25,13 +31,19 @@ fn gvks(schema: &ReferenceOr<openapiv3::Schema>) -> Vec<(String, String, String)
 
 /// Adds every component schema of `docs`. A name defined twice must have the same shape
 /// (descriptions aside); built-ins only fill names no spec file defines.
-pub(crate) fn collect<'a>(docs: &[(&str, &'a OpenAPI)], space: &mut Space<'a>, builtin: bool) -> Result<(), Error> {
+pub(crate) fn collect<'a>(
+    docs: &[(&str, &'a OpenAPI)],
+    space: &mut Space<'a>,
+    builtin: bool,
+) -> Result<(), Error> {
     let mut package_groups: BTreeMap<String, GroupVersion> = BTreeMap::new();
     for (_, doc) in docs {
         for (name, schema) in doc.components.iter().flat_map(|c| c.schemas.iter()) {
             if let Some((g, v, _)) = gvks(schema).into_iter().next() {
                 if let Some((package, _)) = name.rsplit_once('.') {
-                    package_groups.entry(package.to_string()).or_insert_with(|| GroupVersion::new(&g, &v));
+                    package_groups
+                        .entry(package.to_string())
+                        .or_insert_with(|| GroupVersion::new(&g, &v));
                 }
             }
         }
@@ -55,7 +67,16 @@ pub(crate) fn collect<'a>(docs: &[(&str, &'a OpenAPI)], space: &mut Space<'a>, b
             }
             let gv = fixups::group_version_of(name, &package_groups, doc_gv.as_ref())
                 .ok_or_else(|| Error::at(origin, &pointer, format!("cannot tell the API group/version of schema `{name}`: name it like Kubernetes does (io.k8s.api.<group>.<version>.<Kind>) or give it an x-kubernetes-group-version-kind")))?;
-            space.named.insert(name.clone(), Named { schema, origin: origin.to_string(), pointer, gv, builtin });
+            space.named.insert(
+                name.clone(),
+                Named {
+                    schema,
+                    origin: origin.to_string(),
+                    pointer,
+                    gv,
+                    builtin,
+                },
+            );
         }
     }
     Ok(())
@@ -70,23 +91,45 @@ fn shape(s: &ReferenceOr<openapiv3::Schema>) -> serde_json::Value {
 /// Finds, for every kind an operation is declared for, the plural and scope its path gives.
 /// A kind served at its own path wins over one served only as a subresource (TokenRequest is
 /// `serviceaccounts/{name}/token`: its path segment is `token`).
-pub(crate) fn collect_resources(origin: &str, doc: &OpenAPI, space: &mut Space<'_>) -> Result<(), Error> {
+pub(crate) fn collect_resources(
+    origin: &str,
+    doc: &OpenAPI,
+    space: &mut Space<'_>,
+) -> Result<(), Error> {
     for (path, item) in doc.paths.paths.iter() {
-        let ReferenceOr::Item(item) = item else { continue };
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
         for (_, op) in item.iter() {
-            let Some(gvk) = op.extensions.get("x-kubernetes-group-version-kind") else { continue };
+            let Some(gvk) = op.extensions.get("x-kubernetes-group-version-kind") else {
+                continue;
+            };
             let f = |k: &str| gvk.get(k).and_then(|v| v.as_str()).map(str::to_string);
             let (Some(g), Some(v), Some(k)) = (f("group"), f("version"), f("kind")) else {
-                return Err(Error::at(origin, &format!("/paths/{}", ptr_token(path)), "x-kubernetes-group-version-kind needs group, version and kind"));
+                return Err(Error::at(
+                    origin,
+                    &format!("/paths/{}", ptr_token(path)),
+                    "x-kubernetes-group-version-kind needs group, version and kind",
+                ));
             };
-            let Some((plural, namespaced, sub)) = resource_path(path) else { continue };
+            let Some((plural, namespaced, sub)) = resource_path(path) else {
+                continue;
+            };
             let key = (g, v, k.clone());
             let better = match space.resources.get(&key) {
                 None => true,
                 Some(prev) => prev.subresource && !sub,
             };
             if better {
-                space.resources.insert(key, ResourceInfo { kind: k, plural, namespaced, subresource: sub });
+                space.resources.insert(
+                    key,
+                    ResourceInfo {
+                        kind: k,
+                        plural,
+                        namespaced,
+                        subresource: sub,
+                    },
+                );
             }
         }
     }
@@ -107,7 +150,9 @@ fn resource_path(path: &str) -> Option<(String, bool, bool)> {
         _ => (false, rest),
     };
     match rest.as_slice() {
-        [plural] | [plural, _] if !plural.starts_with('{') => Some((plural.to_string(), namespaced, false)),
+        [plural] | [plural, _] if !plural.starts_with('{') => {
+            Some((plural.to_string(), namespaced, false))
+        }
         [_, _, sub] => Some((sub.to_string(), namespaced, true)),
         _ => None,
     }
@@ -119,10 +164,22 @@ mod tests {
 
     #[test]
     fn plural_scope_and_subresource_from_paths() {
-        assert_eq!(resource_path("/apis/authentication.k8s.io/v1/tokenreviews"), Some(("tokenreviews".into(), false, false)));
-        assert_eq!(resource_path("/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token"), Some(("token".into(), true, true)));
-        assert_eq!(resource_path("/api/v1/namespaces/{namespace}/pods/{name}"), Some(("pods".into(), true, false)));
+        assert_eq!(
+            resource_path("/apis/authentication.k8s.io/v1/tokenreviews"),
+            Some(("tokenreviews".into(), false, false))
+        );
+        assert_eq!(
+            resource_path("/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token"),
+            Some(("token".into(), true, true))
+        );
+        assert_eq!(
+            resource_path("/api/v1/namespaces/{namespace}/pods/{name}"),
+            Some(("pods".into(), true, false))
+        );
         assert_eq!(resource_path("/apis/authentication.k8s.io/v1/"), None);
-        assert_eq!(resource_path("/api/v1/namespaces/{name}"), Some(("namespaces".into(), false, false)));
+        assert_eq!(
+            resource_path("/api/v1/namespaces/{name}"),
+            Some(("namespaces".into(), false, false))
+        );
     }
 }

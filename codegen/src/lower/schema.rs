@@ -37,10 +37,18 @@ impl Ctx {
         }
     }
     fn items(&self) -> Ctx {
-        Ctx { pointer: format!("{}/items", self.pointer), id: format!("{}[]", self.id), ..self.clone() }
+        Ctx {
+            pointer: format!("{}/items", self.pointer),
+            id: format!("{}[]", self.id),
+            ..self.clone()
+        }
     }
     fn values(&self) -> Ctx {
-        Ctx { pointer: format!("{}/additionalProperties", self.pointer), id: format!("{}{{}}", self.id), ..self.clone() }
+        Ctx {
+            pointer: format!("{}/additionalProperties", self.pointer),
+            id: format!("{}{{}}", self.id),
+            ..self.clone()
+        }
     }
 }
 
@@ -68,7 +76,11 @@ impl<'s, 'a> Converter<'s, 'a> {
             builtin: named.builtin,
         };
         let (shape, doc, resource) = match named.schema {
-            ReferenceOr::Reference { reference } => (Shape::Ty(self.resolve_ref(reference, &ctx)?), Vec::new(), None),
+            ReferenceOr::Reference { reference } => (
+                Shape::Ty(self.resolve_ref(reference, &ctx)?),
+                Vec::new(),
+                None,
+            ),
             ReferenceOr::Item(schema) => {
                 let view = View::of(schema);
                 let shape = match fixups::well_known(id) {
@@ -84,11 +96,20 @@ impl<'s, 'a> Converter<'s, 'a> {
 
     /// The resource facts of a schema whose single group-version-kind is served by some path.
     fn resource_of(&self, schema: &openapiv3::Schema, gv: &GroupVersion) -> Option<ResourceInfo> {
-        let Some(serde_json::Value::Array(list)) = schema.schema_data.extensions.get("x-kubernetes-group-version-kind") else {
+        let Some(serde_json::Value::Array(list)) = schema
+            .schema_data
+            .extensions
+            .get("x-kubernetes-group-version-kind")
+        else {
             return None;
         };
         let [gvk] = list.as_slice() else { return None };
-        let f = |k: &str| gvk.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let f = |k: &str| {
+            gvk.get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
         let key = (f("group"), f("version"), f("kind"));
         if key.0 != gv.group || key.1 != gv.version {
             return None;
@@ -97,7 +118,13 @@ impl<'s, 'a> Converter<'s, 'a> {
     }
 
     /// Records the type a shape becomes (a struct or enum) and returns how to refer to it.
-    pub(crate) fn define(&mut self, ctx: Ctx, shape: Shape, doc: Vec<String>, resource: Option<ResourceInfo>) -> Result<Ty, Error> {
+    pub(crate) fn define(
+        &mut self,
+        ctx: Ctx,
+        shape: Shape,
+        doc: Vec<String>,
+        resource: Option<ResourceInfo>,
+    ) -> Result<Ty, Error> {
         let kind = match shape {
             Shape::Struct(mut fields) => {
                 if resource.is_some() {
@@ -106,12 +133,18 @@ impl<'s, 'a> Converter<'s, 'a> {
                 }
                 TypeKind::Struct { fields }
             }
-            Shape::Enum(values) => TypeKind::Enum { variants: values.into_iter().map(|v| (v, String::new())).collect() },
+            Shape::Enum(values) => TypeKind::Enum {
+                variants: values.into_iter().map(|v| (v, String::new())).collect(),
+            },
             Shape::Ty(ty) if ctx.id != ctx.root => return Ok(ty),
             Shape::Ty(ty) => TypeKind::Alias(ty),
         };
         if self.api.types.contains_key(&ctx.id) {
-            return Err(Error::at(&ctx.origin, &ctx.pointer, format!("type id `{}` is defined twice", ctx.id)));
+            return Err(Error::at(
+                &ctx.origin,
+                &ctx.pointer,
+                format!("type id `{}` is defined twice", ctx.id),
+            ));
         }
         let id = ctx.id.clone();
         self.api.types.insert(
@@ -142,7 +175,11 @@ impl<'s, 'a> Converter<'s, 'a> {
             return Ok(ty);
         }
         if !self.space.named.contains_key(&name) {
-            return Err(Error::at(&ctx.origin, &ctx.pointer, format!("unresolved $ref `{reference}`: no spec file defines schema `{name}`")));
+            return Err(Error::at(
+                &ctx.origin,
+                &ctx.pointer,
+                format!("unresolved $ref `{reference}`: no spec file defines schema `{name}`"),
+            ));
         }
         Ok(Ty::Ref(name))
     }
@@ -167,7 +204,8 @@ impl<'s, 'a> Converter<'s, 'a> {
 
     /// What a schema is: a struct, an enum, or a plain type.
     pub(crate) fn shape(&mut self, v: &View<'a>, ctx: &Ctx) -> Result<Shape, Error> {
-        if v.ext_true("x-kubernetes-int-or-string") || v.format.as_deref() == Some("int-or-string") {
+        if v.ext_true("x-kubernetes-int-or-string") || v.format.as_deref() == Some("int-or-string")
+        {
             return Ok(Shape::Ty(Ty::IntOrString));
         }
         let preserve = v.ext_true("x-kubernetes-preserve-unknown-fields");
@@ -175,7 +213,12 @@ impl<'s, 'a> Converter<'s, 'a> {
             return self.merge_all_of(v, ctx, preserve);
         }
         if !v.properties.is_empty() {
-            return Ok(Shape::Struct(self.fields(&v.properties, &v.required, ctx, preserve)?));
+            return Ok(Shape::Struct(self.fields(
+                &v.properties,
+                &v.required,
+                ctx,
+                preserve,
+            )?));
         }
         match v.typ {
             Some("string") => Ok(match v.format.as_deref() {
@@ -219,7 +262,13 @@ impl<'s, 'a> Converter<'s, 'a> {
         }
     }
 
-    fn fields(&mut self, props: &[(&'a str, SRef<'a>)], required: &[&str], ctx: &Ctx, preserve: bool) -> Result<Vec<Field>, Error> {
+    fn fields(
+        &mut self,
+        props: &[(&'a str, SRef<'a>)],
+        required: &[&str],
+        ctx: &Ctx,
+        preserve: bool,
+    ) -> Result<Vec<Field>, Error> {
         let mut fields = Vec::new();
         for (name, s) in props {
             let child = ctx.child(name);
@@ -244,7 +293,9 @@ impl<'s, 'a> Converter<'s, 'a> {
                 rust: String::new(),
                 ty: Ty::Map(Box::new(Ty::Json)),
                 required: true,
-                doc: vec!["Fields beyond the declared ones: the schema preserves unknown fields.".into()],
+                doc: vec![
+                    "Fields beyond the declared ones: the schema preserves unknown fields.".into(),
+                ],
                 flatten: true,
                 boxed: false,
             });
@@ -263,7 +314,13 @@ impl<'s, 'a> Converter<'s, 'a> {
                     let name = r.trim_start_matches("#/components/schemas/");
                     match self.space.named.get(name).map(|n| n.schema) {
                         Some(ReferenceOr::Item(s)) => s,
-                        _ => return Err(Error::at(&ctx.origin, &format!("{}/allOf/{i}", ctx.pointer), format!("unresolved $ref `{r}` in allOf"))),
+                        _ => {
+                            return Err(Error::at(
+                                &ctx.origin,
+                                &format!("{}/allOf/{i}", ctx.pointer),
+                                format!("unresolved $ref `{r}` in allOf"),
+                            ))
+                        }
                     }
                 }
             };
@@ -278,7 +335,9 @@ impl<'s, 'a> Converter<'s, 'a> {
         if props.is_empty() {
             return Ok(Shape::Ty(Ty::Json));
         }
-        Ok(Shape::Struct(self.fields(&props, &required, ctx, preserve)?))
+        Ok(Shape::Struct(
+            self.fields(&props, &required, ctx, preserve)?,
+        ))
     }
 }
 
@@ -293,7 +352,12 @@ pub(crate) fn docs(v: &View<'_>) -> Vec<String> {
         let keys = v
             .ext("x-kubernetes-list-map-keys")
             .and_then(|k| k.as_array())
-            .map(|k| k.iter().filter_map(|s| s.as_str()).collect::<Vec<_>>().join(", "));
+            .map(|k| {
+                k.iter()
+                    .filter_map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            });
         match keys {
             Some(k) if t == "map" => notes.push(format!("List type: `map`, keyed by {k}.")),
             _ => notes.push(format!("List type: `{t}`.")),
@@ -305,9 +369,19 @@ pub(crate) fn docs(v: &View<'_>) -> Vec<String> {
     if let Some(serde_json::Value::Array(rules)) = v.ext("x-kubernetes-validations") {
         notes.push("Validation rules (CEL):".into());
         for r in rules {
-            let rule = r.get("rule").and_then(|s| s.as_str()).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+            let rule = r
+                .get("rule")
+                .and_then(|s| s.as_str())
+                .unwrap_or("")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             match r.get("message").and_then(|s| s.as_str()) {
-                Some(m) => notes.push(format!("- `{}`: {}", rule.replace('`', "'"), m.split_whitespace().collect::<Vec<_>>().join(" "))),
+                Some(m) => notes.push(format!(
+                    "- `{}`: {}",
+                    rule.replace('`', "'"),
+                    m.split_whitespace().collect::<Vec<_>>().join(" ")
+                )),
                 None => notes.push(format!("- `{}`", rule.replace('`', "'"))),
             }
         }

@@ -1,0 +1,93 @@
+//! Bad spec files give an error naming the file, the place in it and what is wrong.
+
+fn spec(name: &str) -> codegen::SpecFile {
+    let path = tests::workspace().join("tests/fixtures/bad").join(name);
+    codegen::SpecFile {
+        name: format!("bad/{name}"),
+        bytes: std::fs::read(path).unwrap(),
+    }
+}
+
+fn error_of(files: &[codegen::SpecFile]) -> String {
+    match codegen::generate(files, &codegen::Options::default()) {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[track_caller]
+fn assert_mentions(msg: &str, parts: &[&str]) {
+    for p in parts {
+        assert!(msg.contains(p), "error {msg:?} does not mention {p:?}");
+    }
+}
+
+#[test]
+fn catalogue() {
+    let cases: &[(&str, &[&str])] = &[
+        ("invalid_json.json", &["bad/invalid_json.json:3:", "invalid JSON"]),
+        ("invalid_yaml.yaml", &["bad/invalid_yaml.yaml:", "invalid YAML"]),
+        ("empty.yaml", &["bad/empty.yaml", "empty"]),
+        ("not_utf8.json", &["bad/not_utf8.json", "not UTF-8", "offset 0"]),
+        ("swagger2.json", &["bad/swagger2.json at #/swagger", "2.0 is not supported"]),
+        ("openapi31.json", &["bad/openapi31.json at #/openapi", "3.1.0", "not supported"]),
+        ("unresolved_ref.yaml", &["bad/unresolved_ref.yaml at #/components/schemas/io.k8s.api.example.v1.A/properties/b", "unresolved $ref", "io.k8s.api.example.v1.Missing"]),
+        ("unknown_type.yaml", &["bad/unknown_type.yaml at #/components/schemas/io.k8s.api.example.v1.A/properties/b/type", "unknown type `strnig`"]),
+        ("crd_without_names.yaml", &["bad/crd_without_names.yaml at #/spec", "missing field `names`"]),
+        ("crd_without_schema.yaml", &["bad/crd_without_schema.yaml at #/spec/versions/0/schema", "no schema.openAPIV3Schema"]),
+        ("nested_name_collision.yaml", &["bad/nested_name_collision.yaml#/components/schemas/io.k8s.api.example.v1.A/properties/foo", "bad/nested_name_collision.yaml#/components/schemas/io.k8s.api.example.v1.AFoo", "`AFoo`"]),
+        ("not_a_spec.yaml", &["bad/not_a_spec.yaml", "neither an OpenAPI v3 document"]),
+    ];
+    for (file, parts) in cases {
+        assert_mentions(&error_of(&[spec(file)]), parts);
+    }
+}
+
+#[test]
+fn same_schema_with_different_shapes_in_two_files_names_both() {
+    let a = codegen::SpecFile {
+        name: "a.yaml".into(),
+        bytes: b"openapi: 3.0.0\ninfo: {title: x, version: v1}\npaths: {}\ncomponents:\n  schemas:\n    io.k8s.api.example.v1.A: {type: object, description: one, properties: {x: {type: string}}}\n".to_vec(),
+    };
+    let same = codegen::SpecFile {
+        name: "b.yaml".into(),
+        bytes: String::from_utf8(a.bytes.clone())
+            .unwrap()
+            .replace("one", "other words")
+            .into_bytes(),
+    };
+    // Descriptions may differ: same structure is the same type.
+    assert!(codegen::generate(&[a.clone(), same], &codegen::Options::default()).is_ok());
+    let different = codegen::SpecFile {
+        name: "c.yaml".into(),
+        bytes: String::from_utf8(a.bytes.clone())
+            .unwrap()
+            .replace("type: string", "type: integer")
+            .into_bytes(),
+    };
+    assert_mentions(
+        &error_of(&[a, different]),
+        &[
+            "a.yaml#/components/schemas/io.k8s.api.example.v1.A",
+            "c.yaml#/components/schemas/io.k8s.api.example.v1.A",
+            "different shapes",
+        ],
+    );
+}
+
+#[test]
+fn alias_bomb_is_refused_not_expanded() {
+    let mut y = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for (i, prev) in ('b'..='i').zip('a'..='h') {
+        y.push_str(&format!(
+            "{i}: &{i} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+        ));
+    }
+    let msg = error_of(&[codegen::SpecFile {
+        name: "bomb.yaml".into(),
+        bytes: y.into_bytes(),
+    }]);
+    assert_mentions(&msg, &["bomb.yaml"]);
+}
