@@ -2,6 +2,7 @@
 //! laid out as one module per group/version and one file per top-level type.
 
 mod models;
+mod operations;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,7 +10,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::error::{Error, Location};
-use crate::ir::{Api, GroupVersion, TypeDef, META_GROUP};
+use crate::ir::{Api, GroupVersion, Operation, TypeDef, META_GROUP};
 use crate::names::ident;
 use crate::{FileSet, GroupSummary, Options, Output};
 
@@ -48,6 +49,9 @@ pub(crate) fn feature(gv: &GroupVersion) -> Option<String> {
 
 pub(crate) struct Ctx<'a> {
     pub api: &'a Api,
+    /// Emit `#[cfg(feature = "client")]` on client-only items (the `generated` crate has the
+    /// feature; fixture builds do not).
+    pub gate_client: bool,
     pub root: syn::Path,
     pub runtime: syn::Path,
 }
@@ -86,6 +90,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         api,
         root: parse_path(&options.root, "root")?,
         runtime: parse_path(&options.runtime, "runtime")?,
+        gate_client: options.crate_files,
     };
     let prefix = if options.crate_files { "src/" } else { "" };
     let mut files = FileSet::default();
@@ -105,24 +110,43 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             nested.entry(t.root.as_str()).or_default().push(t);
         }
     }
+    let mut op_modules: BTreeMap<GroupVersion, Vec<&Operation>> = BTreeMap::new();
+    for op in &api.operations {
+        op_modules.entry(op.gv.clone()).or_default().push(op);
+    }
+    let gvs: BTreeSet<GroupVersion> = modules.keys().chain(op_modules.keys()).cloned().collect();
     let mut groups: BTreeMap<String, Vec<GroupVersion>> = BTreeMap::new();
     let mut summaries = Vec::new();
     let mut feature_deps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (gv, roots) in &modules {
+    // Cross-group references make one group's feature need the other's.
+    let mut depend = |gv: &GroupVersion, refs: Vec<String>| {
+        if let Some(f) = feature(gv) {
+            for r in refs {
+                if let Some(dep) = api.types.get(&r).and_then(|d| feature(&d.gv)) {
+                    if dep != f {
+                        feature_deps.entry(f.clone()).or_default().insert(dep);
+                    }
+                }
+            }
+        }
+    };
+    for gv in &gvs {
         let gm = group_module(&gv.group);
         let vm = version_module(&gv.version);
         groups.entry(gm.clone()).or_default().push(gv.clone());
         let mut mod_items = Vec::new();
         let mut origins = BTreeSet::new();
         let mut count = 0;
-        for root in roots {
-            let mut items = vec![models::type_tokens(&ctx, root)?];
-            let mut names = vec![format_ident!("{}", root.name)];
-            for n in nested.get(root.id.as_str()).into_iter().flatten() {
-                items.push(models::type_tokens(&ctx, n)?);
-                names.push(format_ident!("{}", n.name));
-            }
-            count += names.len();
+        for root in modules.get(gv).into_iter().flatten() {
+            let members: Vec<&TypeDef> = std::iter::once(*root)
+                .chain(nested.get(root.id.as_str()).into_iter().flatten().copied())
+                .collect();
+            let items = members
+                .iter()
+                .map(|t| models::type_tokens(&ctx, t))
+                .collect::<Result<Vec<_>, _>>()?;
+            let names = members.iter().map(|t| format_ident!("{}", t.name));
+            count += members.len();
             let file_mod = format_ident!("{}", ident(&root.name, true));
             mod_items.push(quote! { mod #file_mod; pub use self::#file_mod::{#(#names),*}; });
             let text = format_file(
@@ -132,31 +156,37 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             )?;
             put(&mut files, format!("{prefix}{gm}/{vm}/{file_mod}.rs"), text)?;
             origins.insert(root.origin.clone());
-            // Cross-group references make one group's feature need the other's.
-            if let Some(f) = feature(gv) {
-                for t in std::iter::once(*root)
-                    .chain(nested.get(root.id.as_str()).into_iter().flatten().copied())
-                {
-                    let mut refs = Vec::new();
-                    t.kind.each_ty(|ty| ty.refs(&mut refs));
-                    for r in refs {
-                        if let Some(dep) = api.types.get(&r).and_then(|d| feature(&d.gv)) {
-                            if dep != f {
-                                feature_deps.entry(f.clone()).or_default().insert(dep);
-                            }
-                        }
-                    }
-                }
+            for t in &members {
+                let mut refs = Vec::new();
+                t.kind.each_ty(|ty| ty.refs(&mut refs));
+                depend(gv, refs);
             }
         }
-        let doc = format!(
-            " Types of `{}`.",
-            if gv.group == META_GROUP {
-                "meta/v1 (apimachinery)".to_string()
-            } else {
-                gv.api_version()
+        let ops = op_modules.get(gv).map(Vec::as_slice).unwrap_or_default();
+        if !ops.is_empty() {
+            let op_origins: BTreeSet<&str> = ops.iter().map(|o| o.origin.as_str()).collect();
+            let origin = op_origins.into_iter().collect::<Vec<_>>().join(", ");
+            let tokens = operations::api_tokens(&ctx, gv, ops);
+            let text = format_file(tokens, &header(options, &origin, "//"), &origin)?;
+            put(&mut files, format!("{prefix}{gm}/{vm}/api.rs"), text)?;
+            mod_items.push(quote! { mod api; pub use self::api::*; });
+            origins.insert(origin);
+            for op in ops {
+                let mut refs = Vec::new();
+                op.each_ty(|ty| ty.refs(&mut refs));
+                depend(gv, refs);
             }
-        );
+        }
+        let what = match (count, ops.len()) {
+            (_, 0) => "Types",
+            (0, _) => "Operations",
+            _ => "Types and operations",
+        };
+        let doc = if gv.group == META_GROUP {
+            " Types of meta/v1 (apimachinery).".to_string()
+        } else {
+            format!(" {what} of `{}`.", gv.api_version())
+        };
         let origin = origins.into_iter().collect::<Vec<_>>().join(", ");
         let text = format_file(
             quote! { #![doc = #doc] #(#mod_items)* },
@@ -167,6 +197,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         summaries.push(GroupSummary {
             module: module_path(gv),
             types: count,
+            operations: ops.len(),
         });
     }
     let specs = "specs/";
@@ -221,7 +252,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         put(
             &mut files,
             "Cargo.toml".into(),
-            cargo_toml(options, &modules, &feature_deps),
+            cargo_toml(options, &gvs, &feature_deps),
         )?;
     } else {
         let text = format_file(
@@ -239,10 +270,10 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
 
 fn cargo_toml(
     options: &Options,
-    modules: &BTreeMap<GroupVersion, Vec<&TypeDef>>,
+    modules: &BTreeSet<GroupVersion>,
     deps: &BTreeMap<String, BTreeSet<String>>,
 ) -> String {
-    let features: Vec<String> = modules.keys().filter_map(feature).collect();
+    let features: Vec<String> = modules.iter().filter_map(feature).collect();
     let mut s = header(options, "specs/", "#");
     s.push_str(
         r#"[package]
@@ -256,8 +287,19 @@ publish = false
 [features]
 "#,
     );
-    let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
+    let quoted: Vec<String> = std::iter::once("client".to_string())
+        .chain(features.iter().cloned())
+        .map(|f| format!("\"{f}\""))
+        .collect();
     s.push_str(&format!("default = [{}]\n", quoted.join(", ")));
+    s.push_str(
+        r#"# The async HTTP client (reqwest + rustls). Without it, every operation still builds its
+# http::Request and decodes responses (sans-io).
+client = ["dep:reqwest", "dep:rustls", "dep:rustls-native-certs", "dep:futures-util", "dep:bytes"]
+# Client::from_kubeconfig and Client::in_cluster, using kube's config loader.
+kubeconfig = ["client", "dep:kube", "dep:k8s-openapi", "dep:secrecy"]
+"#,
+    );
     for f in &features {
         let d: Vec<String> = deps
             .get(f)
@@ -271,9 +313,21 @@ publish = false
         r#"
 [dependencies]
 base64 = "0.22"
+form_urlencoded = "1"
+http = "1"
 jiff = { version = "1", features = ["serde"] }
+percent-encoding = "2"
 serde = { version = "1", features = ["derive"] }
-serde_json = "1"
+serde_json = { version = "1", features = ["raw_value"] }
+thiserror = "2"
+bytes = { version = "1", optional = true }
+futures-util = { version = "0.3", default-features = false, features = ["std"], optional = true }
+reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider", "stream", "http2"], optional = true }
+rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }
+rustls-native-certs = { version = "0.8", optional = true }
+kube = { version = "5", default-features = false, features = ["config"], optional = true }
+k8s-openapi = { version = "0.29", default-features = false, features = ["latest"], optional = true }
+secrecy = { version = "0.10", optional = true }
 "#,
     );
     s

@@ -97,3 +97,19 @@ pub(crate) fn strip_descriptions(v: &mut serde_json::Value) {
         _ => {}
     }
 }
+
+/// Kubernetes declares every response in several media types (JSON, YAML, protobuf, CBOR) and
+/// request bodies as `*/*`; all of them describe the same JSON shape. The client speaks JSON.
+pub(crate) fn json_media_type(content: &openapiv3::Content) -> Option<&openapiv3::MediaType> {
+    content
+        .get("application/json")
+        .or_else(|| content.get("*/*"))
+        .or_else(|| content.values().next())
+}
+
+/// meta/v1 Status: what deletes and errors return.
+pub(crate) const STATUS: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.Status";
+/// meta/v1 DeleteOptions: the optional body of delete operations.
+pub(crate) const DELETE_OPTIONS: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions";
+/// autoscaling/v1 Scale: what a CRD's scale subresource serves.
+pub(crate) const SCALE: &str = "io.k8s.api.autoscaling.v1.Scale";

@@ -117,4 +117,59 @@ pub(crate) struct TypeDef {
 #[derive(Debug, Default)]
 pub(crate) struct Api {
     pub types: BTreeMap<String, TypeDef>,
+    /// Every operation, in a deterministic order (by group/version, then operationId).
+    pub operations: Vec<Operation>,
+}
+
+/// A query or path parameter.
+#[derive(Clone, Debug)]
+pub(crate) struct Param {
+    pub wire: String,
+    /// Planned by `names`.
+    pub rust: String,
+    pub ty: Ty,
+    pub doc: Vec<String>,
+}
+
+/// What an operation sends as its body.
+#[derive(Clone, Debug)]
+pub(crate) enum Body {
+    /// A typed JSON body.
+    Json { ty: Ty, required: bool },
+    /// A `runtime::Patch` (JSON Patch, merge, strategic merge or apply), each with its own
+    /// Content-Type.
+    Patch,
+}
+
+/// What a successful response holds.
+#[derive(Clone, Debug)]
+pub(crate) enum Returns {
+    /// One JSON body of this type (every 2xx status of a Kubernetes operation has the same).
+    Json(Ty),
+    /// A stream of watch events carrying objects of this type.
+    Watch(Ty),
+    /// A body the spec does not describe.
+    Nothing,
+}
+
+/// One HTTP operation of a group/version.
+#[derive(Clone, Debug)]
+pub(crate) struct Operation {
+    pub gv: GroupVersion,
+    pub operation_id: String,
+    /// Planned: the operationId without its group/version part, in snake_case.
+    pub name: String,
+    pub method: String,
+    pub path: String,
+    pub path_params: Vec<Param>,
+    pub query: Vec<Param>,
+    pub body: Option<Body>,
+    pub returns: Returns,
+    /// Success statuses the spec lists.
+    pub statuses: Vec<u16>,
+    /// Query parameters always sent (a watch is a list with `watch=true`).
+    pub fixed_query: Vec<(String, String)>,
+    pub doc: Vec<String>,
+    pub origin: String,
+    pub pointer: String,
 }

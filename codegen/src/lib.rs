@@ -51,6 +51,8 @@ pub struct GroupSummary {
     pub module: String,
     /// Number of Rust types emitted for it.
     pub types: usize,
+    /// Number of operations (client methods) emitted for it.
+    pub operations: usize,
 }
 
 /// The output of one run: the files, and what they contain.
@@ -68,7 +70,7 @@ pub fn generate(specs: &[SpecFile], options: &Options) -> Result<Output, Error> 
     let mut sorted: Vec<&SpecFile> = specs.iter().collect();
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
     let sources = load::parse_all(&sorted)?;
-    let mut api = lower::lower(&sources)?;
+    let mut api = lower::lower(&sources, options.crate_files)?;
     names::plan(&mut api)?;
     emit::emit(&api, options)
 }

@@ -5,6 +5,7 @@
 
 mod crd;
 mod openapi;
+mod operations;
 mod schema;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,12 +28,16 @@ pub(crate) struct Space<'a> {
     pub named: BTreeMap<String, Named<'a>>,
     /// Kinds served by some path: (group, version, kind) → resource facts.
     pub resources: BTreeMap<(String, String, String), ResourceInfo>,
+    /// The schema declaring each (group, version, kind), when exactly one does.
+    pub kinds: BTreeMap<(String, String, String), String>,
 }
 
 const BUILTIN_META: &str = include_str!("lower/builtin/meta_v1.json");
 const BUILTIN_ORIGIN: &str = "codegen/src/lower/builtin/meta_v1.json";
 
-pub(crate) fn lower(sources: &[Source]) -> Result<Api, Error> {
+/// `keep_status`: keep meta/v1 Status even when no operation returns it (the `generated`
+/// crate's runtime decodes error bodies into it).
+pub(crate) fn lower(sources: &[Source], keep_status: bool) -> Result<Api, Error> {
     let builtin: openapiv3::OpenAPI = serde_json::from_str(BUILTIN_META).map_err(|e| {
         Error::at(
             BUILTIN_ORIGIN,
@@ -43,6 +48,7 @@ pub(crate) fn lower(sources: &[Source]) -> Result<Api, Error> {
     let mut space = Space {
         named: BTreeMap::new(),
         resources: BTreeMap::new(),
+        kinds: BTreeMap::new(),
     };
     let docs: Vec<(&str, &openapiv3::OpenAPI)> = sources
         .iter()
@@ -64,23 +70,33 @@ pub(crate) fn lower(sources: &[Source]) -> Result<Api, Error> {
     for id in space.named.keys() {
         conv.convert_named(id)?;
     }
+    let mut ops = Vec::new();
     for s in sources {
-        if let Source::Crd {
-            origin,
-            pointer,
-            crd,
-        } = s
-        {
-            crd::lower_crd(origin, pointer, crd, &mut conv)?;
+        match s {
+            Source::Crd {
+                origin,
+                pointer,
+                crd,
+            } => {
+                crd::lower_crd(origin, pointer, crd, &mut conv)?;
+                ops.extend(operations::crd_operations(origin, pointer, crd)?);
+            }
+            Source::OpenApi { origin, doc } => {
+                ops.extend(operations::openapi_operations(origin, doc, &mut conv)?)
+            }
         }
     }
-    prune_unused_builtins(&mut api);
+    ops.sort_by(|a, b| {
+        (&a.gv, &a.operation_id, &a.method).cmp(&(&b.gv, &b.operation_id, &b.method))
+    });
+    api.operations = ops;
+    prune_unused_builtins(&mut api, keep_status);
     Ok(api)
 }
 
 /// Built-in meta/v1 schemas exist so a CRD alone has ObjectMeta and ListMeta; emit only those
 /// something uses.
-fn prune_unused_builtins(api: &mut Api) {
+fn prune_unused_builtins(api: &mut Api, keep_status: bool) {
     let mut keep: BTreeSet<String> = BTreeSet::new();
     let mut stack: Vec<String> = api
         .types
@@ -88,6 +104,12 @@ fn prune_unused_builtins(api: &mut Api) {
         .filter(|t| !t.builtin)
         .map(|t| t.id.clone())
         .collect();
+    for op in &api.operations {
+        op.each_ty(|ty| ty.refs(&mut stack));
+    }
+    if keep_status {
+        stack.push(crate::fixups::STATUS.to_string());
+    }
     while let Some(id) = stack.pop() {
         if !keep.insert(id.clone()) {
             continue;
@@ -125,6 +147,22 @@ impl crate::ir::TypeKind {
             crate::ir::TypeKind::Struct { fields } => fields.iter().for_each(|fl| f(&fl.ty)),
             crate::ir::TypeKind::Alias(t) => f(t),
             crate::ir::TypeKind::Enum { .. } => {}
+        }
+    }
+}
+
+impl crate::ir::Operation {
+    pub(crate) fn each_ty(&self, mut f: impl FnMut(&Ty)) {
+        self.path_params
+            .iter()
+            .chain(&self.query)
+            .for_each(|p| f(&p.ty));
+        if let Some(crate::ir::Body::Json { ty, .. }) = &self.body {
+            f(ty);
+        }
+        match &self.returns {
+            crate::ir::Returns::Json(ty) | crate::ir::Returns::Watch(ty) => f(ty),
+            crate::ir::Returns::Nothing => {}
         }
     }
 }

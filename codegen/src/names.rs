@@ -72,8 +72,75 @@ pub(crate) fn plan(api: &mut Api) -> Result<(), Error> {
             TypeKind::Alias(_) => {}
         }
     }
+    plan_operations(api)?;
     plan_defaults(api);
     plan_boxes(api);
+    Ok(())
+}
+
+/// The method name of an operation: its operationId without the group/version part, in
+/// snake_case (`createAuthenticationV1TokenReview` → `create_token_review`,
+/// `createCoreV1NamespacedServiceAccountToken` → `create_namespaced_service_account_token`).
+pub(crate) fn method_name(operation_id: &str, version: &str) -> String {
+    let verb_end = operation_id
+        .find(|c: char| c.is_ascii_uppercase())
+        .unwrap_or(operation_id.len());
+    let (verb, rest) = operation_id.split_at(verb_end);
+    let token = version.to_upper_camel_case();
+    let mut tail = rest;
+    let mut search = 0;
+    while let Some(pos) = rest[search..].find(&token) {
+        let end = search + pos + token.len();
+        // The version token ends where the next word starts (`V1` in `V1Token`, not in `V1beta1`).
+        if rest[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_ascii_uppercase())
+        {
+            tail = &rest[end..];
+            break;
+        }
+        search = end;
+    }
+    ident(&format!("{verb}{tail}"), true)
+}
+
+fn plan_operations(api: &mut Api) -> Result<(), Error> {
+    let mut seen: BTreeMap<(crate::ir::GroupVersion, String), String> = BTreeMap::new();
+    let type_names: BTreeSet<(crate::ir::GroupVersion, String)> = api
+        .types
+        .values()
+        .map(|t| (t.gv.clone(), t.name.clone()))
+        .collect();
+    for op in &mut api.operations {
+        op.name = method_name(&op.operation_id, &op.gv.version);
+        let here = format!("{}#{}", op.origin, op.pointer);
+        if let Some(prev) = seen.insert((op.gv.clone(), op.name.clone()), here.clone()) {
+            return Err(Error::Conflict {
+                first: prev,
+                second: here,
+                message: format!(
+                    "two operations are both named `{}` in module {}",
+                    op.name,
+                    crate::emit::module_path(&op.gv)
+                ),
+            });
+        }
+        let params = format!("{}Params", op.name.to_upper_camel_case());
+        if type_names.contains(&(op.gv.clone(), params.clone())) {
+            return Err(Error::Conflict {
+                first: here.clone(),
+                second: here,
+                message: format!(
+                    "the parameters struct `{params}` would collide with a schema of the same name"
+                ),
+            });
+        }
+        let mut used: BTreeSet<String> = ["body".to_string(), "params".to_string()].into();
+        for p in op.path_params.iter_mut().chain(op.query.iter_mut()) {
+            p.rust = unique(&ident(&p.wire, true), "_", &mut used);
+        }
+    }
     Ok(())
 }
 
@@ -219,5 +286,38 @@ mod tests {
         assert_eq!(ident("", false), "Empty");
         assert_eq!(ident("IntegratedOAuth", false), "IntegratedOAuth");
         assert_eq!(ident("Self", false), "Self_");
+    }
+
+    #[test]
+    fn method_names_drop_the_group_version() {
+        use super::method_name;
+        assert_eq!(
+            method_name("createAuthenticationV1TokenReview", "v1"),
+            "create_token_review"
+        );
+        assert_eq!(
+            method_name("createCoreV1NamespacedServiceAccountToken", "v1"),
+            "create_namespaced_service_account_token"
+        );
+        assert_eq!(
+            method_name("getAuthenticationV1APIResources", "v1"),
+            "get_api_resources"
+        );
+        assert_eq!(
+            method_name("deleteConfigOpenshiftIoV1CollectionAuthentication", "v1"),
+            "delete_collection_authentication"
+        );
+        assert_eq!(
+            method_name("readConfigOpenshiftIoV1AuthenticationStatus", "v1"),
+            "read_authentication_status"
+        );
+        assert_eq!(
+            method_name("listExampleComV1beta1FooForAllNamespaces", "v1beta1"),
+            "list_foo_for_all_namespaces"
+        );
+        assert_eq!(
+            method_name("listAppsV1NamespacedDeployment", "v1"),
+            "list_namespaced_deployment"
+        );
     }
 }

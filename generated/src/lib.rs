@@ -13,5 +13,8 @@ pub mod authentication_k8s_io;
 #[cfg(feature = "config_openshift_io_v1")]
 #[rustfmt::skip]
 pub mod config_openshift_io;
+#[cfg(feature = "core_v1")]
+#[rustfmt::skip]
+pub mod core;
 #[rustfmt::skip]
 pub mod meta;

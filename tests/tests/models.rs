@@ -1,7 +1,9 @@
 //! The generated models of the checked-in specs, used as a user would.
 
 use generated::authentication_k8s_io::v1::{TokenReview, TokenReviewSpec};
-use generated::config_openshift_io::v1::{Authentication, AuthenticationList, AuthenticationSpecType};
+use generated::config_openshift_io::v1::{
+    Authentication, AuthenticationList, AuthenticationSpecType,
+};
 use generated::runtime::Resource;
 use serde_json::json;
 
@@ -9,13 +11,19 @@ use serde_json::json;
 #[test]
 fn readme_token_review() {
     let review = TokenReview {
-        spec: TokenReviewSpec { token: Some("eyJhbGciOi...".into()), audiences: None },
+        spec: TokenReviewSpec {
+            token: Some("eyJhbGciOi...".into()),
+            audiences: None,
+        },
         ..Default::default()
     };
     let json = serde_json::to_value(&review).unwrap();
     assert_eq!(json["apiVersion"], TokenReview::API_VERSION);
     assert_eq!(json["kind"], "TokenReview");
-    assert_eq!(json, json!({"apiVersion": "authentication.k8s.io/v1", "kind": "TokenReview", "spec": {"token": "eyJhbGciOi..."}}));
+    assert_eq!(
+        json,
+        json!({"apiVersion": "authentication.k8s.io/v1", "kind": "TokenReview", "spec": {"token": "eyJhbGciOi..."}})
+    );
 }
 
 /// An Authentication object written by us, using every part of the seed's field tree and the
@@ -60,5 +68,8 @@ fn authentication_round_trips() {
     let list = json!({"apiVersion": "config.openshift.io/v1", "kind": "AuthenticationList", "metadata": {"resourceVersion": "12"}, "items": [v]});
     let l: AuthenticationList = serde_json::from_value(list.clone()).unwrap();
     assert_eq!(serde_json::to_value(&l).unwrap(), list);
-    assert_eq!((Authentication::PLURAL, Authentication::NAMESPACED), ("authentications", false));
+    assert_eq!(
+        (Authentication::PLURAL, Authentication::NAMESPACED),
+        ("authentications", false)
+    );
 }

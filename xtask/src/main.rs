@@ -85,7 +85,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let changed = sync::write(&out, &output.files)
                 .with_context(|| format!("writing {}", out.display()))?;
             for g in &output.groups {
-                println!("{:<40} {:>4} types", g.module, g.types);
+                println!(
+                    "{:<40} {:>4} types {:>4} operations",
+                    g.module, g.types, g.operations
+                );
             }
             println!(
                 "{} spec files, {} files, {} changed, in {:.0?}",

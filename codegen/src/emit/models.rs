@@ -32,7 +32,7 @@ pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
     out
 }
 
-fn ty_tokens(cx: &Ctx<'_>, ty: &Ty) -> TokenStream {
+pub(crate) fn ty_tokens(cx: &Ctx<'_>, ty: &Ty) -> TokenStream {
     let rt = &cx.runtime;
     match ty {
         Ty::String => quote!(std::string::String),
@@ -174,6 +174,7 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
             if let Some(r) = &t.resource {
                 out.extend(resource_impl(cx, t, r, fields));
             }
+            out.extend(list_impl(cx, t, fields));
             out
         }
     })
@@ -243,5 +244,46 @@ fn resource_impl(
                 map.end()
             }
         }
+    }
+}
+
+/// A list kind (`items` of a kind, `metadata` of ListMeta) implements `runtime::List`, so
+/// `runtime::paginate` can follow its continue tokens.
+fn list_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
+    let items = fields.iter().find(|f| f.wire == "items" && f.required);
+    let meta = fields.iter().find(|f| {
+        f.wire == "metadata" && !f.required && f.ty == Ty::Ref(crate::fixups::LIST_META.into())
+    });
+    let (Some(items), Some(meta), true) = (items, meta, t.resource.is_some()) else {
+        return quote!();
+    };
+    let Ty::Vec(item) = &items.ty else {
+        return quote!();
+    };
+    let rt = &cx.runtime;
+    let name = format_ident!("{}", t.name);
+    let item = ty_tokens(cx, item);
+    let (items, meta) = (
+        format_ident!("{}", items.rust),
+        format_ident!("{}", meta.rust),
+    );
+    let cfg = client_cfg(cx);
+    quote! {
+        #cfg
+        impl #rt::List for #name {
+            type Item = #item;
+            fn into_parts(self) -> (std::vec::Vec<#item>, std::option::Option<std::string::String>) {
+                (self.#items, self.#meta.and_then(|m| m.continue_))
+            }
+        }
+    }
+}
+
+/// `#[cfg(feature = "client")]` where the output crate has that feature.
+pub(crate) fn client_cfg(cx: &Ctx<'_>) -> TokenStream {
+    if cx.gate_client {
+        quote!(#[cfg(feature = "client")])
+    } else {
+        quote!()
     }
 }

@@ -65,6 +65,12 @@ pub(crate) fn collect<'a>(
                 }
                 continue;
             }
+            if let [(g, v, k)] = gvks(schema).as_slice() {
+                space
+                    .kinds
+                    .entry((g.clone(), v.clone(), k.clone()))
+                    .or_insert_with(|| name.clone());
+            }
             let gv = fixups::group_version_of(name, &package_groups, doc_gv.as_ref())
                 .ok_or_else(|| Error::at(origin, &pointer, format!("cannot tell the API group/version of schema `{name}`: name it like Kubernetes does (io.k8s.api.<group>.<version>.<Kind>) or give it an x-kubernetes-group-version-kind")))?;
             space.named.insert(

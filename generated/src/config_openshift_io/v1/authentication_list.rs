@@ -36,3 +36,15 @@ impl serde::Serialize for AuthenticationList {
         map.end()
     }
 }
+#[cfg(feature = "client")]
+impl crate::runtime::List for AuthenticationList {
+    type Item = crate::config_openshift_io::v1::Authentication;
+    fn into_parts(
+        self,
+    ) -> (
+        std::vec::Vec<crate::config_openshift_io::v1::Authentication>,
+        std::option::Option<std::string::String>,
+    ) {
+        (self.items, self.metadata.and_then(|m| m.continue_))
+    }
+}

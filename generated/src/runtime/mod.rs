@@ -1,8 +1,26 @@
 // Hand-written: not produced by codegen. The runtime the emitted models rely on.
 //! Types and helpers shared by every generated module: the [`Resource`] trait, timestamps,
-//! int-or-string, quantities and base64 bytes.
+//! int-or-string, quantities and base64 bytes; the sans-io request helpers, errors, patches and
+//! watch decoding every operation uses; and (feature `client`) the HTTP [`Client`].
 
 use std::fmt;
+
+#[cfg(feature = "client")]
+mod client;
+mod error;
+#[cfg(feature = "kubeconfig")]
+mod kubeconfig;
+mod patch;
+pub mod request;
+mod watch;
+
+#[cfg(feature = "client")]
+pub use client::{paginate, Client, ClientBuilder, List, WatchStream, DEFAULT_MAX_RESPONSE_BYTES};
+pub use error::Error;
+/// Re-exported so emitted code (and users of the sans-io requests) name one `http` crate.
+pub use http;
+pub use patch::Patch;
+pub use watch::{WatchDecoder, WatchEvent};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 

@@ -1,0 +1,226 @@
+//! The client surface of one group/version: an `Api` handle with one async method per
+//! operation, a `…Params` struct per operation (one `Option` per query parameter), and a
+//! `requests` module that builds each `http::Request` and decodes each response without I/O.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::models::{doc_attrs, ty_tokens};
+use super::Ctx;
+use crate::ir::{Body, GroupVersion, Operation, Param, Returns, Ty};
+
+fn param_ty(ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::Bool => quote!(bool),
+        Ty::I32 => quote!(i32),
+        Ty::I64 => quote!(i64),
+        Ty::F64 => quote!(f64),
+        _ => quote!(std::string::String),
+    }
+}
+
+fn field(p: &Param) -> TokenStream {
+    let name = format_ident!("{}", p.rust);
+    let ty = param_ty(&p.ty);
+    let mut lines = p.doc.clone();
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(format!("Query parameter `{}`.", p.wire));
+    let doc = doc_attrs(&lines);
+    quote! { #doc pub #name: std::option::Option<#ty>, }
+}
+
+/// `format!` string for a path template, and the statements that encode each `{param}` into
+/// one path segment (shadowing the argument) before it is formatted in.
+fn path_format(cx: &Ctx<'_>, op: &Operation) -> (String, Vec<TokenStream>) {
+    let rt = &cx.runtime;
+    let mut fmt = String::new();
+    let mut args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        fmt.push_str(&rest[..open].replace('{', "{{").replace('}', "}}"));
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+        let wire = &rest[open + 1..close];
+        if let Some(p) = op.path_params.iter().find(|p| p.wire == wire) {
+            let arg = format_ident!("{}", p.rust);
+            let wire = p.wire.clone();
+            args.push(quote!(let #arg = #rt::request::path_segment(#wire, #arg)?;));
+        }
+        fmt.push_str("{}");
+        rest = &rest[(close + 1).min(rest.len())..];
+    }
+    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    (fmt, args)
+}
+
+fn returns(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
+    match &op.returns {
+        Returns::Json(ty) | Returns::Watch(ty) => ty_tokens(cx, ty),
+        Returns::Nothing => quote!(serde_json::Value),
+    }
+}
+
+pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) -> TokenStream {
+    let rt = &cx.runtime;
+    let client_cfg = super::models::client_cfg(cx);
+    let mut params_structs = Vec::new();
+    let mut request_fns = Vec::new();
+    let mut methods = Vec::new();
+    for op in ops {
+        let name = format_ident!("{}", op.name);
+        let params_name = format_ident!("{}Params", op.name.to_upper_camel_case());
+        let fields = op.query.iter().map(field);
+        let pdoc = format!(
+            " Query parameters of [`Api::{}`] (`{} {}`).",
+            op.name, op.method, op.path
+        );
+        params_structs.push(quote! {
+            #[doc = #pdoc]
+            #[derive(Clone, Debug, Default, PartialEq)]
+            pub struct #params_name { #(#fields)* }
+        });
+
+        // Arguments: path parameters, then the body, then the query parameters.
+        let mut args = Vec::new();
+        let mut call = Vec::new();
+        for p in &op.path_params {
+            let a = format_ident!("{}", p.rust);
+            args.push(quote!(#a: &str));
+            call.push(quote!(#a));
+        }
+        let body_expr = match &op.body {
+            None => quote!(None),
+            Some(Body::Patch) => {
+                args.push(quote!(patch: &#rt::Patch));
+                call.push(quote!(patch));
+                quote!(Some((patch.body()?, patch.content_type())))
+            }
+            Some(Body::Json { ty, required: true }) => {
+                let t = ty_tokens(cx, ty);
+                args.push(quote!(body: &#t));
+                call.push(quote!(body));
+                quote!(Some((#rt::request::json(body)?, "application/json")))
+            }
+            Some(Body::Json {
+                ty,
+                required: false,
+            }) => {
+                let t = ty_tokens(cx, ty);
+                args.push(quote!(body: std::option::Option<&#t>));
+                call.push(quote!(body));
+                quote!(match body { Some(b) => Some((#rt::request::json(b)?, "application/json")), None => None })
+            }
+        };
+        args.push(quote!(params: &#params_name));
+        call.push(quote!(params));
+        let fixed = op
+            .fixed_query
+            .iter()
+            .map(|(k, v)| quote!(query.push(#k, #v);));
+        let pushes = op.query.iter().map(|p| {
+            let f = format_ident!("{}", p.rust);
+            let w = &p.wire;
+            quote!(query.push_opt(#w, params.#f.as_ref());)
+        });
+        let (fmt, encode) = path_format(cx, op);
+        let fmt_args = op.path_params.iter().map(|p| format_ident!("{}", p.rust));
+        let method = &op.method;
+        let rdoc = format!(
+            " Builds the request of [`Api::{}`](super::Api::{}): `{} {}`.",
+            op.name, op.name, op.method, op.path
+        );
+        let query_mut = if op.query.is_empty() && op.fixed_query.is_empty() {
+            quote!()
+        } else {
+            quote!(mut)
+        };
+        let unused = if op.query.is_empty() {
+            quote!(let _ = params;)
+        } else {
+            quote!()
+        };
+        request_fns.push(quote! {
+            #[doc = #rdoc]
+            pub fn #name(#(#args),*) -> std::result::Result<#rt::http::Request<std::vec::Vec<u8>>, #rt::Error> {
+                #unused
+                let #query_mut query = #rt::request::Query::new();
+                #(#fixed)*
+                #(#pushes)*
+                #(#encode)*
+                let path = format!(#fmt #(, #fmt_args)*);
+                #rt::request::build(#method, path + &query.finish(), #body_expr)
+            }
+        });
+        let ret = returns(cx, op);
+        let statuses = op
+            .statuses
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        if !matches!(op.returns, Returns::Watch(_)) {
+            let parse = format_ident!("parse_{}", op.name);
+            let pd = format!(" Decodes the response of [`Api::{}`](super::Api::{}): the body for a success status ({statuses}), an error otherwise.", op.name, op.name);
+            request_fns.push(quote! {
+                #[doc = #pd]
+                pub fn #parse(status: #rt::http::StatusCode, body: &[u8]) -> std::result::Result<#ret, #rt::Error> {
+                    #rt::request::decode(status, body)
+                }
+            });
+        }
+        let mut doc = op.doc.clone();
+        if !doc.is_empty() {
+            doc.push(String::new());
+        }
+        doc.push(format!("`{} {}`", op.method, op.path));
+        let mdoc = doc_attrs(&doc);
+        methods.push(match &op.returns {
+            Returns::Watch(_) => quote! {
+                #mdoc
+                pub async fn #name(&self, #(#args),*) -> std::result::Result<#rt::WatchStream<#ret>, #rt::Error> {
+                    self.client.watch(requests::#name(#(#call),*)?).await
+                }
+            },
+            _ => quote! {
+                #mdoc
+                pub async fn #name(&self, #(#args),*) -> std::result::Result<#ret, #rt::Error> {
+                    self.client.send(requests::#name(#(#call),*)?).await
+                }
+            },
+        });
+    }
+    let api_doc = format!(
+        " The operations of `{}`, one async method each.",
+        gv.api_version()
+    );
+    quote! {
+        #[doc = #api_doc]
+        #client_cfg
+        #[derive(Clone, Debug)]
+        pub struct Api {
+            client: #rt::Client,
+        }
+        #client_cfg
+        impl Api {
+            /// A handle that sends every request through `client`.
+            pub fn new(client: #rt::Client) -> Self {
+                Api { client }
+            }
+            /// The client requests go through.
+            pub fn client(&self) -> &#rt::Client {
+                &self.client
+            }
+            #(#methods)*
+        }
+        #(#params_structs)*
+        /// Sans-io: every operation's `http::Request` (path and query only; the client adds
+        /// scheme, host and credentials) and its response decoder.
+        pub mod requests {
+            #[allow(unused_imports)]
+            use super::*;
+            #(#request_fns)*
+        }
+    }
+}

@@ -1,0 +1,625 @@
+//! Operations: every (path, method) of an OpenAPI document, and for a CRD the operations the
+//! API server publishes for it (apiextensions-apiserver's OpenAPI builder: list, create,
+//! deletecollection, read, replace, patch, delete, and read/replace/patch of the status and
+//! scale subresources), plus a `watch` for every list (a list with `watch=true`).
+
+use heck::ToUpperCamelCase;
+use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr};
+
+use super::schema::{Converter, Ctx};
+use crate::error::{ptr_token, Error};
+use crate::fixups;
+use crate::ir::{Body, GroupVersion, Operation, Param, Returns, Ty};
+use crate::load::Crd;
+use crate::view::SRef;
+
+/// A Kubernetes query parameter and the type the API server parses it as. Used for CRDs, whose
+/// operations no document declares.
+fn k8s_param(wire: &str) -> Param {
+    let (ty, doc) = match wire {
+        "pretty" => (Ty::String, "If 'true', the response is pretty-printed."),
+        "dryRun" => (Ty::String, "When set (only `All` is valid), the request is validated but nothing is persisted."),
+        "fieldManager" => (Ty::String, "Name of the actor making the change; at most 128 printable characters."),
+        "fieldValidation" => (Ty::String, "What the server does with unknown or duplicate fields: `Ignore`, `Warn` (default) or `Strict`."),
+        "force" => (Ty::Bool, "Apply patches only: take ownership of conflicting fields from other managers. Must be unset for other patch types."),
+        "resourceVersion" => (Ty::String, "Constrains which resource version may serve the request; see the API concepts on resource versions."),
+        "resourceVersionMatch" => (Ty::String, "How resourceVersion applies to a list: `NotOlderThan` or `Exact`."),
+        "allowWatchBookmarks" => (Ty::Bool, "Ask for BOOKMARK watch events; servers may ignore it. Ignored for non-watch requests."),
+        "continue" => (Ty::String, "Token from a previous chunked list response, to get the next chunk."),
+        "fieldSelector" => (Ty::String, "Only objects whose fields match this selector."),
+        "labelSelector" => (Ty::String, "Only objects whose labels match this selector."),
+        "limit" => (Ty::I64, "Maximum number of items in one list response; a continue token is returned when more remain."),
+        "sendInitialEvents" => (Ty::Bool, "For a watch with resourceVersionMatch=NotOlderThan: start with synthetic ADDED events for the current state, then a BOOKMARK."),
+        "timeoutSeconds" => (Ty::I64, "Timeout for the list/watch call, whatever the activity."),
+        "watch" => (Ty::Bool, "Watch for changes and return them as a stream of events."),
+        "gracePeriodSeconds" => (Ty::I64, "Seconds before the object is deleted; 0 means immediately. Unset means the kind's default."),
+        "orphanDependents" => (Ty::Bool, "Deprecated: use propagationPolicy. Whether dependents are orphaned."),
+        "propagationPolicy" => (Ty::String, "Garbage collection of dependents: `Orphan`, `Background` or `Foreground`."),
+        "ignoreStoreReadErrorWithClusterBreakingPotential" => (Ty::Bool, "Delete objects that cannot be read from storage (corrupt or undecryptable). Unsafe: may break the cluster."),
+        other => (Ty::String, other),
+    };
+    Param {
+        wire: wire.into(),
+        rust: String::new(),
+        ty,
+        doc: vec![doc.into()],
+    }
+}
+
+const GET: &[&str] = &["resourceVersion"];
+const LIST: &[&str] = &[
+    "allowWatchBookmarks",
+    "continue",
+    "fieldSelector",
+    "labelSelector",
+    "limit",
+    "resourceVersion",
+    "resourceVersionMatch",
+    "sendInitialEvents",
+    "timeoutSeconds",
+    "watch",
+];
+const CREATE: &[&str] = &["dryRun", "fieldManager", "fieldValidation"];
+const PATCH: &[&str] = &["dryRun", "fieldManager", "fieldValidation", "force"];
+const DELETE: &[&str] = &[
+    "dryRun",
+    "gracePeriodSeconds",
+    "ignoreStoreReadErrorWithClusterBreakingPotential",
+    "orphanDependents",
+    "propagationPolicy",
+];
+
+/// deletecollection takes the list options (as the seed documents it) and, on current API
+/// servers, the delete options too.
+fn delete_collection_params() -> Vec<&'static str> {
+    let mut v: Vec<&str> = LIST.iter().chain(DELETE).copied().collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+fn params(names: &[&str]) -> Vec<Param> {
+    std::iter::once("pretty")
+        .chain(names.iter().copied())
+        .map(k8s_param)
+        .collect()
+}
+
+/// `config.openshift.io` + `v1` → `ConfigOpenshiftIoV1`, as Kubernetes spells operationIds.
+fn gv_camel(gv: &GroupVersion) -> String {
+    let group = if gv.group.is_empty() {
+        "core".to_string()
+    } else {
+        gv.group
+            .trim_end_matches(".k8s.io")
+            .replace(['.', '-'], "_")
+    };
+    format!(
+        "{}{}",
+        group.to_upper_camel_case(),
+        gv.version.to_upper_camel_case()
+    )
+}
+
+/// The CRD's operations, in the form the API server publishes them.
+pub(crate) fn crd_operations(
+    origin: &str,
+    pointer: &str,
+    crd: &Crd,
+) -> Result<Vec<Operation>, Error> {
+    let spec = &crd.spec;
+    let kind = &spec.names.kind;
+    let namespaced = spec.scope == "Namespaced";
+    let list_kind = spec
+        .names
+        .list_kind
+        .clone()
+        .unwrap_or_else(|| format!("{kind}List"));
+    let mut out = Vec::new();
+    for (i, version) in spec.versions.iter().enumerate().filter(|(_, v)| v.served) {
+        let gv = GroupVersion::new(&spec.group, &version.name);
+        let camel = gv_camel(&gv);
+        let kind_ty = Ty::Ref(format!("{}/{}/{kind}", spec.group, version.name));
+        let list_ty = Ty::Ref(format!("{}/{}/{list_kind}", spec.group, version.name));
+        let status_ty = Ty::Ref(fixups::STATUS.into());
+        let ns = if namespaced { "Namespaced" } else { "" };
+        let all = format!(
+            "/apis/{}/{}/{}",
+            spec.group, version.name, spec.names.plural
+        );
+        let root = if namespaced {
+            format!(
+                "/apis/{}/{}/namespaces/{{namespace}}/{}",
+                spec.group, version.name, spec.names.plural
+            )
+        } else {
+            all.clone()
+        };
+        let op_pointer = format!("{pointer}/spec/versions/{i}");
+        let mk = |verb: &str,
+                  suffix: &str,
+                  method: &str,
+                  path: String,
+                  query: Vec<Param>,
+                  body: Option<Body>,
+                  returns: Returns,
+                  statuses: &[u16],
+                  doc: String| Operation {
+            gv: gv.clone(),
+            operation_id: format!("{verb}{camel}{suffix}"),
+            name: String::new(),
+            method: method.into(),
+            path_params: path_params(&path, kind),
+            path,
+            query,
+            body,
+            returns,
+            statuses: statuses.to_vec(),
+            fixed_query: Vec::new(),
+            doc: vec![doc],
+            origin: origin.to_string(),
+            pointer: op_pointer.clone(),
+        };
+        let json = |ty: &Ty| {
+            Some(Body::Json {
+                ty: ty.clone(),
+                required: true,
+            })
+        };
+        if namespaced {
+            out.push(mk(
+                "list",
+                &format!("{kind}ForAllNamespaces"),
+                "GET",
+                all.clone(),
+                params(LIST),
+                None,
+                Returns::Json(list_ty.clone()),
+                &[200],
+                format!("List or watch objects of kind {kind} in every namespace."),
+            ));
+        }
+        out.push(mk(
+            "list",
+            &format!("{ns}{kind}"),
+            "GET",
+            root.clone(),
+            params(LIST),
+            None,
+            Returns::Json(list_ty.clone()),
+            &[200],
+            format!("List or watch objects of kind {kind}."),
+        ));
+        out.push(mk(
+            "create",
+            &format!("{ns}{kind}"),
+            "POST",
+            root.clone(),
+            params(CREATE),
+            json(&kind_ty),
+            Returns::Json(kind_ty.clone()),
+            &[200, 201, 202],
+            format!("Create a new {kind}."),
+        ));
+        let dc = delete_collection_params();
+        out.push(mk(
+            "delete",
+            &format!("Collection{ns}{kind}"),
+            "DELETE",
+            root.clone(),
+            params(&dc),
+            Some(Body::Json {
+                ty: Ty::Ref(fixups::DELETE_OPTIONS.into()),
+                required: false,
+            }),
+            Returns::Json(status_ty.clone()),
+            &[200],
+            format!("Delete a collection of {kind}."),
+        ));
+        let named = format!("{root}/{{name}}");
+        out.push(mk(
+            "read",
+            &format!("{ns}{kind}"),
+            "GET",
+            named.clone(),
+            params(GET),
+            None,
+            Returns::Json(kind_ty.clone()),
+            &[200],
+            format!("Read the specified {kind}."),
+        ));
+        out.push(mk(
+            "replace",
+            &format!("{ns}{kind}"),
+            "PUT",
+            named.clone(),
+            params(CREATE),
+            json(&kind_ty),
+            Returns::Json(kind_ty.clone()),
+            &[200, 201],
+            format!("Replace the specified {kind}."),
+        ));
+        out.push(mk(
+            "patch",
+            &format!("{ns}{kind}"),
+            "PATCH",
+            named.clone(),
+            params(PATCH),
+            Some(Body::Patch),
+            Returns::Json(kind_ty.clone()),
+            &[200, 201],
+            format!("Partially update the specified {kind}."),
+        ));
+        out.push(mk(
+            "delete",
+            &format!("{ns}{kind}"),
+            "DELETE",
+            named.clone(),
+            params(DELETE),
+            Some(Body::Json {
+                ty: Ty::Ref(fixups::DELETE_OPTIONS.into()),
+                required: false,
+            }),
+            Returns::Json(status_ty.clone()),
+            &[200, 202],
+            format!("Delete the specified {kind}."),
+        ));
+        let subs = version.subresources.as_ref();
+        let mut sub_ops = Vec::new();
+        if subs.is_some_and(|s| s.status.is_some()) {
+            sub_ops.push(("status", "Status", kind_ty.clone()));
+        }
+        if subs.is_some_and(|s| s.scale.is_some()) {
+            sub_ops.push(("scale", "Scale", Ty::Ref(fixups::SCALE.into())));
+        }
+        for (seg, title, ty) in sub_ops {
+            let p = format!("{named}/{seg}");
+            out.push(mk(
+                "read",
+                &format!("{ns}{kind}{title}"),
+                "GET",
+                p.clone(),
+                params(GET),
+                None,
+                Returns::Json(ty.clone()),
+                &[200],
+                format!("Read the {seg} of the specified {kind}."),
+            ));
+            out.push(mk(
+                "replace",
+                &format!("{ns}{kind}{title}"),
+                "PUT",
+                p.clone(),
+                params(CREATE),
+                json(&ty),
+                Returns::Json(ty.clone()),
+                &[200, 201],
+                format!("Replace the {seg} of the specified {kind}."),
+            ));
+            out.push(mk(
+                "patch",
+                &format!("{ns}{kind}{title}"),
+                "PATCH",
+                p,
+                params(PATCH),
+                Some(Body::Patch),
+                Returns::Json(ty.clone()),
+                &[200, 201],
+                format!("Partially update the {seg} of the specified {kind}."),
+            ));
+        }
+    }
+    Ok(with_watches(out, |op| match &op.returns {
+        Returns::Json(Ty::Ref(list)) => {
+            let item = list.rsplit_once('/').map(|(gv, _)| format!("{gv}/{kind}"));
+            item.map(Ty::Ref)
+        }
+        _ => None,
+    }))
+}
+
+/// Path parameters in template order.
+fn path_params(path: &str, kind: &str) -> Vec<Param> {
+    path.split('/')
+        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(|name| {
+            let doc = match name {
+                "namespace" => "Namespace of the object.".to_string(),
+                "name" => format!("Name of the {kind}."),
+                other => other.to_string(),
+            };
+            Param {
+                wire: name.into(),
+                rust: String::new(),
+                ty: Ty::String,
+                doc: vec![doc],
+            }
+        })
+        .collect()
+}
+
+/// Adds, for every list operation, its watch: the same path and parameters with `watch=true`
+/// always sent, returning a stream of events of the listed kind.
+fn with_watches(
+    mut ops: Vec<Operation>,
+    item_of: impl Fn(&Operation) -> Option<Ty>,
+) -> Vec<Operation> {
+    let mut watches = Vec::new();
+    for op in &ops {
+        if op.method != "GET"
+            || !op.operation_id.starts_with("list")
+            || !op.query.iter().any(|p| p.wire == "watch")
+        {
+            continue;
+        }
+        let Some(item) = item_of(op) else { continue };
+        let mut w = op.clone();
+        w.operation_id = format!("watch{}", &op.operation_id["list".len()..]);
+        w.query.retain(|p| p.wire != "watch");
+        w.fixed_query = vec![("watch".into(), "true".into())];
+        w.returns = Returns::Watch(item);
+        w.statuses = vec![200];
+        w.doc = vec![format!(
+            "Watch changes: {}",
+            op.doc
+                .first()
+                .map(String::as_str)
+                .unwrap_or("")
+                .trim_start_matches("List or watch ")
+        )];
+        watches.push(w);
+    }
+    ops.extend(watches);
+    ops
+}
+
+fn content_schema(content: &openapiv3::Content) -> Option<&ReferenceOr<openapiv3::Schema>> {
+    fixups::json_media_type(content).and_then(|m| m.schema.as_ref())
+}
+
+/// Every (path, method) of an OpenAPI document.
+pub(crate) fn openapi_operations<'a>(
+    origin: &str,
+    doc: &'a OpenAPI,
+    conv: &mut Converter<'_, 'a>,
+) -> Result<Vec<Operation>, Error> {
+    let mut out = Vec::new();
+    for (path, item) in doc.paths.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        let path_ptr = format!("/paths/{}", ptr_token(path));
+        let Some(gv) = fixups::document_group_version(std::iter::once(path)) else {
+            // Group discovery (`/apis/{group}/`) has no version module to live in.
+            continue;
+        };
+        for (method, op) in item.iter() {
+            let op_ptr = format!("{path_ptr}/{method}");
+            let Some(operation_id) = op.operation_id.clone() else {
+                return Err(Error::at(origin, &op_ptr, "operation has no operationId"));
+            };
+            let ctx = Ctx {
+                origin: origin.to_string(),
+                pointer: op_ptr.clone(),
+                gv: gv.clone(),
+                root: String::new(),
+                id: format!("{operation_id}."),
+                name: operation_id.to_upper_camel_case(),
+                builtin: false,
+            };
+            let mut path_params = Vec::new();
+            let mut query = Vec::new();
+            // Operation parameters override path-level ones of the same name and location.
+            let mut all: Vec<(&Parameter, String)> = Vec::new();
+            for (list, ptr) in [
+                (&item.parameters, format!("{path_ptr}/parameters")),
+                (&op.parameters, format!("{op_ptr}/parameters")),
+            ] {
+                for (i, p) in list.iter().enumerate() {
+                    let p = resolve_param(doc, p).ok_or_else(|| {
+                        Error::at(origin, &format!("{ptr}/{i}"), "unresolved parameter $ref")
+                    })?;
+                    all.retain(|(q, _)| {
+                        !(q.parameter_data_ref().name == p.parameter_data_ref().name
+                            && std::mem::discriminant(*q) == std::mem::discriminant(p))
+                    });
+                    all.push((p, format!("{ptr}/{i}")));
+                }
+            }
+            for (p, ptr) in all {
+                let data = p.parameter_data_ref();
+                let ty = match &data.format {
+                    ParameterSchemaOrContent::Schema(s) => {
+                        let sref = match s {
+                            ReferenceOr::Reference { reference } => SRef::Ref(reference),
+                            ReferenceOr::Item(s) => SRef::Inline(s),
+                        };
+                        let ty = conv.convert(
+                            sref,
+                            &Ctx {
+                                pointer: format!("{ptr}/schema"),
+                                ..ctx.clone()
+                            },
+                        )?;
+                        match ty {
+                            Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 => ty,
+                            _ => Ty::String,
+                        }
+                    }
+                    ParameterSchemaOrContent::Content(_) => Ty::String,
+                };
+                let param = Param {
+                    wire: data.name.clone(),
+                    rust: String::new(),
+                    ty,
+                    doc: data
+                        .description
+                        .iter()
+                        .flat_map(|d| d.lines().map(str::to_string))
+                        .collect(),
+                };
+                match p {
+                    Parameter::Path { .. } => path_params.push(param),
+                    Parameter::Query { .. } => query.push(param),
+                    Parameter::Header { .. } | Parameter::Cookie { .. } => {}
+                }
+            }
+            // Path parameters in the order the template uses them.
+            let order: Vec<&str> = path
+                .split('/')
+                .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+                .collect();
+            path_params.sort_by_key(|p| {
+                order
+                    .iter()
+                    .position(|o| *o == p.wire)
+                    .unwrap_or(usize::MAX)
+            });
+            for name in &order {
+                if !path_params.iter().any(|p| p.wire == *name) {
+                    return Err(Error::at(
+                        origin,
+                        &op_ptr,
+                        format!("path parameter `{name}` is used in the path but not declared"),
+                    ));
+                }
+            }
+            let body = match &op.request_body {
+                None => None,
+                Some(_) if method.eq_ignore_ascii_case("patch") => Some(Body::Patch),
+                Some(ReferenceOr::Reference { .. }) => {
+                    return Err(Error::at(
+                        origin,
+                        &format!("{op_ptr}/requestBody"),
+                        "requestBody $refs are not supported",
+                    ))
+                }
+                Some(ReferenceOr::Item(rb)) => match content_schema(&rb.content) {
+                    Some(s) => {
+                        let ty = conv.convert(
+                            SRef::plain(s),
+                            &Ctx {
+                                pointer: format!("{op_ptr}/requestBody"),
+                                id: format!("{operation_id}.body"),
+                                name: format!("{}Body", ctx.name),
+                                ..ctx.clone()
+                            },
+                        )?;
+                        Some(Body::Json {
+                            ty,
+                            required: rb.required,
+                        })
+                    }
+                    None => None,
+                },
+            };
+            let mut statuses = Vec::new();
+            let mut returns = Returns::Nothing;
+            for (code, resp) in op.responses.responses.iter() {
+                let openapiv3::StatusCode::Code(code) = code else {
+                    continue;
+                };
+                if !(200..300).contains(code) {
+                    // Kubernetes declares only 401 as an error; every non-2xx status is an error
+                    // value in the client whatever the spec lists.
+                    continue;
+                }
+                statuses.push(*code);
+                let ReferenceOr::Item(resp) = resp else {
+                    continue;
+                };
+                if let (Returns::Nothing, Some(s)) = (&returns, content_schema(&resp.content)) {
+                    let ty = conv.convert(
+                        SRef::plain(s),
+                        &Ctx {
+                            pointer: format!("{op_ptr}/responses/{code}"),
+                            id: format!("{operation_id}.response"),
+                            name: format!("{}Response", ctx.name),
+                            ..ctx.clone()
+                        },
+                    )?;
+                    returns = Returns::Json(ty);
+                }
+            }
+            let action = op
+                .extensions
+                .get("x-kubernetes-action")
+                .and_then(|a| a.as_str())
+                .unwrap_or("");
+            if matches!(action, "watch" | "watchlist") {
+                // Deprecated /watch/ paths: the response is a stream of events of the kind.
+                if let Some(ty) = gvk_type(op, conv) {
+                    returns = Returns::Watch(ty);
+                }
+            }
+            let doc = op
+                .description
+                .clone()
+                .or_else(|| op.summary.clone())
+                .map(|d| d.lines().map(str::to_string).collect())
+                .unwrap_or_default();
+            out.push(Operation {
+                gv: gv.clone(),
+                operation_id,
+                name: String::new(),
+                method: method.to_ascii_uppercase(),
+                path: path.clone(),
+                path_params,
+                query,
+                body,
+                returns,
+                statuses,
+                fixed_query: Vec::new(),
+                doc,
+                origin: origin.to_string(),
+                pointer: op_ptr,
+            });
+        }
+    }
+    let kinds: Vec<(String, Option<Ty>)> = out
+        .iter()
+        .map(|op| {
+            let op_src = doc
+                .paths
+                .paths
+                .get(&op.path)
+                .and_then(|i| i.as_item())
+                .and_then(|i| {
+                    i.iter()
+                        .find(|(m, _)| m.eq_ignore_ascii_case(&op.method))
+                        .map(|(_, o)| o)
+                });
+            (
+                op.operation_id.clone(),
+                op_src.and_then(|o| gvk_type(o, conv)),
+            )
+        })
+        .collect();
+    Ok(with_watches(out, |op| {
+        kinds
+            .iter()
+            .find(|(id, _)| *id == op.operation_id)
+            .and_then(|(_, t)| t.clone())
+    }))
+}
+
+/// The type of the kind an operation's x-kubernetes-group-version-kind names.
+fn gvk_type(op: &openapiv3::Operation, conv: &Converter<'_, '_>) -> Option<Ty> {
+    let gvk = op.extensions.get("x-kubernetes-group-version-kind")?;
+    let f = |k: &str| gvk.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    let key = (f("group")?, f("version")?, f("kind")?);
+    conv.space.kinds.get(&key).map(|id| Ty::Ref(id.clone()))
+}
+
+fn resolve_param<'a>(doc: &'a OpenAPI, p: &'a ReferenceOr<Parameter>) -> Option<&'a Parameter> {
+    match p {
+        ReferenceOr::Item(p) => Some(p),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/parameters/")?;
+            match doc.components.as_ref()?.parameters.get(name)? {
+                ReferenceOr::Item(p) => Some(p),
+                ReferenceOr::Reference { .. } => None,
+            }
+        }
+    }
+}

@@ -1,0 +1,472 @@
+// Hand-written: not produced by codegen.
+//! The async HTTP client: reqwest over rustls (ring), bearer tokens, custom CA bundles,
+//! timeouts and a response size limit. TLS verification is on unless turned off by name.
+
+use std::fmt;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{Stream, StreamExt as _};
+use serde::de::DeserializeOwned;
+
+use super::request;
+use super::watch::{WatchDecoder, WatchEvent};
+use super::Error;
+
+/// A bearer token: never shown by `Debug` or `Display`, never in an error.
+#[derive(Clone)]
+struct Secret(String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Events of a watch, decoded one at a time as the body arrives.
+pub type WatchStream<T> = Pin<Box<dyn Stream<Item = Result<WatchEvent<T>, Error>> + Send>>;
+
+/// Default limit on a response body: 256 MiB. Large lists should be paginated with `limit`.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 256 << 20;
+
+/// Settings for a [`Client`].
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    token: Option<Secret>,
+    ca_pem: Vec<u8>,
+    ca_der: Vec<Vec<u8>>,
+    identity_pem: Option<(Vec<u8>, Secret)>,
+    accept_invalid_certs: bool,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    max_response_bytes: usize,
+}
+
+impl ClientBuilder {
+    /// Sends `Authorization: Bearer <token>` with every request.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(Secret(token.into()));
+        self
+    }
+
+    /// Trusts the certificate authorities of a PEM bundle instead of the system's.
+    pub fn ca_bundle_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.ca_pem.extend_from_slice(pem.as_ref());
+        self.ca_pem.push(b'\n');
+        self
+    }
+
+    /// Trusts one DER-encoded certificate authority instead of the system's.
+    pub fn ca_certificate_der(mut self, der: Vec<u8>) -> Self {
+        self.ca_der.push(der);
+        self
+    }
+
+    /// Authenticates with a client certificate chain and private key (both PEM).
+    pub fn client_identity_pem(mut self, cert_chain: Vec<u8>, private_key: Vec<u8>) -> Self {
+        self.identity_pem = Some((
+            cert_chain,
+            Secret(String::from_utf8_lossy(&private_key).into_owned()),
+        ));
+        self
+    }
+
+    /// Limit for a whole request, body included (not applied to watches, which the server's
+    /// `timeoutSeconds` ends).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Limit for establishing the connection.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Largest response body accepted ([`DEFAULT_MAX_RESPONSE_BYTES`] unless set).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Turns off verification of the server's certificate. Anyone on the network path can then
+    /// read and change the traffic, token included; use only against a throwaway cluster.
+    pub fn danger_accept_invalid_certs(mut self) -> Self {
+        self.accept_invalid_certs = true;
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let base = self.base_url.trim_end_matches('/').to_string();
+        let url = reqwest::Url::parse(&base)
+            .map_err(|e| Error::Config(format!("invalid base URL: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(Error::Config(format!(
+                "base URL scheme `{}` is not http or https",
+                url.scheme()
+            )));
+        }
+        let mut http = reqwest::Client::builder().tls_backend_preconfigured(self.tls_config()?);
+        if let Some(t) = self.connect_timeout {
+            http = http.connect_timeout(t);
+        }
+        let http = http.build().map_err(|e| Error::Config(e.to_string()))?;
+        let mut auth = None;
+        if let Some(Secret(token)) = &self.token {
+            let mut v = http::HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
+                Error::Config("the bearer token holds characters not allowed in a header".into())
+            })?;
+            v.set_sensitive(true);
+            auth = Some(v);
+        }
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                auth,
+                timeout: self.timeout,
+                max_response_bytes: self.max_response_bytes,
+            }),
+        })
+    }
+
+    fn tls_config(&self) -> Result<rustls::ClientConfig, Error> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| Error::Config(e.to_string()))?;
+        let builder = if self.accept_invalid_certs {
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(NoVerification(provider)))
+        } else {
+            let mut roots = rustls::RootCertStore::empty();
+            if self.ca_pem.is_empty() && self.ca_der.is_empty() {
+                let native = rustls_native_certs::load_native_certs();
+                roots.add_parsable_certificates(native.certs);
+            } else {
+                use rustls::pki_types::pem::PemObject as _;
+                for cert in rustls::pki_types::CertificateDer::pem_slice_iter(&self.ca_pem) {
+                    let cert = cert.map_err(|e| Error::Config(format!("CA bundle: {e}")))?;
+                    roots
+                        .add(cert)
+                        .map_err(|e| Error::Config(format!("CA bundle: {e}")))?;
+                }
+                for der in &self.ca_der {
+                    roots
+                        .add(rustls::pki_types::CertificateDer::from(der.clone()))
+                        .map_err(|e| Error::Config(format!("CA certificate: {e}")))?;
+                }
+                if roots.is_empty() {
+                    return Err(Error::Config("the CA bundle holds no certificate".into()));
+                }
+            }
+            builder.with_root_certificates(roots)
+        };
+        let mut config = match &self.identity_pem {
+            None => builder.with_no_client_auth(),
+            Some((chain, Secret(key))) => {
+                use rustls::pki_types::pem::PemObject as _;
+                let certs = rustls::pki_types::CertificateDer::pem_slice_iter(chain)
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| Error::Config(format!("client certificate: {e}")))?;
+                // The key's parse error is not shown: it could echo key material.
+                let key = rustls::pki_types::PrivateKeyDer::from_pem_slice(key.as_bytes())
+                    .map_err(|_| Error::Config("client key: not a PEM private key".into()))?;
+                builder
+                    .with_client_auth_cert(certs, key)
+                    .map_err(|e| Error::Config(format!("client identity: {e}")))?
+            }
+        };
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        Ok(config)
+    }
+}
+
+/// Accepts any server certificate; only reachable through `danger_accept_invalid_certs`.
+#[derive(Debug)]
+struct NoVerification(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for NoVerification {
+    fn verify_server_cert(
+        &self,
+        _: &rustls::pki_types::CertificateDer<'_>,
+        _: &[rustls::pki_types::CertificateDer<'_>],
+        _: &rustls::pki_types::ServerName<'_>,
+        _: &[u8],
+        _: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: String,
+    auth: Option<http::HeaderValue>,
+    timeout: Option<Duration>,
+    max_response_bytes: usize,
+}
+
+/// Sends the requests the generated operations build. Cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base)
+            .field(
+                "bearer_token",
+                &self.inner.auth.as_ref().map(|_| "<redacted>"),
+            )
+            .field("timeout", &self.inner.timeout)
+            .finish()
+    }
+}
+
+fn transport(e: reqwest::Error) -> Error {
+    if e.is_timeout() {
+        return Error::Timeout;
+    }
+    // reqwest's message names the URL (path and query, never the Authorization header).
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    Error::Transport(msg)
+}
+
+impl Client {
+    /// A client for the API server at `base_url` (e.g. `https://10.0.0.1:6443`), trusting the
+    /// system's certificate authorities, with no credentials.
+    pub fn new(base_url: &str) -> Result<Client, Error> {
+        Self::builder(base_url).build()
+    }
+
+    /// Settings for a client of the API server at `base_url`.
+    pub fn builder(base_url: &str) -> ClientBuilder {
+        ClientBuilder {
+            base_url: base_url.to_string(),
+            token: None,
+            ca_pem: Vec::new(),
+            ca_der: Vec::new(),
+            identity_pem: None,
+            accept_invalid_certs: false,
+            timeout: None,
+            connect_timeout: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// The API server's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base
+    }
+
+    fn prepare(
+        &self,
+        req: http::Request<Vec<u8>>,
+        with_timeout: bool,
+    ) -> Result<reqwest::RequestBuilder, Error> {
+        let (parts, body) = req.into_parts();
+        let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        if !path.starts_with('/') {
+            return Err(Error::Request(format!(
+                "request target `{path}` is not a path"
+            )));
+        }
+        let url = format!("{}{}", self.inner.base, path);
+        let mut rb = self
+            .inner
+            .http
+            .request(parts.method, url)
+            .headers(parts.headers)
+            .body(body);
+        if let Some(auth) = &self.inner.auth {
+            rb = rb.header(http::header::AUTHORIZATION, auth.clone());
+        }
+        if let (true, Some(t)) = (with_timeout, self.inner.timeout) {
+            rb = rb.timeout(t);
+        }
+        Ok(rb)
+    }
+
+    async fn body(&self, resp: reqwest::Response) -> Result<Vec<u8>, Error> {
+        let limit = self.inner.max_response_bytes;
+        if resp.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(Error::BodyTooLarge { limit });
+        }
+        let mut body = Vec::new();
+        let mut stream = resp.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(transport)?;
+            if body.len() + chunk.len() > limit {
+                return Err(Error::BodyTooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
+    /// Sends a request and returns the status and body, whatever the status.
+    pub async fn execute(
+        &self,
+        req: http::Request<Vec<u8>>,
+    ) -> Result<(http::StatusCode, Vec<u8>), Error> {
+        let resp = self.prepare(req, true)?.send().await.map_err(transport)?;
+        let status = resp.status();
+        let body = self.body(resp).await?;
+        Ok((status, body))
+    }
+
+    /// Sends a request and decodes the body of a success status as `T`; any other status is
+    /// [`Error::Api`].
+    pub async fn send<T: DeserializeOwned>(&self, req: http::Request<Vec<u8>>) -> Result<T, Error> {
+        let (status, body) = self.execute(req).await?;
+        request::decode(status, &body)
+    }
+
+    /// Sends a watch request and decodes its events as they arrive.
+    pub async fn watch<T: DeserializeOwned + Send + 'static>(
+        &self,
+        req: http::Request<Vec<u8>>,
+    ) -> Result<WatchStream<T>, Error> {
+        let resp = self.prepare(req, false)?.send().await.map_err(transport)?;
+        let status = resp.status();
+        if !status.is_success() {
+            let body = self.body(resp).await?;
+            return Err(request::api_error(status, &body));
+        }
+        let limit = self.inner.max_response_bytes;
+        struct State<T> {
+            body: Pin<Box<dyn Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
+            decoder: WatchDecoder<T>,
+            pending: usize,
+            done: bool,
+        }
+        let state = State {
+            body: Box::pin(resp.bytes_stream()),
+            decoder: WatchDecoder::<T>::new(),
+            pending: 0,
+            done: false,
+        };
+        let events = futures_util::stream::unfold(state, move |mut st| async move {
+            loop {
+                if let Some(ev) = st.decoder.next_event() {
+                    st.pending = 0;
+                    return Some((ev, st));
+                }
+                if st.done {
+                    return None;
+                }
+                match st.body.next().await {
+                    Some(Ok(chunk)) => {
+                        // One event may not grow beyond the body limit.
+                        st.pending += chunk.len();
+                        if st.pending > limit {
+                            st.done = true;
+                            return Some((Err(Error::BodyTooLarge { limit }), st));
+                        }
+                        st.decoder.push(&chunk);
+                    }
+                    Some(Err(e)) => {
+                        st.done = true;
+                        return Some((Err(transport(e)), st));
+                    }
+                    None => {
+                        st.done = true;
+                        if let Some(e) = st.decoder.finish() {
+                            return Some((Err(e), st));
+                        }
+                        return None;
+                    }
+                }
+            }
+        });
+        Ok(Box::pin(events))
+    }
+}
+
+/// A list kind: its items and the token of the next chunk.
+pub trait List {
+    /// The kind listed.
+    type Item;
+    /// Items of this chunk, and the continue token when more remain.
+    fn into_parts(self) -> (Vec<Self::Item>, Option<String>);
+}
+
+/// Every item of a list, following `continue` tokens: `fetch` gets the token to send (None for
+/// the first chunk) and returns one chunk.
+pub fn paginate<'a, L, F, Fut>(fetch: F) -> impl Stream<Item = Result<L::Item, Error>> + 'a
+where
+    L: List + 'a,
+    L::Item: 'a,
+    F: FnMut(Option<String>) -> Fut + 'a,
+    Fut: std::future::Future<Output = Result<L, Error>> + 'a,
+{
+    struct State<F, I> {
+        fetch: F,
+        next: Option<Option<String>>,
+        items: std::collections::VecDeque<I>,
+    }
+    let state = State {
+        fetch,
+        next: Some(None),
+        items: Default::default(),
+    };
+    futures_util::stream::unfold(state, |mut st| async move {
+        loop {
+            if let Some(item) = st.items.pop_front() {
+                return Some((Ok(item), st));
+            }
+            let token = st.next.take()?;
+            match (st.fetch)(token).await {
+                Ok(list) => {
+                    let (items, cont) = list.into_parts();
+                    st.items.extend(items);
+                    st.next = cont.filter(|c| !c.is_empty()).map(Some);
+                }
+                Err(e) => return Some((Err(e), st)),
+            }
+        }
+    })
+}

@@ -1,0 +1,86 @@
+// Hand-written: not produced by codegen.
+//! The one error type of every operation.
+
+use crate::meta::v1::Status;
+
+/// Why an operation failed. Never carries the bearer token or a client key.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A path parameter would change the path requested (empty, `.` or `..`).
+    #[error("invalid path parameter `{name}`: {reason}")]
+    InvalidPathParameter {
+        /// The parameter.
+        name: &'static str,
+        /// What is wrong with its value.
+        reason: &'static str,
+    },
+    /// The request could not be built.
+    #[error("building the request: {0}")]
+    Request(String),
+    /// The body could not be serialized.
+    #[error("serializing the request body: {0}")]
+    Encode(#[source] serde_json::Error),
+    /// The server answered with a status that is not a success.
+    #[error("{}", api_message(.status, .details.as_deref(), .body))]
+    Api {
+        /// The HTTP status.
+        status: http::StatusCode,
+        /// The decoded `meta/v1 Status`, when the body is one.
+        details: Option<Box<Status>>,
+        /// The raw body (at most a few KiB), when it is not a Status.
+        body: String,
+    },
+    /// The response body is not the JSON the operation returns.
+    #[error("decoding the response: {0}")]
+    Decode(#[source] serde_json::Error),
+    /// The response body ended in the middle of a JSON value.
+    #[error("the response ended in the middle of a JSON value")]
+    Truncated,
+    /// The response body is larger than the client accepts.
+    #[error("the response body exceeds the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The configured limit.
+        limit: usize,
+    },
+    /// The request did not complete in time.
+    #[error("the request timed out")]
+    Timeout,
+    /// The connection failed.
+    #[error("transport: {0}")]
+    Transport(String),
+    /// The client could not be configured (bad CA bundle, unreadable kubeconfig, …).
+    #[error("client configuration: {0}")]
+    Config(String),
+}
+
+fn api_message(status: &http::StatusCode, details: Option<&Status>, body: &str) -> String {
+    match details {
+        Some(s) => format!(
+            "HTTP {status}: {} ({})",
+            s.message.as_deref().unwrap_or(""),
+            s.reason.as_deref().unwrap_or("no reason")
+        ),
+        None if body.is_empty() => format!("HTTP {status}"),
+        None => format!("HTTP {status}: {body}"),
+    }
+}
+
+impl Error {
+    /// The HTTP status of an API error.
+    pub fn status(&self) -> Option<http::StatusCode> {
+        match self {
+            Error::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The `reason` of the server's Status (`NotFound`, `Conflict`, `Expired`, …).
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Error::Api {
+                details: Some(s), ..
+            } => s.reason.as_deref(),
+            _ => None,
+        }
+    }
+}

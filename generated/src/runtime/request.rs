@@ -1,0 +1,190 @@
+// Hand-written: not produced by codegen.
+//! Sans-io building blocks of every operation: path segments that cannot escape their place,
+//! query strings, request assembly and response decoding. The generated `requests` modules
+//! use them; so can a caller with a transport of its own.
+
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::Error;
+use crate::meta::v1::Status;
+
+/// Everything but RFC 3986 unreserved characters is percent-encoded, so a value can never add
+/// a path segment (`/`), a query (`?`), a fragment (`#`) or an escape (`%`).
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Encodes a path parameter as one path segment. `.` and `..` are refused: they would move the
+/// request to another path once the URL is normalized. Empty values are refused too.
+pub fn path_segment(name: &'static str, value: &str) -> Result<String, Error> {
+    match value {
+        "" => Err(Error::InvalidPathParameter {
+            name,
+            reason: "empty",
+        }),
+        "." | ".." => Err(Error::InvalidPathParameter {
+            name,
+            reason: "`.` and `..` are not names",
+        }),
+        v => Ok(percent_encoding::utf8_percent_encode(v, SEGMENT).to_string()),
+    }
+}
+
+/// A query string under construction; values are form-encoded, so they cannot add parameters.
+pub struct Query(form_urlencoded::Serializer<'static, String>, bool);
+
+impl std::fmt::Debug for Query {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Query")
+    }
+}
+
+impl Default for Query {
+    fn default() -> Self {
+        Query(form_urlencoded::Serializer::new(String::new()), false)
+    }
+}
+
+impl Query {
+    /// An empty query.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `name=value`.
+    pub fn push(&mut self, name: &str, value: &str) {
+        self.0.append_pair(name, value);
+        self.1 = true;
+    }
+
+    /// Adds `name=value` when the value is set.
+    pub fn push_opt<T: std::fmt::Display>(&mut self, name: &str, value: Option<&T>) {
+        if let Some(v) = value {
+            self.push(name, &v.to_string());
+        }
+    }
+
+    /// `?a=b&c=d`, or empty.
+    pub fn finish(mut self) -> String {
+        if self.1 {
+            format!("?{}", self.0.finish())
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// Serializes a JSON request body.
+pub fn json<T: Serialize>(body: &T) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(body).map_err(Error::Encode)
+}
+
+/// Assembles a request for `path_and_query` (origin-form: the client adds scheme and host).
+/// Accept is JSON; the body, when there is one, goes with its Content-Type.
+pub fn build(
+    method: &str,
+    path_and_query: String,
+    body: Option<(Vec<u8>, &'static str)>,
+) -> Result<http::Request<Vec<u8>>, Error> {
+    let mut b = http::Request::builder()
+        .method(method)
+        .uri(path_and_query)
+        .header(http::header::ACCEPT, "application/json");
+    let body = match body {
+        Some((bytes, content_type)) => {
+            b = b.header(http::header::CONTENT_TYPE, content_type);
+            bytes
+        }
+        None => Vec::new(),
+    };
+    b.body(body).map_err(|e| Error::Request(e.to_string()))
+}
+
+/// How much of a non-Status error body is kept in [`Error::Api`].
+const ERROR_BODY_LIMIT: usize = 4096;
+
+/// Decodes a response: the operation's type for a 2xx status, [`Error::Api`] otherwise (with
+/// the server's Status when the body is one).
+pub fn decode<T: DeserializeOwned>(status: http::StatusCode, body: &[u8]) -> Result<T, Error> {
+    if status.is_success() {
+        return serde_json::from_slice(body).map_err(|e| {
+            if e.is_eof() {
+                Error::Truncated
+            } else {
+                Error::Decode(e)
+            }
+        });
+    }
+    Err(api_error(status, body))
+}
+
+/// The error value for a non-success response.
+pub fn api_error(status: http::StatusCode, body: &[u8]) -> Error {
+    let details = serde_json::from_slice::<Status>(body)
+        .ok()
+        .filter(|s| s.kind.as_deref() == Some("Status"))
+        .map(Box::new);
+    let body = if details.is_some() {
+        String::new()
+    } else {
+        let text = String::from_utf8_lossy(&body[..body.len().min(ERROR_BODY_LIMIT)]);
+        text.into_owned()
+    };
+    Error::Api {
+        status,
+        details,
+        body,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_segments_stay_one_segment() {
+        assert_eq!(
+            path_segment("name", "a/b?c#d%e").unwrap(),
+            "a%2Fb%3Fc%23d%25e"
+        );
+        assert_eq!(
+            path_segment("name", "my.name-1_x~").unwrap(),
+            "my.name-1_x~"
+        );
+        assert_eq!(path_segment("name", "..%2F").unwrap(), "..%252F");
+        assert!(path_segment("name", "..").is_err());
+        assert!(path_segment("name", ".").is_err());
+        assert!(path_segment("name", "").is_err());
+    }
+
+    #[test]
+    fn query_values_cannot_add_parameters() {
+        let mut q = Query::new();
+        q.push("labelSelector", "a=b&watch=true");
+        q.push_opt("limit", Some(&5));
+        q.push_opt::<i64>("absent", None);
+        assert_eq!(q.finish(), "?labelSelector=a%3Db%26watch%3Dtrue&limit=5");
+        assert_eq!(Query::new().finish(), "");
+    }
+
+    #[test]
+    fn errors_carry_the_status() {
+        let body = br#"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"not here","reason":"NotFound","code":404}"#;
+        let e = decode::<serde_json::Value>(http::StatusCode::NOT_FOUND, body).unwrap_err();
+        assert_eq!(e.reason(), Some("NotFound"));
+        assert_eq!(e.to_string(), "HTTP 404 Not Found: not here (NotFound)");
+        let e = decode::<serde_json::Value>(http::StatusCode::BAD_GATEWAY, b"upstream down")
+            .unwrap_err();
+        assert_eq!(e.to_string(), "HTTP 502 Bad Gateway: upstream down");
+        assert!(matches!(
+            decode::<serde_json::Value>(http::StatusCode::OK, b"{\"a\":"),
+            Err(Error::Truncated)
+        ));
+        assert!(matches!(
+            decode::<serde_json::Value>(http::StatusCode::OK, b"{]"),
+            Err(Error::Decode(_))
+        ));
+    }
+}

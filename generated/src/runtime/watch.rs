@@ -1,0 +1,205 @@
+// Hand-written: not produced by codegen.
+//! Watch events, decoded incrementally from a chunked body whatever the chunk boundaries.
+
+use std::marker::PhantomData;
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use super::Error;
+use crate::meta::v1::Status;
+
+/// One event of a watch.
+#[derive(Clone, Debug, PartialEq)]
+pub enum WatchEvent<T> {
+    /// An object was added (or, with sendInitialEvents, is part of the initial state).
+    Added(T),
+    /// An object changed.
+    Modified(T),
+    /// An object was deleted; its last state.
+    Deleted(T),
+    /// A progress marker: the watch has seen everything up to this resourceVersion.
+    Bookmark(Bookmark),
+    /// The server ended the watch with an error (e.g. 410 Expired: relist).
+    Error(Box<Status>),
+}
+
+/// What a BOOKMARK event carries: only the resourceVersion (and annotations, such as the one
+/// marking the end of the initial events).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct Bookmark {
+    /// The resourceVersion to resume from.
+    pub resource_version: String,
+    /// Annotations of the bookmark object (`k8s.io/initial-events-end`).
+    pub annotations: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+struct RawEvent<'a> {
+    #[serde(rename = "type", borrow)]
+    ty: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    object: &'a serde_json::value::RawValue,
+}
+
+#[derive(Deserialize)]
+struct BookmarkObject {
+    #[serde(default)]
+    metadata: BookmarkMeta,
+}
+
+#[derive(Default, Deserialize)]
+struct BookmarkMeta {
+    #[serde(default, rename = "resourceVersion")]
+    resource_version: String,
+    #[serde(default)]
+    annotations: std::collections::BTreeMap<String, String>,
+}
+
+impl<T: DeserializeOwned> WatchEvent<T> {
+    /// Decodes one event from its JSON text.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        let raw: RawEvent<'_> = serde_json::from_slice(bytes)?;
+        let obj = raw.object.get();
+        Ok(match raw.ty.as_ref() {
+            "ADDED" => WatchEvent::Added(serde_json::from_str(obj)?),
+            "MODIFIED" => WatchEvent::Modified(serde_json::from_str(obj)?),
+            "DELETED" => WatchEvent::Deleted(serde_json::from_str(obj)?),
+            "BOOKMARK" => {
+                let b: BookmarkObject = serde_json::from_str(obj)?;
+                WatchEvent::Bookmark(Bookmark {
+                    resource_version: b.metadata.resource_version,
+                    annotations: b.metadata.annotations,
+                })
+            }
+            "ERROR" => WatchEvent::Error(Box::new(serde_json::from_str(obj)?)),
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "unknown watch event type `{other}`"
+                )))
+            }
+        })
+    }
+}
+
+/// Splits a watch body into events as bytes arrive. The API server writes one JSON object per
+/// line; the decoder does not rely on it and finds each object's end itself.
+#[derive(Debug)]
+pub struct WatchDecoder<T> {
+    buf: Vec<u8>,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T> Default for WatchDecoder<T> {
+    fn default() -> Self {
+        WatchDecoder {
+            buf: Vec::new(),
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<T: DeserializeOwned> WatchDecoder<T> {
+    /// A decoder with nothing buffered.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds bytes received.
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.buf.extend_from_slice(chunk);
+    }
+
+    /// The next complete event, if the buffer holds one. A malformed event is an error and is
+    /// dropped, so decoding can go on with the next one.
+    pub fn next_event(&mut self) -> Option<Result<WatchEvent<T>, Error>> {
+        let start = match self.buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(s) => s,
+            None => {
+                self.buf.clear();
+                return None;
+            }
+        };
+        let mut values = serde_json::Deserializer::from_slice(&self.buf[start..])
+            .into_iter::<&serde_json::value::RawValue>();
+        match values.next()? {
+            Ok(raw) => {
+                let result = WatchEvent::from_slice(raw.get().as_bytes()).map_err(Error::Decode);
+                let used = start + values.byte_offset();
+                self.buf.drain(..used);
+                Some(result)
+            }
+            Err(e) if e.is_eof() => None,
+            Err(e) => {
+                // Skip to the next line: the server frames events by newlines.
+                let end = self.buf[start..]
+                    .iter()
+                    .position(|b| *b == b'\n')
+                    .map_or(self.buf.len(), |p| start + p + 1);
+                self.buf.drain(..end);
+                Some(Err(Error::Decode(e)))
+            }
+        }
+    }
+
+    /// Call when the body ends: an error if it stopped in the middle of an event.
+    pub fn finish(&mut self) -> Option<Error> {
+        let rest = self.buf.iter().any(|b| !b.is_ascii_whitespace());
+        self.buf.clear();
+        rest.then_some(Error::Truncated)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Obj = serde_json::Value;
+
+    const BODY: &str = concat!(
+        "{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"a\"}}}\n",
+        "{\"type\":\"MODIFIED\",\"object\":{\"metadata\":{\"name\":\"a\",\"x\":\"}{\\n\"}}}\n",
+        "{\"type\":\"BOOKMARK\",\"object\":{\"metadata\":{\"resourceVersion\":\"42\"}}}\n",
+        "{\"type\":\"DELETED\",\"object\":{\"metadata\":{\"name\":\"a\"}}}\n",
+        "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":410,\"reason\":\"Expired\"}}\n",
+    );
+
+    fn decode_in_chunks(size: usize) -> Vec<WatchEvent<Obj>> {
+        let mut d = WatchDecoder::<Obj>::new();
+        let mut out = Vec::new();
+        for chunk in BODY.as_bytes().chunks(size) {
+            d.push(chunk);
+            while let Some(ev) = d.next_event() {
+                out.push(ev.unwrap());
+            }
+        }
+        assert!(d.finish().is_none());
+        out
+    }
+
+    #[test]
+    fn every_chunk_size_gives_the_same_events() {
+        let whole = decode_in_chunks(BODY.len());
+        assert_eq!(whole.len(), 5);
+        assert!(matches!(&whole[2], WatchEvent::Bookmark(b) if b.resource_version == "42"));
+        assert!(matches!(&whole[4], WatchEvent::Error(s) if s.code == Some(410)));
+        for size in 1..BODY.len() {
+            assert_eq!(decode_in_chunks(size), whole, "chunk size {size}");
+        }
+    }
+
+    #[test]
+    fn truncated_and_malformed_bodies_are_errors() {
+        let mut d = WatchDecoder::<Obj>::new();
+        d.push(b"{\"type\":\"ADDED\",\"object\":{\"a\":");
+        assert!(d.next_event().is_none());
+        assert!(matches!(d.finish(), Some(Error::Truncated)));
+
+        let mut d = WatchDecoder::<Obj>::new();
+        d.push(b"{\"type\":\"ADDED\",]\n{\"type\":\"ADDED\",\"object\":{}}\n{\"type\":\"WHAT\",\"object\":{}}\n");
+        assert!(matches!(d.next_event(), Some(Err(Error::Decode(_)))));
+        assert!(matches!(d.next_event(), Some(Ok(WatchEvent::Added(_)))));
+        assert!(matches!(d.next_event(), Some(Err(Error::Decode(_)))));
+        assert!(d.next_event().is_none());
+    }
+}
