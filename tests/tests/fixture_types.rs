@@ -84,3 +84,26 @@ fn recursion_maps_preserved_fields_int_or_string_times_bytes() {
         "a required timestamp is required"
     );
 }
+
+#[test]
+fn namespaced_crd_requests_put_each_path_parameter_in_its_place() {
+    use fixtures::nested_objects::example_com::v1::requests;
+    let req = requests::read_namespaced_gadget("g1", "team-a", &Default::default()).unwrap();
+    assert_eq!(
+        req.uri(),
+        "/apis/example.com/v1/namespaces/team-a/gadgets/g1"
+    );
+    let req = requests::watch_gadget_for_all_namespaces(&Default::default()).unwrap();
+    assert_eq!(req.uri(), "/apis/example.com/v1/gadgets?watch=true");
+    let req = requests::patch_namespaced_gadget_status(
+        "g1",
+        "team-a",
+        &generated::runtime::Patch::Merge(json!({})),
+        &Default::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        req.uri(),
+        "/apis/example.com/v1/namespaces/team-a/gadgets/g1/status"
+    );
+}

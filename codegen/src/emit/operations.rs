@@ -125,7 +125,19 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
             quote!(query.push_opt(#w, params.#f.as_ref());)
         });
         let (fmt, encode) = path_format(cx, op);
-        let fmt_args = op.path_params.iter().map(|p| format_ident!("{}", p.rust));
+        // Placeholders in the order the template uses them (arguments are `name` first).
+        let fmt_args = op
+            .path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .filter_map(|w| op.path_params.iter().find(|p| p.wire == w))
+            .map(|p| format_ident!("{}", p.rust));
+        let path_expr = if op.path_params.is_empty() {
+            let literal = &op.path;
+            quote!(let path = std::string::String::from(#literal);)
+        } else {
+            quote!(let path = format!(#fmt #(, #fmt_args)*);)
+        };
         let method = &op.method;
         let rdoc = format!(
             " Builds the request of [`Api::{}`](super::Api::{}): `{} {}`.",
@@ -149,7 +161,7 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
                 #(#fixed)*
                 #(#pushes)*
                 #(#encode)*
-                let path = format!(#fmt #(, #fmt_args)*);
+                #path_expr
                 #rt::request::build(#method, path + &query.finish(), #body_expr)
             }
         });

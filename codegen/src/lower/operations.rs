@@ -319,9 +319,32 @@ pub(crate) fn crd_operations(
 }
 
 /// Path parameters in template order.
-fn path_params(path: &str, kind: &str) -> Vec<Param> {
+fn template_params(path: &str) -> Vec<&str> {
     path.split('/')
         .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .collect()
+}
+
+/// Method arguments put `name` first, then `namespace` (as Kubernetes clients do:
+/// `read_namespaced_x(name, namespace)`), then any other in template order.
+fn sort_path_params(params: &mut [Param], path: &str) {
+    let order = template_params(path);
+    params.sort_by_key(|p| match p.wire.as_str() {
+        "name" => 0,
+        "namespace" => 1,
+        other => {
+            2 + order
+                .iter()
+                .position(|o| *o == other)
+                .unwrap_or(order.len())
+        }
+    });
+}
+
+/// Path parameters of a CRD operation, in argument order.
+fn path_params(path: &str, kind: &str) -> Vec<Param> {
+    let mut params: Vec<Param> = template_params(path)
+        .into_iter()
         .map(|name| {
             let doc = match name {
                 "namespace" => "Namespace of the object.".to_string(),
@@ -335,7 +358,9 @@ fn path_params(path: &str, kind: &str) -> Vec<Param> {
                 doc: vec![doc],
             }
         })
-        .collect()
+        .collect();
+    sort_path_params(&mut params, path);
+    params
 }
 
 /// Adds, for every list operation, its watch: the same path and parameters with `watch=true`
@@ -464,17 +489,8 @@ pub(crate) fn openapi_operations<'a>(
                     Parameter::Header { .. } | Parameter::Cookie { .. } => {}
                 }
             }
-            // Path parameters in the order the template uses them.
-            let order: Vec<&str> = path
-                .split('/')
-                .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-                .collect();
-            path_params.sort_by_key(|p| {
-                order
-                    .iter()
-                    .position(|o| *o == p.wire)
-                    .unwrap_or(usize::MAX)
-            });
+            let order = template_params(path);
+            sort_path_params(&mut path_params, path);
             for name in &order {
                 if !path_params.iter().any(|p| p.wire == *name) {
                     return Err(Error::at(

@@ -112,7 +112,9 @@ pub mod requests {
         query.push_opt("fieldManager", params.field_manager.as_ref());
         query.push_opt("fieldValidation", params.field_validation.as_ref());
         query.push_opt("pretty", params.pretty.as_ref());
-        let path = format!("/apis/authentication.k8s.io/v1/selfsubjectreviews");
+        let path = std::string::String::from(
+            "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+        );
         crate::runtime::request::build(
             "POST",
             path + &query.finish(),
@@ -142,7 +144,9 @@ pub mod requests {
         query.push_opt("fieldManager", params.field_manager.as_ref());
         query.push_opt("fieldValidation", params.field_validation.as_ref());
         query.push_opt("pretty", params.pretty.as_ref());
-        let path = format!("/apis/authentication.k8s.io/v1/tokenreviews");
+        let path = std::string::String::from(
+            "/apis/authentication.k8s.io/v1/tokenreviews",
+        );
         crate::runtime::request::build(
             "POST",
             path + &query.finish(),
@@ -168,7 +172,7 @@ pub mod requests {
     > {
         let _ = params;
         let query = crate::runtime::request::Query::new();
-        let path = format!("/apis/authentication.k8s.io/v1/");
+        let path = std::string::String::from("/apis/authentication.k8s.io/v1/");
         crate::runtime::request::build("GET", path + &query.finish(), None)
     }
     /// Decodes the response of [`Api::get_api_resources`](super::Api::get_api_resources): the body for a success status (200), an error otherwise.

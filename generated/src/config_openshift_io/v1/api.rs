@@ -502,7 +502,9 @@ pub mod requests {
         query.push_opt("dryRun", params.dry_run.as_ref());
         query.push_opt("fieldManager", params.field_manager.as_ref());
         query.push_opt("fieldValidation", params.field_validation.as_ref());
-        let path = format!("/apis/config.openshift.io/v1/authentications");
+        let path = std::string::String::from(
+            "/apis/config.openshift.io/v1/authentications",
+        );
         crate::runtime::request::build(
             "POST",
             path + &query.finish(),
@@ -586,7 +588,9 @@ pub mod requests {
         query.push_opt("sendInitialEvents", params.send_initial_events.as_ref());
         query.push_opt("timeoutSeconds", params.timeout_seconds.as_ref());
         query.push_opt("watch", params.watch.as_ref());
-        let path = format!("/apis/config.openshift.io/v1/authentications");
+        let path = std::string::String::from(
+            "/apis/config.openshift.io/v1/authentications",
+        );
         crate::runtime::request::build(
             "DELETE",
             path + &query.finish(),
@@ -622,7 +626,9 @@ pub mod requests {
         query.push_opt("sendInitialEvents", params.send_initial_events.as_ref());
         query.push_opt("timeoutSeconds", params.timeout_seconds.as_ref());
         query.push_opt("watch", params.watch.as_ref());
-        let path = format!("/apis/config.openshift.io/v1/authentications");
+        let path = std::string::String::from(
+            "/apis/config.openshift.io/v1/authentications",
+        );
         crate::runtime::request::build("GET", path + &query.finish(), None)
     }
     /// Decodes the response of [`Api::list_authentication`](super::Api::list_authentication): the body for a success status (200), an error otherwise.
@@ -840,7 +846,9 @@ pub mod requests {
         query.push_opt("resourceVersionMatch", params.resource_version_match.as_ref());
         query.push_opt("sendInitialEvents", params.send_initial_events.as_ref());
         query.push_opt("timeoutSeconds", params.timeout_seconds.as_ref());
-        let path = format!("/apis/config.openshift.io/v1/authentications");
+        let path = std::string::String::from(
+            "/apis/config.openshift.io/v1/authentications",
+        );
         crate::runtime::request::build("GET", path + &query.finish(), None)
     }
 }

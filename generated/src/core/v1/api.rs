@@ -20,8 +20,8 @@ impl Api {
     /// `POST /api/v1/namespaces/{namespace}/serviceaccounts/{name}/token`
     pub async fn create_namespaced_service_account_token(
         &self,
-        namespace: &str,
         name: &str,
+        namespace: &str,
         body: &crate::authentication_k8s_io::v1::TokenRequest,
         params: &CreateNamespacedServiceAccountTokenParams,
     ) -> std::result::Result<
@@ -31,8 +31,8 @@ impl Api {
         self.client
             .send(
                 requests::create_namespaced_service_account_token(
-                    namespace,
                     name,
+                    namespace,
                     body,
                     params,
                 )?,
@@ -67,8 +67,8 @@ pub mod requests {
     use super::*;
     /// Builds the request of [`Api::create_namespaced_service_account_token`](super::Api::create_namespaced_service_account_token): `POST /api/v1/namespaces/{namespace}/serviceaccounts/{name}/token`.
     pub fn create_namespaced_service_account_token(
-        namespace: &str,
         name: &str,
+        namespace: &str,
         body: &crate::authentication_k8s_io::v1::TokenRequest,
         params: &CreateNamespacedServiceAccountTokenParams,
     ) -> std::result::Result<

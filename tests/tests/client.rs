@@ -1,0 +1,870 @@
+//! The generated client against an API server on loopback: what goes on the wire for each
+//! operation, what comes back, and how failures surface. All offline.
+
+mod support;
+
+use std::time::Duration;
+
+use futures_util::StreamExt as _;
+use generated::authentication_k8s_io::v1 as authn;
+use generated::config_openshift_io::v1 as config;
+use generated::core::v1 as core;
+use generated::meta::v1::ObjectMeta;
+use generated::runtime::{Client, Error, Patch, WatchEvent};
+use serde_json::json;
+use support::server::{self, Server, ADMIN, READONLY};
+
+fn auth(name: &str, issuer: &str) -> config::Authentication {
+    config::Authentication {
+        metadata: Some(ObjectMeta {
+            name: Some(name.into()),
+            labels: Some([("tier".to_string(), "gold".to_string())].into()),
+            ..Default::default()
+        }),
+        spec: config::AuthenticationSpec {
+            service_account_issuer: Some(issuer.into()),
+            ..Default::default()
+        },
+        status: None,
+    }
+}
+
+async fn next(
+    e: &mut generated::runtime::WatchStream<config::Authentication>,
+) -> WatchEvent<config::Authentication> {
+    tokio::time::timeout(Duration::from_secs(5), e.next())
+        .await
+        .expect("event in time")
+        .expect("stream open")
+        .expect("event decodes")
+}
+
+async fn setup() -> (Server, config::Api) {
+    let server = Server::start().await;
+    let client = Client::builder(&server.url)
+        .bearer_token(ADMIN)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    (server, config::Api::new(client))
+}
+
+#[tokio::test]
+async fn authentication_crud_on_the_wire() {
+    let (server, api) = setup().await;
+
+    let created = api
+        .create_authentication(
+            &auth("cluster", "https://a"),
+            &config::CreateAuthenticationParams {
+                field_manager: Some("tests".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let seen = server.last();
+    assert_eq!(
+        (
+            seen.method.as_str(),
+            seen.path.as_str(),
+            seen.query.as_str()
+        ),
+        (
+            "POST",
+            "/apis/config.openshift.io/v1/authentications",
+            "fieldManager=tests"
+        )
+    );
+    assert_eq!(seen.header("content-type"), Some("application/json"));
+    assert_eq!(seen.header("accept"), Some("application/json"));
+    assert_eq!(seen.header("authorization"), Some("Bearer admin-token"));
+    assert_eq!(seen.json()["apiVersion"], "config.openshift.io/v1");
+    assert_eq!(seen.json()["kind"], "Authentication");
+    assert_eq!(
+        seen.json()["spec"],
+        json!({"serviceAccountIssuer": "https://a"})
+    );
+    let rv = created
+        .metadata
+        .as_ref()
+        .and_then(|m| m.resource_version.clone())
+        .unwrap();
+
+    let read = api
+        .read_authentication("cluster", &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(read, created);
+    let seen = server.last();
+    assert_eq!(
+        (
+            seen.method.as_str(),
+            seen.path.as_str(),
+            seen.query.as_str()
+        ),
+        (
+            "GET",
+            "/apis/config.openshift.io/v1/authentications/cluster",
+            ""
+        )
+    );
+    assert!(seen.body.is_empty() && seen.header("content-type").is_none());
+
+    // Replace with the current resourceVersion works; with a stale one it is a 409 Conflict.
+    let mut changed = read.clone();
+    changed.spec.service_account_issuer = Some("https://b".into());
+    let replaced = api
+        .replace_authentication(
+            "cluster",
+            &changed,
+            &config::ReplaceAuthenticationParams {
+                dry_run: Some("All".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(server.last().query, "dryRun=All");
+    assert_eq!(
+        server.object("cluster").unwrap()["spec"]["serviceAccountIssuer"],
+        "https://a",
+        "dry run persists nothing"
+    );
+    assert_eq!(
+        replaced.spec.service_account_issuer.as_deref(),
+        Some("https://b")
+    );
+    let replaced = api
+        .replace_authentication("cluster", &changed, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(server.last().method, "PUT");
+    assert_ne!(
+        replaced
+            .metadata
+            .as_ref()
+            .unwrap()
+            .resource_version
+            .as_deref(),
+        Some(rv.as_str())
+    );
+    let err = api
+        .replace_authentication("cluster", &changed, &Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.status().map(|s| s.as_u16()), err.reason()),
+        (Some(409), Some("Conflict"))
+    );
+
+    // Status subresource: only status changes.
+    let mut with_status = api
+        .read_authentication_status("cluster", &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        server.last().path,
+        "/apis/config.openshift.io/v1/authentications/cluster/status"
+    );
+    with_status.status = Some(config::AuthenticationStatus {
+        integrated_o_auth_metadata: Some(config::AuthenticationStatusIntegratedOAuthMetadata {
+            name: "oauth-openshift".into(),
+        }),
+        ..Default::default()
+    });
+    with_status.spec.service_account_issuer = Some("https://ignored".into());
+    let after = api
+        .replace_authentication_status("cluster", &with_status, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(server.last().method, "PUT");
+    assert_eq!(
+        after
+            .status
+            .unwrap()
+            .integrated_o_auth_metadata
+            .unwrap()
+            .name,
+        "oauth-openshift"
+    );
+    assert_eq!(
+        after.spec.service_account_issuer.as_deref(),
+        Some("https://b")
+    );
+    let patched = api
+        .patch_authentication_status(
+            "cluster",
+            &Patch::Merge(json!({"status": {"integratedOAuthMetadata": {"name": "other"}}})),
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        server.last().path,
+        "/apis/config.openshift.io/v1/authentications/cluster/status"
+    );
+    assert_eq!(
+        patched
+            .status
+            .unwrap()
+            .integrated_o_auth_metadata
+            .unwrap()
+            .name,
+        "other"
+    );
+
+    // Each patch kind goes with its own Content-Type.
+    let merge = api
+        .patch_authentication(
+            "cluster",
+            &Patch::Merge(json!({"spec": {"type": "OIDC"}})),
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        server.last().header("content-type"),
+        Some("application/merge-patch+json")
+    );
+    assert_eq!(merge.spec.type_, Some(config::AuthenticationSpecType::Oidc));
+    let jp = api
+        .patch_authentication("cluster", &Patch::Json(json!([{"op": "replace", "path": "/spec/serviceAccountIssuer", "value": "https://c"}])), &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        server.last().header("content-type"),
+        Some("application/json-patch+json")
+    );
+    assert_eq!(jp.spec.service_account_issuer.as_deref(), Some("https://c"));
+    let apply = Patch::apply(&auth("cluster", "https://d")).unwrap();
+    let applied = api
+        .patch_authentication(
+            "cluster",
+            &apply,
+            &config::PatchAuthenticationParams {
+                field_manager: Some("me".into()),
+                force: Some(true),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let seen = server.last();
+    assert_eq!(
+        (seen.header("content-type"), seen.query.as_str()),
+        (
+            Some("application/apply-patch+yaml"),
+            "fieldManager=me&force=true"
+        )
+    );
+    assert_eq!(
+        applied.spec.service_account_issuer.as_deref(),
+        Some("https://d")
+    );
+    let err = api
+        .patch_authentication("cluster", &Patch::Strategic(json!({})), &Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        server.last().header("content-type"),
+        Some("application/strategic-merge-patch+json")
+    );
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(415));
+
+    // Delete, then it is gone.
+    let st = api
+        .delete_authentication(
+            "cluster",
+            None,
+            &config::DeleteAuthenticationParams {
+                grace_period_seconds: Some(0),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let seen = server.last();
+    assert_eq!(
+        (seen.method.as_str(), seen.query.as_str()),
+        ("DELETE", "gracePeriodSeconds=0")
+    );
+    assert_eq!(st.status.as_deref(), Some("Success"));
+    let err = api
+        .read_authentication("cluster", &Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.status().map(|s| s.as_u16()), err.reason()),
+        (Some(404), Some("NotFound"))
+    );
+    assert!(err.to_string().contains("\"cluster\" not found"), "{err}");
+}
+
+#[tokio::test]
+async fn list_selectors_pagination_and_delete_collection() {
+    let (server, api) = setup().await;
+    for i in 0..5 {
+        let mut a = auth(&format!("a{i}"), "https://x");
+        if i % 2 == 1 {
+            a.metadata.as_mut().unwrap().labels =
+                Some([("tier".to_string(), "silver".to_string())].into());
+        }
+        api.create_authentication(&a, &Default::default())
+            .await
+            .unwrap();
+    }
+    let gold = api
+        .list_authentication(&config::ListAuthenticationParams {
+            label_selector: Some("tier=gold".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(server.last().query, "labelSelector=tier%3Dgold");
+    let names: Vec<_> = gold
+        .items
+        .iter()
+        .map(|a| a.metadata.as_ref().unwrap().name.clone().unwrap())
+        .collect();
+    assert_eq!(names, ["a0", "a2", "a4"]);
+    let one = api
+        .list_authentication(&config::ListAuthenticationParams {
+            field_selector: Some("metadata.name=a3".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(one.items.len(), 1);
+
+    // Following continue tokens yields every item once.
+    let before = server.seen().len();
+    let all: Vec<config::Authentication> = generated::runtime::paginate(|token| {
+        let api = api.clone();
+        async move {
+            api.list_authentication(&config::ListAuthenticationParams {
+                limit: Some(2),
+                continue_: token,
+                ..Default::default()
+            })
+            .await
+        }
+    })
+    .map(|r| r.unwrap())
+    .collect()
+    .await;
+    assert_eq!(all.len(), 5);
+    let queries: Vec<String> = server.seen()[before..]
+        .iter()
+        .map(|s| s.query.clone())
+        .collect();
+    // Parameters go in the order the API declares them.
+    assert_eq!(
+        queries,
+        ["limit=2", "continue=a1&limit=2", "continue=a3&limit=2"]
+    );
+
+    let err = api
+        .list_authentication(&config::ListAuthenticationParams {
+            continue_: Some("expired".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.status().map(|s| s.as_u16()), err.reason()),
+        (Some(410), Some("Expired"))
+    );
+
+    let st = api
+        .delete_collection_authentication(
+            None,
+            &config::DeleteCollectionAuthenticationParams {
+                label_selector: Some("tier=silver".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(st.status.as_deref(), Some("Success"));
+    assert_eq!(
+        (server.last().method.as_str(), server.last().query.as_str()),
+        ("DELETE", "labelSelector=tier%3Dsilver")
+    );
+    assert_eq!(
+        api.list_authentication(&Default::default())
+            .await
+            .unwrap()
+            .items
+            .len(),
+        3
+    );
+}
+
+#[tokio::test]
+async fn watch_streams_typed_events_with_bookmarks_and_errors() {
+    let (server, api) = setup().await;
+    let mut events = api
+        .watch_authentication(&config::WatchAuthenticationParams {
+            allow_watch_bookmarks: Some(true),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let seen = server.last();
+    assert_eq!(
+        (seen.path.as_str(), seen.query.as_str()),
+        (
+            "/apis/config.openshift.io/v1/authentications",
+            "watch=true&allowWatchBookmarks=true"
+        )
+    );
+    assert!(
+        matches!(next(&mut events).await, WatchEvent::Bookmark(b) if b.resource_version == "0")
+    );
+    api.create_authentication(&auth("cluster", "https://a"), &Default::default())
+        .await
+        .unwrap();
+    api.patch_authentication(
+        "cluster",
+        &Patch::Merge(json!({"spec": {"serviceAccountIssuer": "https://b"}})),
+        &Default::default(),
+    )
+    .await
+    .unwrap();
+    api.delete_authentication("cluster", None, &Default::default())
+        .await
+        .unwrap();
+    match next(&mut events).await {
+        WatchEvent::Added(a) => {
+            assert_eq!(a.spec.service_account_issuer.as_deref(), Some("https://a"))
+        }
+        other => panic!("expected ADDED, got {other:?}"),
+    }
+    assert!(
+        matches!(next(&mut events).await, WatchEvent::Modified(a) if a.spec.service_account_issuer.as_deref() == Some("https://b"))
+    );
+    assert!(matches!(next(&mut events).await, WatchEvent::Deleted(_)));
+    server.expire_watches();
+    match next(&mut events).await {
+        WatchEvent::Error(status) => assert_eq!(
+            (status.code, status.reason.as_deref()),
+            (Some(410), Some("Expired"))
+        ),
+        other => panic!("expected ERROR, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn watch_events_survive_any_chunk_boundaries_and_truncation_is_an_error() {
+    let body = concat!(
+        "{\"type\":\"ADDED\",\"object\":{\"apiVersion\":\"config.openshift.io/v1\",\"kind\":\"Authentication\",\"metadata\":{\"name\":\"cluster\"},\"spec\":{\"type\":\"IntegratedOAuth\"}}}\n",
+        "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Authentication\",\"apiVersion\":\"config.openshift.io/v1\",\"metadata\":{\"resourceVersion\":\"77\"}}}\n",
+        "{\"type\":\"DELETED\",\"object\":{\"apiVersion\":\"config.openshift.io/v1\",\"kind\":\"Authentication\",\"metadata\":{\"name\":\"cluster\"},\"spec\":{}}}\n"
+    );
+    for size in [1, 2, 3, 7, 16, 50, 64, 200, body.len()] {
+        let url = server::raw_server(server::chunked("200 OK", body.as_bytes(), size)).await;
+        let api = config::Api::new(Client::new(&url).unwrap());
+        let events: Vec<_> = api
+            .watch_authentication(&Default::default())
+            .await
+            .unwrap()
+            .collect()
+            .await;
+        assert_eq!(events.len(), 3, "chunk size {size}");
+        let kinds: Vec<&str> = events
+            .iter()
+            .map(|e| match e.as_ref().unwrap() {
+                WatchEvent::Added(_) => "ADDED",
+                WatchEvent::Bookmark(_) => "BOOKMARK",
+                WatchEvent::Deleted(_) => "DELETED",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(kinds, ["ADDED", "BOOKMARK", "DELETED"], "chunk size {size}");
+    }
+    // The body stops in the middle of the second event.
+    let cut = &body.as_bytes()[..body.find("BOOKMARK").unwrap()];
+    let url = server::raw_server(server::chunked("200 OK", cut, 10)).await;
+    let api = config::Api::new(Client::new(&url).unwrap());
+    let events: Vec<_> = api
+        .watch_authentication(&Default::default())
+        .await
+        .unwrap()
+        .collect()
+        .await;
+    assert!(
+        matches!(
+            events.as_slice(),
+            [Ok(WatchEvent::Added(_)), Err(Error::Truncated)]
+        ),
+        "{events:?}"
+    );
+}
+
+#[tokio::test]
+async fn truncated_malformed_and_oversized_responses_are_errors() {
+    type Case = (Vec<Vec<u8>>, fn(&Error) -> bool);
+    let cases: Vec<Case> = vec![
+        (
+            server::chunked(
+                "200 OK",
+                b"{\"apiVersion\":\"config.openshift.io/v1\",\"kind\":\"Auth",
+                5,
+            ),
+            |e| matches!(e, Error::Truncated),
+        ),
+        (server::chunked("200 OK", b"{\"spec\": [1, 2]}", 5), |e| {
+            matches!(e, Error::Decode(_))
+        }),
+        (
+            server::chunked("200 OK", b"<html>not json</html>", 5),
+            |e| matches!(e, Error::Decode(_)),
+        ),
+        (
+            vec![b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{\"spec\":".to_vec()],
+            |e| matches!(e, Error::Transport(_) | Error::Truncated),
+        ),
+        (
+            server::chunked("502 Bad Gateway", b"upstream is down", 4),
+            |e| matches!(e, Error::Api { status, details: None, body } if status.as_u16() == 502 && body == "upstream is down"),
+        ),
+    ];
+    for (response, check) in cases {
+        let url = server::raw_server(response).await;
+        let api = config::Api::new(Client::new(&url).unwrap());
+        let err = api
+            .read_authentication("cluster", &Default::default())
+            .await
+            .unwrap_err();
+        assert!(check(&err), "unexpected error {err:?}");
+    }
+    let big = vec![b'x'; 10_000];
+    let url = server::raw_server(server::chunked("200 OK", &big, 1000)).await;
+    let api = config::Api::new(
+        Client::builder(&url)
+            .max_response_bytes(4096)
+            .build()
+            .unwrap(),
+    );
+    let err = api
+        .read_authentication("cluster", &Default::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit: 4096 }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_silent_server_hits_the_client_timeout() {
+    let url = server::silent_server().await;
+    let api = config::Api::new(
+        Client::builder(&url)
+            .timeout(Duration::from_millis(300))
+            .build()
+            .unwrap(),
+    );
+    let started = std::time::Instant::now();
+    let err = api
+        .read_authentication("cluster", &Default::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn status_errors_401_403_409_422() {
+    let server = Server::start().await;
+    let anonymous = config::Api::new(Client::new(&server.url).unwrap());
+    let err = anonymous
+        .list_authentication(&Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.status().map(|s| s.as_u16()), err.reason()),
+        (Some(401), Some("Unauthorized"))
+    );
+    assert!(server.last().header("authorization").is_none());
+
+    let viewer = config::Api::new(
+        Client::builder(&server.url)
+            .bearer_token(READONLY)
+            .build()
+            .unwrap(),
+    );
+    let err = viewer
+        .create_authentication(&auth("x", "https://x"), &Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.status().map(|s| s.as_u16()), err.reason()),
+        (Some(403), Some("Forbidden"))
+    );
+
+    let admin = config::Api::new(
+        Client::builder(&server.url)
+            .bearer_token(ADMIN)
+            .build()
+            .unwrap(),
+    );
+    admin
+        .create_authentication(&auth("x", "https://x"), &Default::default())
+        .await
+        .unwrap();
+    let err = admin
+        .create_authentication(&auth("x", "https://x"), &Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.status().map(|s| s.as_u16()), err.reason()),
+        (Some(409), Some("AlreadyExists"))
+    );
+    let mut nameless = auth("x", "https://x");
+    nameless.metadata = None;
+    let err = admin
+        .create_authentication(&nameless, &Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.status().map(|s| s.as_u16()), err.reason()),
+        (Some(422), Some("Invalid"))
+    );
+    // The next request on the same client still works.
+    assert_eq!(
+        admin
+            .list_authentication(&Default::default())
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn token_review_self_subject_review_and_token_request() {
+    let server = Server::start().await;
+    let client = Client::builder(&server.url)
+        .bearer_token(ADMIN)
+        .build()
+        .unwrap();
+    let api = authn::Api::new(client.clone());
+
+    let review = authn::TokenReview {
+        spec: authn::TokenReviewSpec {
+            token: Some("alice-token".into()),
+            audiences: Some(vec!["https://kubernetes.default.svc".into()]),
+        },
+        ..Default::default()
+    };
+    let answer = api
+        .create_token_review(&review, &Default::default())
+        .await
+        .unwrap();
+    let seen = server.last();
+    assert_eq!(
+        (seen.method.as_str(), seen.path.as_str()),
+        ("POST", "/apis/authentication.k8s.io/v1/tokenreviews")
+    );
+    assert_eq!(
+        seen.json(),
+        json!({"apiVersion": "authentication.k8s.io/v1", "kind": "TokenReview",
+        "spec": {"token": "alice-token", "audiences": ["https://kubernetes.default.svc"]}})
+    );
+    let status = answer.status.unwrap();
+    assert_eq!(status.authenticated, Some(true));
+    assert_eq!(status.user.unwrap().username.as_deref(), Some("alice"));
+
+    let unknown = authn::TokenReview {
+        spec: authn::TokenReviewSpec {
+            token: Some("forged".into()),
+            audiences: None,
+        },
+        ..Default::default()
+    };
+    let answer = api
+        .create_token_review(&unknown, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(answer.status.unwrap().authenticated, Some(false));
+
+    let me = api
+        .create_self_subject_review(&Default::default(), &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        me.status.unwrap().user_info.unwrap().username.as_deref(),
+        Some("admin")
+    );
+
+    let resources = api.get_api_resources(&Default::default()).await.unwrap();
+    assert_eq!(server.last().path, "/apis/authentication.k8s.io/v1/");
+    assert_eq!(resources.group_version, "authentication.k8s.io/v1");
+
+    let core = core::Api::new(client);
+    let request = authn::TokenRequest {
+        spec: authn::TokenRequestSpec {
+            audiences: vec!["vault".into()],
+            expiration_seconds: Some(600),
+            bound_object_ref: None,
+        },
+        ..Default::default()
+    };
+    let issued = core
+        .create_namespaced_service_account_token(
+            "builder",
+            "ci",
+            &request,
+            &core::CreateNamespacedServiceAccountTokenParams {
+                dry_run: None,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let seen = server.last();
+    assert_eq!(
+        (seen.method.as_str(), seen.path.as_str()),
+        (
+            "POST",
+            "/api/v1/namespaces/ci/serviceaccounts/builder/token"
+        )
+    );
+    assert_eq!(seen.json()["kind"], "TokenRequest");
+    assert_eq!(issued.status.unwrap().token, "issued-for-ci-builder");
+}
+
+#[tokio::test]
+async fn hostile_path_parameters_never_change_the_path() {
+    let (server, api) = setup().await;
+    for name in [
+        "a/b",
+        "x?watch=true",
+        "frag#ment",
+        "100%",
+        "../../api/v1/secrets",
+        "..%2F..",
+        "名前",
+    ] {
+        let err = api
+            .read_authentication(name, &Default::default())
+            .await
+            .unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+        let seen = server.last();
+        assert_eq!(seen.query, "", "{name} added a query");
+        let tail = seen
+            .path
+            .strip_prefix("/apis/config.openshift.io/v1/authentications/")
+            .expect("same collection");
+        assert!(!tail.contains('/'), "{name} became {tail}");
+    }
+    let before = server.seen().len();
+    for name in ["..", ".", ""] {
+        let err = api
+            .read_authentication(name, &Default::default())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidPathParameter { name: "name", .. }),
+            "{err:?}"
+        );
+    }
+    assert_eq!(server.seen().len(), before, "refused names send nothing");
+    // Selector values cannot add query parameters either.
+    api.list_authentication(&config::ListAuthenticationParams {
+        label_selector: Some("a=b&watch=true".into()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(server.last().query, "labelSelector=a%3Db%26watch%3Dtrue");
+}
+
+#[tokio::test]
+async fn tokens_stay_out_of_debug_and_errors() {
+    let server = Server::start().await;
+    let client = Client::builder(&server.url)
+        .bearer_token("s3cr3t-t0ken")
+        .build()
+        .unwrap();
+    let shown = format!("{client:?}");
+    assert!(!shown.contains("s3cr3t"), "{shown}");
+    assert!(shown.contains("<redacted>"), "{shown}");
+    let api = config::Api::new(client);
+    assert!(!format!("{api:?}").contains("s3cr3t"));
+    let err = api
+        .read_authentication("x", &Default::default())
+        .await
+        .unwrap_err();
+    assert!(!format!("{err} {err:?}").contains("s3cr3t"));
+    assert_eq!(
+        server.last().header("authorization"),
+        Some("Bearer s3cr3t-t0ken")
+    );
+    let unreachable = config::Api::new(
+        Client::builder("http://127.0.0.1:1")
+            .bearer_token("s3cr3t-t0ken")
+            .build()
+            .unwrap(),
+    );
+    let err = unreachable
+        .read_authentication("x", &Default::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport(_)));
+    assert!(!format!("{err} {err:?}").contains("s3cr3t"));
+}
+
+#[test]
+fn sans_io_requests_and_responses() {
+    let req = config::requests::list_authentication(&config::ListAuthenticationParams {
+        limit: Some(10),
+        watch: Some(false),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(req.method(), "GET");
+    assert_eq!(
+        req.uri(),
+        "/apis/config.openshift.io/v1/authentications?limit=10&watch=false"
+    );
+    assert_eq!(req.headers()["accept"], "application/json");
+    let req = config::requests::patch_authentication_status(
+        "cluster",
+        &Patch::Merge(json!({"status": {}})),
+        &Default::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        (req.method().as_str(), req.uri().to_string()),
+        (
+            "PATCH",
+            "/apis/config.openshift.io/v1/authentications/cluster/status".to_string()
+        )
+    );
+    assert_eq!(
+        req.headers()["content-type"],
+        "application/merge-patch+json"
+    );
+    assert_eq!(req.body(), br#"{"status":{}}"#);
+    let obj = config::requests::parse_read_authentication(
+        http_status(200),
+        br#"{"apiVersion":"config.openshift.io/v1","kind":"Authentication","metadata":{"name":"cluster"},"spec":{}}"#,
+    )
+    .unwrap();
+    assert_eq!(obj.metadata.unwrap().name.as_deref(), Some("cluster"));
+    let err = config::requests::parse_read_authentication(
+        http_status(404),
+        br#"{"kind":"Status","reason":"NotFound","code":404}"#,
+    )
+    .unwrap_err();
+    assert_eq!(err.reason(), Some("NotFound"));
+}
+
+fn http_status(code: u16) -> generated::runtime::http::StatusCode {
+    generated::runtime::http::StatusCode::from_u16(code).unwrap()
+}
