@@ -1,0 +1,79 @@
+//! Client configuration: TLS verification, custom CA bundles, kubeconfig loading.
+
+mod support;
+
+use generated::config_openshift_io::v1 as config;
+use generated::runtime::{Client, Error};
+use support::server::{self, Server, ADMIN};
+
+const OBJECT: &str = r#"{"apiVersion":"config.openshift.io/v1","kind":"Authentication","metadata":{"name":"cluster"},"spec":{}}"#;
+
+#[tokio::test]
+async fn tls_is_verified_unless_turned_off_by_name() {
+    let (url, ca) = server::tls_server(OBJECT).await;
+    // The system's roots do not know this CA: the handshake fails.
+    let api = config::Api::new(Client::new(&url).unwrap());
+    let err = api
+        .read_authentication("cluster", &Default::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Transport(ref m) if m.contains("certificate")),
+        "{err:?}"
+    );
+    // With the CA bundle it works.
+    let api = config::Api::new(Client::builder(&url).ca_bundle_pem(&ca).build().unwrap());
+    let obj = api
+        .read_authentication("cluster", &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(obj.metadata.unwrap().name.as_deref(), Some("cluster"));
+    // Only the explicit, loudly named switch turns verification off.
+    let api = config::Api::new(
+        Client::builder(&url)
+            .danger_accept_invalid_certs()
+            .build()
+            .unwrap(),
+    );
+    assert!(api
+        .read_authentication("cluster", &Default::default())
+        .await
+        .is_ok());
+    // A bundle that holds no certificate is a configuration error, not "trust everything".
+    let err = Client::builder(&url)
+        .ca_bundle_pem("not a certificate")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert!(matches!(
+        Client::new("ftp://example.com"),
+        Err(Error::Config(_))
+    ));
+}
+
+#[tokio::test]
+async fn from_kubeconfig_uses_the_current_context_and_token() {
+    let server = Server::start().await;
+    let dir = std::env::temp_dir().join(format!("kubeconfig-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("config");
+    std::fs::write(
+        &path,
+        format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: test\nclusters:\n- name: loop\n  cluster:\n    server: {}\ncontexts:\n- name: test\n  context: {{cluster: loop, user: admin}}\nusers:\n- name: admin\n  user:\n    token: {ADMIN}\n",
+            server.url
+        ),
+    )
+    .unwrap();
+    // SAFETY of set_var: this is the only test in this binary that reads KUBECONFIG.
+    unsafe { std::env::set_var("KUBECONFIG", &path) };
+    let client = Client::from_kubeconfig().await.unwrap();
+    assert!(!format!("{client:?}").contains(ADMIN));
+    let api = config::Api::new(client);
+    api.list_authentication(&Default::default()).await.unwrap();
+    assert_eq!(
+        server.last().header("authorization"),
+        Some("Bearer admin-token")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
