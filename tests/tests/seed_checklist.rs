@@ -1,0 +1,152 @@
+//! Seed 003 (OpenShift's reference page for Authentication, ../shared/seeds) is the checklist
+//! for a CRD's client: every endpoint, verb and query parameter it lists must be an operation
+//! of `config_openshift_io::v1` with that parameter, as typed there.
+
+use std::collections::BTreeMap;
+
+/// (METHOD, path) → [(query parameter, seed type)], read from the seed's 8.3.2 sections: the
+/// endpoint list gives the paths in order; each section starts with its global query parameter
+/// table, then one part per HTTP method with its query parameter table.
+fn seed_endpoints(text: &str) -> BTreeMap<(String, String), Vec<(String, String)>> {
+    // The page uses no-break spaces (U+00A0) after section numbers and bullets.
+    let text = text.replace('\u{a0}', " ");
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let paths: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("• "))
+        .filter(|p| p.starts_with("/apis/"))
+        .collect();
+    let mut out: BTreeMap<(String, String), Vec<(String, String)>> = BTreeMap::new();
+    let mut section: Option<usize> = None;
+    let mut method: Option<String> = None;
+    let mut globals: Vec<(String, String)> = Vec::new();
+    let mut in_query_table = false;
+    for (i, l) in lines.iter().enumerate() {
+        if l.contains("全局查询参数") {
+            section = Some(section.map_or(0, |s| s + 1));
+            method = None;
+            globals.clear();
+            in_query_table = true;
+        } else if l.starts_with("表 ") {
+            in_query_table = l.contains("查询参数");
+        } else if *l == "HTTP 方法" {
+            let m = lines.get(i + 1).copied().unwrap_or("").to_string();
+            if let Some(p) = section.and_then(|s| paths.get(s)) {
+                out.entry((m.clone(), p.to_string()))
+                    .or_default()
+                    .extend(globals.clone());
+            }
+            method = Some(m);
+            in_query_table = false;
+        } else if in_query_table
+            && matches!(lines.get(i + 1), Some(&("字符串" | "布尔值" | "整数")))
+        {
+            let name = if *l == "继续" {
+                "continue".to_string()
+            } else {
+                l.to_string()
+            };
+            let entry = (name, lines[i + 1].to_string());
+            match (section.and_then(|s| paths.get(s)), &method) {
+                (Some(p), Some(m)) => out
+                    .entry((m.clone(), p.to_string()))
+                    .or_default()
+                    .push(entry),
+                (Some(_), None) => globals.push(entry),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// (METHOD, path) → [(query parameter, Rust type)] of the generated Params structs.
+fn generated_params(api_rs: &str) -> BTreeMap<(String, String), Vec<(String, String)>> {
+    let mut out = BTreeMap::new();
+    let mut current: Option<(String, String)> = None;
+    let mut pending: Option<String> = None;
+    for line in api_rs.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("/// Query parameters of [`Api::") {
+            let sig = rest
+                .split("] (`")
+                .nth(1)
+                .and_then(|s| s.strip_suffix("`)."))
+                .unwrap_or("");
+            let (m, p) = sig.split_once(' ').unwrap_or(("", ""));
+            current = Some((m.to_string(), p.to_string()));
+            out.entry(current.clone().unwrap()).or_insert_with(Vec::new);
+        } else if let Some(w) = line
+            .strip_prefix("/// Query parameter `")
+            .and_then(|r| r.strip_suffix("`."))
+        {
+            pending = Some(w.to_string());
+        } else if let (Some(w), Some(key)) = (pending.take(), &current) {
+            let ty = line
+                .split("std::option::Option<")
+                .nth(1)
+                .map(|t| t.trim_end_matches(">,").to_string())
+                .unwrap_or_default();
+            out.get_mut(key).unwrap().push((w, ty));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_seed_endpoint_and_query_parameter_is_generated() {
+    let seed = tests::workspace().join("../shared/seeds/003_10b23eab243a1269.txt");
+    let Ok(text) = std::fs::read_to_string(&seed) else {
+        println!("SKIPPED: {} is absent", seed.display());
+        return;
+    };
+    let expected = seed_endpoints(&text);
+    assert_eq!(
+        expected.len(),
+        10,
+        "the seed lists 10 (method, path) pairs: {:?}",
+        expected.keys()
+    );
+    let checked: usize = expected.values().map(Vec::len).sum();
+    assert_eq!(checked, 44, "(endpoint, query parameter) pairs in the seed");
+    let api_rs = std::fs::read_to_string(
+        tests::workspace().join("generated/src/config_openshift_io/v1/api.rs"),
+    )
+    .unwrap();
+    let ours = generated_params(&api_rs);
+    for ((method, path), params) in &expected {
+        let got = ours
+            .get(&(method.clone(), path.clone()))
+            .unwrap_or_else(|| panic!("no operation for {method} {path}"));
+        for (name, seed_ty) in params {
+            let ty = got
+                .iter()
+                .find(|(w, _)| w == name)
+                .map(|(_, t)| t.as_str())
+                .unwrap_or_else(|| panic!("{method} {path}: no query parameter {name}"));
+            let want = match seed_ty.as_str() {
+                "字符串" => "std::string::String",
+                "布尔值" => "bool",
+                "整数" => "i64",
+                other => other,
+            };
+            assert_eq!(ty, want, "{method} {path}: {name}");
+        }
+    }
+    // What the current API server adds beyond the seed.
+    let patch = &ours[&(
+        "PATCH".to_string(),
+        "/apis/config.openshift.io/v1/authentications/{name}".to_string(),
+    )];
+    for extra in ["fieldValidation", "force"] {
+        assert!(patch.iter().any(|(w, _)| w == extra), "patch lacks {extra}");
+    }
+    let list = &ours[&(
+        "GET".to_string(),
+        "/apis/config.openshift.io/v1/authentications".to_string(),
+    )];
+    assert!(list.iter().any(|(w, _)| w == "sendInitialEvents"));
+}
