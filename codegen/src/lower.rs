@@ -71,6 +71,7 @@ pub(crate) fn lower(sources: &[Source], keep_status: bool) -> Result<Api, Error>
         conv.convert_named(id)?;
     }
     let mut ops = Vec::new();
+    let mut crd_kinds: BTreeMap<String, String> = BTreeMap::new();
     for s in sources {
         match s {
             Source::Crd {
@@ -78,6 +79,19 @@ pub(crate) fn lower(sources: &[Source], keep_status: bool) -> Result<Api, Error>
                 pointer,
                 crd,
             } => {
+                // The same kind from two CRDs (two feature sets of one CRD, say) is a conflict.
+                for v in &crd.spec.versions {
+                    let kind = format!("{}/{}/{}", crd.spec.group, v.name, crd.spec.names.kind);
+                    if let Some(prev) =
+                        crd_kinds.insert(kind.clone(), format!("{origin}#{pointer}"))
+                    {
+                        return Err(Error::Conflict {
+                            first: prev,
+                            second: format!("{origin}#{pointer}"),
+                            message: format!("both define the kind {kind}; keep one CustomResourceDefinition per kind in specs/"),
+                        });
+                    }
+                }
                 crd::lower_crd(origin, pointer, crd, &mut conv)?;
                 ops.extend(operations::crd_operations(origin, pointer, crd)?);
             }
