@@ -67,6 +67,10 @@ pub(crate) struct Field {
     pub flatten: bool,
     /// Set by `names` when the field's type contains the struct itself.
     pub boxed: bool,
+    /// Required but may be `null` (`nullable: true`): `Option<T>`, written even when `None`.
+    pub nullable: bool,
+    /// A literal default from the schema, applied by serde when the field is absent.
+    pub default: Option<serde_json::Value>,
 }
 
 #[derive(Clone, Debug)]
@@ -79,6 +83,11 @@ pub(crate) enum TypeKind {
         variants: Vec<(String, String)>,
     },
     Alias(Ty),
+    /// `oneOf`/`anyOf` of distinct shapes: an untagged enum, one variant per branch
+    /// (planned Rust name, type, boxed because it contains the union), tried in order.
+    Union {
+        variants: Vec<(String, Ty, bool)>,
+    },
 }
 
 /// What makes a type a top-level Kubernetes kind.

@@ -123,6 +123,16 @@ pub(crate) struct CrdVersion {
     pub schema: Option<CrdSchema>,
     #[serde(default)]
     pub subresources: Option<CrdSubresources>,
+    #[serde(default)]
+    pub additional_printer_columns: Vec<PrinterColumn>,
+}
+
+/// A column `kubectl get` shows for the kind.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PrinterColumn {
+    pub name: String,
+    pub json_path: String,
 }
 
 #[derive(Debug, Deserialize)]

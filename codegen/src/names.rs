@@ -69,10 +69,17 @@ pub(crate) fn plan(api: &mut Api) -> Result<(), Error> {
                     *rust = unique(&ident(wire, false), "", &mut used);
                 }
             }
+            TypeKind::Union { variants } => {
+                let mut used = BTreeSet::new();
+                for (name, _, _) in variants.iter_mut() {
+                    *name = unique(&ident(name, false), "", &mut used);
+                }
+            }
             TypeKind::Alias(_) => {}
         }
     }
     plan_operations(api)?;
+    drop_unfit_defaults(api);
     plan_defaults(api);
     plan_boxes(api);
     Ok(())
@@ -182,6 +189,44 @@ fn plan_type_names(api: &mut Api) -> Result<(), Error> {
     Ok(())
 }
 
+/// A schema default is applied only where it is a non-zero literal of the field's own type (a
+/// string for a string or a string enum, an integer in range, a number, a boolean); any other
+/// stays documentation.
+fn drop_unfit_defaults(api: &mut Api) {
+    use serde_json::Value;
+    let enums: BTreeSet<String> = api
+        .types
+        .values()
+        .filter(|t| matches!(t.kind, TypeKind::Enum { .. }))
+        .map(|t| t.id.clone())
+        .collect();
+    for t in api.types.values_mut() {
+        if let TypeKind::Struct { fields } = &mut t.kind {
+            for f in fields.iter_mut() {
+                let fits = match (&f.ty, &f.default) {
+                    (_, None) => continue,
+                    (Ty::String, Some(Value::String(_))) | (Ty::Bool, Some(Value::Bool(_))) => true,
+                    (Ty::I32, Some(Value::Number(n))) => {
+                        n.as_i64().is_some_and(|n| i32::try_from(n).is_ok())
+                    }
+                    (Ty::I64, Some(Value::Number(n))) => n.as_i64().is_some(),
+                    (Ty::F64, Some(Value::Number(_))) => true,
+                    (Ty::Ref(id), Some(Value::String(_))) => enums.contains(id),
+                    _ => false,
+                };
+                // Kubernetes writes zero values as defaults (`default: ""` on required strings);
+                // serde's own default already gives them.
+                let zero = matches!(&f.default, Some(Value::String(s)) if s.is_empty())
+                    || matches!(&f.default, Some(Value::Bool(false)))
+                    || matches!(&f.default, Some(Value::Number(n)) if n.as_f64() == Some(0.0));
+                if !fits || zero || f.boxed || f.flatten {
+                    f.default = None;
+                }
+            }
+        }
+    }
+}
+
 fn ty_default(api: &Api, ty: &Ty, defaults: &BTreeMap<String, bool>) -> bool {
     match ty {
         Ty::Time | Ty::MicroTime => false,
@@ -202,10 +247,10 @@ fn plan_defaults(api: &mut Api) {
         let mut changed = false;
         for t in api.types.values() {
             let d = match &t.kind {
-                TypeKind::Struct { fields } => fields
-                    .iter()
-                    .all(|f| !f.required || ty_default(api, &f.ty, &defaults)),
-                TypeKind::Enum { .. } => false,
+                TypeKind::Struct { fields } => fields.iter().all(|f| {
+                    !f.required || f.default.is_some() || ty_default(api, &f.ty, &defaults)
+                }),
+                TypeKind::Enum { .. } | TypeKind::Union { .. } => false,
                 TypeKind::Alias(ty) => ty_default(api, ty, &defaults),
             };
             if defaults[&t.id] && !d {
@@ -254,19 +299,22 @@ fn plan_boxes(api: &mut Api) {
     };
     let mut boxed: Vec<(String, usize)> = Vec::new();
     for t in api.types.values() {
-        if let TypeKind::Struct { fields } = &t.kind {
-            for (i, f) in fields.iter().enumerate() {
-                if let Some(target) = direct_refs(&f.ty) {
-                    if reaches(target, &t.id) {
-                        boxed.push((t.id.clone(), i));
-                    }
-                }
+        let tys: Vec<&Ty> = match &t.kind {
+            TypeKind::Struct { fields } => fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Union { variants } => variants.iter().map(|(_, ty, _)| ty).collect(),
+            _ => Vec::new(),
+        };
+        for (i, ty) in tys.into_iter().enumerate() {
+            if direct_refs(ty).is_some_and(|target| reaches(target, &t.id)) {
+                boxed.push((t.id.clone(), i));
             }
         }
     }
     for (id, i) in boxed {
-        if let Some(TypeKind::Struct { fields }) = api.types.get_mut(&id).map(|t| &mut t.kind) {
-            fields[i].boxed = true;
+        match api.types.get_mut(&id).map(|t| &mut t.kind) {
+            Some(TypeKind::Struct { fields }) => fields[i].boxed = true,
+            Some(TypeKind::Union { variants }) => variants[i].2 = true,
+            _ => {}
         }
     }
 }

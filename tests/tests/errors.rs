@@ -91,3 +91,15 @@ fn alias_bomb_is_refused_not_expanded() {
     }]);
     assert_mentions(&msg, &["bomb.yaml"]);
 }
+
+#[test]
+fn a_reference_into_a_missing_document_is_a_clear_error() {
+    let apps = codegen::SpecFile {
+        name: "specs/apps/v1.yaml".into(),
+        bytes: b"openapi: 3.0.0\ninfo: {title: x, version: v1}\npaths: {}\ncomponents:\n  schemas:\n    io.k8s.api.apps.v1.DeploymentSpec:\n      type: object\n      properties:\n        template: {allOf: [{$ref: '#/components/schemas/io.k8s.api.core.v1.PodTemplateSpec'}], default: {}}\n".to_vec(),
+    };
+    assert_mentions(
+        &error_of(&[apps]),
+        &["specs/apps/v1.yaml at #/components/schemas/io.k8s.api.apps.v1.DeploymentSpec/properties/template", "no spec file defines schema `io.k8s.api.core.v1.PodTemplateSpec`"],
+    );
+}

@@ -107,3 +107,133 @@ fn namespaced_crd_requests_put_each_path_parameter_in_its_place() {
         "/apis/example.com/v1/namespaces/team-a/gadgets/g1/status"
     );
 }
+
+#[test]
+fn one_of_branches_decode_to_their_variant() {
+    use fixtures::one_of_any_of::example::v1::{Selector, Source, SourceInline};
+    let s: Source = serde_json::from_value(json!({"inline": "text"})).unwrap();
+    assert_eq!(s.inline, Some(SourceInline::String("text".into())));
+    let s: Source = serde_json::from_value(json!({"inline": ["a", "b"]})).unwrap();
+    assert_eq!(
+        s.inline,
+        Some(SourceInline::Array(vec!["a".into(), "b".into()]))
+    );
+    let s: Source =
+        serde_json::from_value(json!({"inline": {"matchLabels": {"app": "x"}}})).unwrap();
+    assert_eq!(
+        s.inline,
+        Some(SourceInline::Selector(Selector {
+            match_labels: [("app".to_string(), "x".to_string())].into()
+        }))
+    );
+    let v = json!({"ref": "r", "inline": {"matchLabels": {}}, "port": 80, "legacy": "http", "exclusive": {"a": "only"}});
+    assert_eq!(round_trip::<Source>(v.clone()), v);
+    assert!(
+        serde_json::from_value::<Source>(json!({"inline": 5})).is_err(),
+        "no branch takes a number"
+    );
+}
+
+#[test]
+fn nullable_fields_and_literal_defaults() {
+    use fixtures::nullable_and_defaults::example::v1::{Tunable, TunableMode};
+    let t: Tunable = serde_json::from_value(json!({"owner": null})).unwrap();
+    assert_eq!(
+        (t.owner.as_deref(), t.replicas, t.ratio, t.paused, t.level),
+        (None, 3, 0.5, true, 2)
+    );
+    assert_eq!(
+        (&t.mode, t.label.as_str()),
+        (&TunableMode::Safe, "standard")
+    );
+    assert_eq!(
+        Tunable::default(),
+        t,
+        "Default starts from the schema's defaults"
+    );
+    // Required-but-nullable is written even when null; defaulted fields are written with their value.
+    assert_eq!(
+        serde_json::to_value(&t).unwrap(),
+        json!({"owner": null, "replicas": 3, "ratio": 0.5, "paused": true, "mode": "Safe", "label": "standard", "level": 2})
+    );
+    let v = json!({"owner": "me", "replicas": 1, "ratio": 1.5, "paused": false, "mode": "Fast", "label": "x", "empty": "", "level": 3});
+    assert_eq!(round_trip::<Tunable>(v.clone()), v);
+}
+
+#[test]
+fn odd_property_names_keep_their_wire_names() {
+    use fixtures::odd_property_names::example::v1::Odd;
+    let v = json!({"type": "t", "self": "s", "3d": true, "x-forwarded-for": "1.2.3.4", "kubernetes.io/name": "n",
+                   "$ref": "#/x", "@timestamp": "now", "fooBar": "1", "foo_bar": "2", "FooBar": "3"});
+    let o: Odd = serde_json::from_value(v.clone()).unwrap();
+    assert_eq!(
+        (
+            o.foo_bar.as_deref(),
+            o.foo_bar_2.as_deref(),
+            o.foo_bar_3.as_deref()
+        ),
+        (Some("1"), Some("2"), Some("3"))
+    );
+    assert_eq!(
+        (o.type_.as_deref(), o._3d, o.ref_.as_deref()),
+        (Some("t"), Some(true), Some("#/x"))
+    );
+    assert_eq!(serde_json::to_value(&o).unwrap(), v);
+}
+
+#[test]
+fn merged_all_of_deep_nesting_cross_documents_and_quantities() {
+    use fixtures::{all_of_merge, cross_document, deep_nesting, embedded_and_quantity};
+    let v = json!({"id": "x", "extra": 2});
+    assert_eq!(
+        round_trip::<all_of_merge::example::v1::Derived>(v.clone()),
+        v
+    );
+    let v = json!({"cells": [{"east": [{"ip": "10.0.0.1", "host": "a.example", "weight": 0.25}], "west": []}], "ports": [80, 443]});
+    assert_eq!(
+        round_trip::<deep_nesting::example::v1::Matrix>(v.clone()),
+        v
+    );
+    let v = json!({"b": {"a": {"b": {}}, "many": [{"b": {"many": []}}]}});
+    assert_eq!(round_trip::<deep_nesting::example::v1::A>(v.clone()), v);
+    let v = json!({"replicas": 2, "template": {"image": "nginx"}});
+    assert_eq!(
+        round_trip::<cross_document::apps::v1::DeploymentSpec>(v.clone()),
+        v
+    );
+    let v = json!({"apiVersion": "example.com/v1", "kind": "Template", "metadata": {"name": "t"},
+                   "spec": {"object": {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cm"}, "data": {"k": "v"}},
+                            "limits": {"cpu": "500m", "pods": 10},
+                            "nested": [{"free": {"anything": [1, "two", {"three": 3}]}}]}});
+    assert_eq!(
+        round_trip::<embedded_and_quantity::example_com::v1::Template>(v.clone()),
+        v
+    );
+}
+
+#[test]
+fn every_crd_version_is_its_own_module_with_scale() {
+    use fixtures::multi_version_crd::{autoscaling, example_com};
+    use generated::runtime::Resource;
+    assert_eq!(example_com::v1::Worker::API_VERSION, "example.com/v1");
+    assert_eq!(
+        example_com::v1beta1::Worker::API_VERSION,
+        "example.com/v1beta1"
+    );
+    let v = json!({"apiVersion": "example.com/v1beta1", "kind": "Worker", "spec": {"count": 2}});
+    assert_eq!(round_trip::<example_com::v1beta1::Worker>(v.clone()), v);
+    let req = example_com::v1::requests::replace_namespaced_worker_scale(
+        "w",
+        "ns",
+        &autoscaling::v1::Scale::default(),
+        &Default::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        (req.method().as_str(), req.uri().to_string()),
+        (
+            "PUT",
+            "/apis/example.com/v1/namespaces/ns/workers/w/scale".to_string()
+        )
+    );
+}

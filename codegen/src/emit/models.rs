@@ -69,12 +69,67 @@ pub(crate) fn ty_tokens(cx: &Ctx<'_>, ty: &Ty) -> TokenStream {
     }
 }
 
+/// A Rust expression for a schema's literal default, when it fits the field's type (an enum
+/// default names its variant).
+fn default_expr(cx: &Ctx<'_>, f: &Field) -> Option<TokenStream> {
+    use serde_json::Value;
+    let v = f.default.as_ref()?;
+    if f.boxed || f.flatten {
+        return None;
+    }
+    Some(match (&f.ty, v) {
+        (Ty::String, Value::String(s)) => quote!(std::string::String::from(#s)),
+        (Ty::Bool, Value::Bool(b)) => quote!(#b),
+        (Ty::I32, Value::Number(n)) => {
+            let n = i32::try_from(n.as_i64()?).ok()?;
+            quote!(#n)
+        }
+        (Ty::I64, Value::Number(n)) => {
+            let n = n.as_i64()?;
+            quote!(#n)
+        }
+        (Ty::F64, Value::Number(n)) => {
+            let n = n.as_f64()?;
+            quote!(#n)
+        }
+        (Ty::Ref(id), Value::String(s)) => {
+            let t = cx.api.types.get(id)?;
+            let TypeKind::Enum { variants } = &t.kind else {
+                return None;
+            };
+            let path = ty_tokens(cx, &f.ty);
+            match variants.iter().find(|(w, _)| w == s) {
+                Some((_, rust)) => {
+                    let v = format_ident!("{}", rust);
+                    quote!(#path::#v)
+                }
+                None => quote!(#path::Other(std::string::String::from(#s))),
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// The function serde calls for a defaulted field.
+fn default_fn_name(t: &TypeDef, f: &Field) -> syn::Ident {
+    format_ident!(
+        "default_{}_{}",
+        crate::names::ident(&t.name, true).trim_end_matches('_'),
+        f.rust.trim_end_matches('_')
+    )
+}
+
+/// Whether a field is an `Option`: not required and without a literal default, or nullable.
+fn is_option(cx: &Ctx<'_>, f: &Field) -> bool {
+    f.nullable || (!f.required && default_expr(cx, f).is_none())
+}
+
 fn field_type(cx: &Ctx<'_>, f: &Field) -> TokenStream {
     let mut t = ty_tokens(cx, &f.ty);
     if f.boxed {
         t = quote!(std::boxed::Box<#t>);
     }
-    if !f.required {
+    if is_option(cx, f) {
         t = quote!(std::option::Option<#t>);
     }
     t
@@ -128,6 +183,26 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
                 }
             }
         }
+        TypeKind::Union { variants } => {
+            let vs = variants.iter().map(|(v, ty, boxed)| {
+                let v = format_ident!("{}", v);
+                let mut ty = ty_tokens(cx, ty);
+                if *boxed {
+                    ty = quote!(std::boxed::Box<#ty>);
+                }
+                quote! { #[allow(missing_docs)] #v(#ty), }
+            });
+            quote! {
+                #doc
+                #[doc = ""]
+                #[doc = " One of several shapes (`oneOf`/`anyOf`); decoding tries each variant in order."]
+                #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#vs)*
+                }
+            }
+        }
         TypeKind::Struct { fields } => {
             let defs = fields.iter().map(|f| {
                 let fname = format_ident!("{}", f.rust);
@@ -140,7 +215,13 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
                 } else if f.rust != f.wire {
                     serde_attrs.push(quote!(rename = #wire));
                 }
-                if !f.required {
+                if f.nullable {
+                    // Required but nullable: always written, `null` when None.
+                    serde_attrs.push(quote!(default));
+                } else if default_expr(cx, f).is_some() {
+                    let func = default_fn_name(t, f).to_string();
+                    serde_attrs.push(quote!(default = #func));
+                } else if !f.required {
                     serde_attrs.push(quote!(default, skip_serializing_if = "Option::is_none"));
                 } else if !f.flatten && nullable_default(cx, &f.ty) {
                     // Servers sometimes send null for a required list, map or string.
@@ -154,8 +235,40 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
                 };
                 quote! { #fdoc #serde pub #fname: #ty, }
             });
-            let default = if t.default {
+            // Literal defaults from the schema: serde applies them to absent fields, and
+            // `Default` starts from them.
+            let defaulted: Vec<(&Field, TokenStream)> = fields
+                .iter()
+                .filter_map(|f| default_expr(cx, f).map(|e| (f, e)))
+                .collect();
+            let default_fns = defaulted.iter().map(|(f, e)| {
+                let func = default_fn_name(t, f);
+                let ty = ty_tokens(cx, &f.ty);
+                quote! { fn #func() -> #ty { #e } }
+            });
+            let manual_default = t.default && !defaulted.is_empty();
+            let default = if t.default && !manual_default {
                 quote!(Default,)
+            } else {
+                quote!()
+            };
+            let default_impl = if manual_default {
+                let inits = fields.iter().map(|f| {
+                    let fname = format_ident!("{}", f.rust);
+                    if defaulted.iter().any(|(d, _)| d.rust == f.rust) {
+                        let func = default_fn_name(t, f);
+                        quote!(#fname: #func(),)
+                    } else {
+                        quote!(#fname: std::default::Default::default(),)
+                    }
+                });
+                quote! {
+                    impl std::default::Default for #name {
+                        fn default() -> Self {
+                            #name { #(#inits)* }
+                        }
+                    }
+                }
             } else {
                 quote!()
             };
@@ -171,6 +284,7 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
                     #(#defs)*
                 }
             };
+            out.extend(quote! { #default_impl #(#default_fns)* });
             if let Some(r) = &t.resource {
                 out.extend(resource_impl(cx, t, r, fields));
             }
@@ -219,7 +333,7 @@ fn resource_impl(
                     }
                 }
             }
-        } else if f.required {
+        } else if !is_option(cx, f) {
             quote! { map.serialize_entry(#wire, &self.#fname)?; }
         } else {
             quote! { if let Some(v) = &self.#fname { map.serialize_entry(#wire, v)?; } }

@@ -88,10 +88,24 @@ pub(crate) fn lower_crd<'a>(
                 ))
             }
         };
-        for f in &mut fields {
-            if f.wire == "metadata" {
-                f.ty = Ty::Ref(fixups::OBJECT_META.into());
-            }
+        // The API server serves `metadata` as ObjectMeta whether or not the schema declares it
+        // (apiextensions-apiserver's builder sets the property on every kind).
+        match fields.iter_mut().find(|f| f.wire == "metadata") {
+            Some(f) => f.ty = Ty::Ref(fixups::OBJECT_META.into()),
+            None => fields.insert(
+                0,
+                Field {
+                    wire: "metadata".into(),
+                    rust: String::new(),
+                    ty: Ty::Ref(fixups::OBJECT_META.into()),
+                    required: false,
+                    doc: vec!["Standard object metadata.".into()],
+                    flatten: false,
+                    boxed: false,
+                    nullable: false,
+                    default: None,
+                },
+            ),
         }
         let mut doc = docs(&view);
         let status = [
@@ -125,6 +139,15 @@ pub(crate) fn lower_crd<'a>(
                 doc.push(format!("Subresources: {}.", s.join(", ")));
             }
         }
+        if !version.additional_printer_columns.is_empty() {
+            doc.push(String::new());
+            let cols: Vec<String> = version
+                .additional_printer_columns
+                .iter()
+                .map(|c| format!("{} (`{}`)", c.name, c.json_path))
+                .collect();
+            doc.push(format!("`kubectl get` columns: {}.", cols.join(", ")));
+        }
         let resource = |k: &str| ResourceInfo {
             kind: k.to_string(),
             plural: spec.names.plural.clone(),
@@ -154,6 +177,8 @@ pub(crate) fn lower_crd<'a>(
                 doc: vec!["Standard list metadata: resourceVersion and the continue token.".into()],
                 flatten: false,
                 boxed: false,
+                nullable: false,
+                default: None,
             },
             Field {
                 wire: "items".into(),
@@ -163,6 +188,8 @@ pub(crate) fn lower_crd<'a>(
                 doc: vec![format!("The {} objects.", kind)],
                 flatten: false,
                 boxed: false,
+                nullable: false,
+                default: None,
             },
         ];
         let list_doc = vec![format!("A list of {kind} objects.")];

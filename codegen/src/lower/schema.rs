@@ -55,7 +55,34 @@ impl Ctx {
 pub(crate) enum Shape {
     Struct(Vec<Field>),
     Enum(Vec<String>),
+    Union(Vec<(String, Ty, bool)>),
     Ty(Ty),
+}
+
+/// A branch that only constrains (`required`, `not`, bounds) and declares no shape of its own,
+/// as CRDs write "exactly one of these fields" with `oneOf: [{required: [a]}, {required: [b]}]`.
+fn constraint_only(b: SRef<'_>) -> bool {
+    match b {
+        SRef::Ref(_) => false,
+        SRef::Inline(s) => {
+            let v = View::of(s);
+            v.typ.is_none()
+                && v.properties.is_empty()
+                && v.items.is_none()
+                && v.all_of.is_empty()
+                && v.one_of.is_empty()
+                && v.any_of.is_empty()
+                && v.additional.is_none()
+        }
+    }
+}
+
+/// A default the emitted code can write as a Rust literal.
+fn is_literal(v: &serde_json::Value) -> bool {
+    matches!(
+        v,
+        serde_json::Value::String(_) | serde_json::Value::Number(_) | serde_json::Value::Bool(_)
+    )
 }
 
 impl<'s, 'a> Converter<'s, 'a> {
@@ -133,6 +160,7 @@ impl<'s, 'a> Converter<'s, 'a> {
                 }
                 TypeKind::Struct { fields }
             }
+            Shape::Union(variants) => TypeKind::Union { variants },
             Shape::Enum(values) => TypeKind::Enum {
                 variants: values.into_iter().map(|v| (v, String::new())).collect(),
             },
@@ -220,6 +248,23 @@ impl<'s, 'a> Converter<'s, 'a> {
                 preserve,
             )?));
         }
+
+        let branches: Vec<(SRef<'a>, String)> = v
+            .one_of
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (*b, format!("{}/oneOf/{i}", ctx.pointer)))
+            .chain(
+                v.any_of
+                    .iter()
+                    .enumerate()
+                    .map(|(i, b)| (*b, format!("{}/anyOf/{i}", ctx.pointer))),
+            )
+            .filter(|(b, _)| !constraint_only(*b))
+            .collect();
+        if !branches.is_empty() && !preserve {
+            return self.union(&branches, ctx);
+        }
         match v.typ {
             Some("string") => Ok(match v.format.as_deref() {
                 Some("byte") => Shape::Ty(Ty::Bytes),
@@ -273,18 +318,29 @@ impl<'s, 'a> Converter<'s, 'a> {
         for (name, s) in props {
             let child = ctx.child(name);
             let ty = self.convert(*s, &child)?;
-            let doc = match s {
-                SRef::Inline(schema) => docs(&View::of(schema)),
-                SRef::Ref(_) => Vec::new(),
+            let (doc, nullable, default) = match s {
+                SRef::Inline(schema) => {
+                    let d = &schema.schema_data;
+                    (
+                        docs(&View::of(schema)),
+                        d.nullable,
+                        d.default.clone().filter(is_literal),
+                    )
+                }
+                SRef::Ref(_) => (Vec::new(), false, None),
             };
+            let required = required.contains(name);
             fields.push(Field {
                 wire: name.to_string(),
                 rust: String::new(),
                 ty,
-                required: required.contains(name),
+                // A nullable field is an Option whether or not it is required.
+                required: required && !nullable,
                 doc,
                 flatten: false,
                 boxed: false,
+                nullable: required && nullable,
+                default: if nullable { None } else { default },
             });
         }
         if preserve {
@@ -298,9 +354,67 @@ impl<'s, 'a> Converter<'s, 'a> {
                 ],
                 flatten: true,
                 boxed: false,
+                nullable: false,
+                default: None,
             });
         }
         Ok(fields)
+    }
+
+    /// `oneOf`/`anyOf` with typed branches. Integer-or-string is IntOrString; otherwise an
+    /// untagged enum, one variant per branch, named after the branch's type.
+    fn union(&mut self, branches: &[(SRef<'a>, String)], ctx: &Ctx) -> Result<Shape, Error> {
+        let prims: Vec<Option<&str>> = branches
+            .iter()
+            .map(|(b, _)| match b {
+                SRef::Inline(s) => {
+                    let bv = View::of(s);
+                    (bv.properties.is_empty() && bv.items.is_none() && bv.enumeration.is_empty())
+                        .then_some(bv.typ)
+                        .flatten()
+                }
+                SRef::Ref(_) => None,
+            })
+            .collect();
+        let mut kinds: Vec<&str> = prims.iter().flatten().copied().collect();
+        kinds.sort_unstable();
+        if prims.iter().all(Option::is_some)
+            && (kinds == ["integer", "string"] || kinds == ["number", "string"])
+        {
+            return Ok(Shape::Ty(Ty::IntOrString));
+        }
+        let mut variants: Vec<(String, Ty, bool)> = Vec::new();
+        for (i, (b, pointer)) in branches.iter().enumerate() {
+            let branch_ctx = Ctx {
+                pointer: pointer.clone(),
+                id: format!("{}|{i}", ctx.id),
+                name: format!("{}Variant{i}", ctx.name),
+                ..ctx.clone()
+            };
+            let ty = self.convert(*b, &branch_ctx)?;
+            let base = match &ty {
+                Ty::String => "String".to_string(),
+                Ty::Bool => "Bool".to_string(),
+                Ty::I32 | Ty::I64 => "Integer".to_string(),
+                Ty::F64 => "Number".to_string(),
+                Ty::Vec(_) => "Array".to_string(),
+                Ty::Map(_) | Ty::Json => "Object".to_string(),
+                Ty::Ref(id) => id
+                    .rsplit(['.', '/'])
+                    .next()
+                    .unwrap_or("Variant")
+                    .to_string(),
+                other => format!("{other:?}"),
+            };
+            let mut name = base.clone();
+            let mut n = 2;
+            while variants.iter().any(|(v, _, _)| *v == name) {
+                name = format!("{base}{n}");
+                n += 1;
+            }
+            variants.push((name, ty, false));
+        }
+        Ok(Shape::Union(variants))
     }
 
     /// `allOf` of objects: one struct holding every branch's properties.
@@ -385,6 +499,10 @@ pub(crate) fn docs(v: &View<'_>) -> Vec<String> {
                 None => notes.push(format!("- `{}`", rule.replace('`', "'"))),
             }
         }
+    }
+    if !v.enumeration.is_empty() && v.typ != Some("string") {
+        let values: Vec<String> = v.enumeration.iter().map(|e| format!("`{e}`")).collect();
+        notes.push(format!("Allowed values: {}.", values.join(", ")));
     }
     if let Some(def) = &v.data.default {
         if !(def.is_object() && def.as_object().is_some_and(|o| o.is_empty())) {

@@ -145,9 +145,22 @@ impl<'de> Deserialize<'de> for IntOrString {
     }
 }
 
-/// A resource quantity (`500m`, `1Gi`), kept as the exact string the server sent.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// A resource quantity (`500m`, `1Gi`), kept as the exact string the server sent. A bare JSON
+/// number (`2`) is accepted and kept as its decimal text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Quantity(pub String);
+
+impl<'de> Deserialize<'de> for Quantity {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(s) => Ok(Quantity(s)),
+            serde_json::Value::Number(n) => Ok(Quantity(n.to_string())),
+            other => Err(serde::de::Error::custom(format!(
+                "a quantity is a string or a number, not {other}"
+            ))),
+        }
+    }
+}
 
 /// Bytes, written as standard base64 on the wire (`format: byte`).
 #[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -227,6 +240,19 @@ mod tests {
             serde_json::to_string(&IntOrString::String("25%".into())).unwrap(),
             "\"25%\""
         );
+    }
+
+    #[test]
+    fn quantities_from_strings_and_numbers() {
+        assert_eq!(
+            serde_json::from_str::<Quantity>("\"500m\"").unwrap(),
+            Quantity("500m".into())
+        );
+        assert_eq!(
+            serde_json::from_str::<Quantity>("2").unwrap(),
+            Quantity("2".into())
+        );
+        assert!(serde_json::from_str::<Quantity>("true").is_err());
     }
 
     #[test]
