@@ -9,6 +9,33 @@ use clap::{Parser, Subcommand};
 
 mod sync;
 
+/// A one-line progress display on an interactive terminal, for large inputs only; silent
+/// otherwise (CI logs stay clean).
+struct Progress {
+    on: bool,
+    files: usize,
+}
+
+impl Progress {
+    fn new(files: usize) -> Self {
+        use std::io::IsTerminal as _;
+        Progress {
+            on: files >= 50 && std::io::stderr().is_terminal(),
+            files,
+        }
+    }
+    fn step(&mut self, what: &str) {
+        if self.on {
+            eprint!("\r\x1b[2K[{} spec files] {what}…", self.files);
+        }
+    }
+    fn done(&mut self) {
+        if self.on {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
+
 #[derive(Parser)]
 #[command(name = "xtask", about = "Project tasks")]
 struct Cli {
@@ -59,6 +86,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let out = root.join(out);
             let started = std::time::Instant::now();
             let files = codegen::read_specs_dir(&specs)?;
+            let mut progress = Progress::new(files.len());
+            progress.step("generating");
             let output = codegen::generate(&files, &codegen::Options::default())?;
             if check {
                 let report = output
@@ -82,19 +111,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
                 return Ok(ExitCode::FAILURE);
             }
+            progress.step("writing");
             let changed = sync::write(&out, &output.files)
                 .with_context(|| format!("writing {}", out.display()))?;
+            progress.done();
             for g in &output.groups {
+                // Files of a module live under src/<group>/<version>/.
+                let dir = format!("src/{}/", g.module.replace("::", "/"));
+                let n = changed.iter().filter(|p| p.starts_with(&dir)).count();
                 println!(
-                    "{:<40} {:>4} types {:>4} operations",
-                    g.module, g.types, g.operations
+                    "{:<40} {:>5} types {:>4} operations {:>4} files changed",
+                    g.module, g.types, g.operations, n
                 );
             }
             println!(
-                "{} spec files, {} files, {} changed, in {:.0?}",
+                "total: {} spec files, {} files, {} changed, in {:.0?}",
                 files.len(),
                 output.files.files.len(),
-                changed,
+                changed.len(),
                 started.elapsed()
             );
             Ok(ExitCode::SUCCESS)

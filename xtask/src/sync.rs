@@ -6,13 +6,13 @@ use std::path::Path;
 use codegen::FileSet;
 
 /// Writes changed files (each to a temporary sibling, then renamed over the old one, so no
-/// file is ever half-written) and removes stale emitted files. Returns how many changed.
-pub fn write(out: &Path, files: &FileSet) -> std::io::Result<usize> {
+/// file is ever half-written) and removes stale emitted files. Returns the paths changed.
+pub fn write(out: &Path, files: &FileSet) -> std::io::Result<Vec<String>> {
     let stale: Vec<String> = FileSet::existing(out)?
         .into_iter()
         .filter(|r| !files.files.contains_key(r))
         .collect();
-    let mut changed = 0;
+    let mut changed = Vec::new();
     for (rel, text) in &files.files {
         let path = out.join(rel);
         if std::fs::read_to_string(&path).is_ok_and(|old| &old == text) {
@@ -24,11 +24,11 @@ pub fn write(out: &Path, files: &FileSet) -> std::io::Result<usize> {
         let tmp = path.with_extension("tmp~");
         std::fs::write(&tmp, text)?;
         std::fs::rename(&tmp, &path)?;
-        changed += 1;
+        changed.push(rel.clone());
     }
     for rel in stale {
         std::fs::remove_file(out.join(&rel))?;
-        changed += 1;
+        changed.push(rel);
     }
     Ok(changed)
 }
