@@ -237,3 +237,12 @@ fn every_crd_version_is_its_own_module_with_scale() {
         )
     );
 }
+
+#[test]
+fn a_list_of_crds_gives_every_kind() {
+    use fixtures::crd_list::example_org::v1::{ClusterThing, Thing};
+    use generated::runtime::Resource;
+    assert_eq!((ClusterThing::NAMESPACED, Thing::NAMESPACED), (false, true));
+    let v = json!({"apiVersion": "example.org/v1", "kind": "Thing", "metadata": {"name": "t", "namespace": "n"}, "spec": {"color": "red"}});
+    assert_eq!(round_trip::<Thing>(v.clone()), v);
+}
