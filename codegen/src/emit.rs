@@ -12,7 +12,7 @@ use quote::{format_ident, quote};
 use crate::error::{Error, Location};
 use crate::ir::{Api, GroupVersion, Operation, TypeDef, META_GROUP};
 use crate::names::ident;
-use crate::{FileSet, GroupSummary, Options, Output};
+use crate::{FileSet, GroupSummary, Options, Output, Timings};
 
 /// Module name of a group: dots and dashes become underscores; the legacy group is `core`.
 pub(crate) fn group_module(group: &str) -> String {
@@ -66,7 +66,47 @@ fn parse_path(s: &str, what: &str) -> Result<syn::Path, Error> {
     })
 }
 
-fn format_file(tokens: TokenStream, header: &str, origin: &str) -> Result<String, Error> {
+/// A file to produce. Building the tokens of types and operations and formatting them is
+/// most of the run and each file is independent, so those run on every core (see `emit`).
+pub(crate) enum Staged<'a> {
+    /// Token text of a small file built on the main thread (`proc_macro2::TokenStream` cannot
+    /// cross threads; its text can).
+    Tokens {
+        tokens: String,
+        header: String,
+        origin: String,
+    },
+    Text(String),
+    /// One top-level type and its nested types.
+    Types {
+        members: Vec<&'a TypeDef>,
+        header: String,
+        origin: String,
+    },
+    /// The operations of one group/version.
+    Api {
+        gv: &'a GroupVersion,
+        ops: Vec<&'a Operation>,
+        header: String,
+        origin: String,
+    },
+}
+
+impl From<String> for Staged<'_> {
+    fn from(text: String) -> Self {
+        Staged::Text(text)
+    }
+}
+
+fn format_file<'a>(tokens: TokenStream, header: &str, origin: &str) -> Result<Staged<'a>, Error> {
+    Ok(Staged::Tokens {
+        tokens: tokens.to_string(),
+        header: header.to_string(),
+        origin: origin.to_string(),
+    })
+}
+
+fn unparse(tokens: TokenStream, header: &str, origin: &str) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::spec(
             origin,
@@ -77,6 +117,44 @@ fn format_file(tokens: TokenStream, header: &str, origin: &str) -> Result<String
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }
 
+/// Builds (where needed) and formats one file: `quote` tokens → `syn::File` → text.
+fn render(staged: Staged<'_>, cx: &Ctx<'_>) -> Result<String, Error> {
+    match staged {
+        Staged::Text(t) => Ok(t),
+        Staged::Tokens {
+            tokens,
+            header,
+            origin,
+        } => {
+            let file: syn::File = syn::parse_str(&tokens).map_err(|e| {
+                Error::spec(
+                    &origin,
+                    Location::File,
+                    format!("internal error: emitted code does not parse: {e}"),
+                )
+            })?;
+            Ok(format!("{header}{}", prettyplease::unparse(&file)))
+        }
+        Staged::Types {
+            members,
+            header,
+            origin,
+        } => {
+            let items = members
+                .iter()
+                .map(|t| models::type_tokens(cx, t))
+                .collect::<Result<Vec<_>, _>>()?;
+            unparse(quote! { #(#items)* }, &header, &origin)
+        }
+        Staged::Api {
+            gv,
+            ops,
+            header,
+            origin,
+        } => unparse(operations::api_tokens(cx, gv, &ops), &header, &origin),
+    }
+}
+
 fn header(options: &Options, origin: &str, comment: &str) -> String {
     format!(
         "{comment} {}{}` from {origin}. Do not edit: change the spec and run it again.\n",
@@ -85,20 +163,29 @@ fn header(options: &Options, origin: &str, comment: &str) -> String {
     )
 }
 
-pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
-    let ctx = Ctx {
+fn context<'a>(api: &'a Api, options: &Options) -> Result<Ctx<'a>, Error> {
+    Ok(Ctx {
         api,
         root: parse_path(&options.root, "root")?,
         runtime: parse_path(&options.runtime, "runtime")?,
         gate_client: options.crate_files,
-    };
+    })
+}
+
+pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
+    // Checked once here; every worker builds its own (syn paths are not Send).
+    context(api, options)?;
     let prefix = if options.crate_files { "src/" } else { "" };
-    let mut files = FileSet::default();
-    let put = |files: &mut FileSet, path: String, text: String| {
-        files
-            .insert(path, text)
-            .map_err(|m| Error::spec("output", Location::File, m))
-    };
+    let started = std::time::Instant::now();
+    let mut files: Vec<(String, Staged)> = Vec::new();
+    fn put<'a>(
+        files: &mut Vec<(String, Staged<'a>)>,
+        path: String,
+        staged: Staged<'a>,
+    ) -> Result<(), Error> {
+        files.push((path, staged));
+        Ok(())
+    }
 
     // Group types by module, and nested types by the root whose file holds them.
     let mut modules: BTreeMap<GroupVersion, Vec<&TypeDef>> = BTreeMap::new();
@@ -141,20 +228,20 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             let members: Vec<&TypeDef> = std::iter::once(*root)
                 .chain(nested.get(root.id.as_str()).into_iter().flatten().copied())
                 .collect();
-            let items = members
-                .iter()
-                .map(|t| models::type_tokens(&ctx, t))
-                .collect::<Result<Vec<_>, _>>()?;
             let names = members.iter().map(|t| format_ident!("{}", t.name));
             count += members.len();
             let file_mod = format_ident!("{}", ident(&root.name, true));
             mod_items.push(quote! { mod #file_mod; pub use self::#file_mod::{#(#names),*}; });
-            let text = format_file(
-                quote! { #(#items)* },
-                &header(options, &root.origin, "//"),
-                &root.origin,
+            let staged = Staged::Types {
+                members: members.clone(),
+                header: header(options, &root.origin, "//"),
+                origin: root.origin.clone(),
+            };
+            put(
+                &mut files,
+                format!("{prefix}{gm}/{vm}/{file_mod}.rs"),
+                staged,
             )?;
-            put(&mut files, format!("{prefix}{gm}/{vm}/{file_mod}.rs"), text)?;
             origins.insert(root.origin.clone());
             for t in &members {
                 let mut refs = Vec::new();
@@ -166,9 +253,13 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         if !ops.is_empty() {
             let op_origins: BTreeSet<&str> = ops.iter().map(|o| o.origin.as_str()).collect();
             let origin = op_origins.into_iter().collect::<Vec<_>>().join(", ");
-            let tokens = operations::api_tokens(&ctx, gv, ops);
-            let text = format_file(tokens, &header(options, &origin, "//"), &origin)?;
-            put(&mut files, format!("{prefix}{gm}/{vm}/api.rs"), text)?;
+            let staged = Staged::Api {
+                gv,
+                ops: ops.to_vec(),
+                header: header(options, &origin, "//"),
+                origin: origin.clone(),
+            };
+            put(&mut files, format!("{prefix}{gm}/{vm}/api.rs"), staged)?;
             mod_items.push(quote! { mod api; pub use self::api::*; });
             origins.insert(origin);
             for op in ops {
@@ -252,7 +343,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         put(
             &mut files,
             "Cargo.toml".into(),
-            cargo_toml(options, &gvs, &feature_deps),
+            cargo_toml(options, &gvs, &feature_deps).into(),
         )?;
     } else {
         let text = format_file(
@@ -262,9 +353,62 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         )?;
         put(&mut files, "mod.rs".into(), text)?;
     }
+    let emitted = std::time::Instant::now();
+    // Building and formatting each file is independent: spread the files over the cores,
+    // interleaved so large and small ones mix, and put them back in order, so the output does
+    // not depend on scheduling.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let mut shares: Vec<Vec<(usize, String, Staged)>> = (0..threads).map(|_| Vec::new()).collect();
+    for (i, (path, staged)) in files.into_iter().enumerate() {
+        shares[i % threads].push((i, path, staged));
+    }
+    let rendered: Vec<Result<Vec<(usize, String, String)>, Error>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = shares
+            .into_iter()
+            .map(|share| {
+                scope.spawn(move || {
+                    let cx = context(api, options)?;
+                    share
+                        .into_iter()
+                        .map(|(i, p, st)| render(st, &cx).map(|t| (i, p, t)))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(Error::spec(
+                        "output",
+                        Location::File,
+                        "internal error: a formatting thread panicked",
+                    ))
+                })
+            })
+            .collect()
+    });
+    let mut all = Vec::new();
+    for share in rendered {
+        all.extend(share?);
+    }
+    all.sort_by_key(|(i, _, _)| *i);
+    let mut out = FileSet::default();
+    for (_, path, text) in all {
+        out.insert(path, text)
+            .map_err(|m| Error::spec("output", Location::File, m))?;
+    }
+    let timings = Timings {
+        emit: emitted - started,
+        format: emitted.elapsed(),
+        ..Timings::default()
+    };
     Ok(Output {
-        files,
+        files: out,
         groups: summaries,
+        timings,
     })
 }
 

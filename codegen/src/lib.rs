@@ -55,6 +55,21 @@ pub struct GroupSummary {
     pub operations: usize,
 }
 
+/// Where the time of one run went, stage by stage.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Timings {
+    /// Parsing the spec files.
+    pub load: std::time::Duration,
+    /// Lowering both front ends into the IR.
+    pub lower: std::time::Duration,
+    /// Planning names, defaults and boxes.
+    pub plan: std::time::Duration,
+    /// Building token streams.
+    pub emit: std::time::Duration,
+    /// syn + prettyplease.
+    pub format: std::time::Duration,
+}
+
 /// The output of one run: the files, and what they contain.
 #[derive(Debug)]
 pub struct Output {
@@ -62,6 +77,8 @@ pub struct Output {
     pub files: FileSet,
     /// One entry per group/version module.
     pub groups: Vec<GroupSummary>,
+    /// Time spent per stage.
+    pub timings: Timings,
 }
 
 /// Runs the whole pipeline over already-read spec files.
@@ -69,8 +86,16 @@ pub fn generate(specs: &[SpecFile], options: &Options) -> Result<Output, Error> 
     // Same specs in, same bytes out, whatever order the caller read them in.
     let mut sorted: Vec<&SpecFile> = specs.iter().collect();
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    let t0 = std::time::Instant::now();
     let sources = load::parse_all(&sorted)?;
+    let t1 = std::time::Instant::now();
     let mut api = lower::lower(&sources, options.crate_files)?;
+    let t2 = std::time::Instant::now();
     names::plan(&mut api)?;
-    emit::emit(&api, options)
+    let t3 = std::time::Instant::now();
+    let mut out = emit::emit(&api, options)?;
+    out.timings.load = t1 - t0;
+    out.timings.lower = t2 - t1;
+    out.timings.plan = t3 - t2;
+    Ok(out)
 }

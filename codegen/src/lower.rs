@@ -124,21 +124,21 @@ fn prune_unused_builtins(api: &mut Api, keep_status: bool) {
     if keep_status {
         stack.push(crate::fixups::STATUS.to_string());
     }
+    // Nested types hang off their root: keep them with it.
+    let mut nested: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for t in api.types.values().filter(|t| t.root != t.id) {
+        nested
+            .entry(t.root.as_str())
+            .or_default()
+            .push(t.id.clone());
+    }
     while let Some(id) = stack.pop() {
         if !keep.insert(id.clone()) {
             continue;
         }
         if let Some(t) = api.types.get(&id) {
-            let mut refs = Vec::new();
-            t.kind.each_ty(|ty| ty.refs(&mut refs));
-            // Nested types hang off their root: keep them with it.
-            refs.extend(
-                api.types
-                    .values()
-                    .filter(|n| n.root == id)
-                    .map(|n| n.id.clone()),
-            );
-            stack.extend(refs);
+            t.kind.each_ty(|ty| ty.refs(&mut stack));
+            stack.extend(nested.get(id.as_str()).into_iter().flatten().cloned());
         }
     }
     api.types.retain(|id, t| !t.builtin || keep.contains(id));

@@ -227,44 +227,112 @@ fn drop_unfit_defaults(api: &mut Api) {
     }
 }
 
-fn ty_default(api: &Api, ty: &Ty, defaults: &BTreeMap<String, bool>) -> bool {
-    match ty {
-        Ty::Time | Ty::MicroTime => false,
-        Ty::Ref(id) => defaults.get(id).copied().unwrap_or(false),
-        _ => {
-            let _ = api;
-            true
+/// A type derives `Default` when every field allows it. Computed as a greatest fixpoint, so
+/// recursive types work: everything starts as "yes", types that fail on their own account
+/// become "no", and "no" spreads to every type that requires one of them (linear in the graph).
+fn plan_defaults(api: &mut Api) {
+    // For each type: the named types its required, non-defaulted fields hold, and whether it
+    // fails regardless of them.
+    let mut deps: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut failing: Vec<&str> = Vec::new();
+    for t in api.types.values() {
+        let mut fails = false;
+        let mut on = Vec::new();
+        let tys: Vec<&Ty> = match &t.kind {
+            TypeKind::Struct { fields } => fields
+                .iter()
+                .filter(|f| f.required && f.default.is_none())
+                .map(|f| &f.ty)
+                .collect(),
+            TypeKind::Alias(ty) => vec![ty],
+            TypeKind::Enum { .. } | TypeKind::Union { .. } => {
+                fails = true;
+                Vec::new()
+            }
+        };
+        for ty in tys {
+            match ty {
+                Ty::Time | Ty::MicroTime => fails = true,
+                Ty::Ref(id) => on.push(id.as_str()),
+                _ => {}
+            }
         }
+        if on.iter().any(|id| !api.types.contains_key(*id)) {
+            fails = true;
+        }
+        if fails {
+            failing.push(t.id.as_str());
+        }
+        for id in on {
+            deps.entry(id).or_default().push(t.id.as_str());
+        }
+    }
+    let mut no: BTreeSet<&str> = BTreeSet::new();
+    while let Some(id) = failing.pop() {
+        if no.insert(id) {
+            failing.extend(deps.get(id).into_iter().flatten().copied());
+        }
+    }
+    let no: BTreeSet<String> = no.into_iter().map(str::to_string).collect();
+    for t in api.types.values_mut() {
+        t.default = !no.contains(&t.id);
     }
 }
 
-/// A type derives `Default` when every field allows it; computed as a greatest fixpoint so
-/// recursive types work.
-fn plan_defaults(api: &mut Api) {
-    let mut defaults: BTreeMap<String, bool> =
-        api.types.keys().map(|k| (k.clone(), true)).collect();
-    loop {
-        let mut changed = false;
-        for t in api.types.values() {
-            let d = match &t.kind {
-                TypeKind::Struct { fields } => fields.iter().all(|f| {
-                    !f.required || f.default.is_some() || ty_default(api, &f.ty, &defaults)
-                }),
-                TypeKind::Enum { .. } | TypeKind::Union { .. } => false,
-                TypeKind::Alias(ty) => ty_default(api, ty, &defaults),
-            };
-            if defaults[&t.id] && !d {
-                defaults.insert(t.id.clone(), false);
-                changed = true;
+/// Strongly connected components of the inline-reference graph (Tarjan, iterative): a field
+/// needs a `Box` exactly when it points into its own struct's component.
+fn components(edges: &BTreeMap<String, Vec<String>>) -> BTreeMap<&str, usize> {
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut low: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut on_stack: BTreeSet<&str> = BTreeSet::new();
+    let mut stack: Vec<&str> = Vec::new();
+    let mut comp: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut next = 0;
+    for start in edges.keys() {
+        if index.contains_key(start.as_str()) {
+            continue;
+        }
+        // (node, next edge to look at)
+        let mut work: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
+        while let Some((v, i)) = work.pop() {
+            if i == 0 {
+                index.insert(v, next);
+                low.insert(v, next);
+                next += 1;
+                stack.push(v);
+                on_stack.insert(v);
+            }
+            let out = edges.get(v).map(Vec::as_slice).unwrap_or_default();
+            if let Some(w) = out.get(i).map(String::as_str) {
+                work.push((v, i + 1));
+                if !edges.contains_key(w) {
+                    continue;
+                }
+                if !index.contains_key(w) {
+                    work.push((w, 0));
+                } else if on_stack.contains(w) {
+                    let lw = index[w].min(low[v]);
+                    low.insert(v, lw);
+                }
+                continue;
+            }
+            // Done with v: fold its low-link into its parent, and pop a finished component.
+            if let Some(&(parent, _)) = work.last() {
+                let lv = low[v].min(low[parent]);
+                low.insert(parent, lv);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack.remove(w);
+                    comp.insert(w, index[v]);
+                    if w == v {
+                        break;
+                    }
+                }
             }
         }
-        if !changed {
-            break;
-        }
     }
-    for t in api.types.values_mut() {
-        t.default = defaults[&t.id];
-    }
+    comp
 }
 
 /// Named types a type holds inline (not behind a `Vec` or map, which already allocate).
@@ -284,19 +352,8 @@ fn plan_boxes(api: &mut Api) {
             .each_ty(|ty| out.extend(direct_refs(ty).map(str::to_string)));
         edges.insert(t.id.clone(), out);
     }
-    let reaches = |from: &str, to: &str| {
-        let mut stack = vec![from.to_string()];
-        let mut seen = BTreeSet::new();
-        while let Some(n) = stack.pop() {
-            if n == to {
-                return true;
-            }
-            if seen.insert(n.clone()) {
-                stack.extend(edges.get(&n).into_iter().flatten().cloned());
-            }
-        }
-        false
-    };
+    let comp = components(&edges);
+    let same = |a: &str, b: &str| comp.get(a).is_some_and(|c| comp.get(b) == Some(c));
     let mut boxed: Vec<(String, usize)> = Vec::new();
     for t in api.types.values() {
         let tys: Vec<&Ty> = match &t.kind {
@@ -305,7 +362,7 @@ fn plan_boxes(api: &mut Api) {
             _ => Vec::new(),
         };
         for (i, ty) in tys.into_iter().enumerate() {
-            if direct_refs(ty).is_some_and(|target| reaches(target, &t.id)) {
+            if direct_refs(ty).is_some_and(|target| same(target, &t.id)) {
                 boxed.push((t.id.clone(), i));
             }
         }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod sync;
 
 /// A one-line progress display on an interactive terminal, for large inputs only; silent
@@ -57,6 +58,16 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Benchmarks: generation time by stage and input size, and compile cost beside
+    /// k8s-openapi. Runtime and client benchmarks are criterion benches in benches/.
+    Bench {
+        /// Which part: gen, compile or all.
+        #[arg(long, default_value = "all")]
+        only: String,
+        /// Runs per generation measurement (the median is reported).
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+    },
 }
 
 fn workspace_root() -> PathBuf {
@@ -80,6 +91,16 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Bench { only, runs } => {
+            let root = bench::root_dir();
+            if only == "all" || only == "gen" {
+                bench::generation(&root, runs.max(1))?;
+            }
+            if only == "all" || only == "compile" {
+                bench::compile(&root)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Codegen { specs, out, check } => {
             let root = workspace_root();
             let specs = root.join(specs);

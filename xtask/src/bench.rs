@@ -1,0 +1,234 @@
+//! `cargo xtask bench`: generation time (on specs/ and on synthetic inputs of growing size,
+//! stage by stage) and the compile cost of what users depend on, beside k8s-openapi.
+//! Medians of several runs in one process; no thresholds (this machine is noisy).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context as _};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1e3)
+}
+
+/// A synthetic input: `crds` CRDs, each with a spec of nested objects, lists, maps and enums
+/// (`per_crd` schemas each), plus one OpenAPI document of `openapi` named schemas that refer
+/// to each other.
+pub fn synthetic(crds: usize, per_crd: usize, openapi: usize) -> Vec<codegen::SpecFile> {
+    let mut files = Vec::new();
+    for c in 0..crds {
+        let mut props = String::new();
+        // per_crd - 3 nested objects under spec (the kind, its spec and its list are the rest).
+        for n in 0..per_crd.saturating_sub(3) {
+            props.push_str(&format!(
+                "              f{n}:\n                type: object\n                description: Nested object {n}.\n                properties:\n                  name: {{type: string}}\n                  count: {{type: integer, format: int32}}\n                  tags: {{type: array, items: {{type: string}}}}\n                  labels: {{type: object, additionalProperties: {{type: string}}}}\n                  mode: {{type: string, enum: [A, B, C]}}\n"
+            ));
+        }
+        let text = format!(
+            "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {{name: kind{c}s.bench{c}.example.com}}\nspec:\n  group: bench{c}.example.com\n  names: {{kind: Kind{c}, plural: kind{c}s}}\n  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    subresources: {{status: {{}}}}\n    schema:\n      openAPIV3Schema:\n        type: object\n        properties:\n          spec:\n            type: object\n            properties:\n{props}"
+        );
+        files.push(codegen::SpecFile {
+            name: format!("synthetic/crd{c:04}.yaml"),
+            bytes: text.into_bytes(),
+        });
+    }
+    let mut schemas = serde_json::Map::new();
+    for s in 0..openapi {
+        let next = format!(
+            "#/components/schemas/io.k8s.api.bench.v1.T{}",
+            (s + 1) % openapi.max(1)
+        );
+        schemas.insert(
+            format!("io.k8s.api.bench.v1.T{s}"),
+            serde_json::json!({"type": "object", "description": "A synthetic type.", "properties": {
+                "name": {"type": "string"}, "size": {"type": "integer", "format": "int64"},
+                "next": {"allOf": [{"$ref": next}]}, "items": {"type": "array", "items": {"$ref": next}}}}),
+        );
+    }
+    if openapi > 0 {
+        let doc = serde_json::json!({"openapi": "3.0.0", "info": {"title": "bench", "version": "v1"}, "paths": {}, "components": {"schemas": schemas}});
+        files.push(codegen::SpecFile {
+            name: "synthetic/openapi.json".into(),
+            bytes: serde_json::to_vec(&doc).unwrap_or_default(),
+        });
+    }
+    files
+}
+
+fn gen_once(
+    files: &[codegen::SpecFile],
+    out: &Path,
+) -> anyhow::Result<(codegen::Timings, Duration, Duration, usize)> {
+    let start = Instant::now();
+    let output = codegen::generate(files, &codegen::Options::default())?;
+    let _ = std::fs::remove_dir_all(out);
+    let w = Instant::now();
+    crate::sync::write(out, &output.files)?;
+    Ok((
+        output.timings,
+        w.elapsed(),
+        start.elapsed(),
+        output.files.files.len(),
+    ))
+}
+
+fn gen_report(
+    label: &str,
+    files: &[codegen::SpecFile],
+    schemas: usize,
+    runs: usize,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let mut all = Vec::new();
+    for _ in 0..runs {
+        all.push(gen_once(files, out)?);
+    }
+    let pick = |f: &dyn Fn(&(codegen::Timings, Duration, Duration, usize)) -> Duration| {
+        median(all.iter().map(f).collect())
+    };
+    let total = pick(&|r| r.2);
+    println!(
+        "| {label} | {} | {schemas} | {} | {} | {} | {} | {} | {} | {} | {} |",
+        files.len(),
+        all[0].3,
+        ms(pick(&|r| r.0.load)),
+        ms(pick(&|r| r.0.lower)),
+        ms(pick(&|r| r.0.plan)),
+        ms(pick(&|r| r.0.emit)),
+        ms(pick(&|r| r.0.format)),
+        ms(pick(&|r| r.1)),
+        ms(total),
+    );
+    Ok(())
+}
+
+pub fn generation(root: &Path, runs: usize) -> anyhow::Result<()> {
+    let scratch = root.join("target/bench/gen-out");
+    println!("Generation, median of {runs} runs (generate in memory, then write every file to an empty folder):\n");
+    println!("| input | spec files | schemas | files out | load | lower | plan | emit | format | write | total |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    let specs = codegen::read_specs_dir(&root.join("specs"))?;
+    gen_report("specs/", &specs, 0, runs, &scratch)?;
+    for scale in [1, 2, 4, 8] {
+        // At scale 8: 200 CRDs of 15 schemas (3,000) and 2,000 OpenAPI schemas = 5,000.
+        let (crds, openapi) = (25 * scale, 250 * scale);
+        let files = synthetic(crds, 15, openapi);
+        gen_report(
+            &format!("synthetic ×{scale}"),
+            &files,
+            crds * 15 + openapi,
+            runs,
+            &scratch,
+        )?;
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(())
+}
+
+fn dir_size_of(dir: &Path, prefix: &str) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| {
+                    let n = e.file_name().to_string_lossy().into_owned();
+                    n.starts_with(prefix) && n.ends_with(".rlib")
+                })
+                .filter_map(|e| e.metadata().ok().map(|m| m.len()))
+                .max()
+                .unwrap_or(0)
+        })
+        .unwrap_or(0)
+}
+
+fn cargo(args: &[&str], dir: &Path) -> anyhow::Result<Duration> {
+    let start = Instant::now();
+    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .current_dir(dir)
+        .output()?;
+    if !out.status.success() {
+        bail!(
+            "cargo {} in {} failed:\n{}",
+            args.join(" "),
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(start.elapsed())
+}
+
+/// One scratch crate per configuration, each built from clean in its own target folder.
+pub fn compile(root: &Path) -> anyhow::Result<()> {
+    let base = root.join("target/bench/compile");
+    let generated = root.join("generated");
+    let configs: Vec<(&str, String, &str, &str)> = vec![
+        (
+            "generated: authentication_k8s_io_v1 only, no client",
+            format!("generated = {{ path = {:?}, default-features = false, features = [\"authentication_k8s_io_v1\"] }}", generated),
+            "use generated::authentication_k8s_io::v1::TokenReview as T;",
+            "libgenerated-",
+        ),
+        (
+            "generated: every group, no client",
+            format!("generated = {{ path = {:?}, default-features = false, features = [\"authentication_k8s_io_v1\", \"config_openshift_io_v1\", \"core_v1\"] }}", generated),
+            "use generated::authentication_k8s_io::v1::TokenReview as T;",
+            "libgenerated-",
+        ),
+        (
+            "generated: default features (every group + client)",
+            format!("generated = {{ path = {:?} }}", generated),
+            "use generated::authentication_k8s_io::v1::TokenReview as T;",
+            "libgenerated-",
+        ),
+        (
+            "k8s-openapi 0.29 (latest), every group",
+            "k8s-openapi = { version = \"0.29\", features = [\"latest\"] }".to_string(),
+            "use k8s_openapi::api::authentication::v1::TokenReview as T;",
+            "libk8s_openapi-",
+        ),
+    ];
+    println!("\nCompile cost, debug profile, each from clean in its own target folder:\n");
+    println!("| dependency | clean build (with its dependencies) | the crate alone | rlib size |");
+    println!("|---|---|---|---|");
+    for (i, (label, dep, usage, rlib)) in configs.iter().enumerate() {
+        let dir = base.join(format!("c{i}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("src"))?;
+        std::fs::write(dir.join("Cargo.toml"), format!("[package]\nname = \"bench-c{i}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dep}\n\n[workspace]\n"))?;
+        std::fs::write(
+            dir.join("src/lib.rs"),
+            format!("{usage}\npub fn size() -> usize {{ std::mem::size_of::<T>() }}\n"),
+        )?;
+        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
+            .context("copy Cargo.lock")?;
+        let full = cargo(&["build", "--quiet"], &dir)?;
+        let krate = if rlib.starts_with("libgenerated") {
+            "generated"
+        } else {
+            "k8s-openapi"
+        };
+        cargo(&["clean", "--quiet", "-p", krate], &dir)?;
+        let alone = cargo(&["build", "--quiet"], &dir)?;
+        let size = dir_size_of(&dir.join("target/debug/deps"), rlib);
+        println!(
+            "| {label} | {:.1} s | {:.1} s | {:.1} MiB |",
+            full.as_secs_f64(),
+            alone.as_secs_f64(),
+            size as f64 / (1 << 20) as f64
+        );
+    }
+    Ok(())
+}
+
+pub fn root_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
