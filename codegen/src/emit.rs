@@ -315,6 +315,22 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         )?;
         put(&mut files, format!("{prefix}{gm}/mod.rs"), text)?;
     }
+    let shared = operations::shared_params_tokens(&api.operations.iter().collect::<Vec<_>>());
+    let has_params = shared.is_some();
+    if let Some(tokens) = shared {
+        put(
+            &mut files,
+            format!("{prefix}params.rs"),
+            format_file(tokens, &header(options, specs, "//"), specs)?,
+        )?;
+    }
+    let params_item = if !has_params {
+        quote!()
+    } else if options.crate_files {
+        quote! { #[rustfmt::skip] pub mod params; }
+    } else {
+        quote! { pub mod params; }
+    };
     let group_items = groups.iter().map(|(gm, gvs)| {
         let m = format_ident!("{}", gm);
         let feats: Vec<String> = gvs.iter().filter_map(feature).collect();
@@ -334,6 +350,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
                 #![doc = #doc]
                 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
                 pub mod runtime;
+                #params_item
                 #(#group_items)*
             },
             &header(options, specs, "//"),
@@ -347,7 +364,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         )?;
     } else {
         let text = format_file(
-            quote! { #(#group_items)* },
+            quote! { #params_item #(#group_items)* },
             &header(options, specs, "//"),
             specs,
         )?;
@@ -364,7 +381,8 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
     for (i, (path, staged)) in files.into_iter().enumerate() {
         shares[i % threads].push((i, path, staged));
     }
-    let rendered: Vec<Result<Vec<(usize, String, String)>, Error>> = std::thread::scope(|scope| {
+    type Share = Result<Vec<(usize, String, String)>, Error>;
+    let rendered: Vec<Share> = std::thread::scope(|scope| {
         let handles: Vec<_> = shares
             .into_iter()
             .map(|share| {

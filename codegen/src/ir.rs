@@ -178,6 +178,10 @@ pub(crate) struct Operation {
     pub statuses: Vec<u16>,
     /// Query parameters always sent (a watch is a list with `watch=true`).
     pub fixed_query: Vec<(String, String)>,
+    /// The name of a standard parameter set (`ListParams`, …) in the crate's `params` module
+    /// that this operation's `…Params` is an alias of: every CRD operation of one kind of
+    /// request takes exactly the same query parameters.
+    pub shared_params: Option<String>,
     pub doc: Vec<String>,
     pub origin: String,
     pub pointer: String,

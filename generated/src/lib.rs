@@ -7,6 +7,8 @@
     rustdoc::invalid_rust_codeblocks
 )]
 pub mod runtime;
+#[rustfmt::skip]
+pub mod params;
 #[cfg(feature = "authentication_k8s_io_v1")]
 #[rustfmt::skip]
 pub mod authentication_k8s_io;

@@ -64,33 +64,77 @@ fn seed_endpoints(text: &str) -> BTreeMap<(String, String), Vec<(String, String)
     out
 }
 
-/// (METHOD, path) → [(query parameter, Rust type)] of the generated Params structs.
-fn generated_params(api_rs: &str) -> BTreeMap<(String, String), Vec<(String, String)>> {
-    let mut out = BTreeMap::new();
-    let mut current: Option<(String, String)> = None;
+/// Fields of every `pub struct` in a file: struct name → [(query parameter, Rust type)],
+/// read from the `Query parameter `x`.` doc line above each field.
+fn structs(text: &str) -> BTreeMap<String, Vec<(String, String)>> {
+    let mut out: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut current: Option<String> = None;
     let mut pending: Option<String> = None;
-    for line in api_rs.lines().map(str::trim) {
-        if let Some(rest) = line.strip_prefix("/// Query parameters of [`Api::") {
-            let sig = rest
-                .split("] (`")
-                .nth(1)
-                .and_then(|s| s.strip_suffix("`)."))
-                .unwrap_or("");
-            let (m, p) = sig.split_once(' ').unwrap_or(("", ""));
-            current = Some((m.to_string(), p.to_string()));
-            out.entry(current.clone().unwrap()).or_insert_with(Vec::new);
+    for line in text.lines().map(str::trim) {
+        if let Some(name) = line
+            .strip_prefix("pub struct ")
+            .and_then(|r| r.strip_suffix(" {"))
+        {
+            current = Some(name.to_string());
+            out.entry(name.to_string()).or_default();
         } else if let Some(w) = line
             .strip_prefix("/// Query parameter `")
             .and_then(|r| r.strip_suffix("`."))
         {
             pending = Some(w.to_string());
-        } else if let (Some(w), Some(key)) = (pending.take(), &current) {
+        } else if let (Some(w), Some(name)) = (pending.take(), &current) {
             let ty = line
                 .split("std::option::Option<")
                 .nth(1)
                 .map(|t| t.trim_end_matches(">,").to_string())
                 .unwrap_or_default();
-            out.get_mut(key).unwrap().push((w, ty));
+            out.get_mut(name).unwrap().push((w, ty));
+        }
+    }
+    out
+}
+
+/// (METHOD, path) → [(query parameter, Rust type)] of the generated `…Params`: a struct in
+/// api.rs, or an alias of a shared set in params.rs.
+fn generated_params(
+    api_rs: &str,
+    params_rs: &str,
+) -> BTreeMap<(String, String), Vec<(String, String)>> {
+    let local = structs(api_rs);
+    let shared = structs(params_rs);
+    let mut out = BTreeMap::new();
+    let mut sig: Option<(String, String)> = None;
+    for line in api_rs.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("/// Query parameters of [`Api::") {
+            let s = rest
+                .split("] (`")
+                .nth(1)
+                .and_then(|s| s.strip_suffix("`)."))
+                .unwrap_or("");
+            let (m, p) = s.split_once(' ').unwrap_or(("", ""));
+            sig = Some((m.to_string(), p.to_string()));
+        } else if let Some(key) = sig.take() {
+            let fields = if let Some(alias) = line
+                .strip_prefix("pub type ")
+                .and_then(|r| r.split(" = crate::params::").nth(1))
+            {
+                shared.get(alias.trim_end_matches(';')).cloned()
+            } else {
+                // `#[derive(...)]` then `pub struct Name {`: the struct follows.
+                sig = Some(key);
+                continue;
+            };
+            // list and watch share (GET, path): the list, emitted first, is the one the seed lists.
+            out.entry(key).or_insert(fields.unwrap_or_default());
+        }
+        if let (Some(name), Some(key)) = (
+            line.strip_prefix("pub struct ")
+                .and_then(|r| r.strip_suffix(" {")),
+            &sig,
+        ) {
+            out.entry(key.clone())
+                .or_insert(local.get(name).cloned().unwrap_or_default());
+            sig = None;
         }
     }
     out
@@ -116,7 +160,9 @@ fn every_seed_endpoint_and_query_parameter_is_generated() {
         tests::workspace().join("generated/src/config_openshift_io/v1/api.rs"),
     )
     .unwrap();
-    let ours = generated_params(&api_rs);
+    let params_rs =
+        std::fs::read_to_string(tests::workspace().join("generated/src/params.rs")).unwrap();
+    let ours = generated_params(&api_rs, &params_rs);
     for ((method, path), params) in &expected {
         let got = ours
             .get(&(method.clone(), path.clone()))

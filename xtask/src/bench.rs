@@ -89,7 +89,7 @@ fn gen_report(
     for _ in 0..runs {
         all.push(gen_once(files, out)?);
     }
-    let pick = |f: &dyn Fn(&(codegen::Timings, Duration, Duration, usize)) -> Duration| {
+    let pick = |f: &dyn Fn(&Run) -> Duration| {
         median(all.iter().map(f).collect())
     };
     let total = pick(&|r| r.2);

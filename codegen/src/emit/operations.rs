@@ -71,15 +71,27 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
     for op in ops {
         let name = format_ident!("{}", op.name);
         let params_name = format_ident!("{}Params", op.name.to_upper_camel_case());
-        let fields = op.query.iter().map(field);
         let pdoc = format!(
             " Query parameters of [`Api::{}`] (`{} {}`).",
             op.name, op.method, op.path
         );
-        params_structs.push(quote! {
-            #[doc = #pdoc]
-            #[derive(Clone, Debug, Default, PartialEq)]
-            pub struct #params_name { #(#fields)* }
+        params_structs.push(match &op.shared_params {
+            Some(shared) => {
+                let root = &cx.root;
+                let shared = format_ident!("{}", shared);
+                quote! {
+                    #[doc = #pdoc]
+                    pub type #params_name = #root::params::#shared;
+                }
+            }
+            None => {
+                let fields = op.query.iter().map(field);
+                quote! {
+                    #[doc = #pdoc]
+                    #[derive(Clone, Debug, Default, PartialEq)]
+                    pub struct #params_name { #(#fields)* }
+                }
+            }
         });
 
         // Arguments: path parameters, then the body, then the query parameters.
@@ -235,4 +247,31 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
             #(#request_fns)*
         }
     }
+}
+
+/// The standard parameter sets CRD operations share, one struct each, in `params.rs`.
+pub(crate) fn shared_params_tokens(ops: &[&Operation]) -> Option<TokenStream> {
+    let mut sets: std::collections::BTreeMap<&str, &Operation> = std::collections::BTreeMap::new();
+    for op in ops {
+        if let Some(s) = &op.shared_params {
+            sets.entry(s.as_str()).or_insert(op);
+        }
+    }
+    if sets.is_empty() {
+        return None;
+    }
+    let structs = sets.iter().map(|(name, op)| {
+        let ident = format_ident!("{}", name);
+        let fields = op.query.iter().map(field);
+        let doc = format!(" Query parameters of every custom resource operation of this kind (`{}`): one `Option` each.", name.trim_end_matches("Params"));
+        quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, Default, PartialEq)]
+            pub struct #ident { #(#fields)* }
+        }
+    });
+    Some(quote! {
+        #![doc = " Query parameter sets shared by the operations of every custom resource (each `…Params` of a CRD operation is an alias of one)."]
+        #(#structs)*
+    })
 }

@@ -85,6 +85,19 @@ fn params(names: &[&str]) -> Vec<Param> {
         .collect()
 }
 
+/// The standard parameter set of a CRD operation (see `Operation::shared_params`).
+fn shared_set(verb: &str, suffix: &str) -> String {
+    match verb {
+        "list" => "ListParams",
+        "create" | "replace" => "WriteParams",
+        "patch" => "PatchParams",
+        "read" => "GetParams",
+        "delete" if suffix.starts_with("Collection") => "DeleteCollectionParams",
+        _ => "DeleteParams",
+    }
+    .to_string()
+}
+
 /// `config.openshift.io` + `v1` → `ConfigOpenshiftIoV1`, as Kubernetes spells operationIds.
 fn gv_camel(gv: &GroupVersion) -> String {
     let group = if gv.group.is_empty() {
@@ -156,6 +169,7 @@ pub(crate) fn crd_operations(
             returns,
             statuses: statuses.to_vec(),
             fixed_query: Vec::new(),
+            shared_params: Some(shared_set(verb, suffix)),
             doc: vec![doc],
             origin: origin.to_string(),
             pointer: op_pointer.clone(),
@@ -382,6 +396,7 @@ fn with_watches(
         w.operation_id = format!("watch{}", &op.operation_id["list".len()..]);
         w.query.retain(|p| p.wire != "watch");
         w.fixed_query = vec![("watch".into(), "true".into())];
+        w.shared_params = op.shared_params.as_ref().map(|_| "WatchParams".to_string());
         w.returns = Returns::Watch(item);
         w.statuses = vec![200];
         w.doc = vec![format!(
@@ -586,6 +601,7 @@ pub(crate) fn openapi_operations<'a>(
                 returns,
                 statuses,
                 fixed_query: Vec::new(),
+                shared_params: None,
                 doc,
                 origin: origin.to_string(),
                 pointer: op_ptr,
