@@ -61,10 +61,10 @@ pub fn synthetic(crds: usize, per_crd: usize, openapi: usize) -> Vec<codegen::Sp
     files
 }
 
-fn gen_once(
-    files: &[codegen::SpecFile],
-    out: &Path,
-) -> anyhow::Result<(codegen::Timings, Duration, Duration, usize)> {
+/// One run: stage timings, write time, total time, files out.
+type Run = (codegen::Timings, Duration, Duration, usize);
+
+fn gen_once(files: &[codegen::SpecFile], out: &Path) -> anyhow::Result<Run> {
     let start = Instant::now();
     let output = codegen::generate(files, &codegen::Options::default())?;
     let _ = std::fs::remove_dir_all(out);
@@ -89,9 +89,7 @@ fn gen_report(
     for _ in 0..runs {
         all.push(gen_once(files, out)?);
     }
-    let pick = |f: &dyn Fn(&Run) -> Duration| {
-        median(all.iter().map(f).collect())
-    };
+    let pick = |f: &dyn Fn(&Run) -> Duration| median(all.iter().map(f).collect());
     let total = pick(&|r| r.2);
     println!(
         "| {label} | {} | {schemas} | {} | {} | {} | {} | {} | {} | {} | {} |",
