@@ -83,6 +83,10 @@ pub(crate) enum TypeKind {
         variants: Vec<(String, String)>,
     },
     Alias(Ty),
+    /// An integer enum; `variants` are (value, planned Rust name).
+    IntEnum {
+        variants: Vec<(i64, String)>,
+    },
     /// `oneOf`/`anyOf` of distinct shapes: an untagged enum, one variant per branch
     /// (planned Rust name, type, boxed because it contains the union), tried in order.
     Union {

@@ -161,7 +161,7 @@ impl crate::ir::TypeKind {
             crate::ir::TypeKind::Struct { fields } => fields.iter().for_each(|fl| f(&fl.ty)),
             crate::ir::TypeKind::Alias(t) => f(t),
             crate::ir::TypeKind::Union { variants } => variants.iter().for_each(|(_, t, _)| f(t)),
-            crate::ir::TypeKind::Enum { .. } => {}
+            crate::ir::TypeKind::Enum { .. } | crate::ir::TypeKind::IntEnum { .. } => {}
         }
     }
 }

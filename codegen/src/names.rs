@@ -75,6 +75,17 @@ pub(crate) fn plan(api: &mut Api) -> Result<(), Error> {
                     *name = unique(&ident(name, false), "", &mut used);
                 }
             }
+            TypeKind::IntEnum { variants } => {
+                let mut used: BTreeSet<String> = ["Other".to_string()].into();
+                for (value, rust) in variants.iter_mut() {
+                    let base = if *value < 0 {
+                        format!("VMinus{}", value.unsigned_abs())
+                    } else {
+                        format!("V{value}")
+                    };
+                    *rust = unique(&base, "_", &mut used);
+                }
+            }
             TypeKind::Alias(_) => {}
         }
     }
@@ -200,6 +211,12 @@ fn drop_unfit_defaults(api: &mut Api) {
         .filter(|t| matches!(t.kind, TypeKind::Enum { .. }))
         .map(|t| t.id.clone())
         .collect();
+    let int_enums: BTreeSet<String> = api
+        .types
+        .values()
+        .filter(|t| matches!(t.kind, TypeKind::IntEnum { .. }))
+        .map(|t| t.id.clone())
+        .collect();
     for t in api.types.values_mut() {
         if let TypeKind::Struct { fields } = &mut t.kind {
             for f in fields.iter_mut() {
@@ -212,6 +229,9 @@ fn drop_unfit_defaults(api: &mut Api) {
                     (Ty::I64, Some(Value::Number(n))) => n.as_i64().is_some(),
                     (Ty::F64, Some(Value::Number(_))) => true,
                     (Ty::Ref(id), Some(Value::String(_))) => enums.contains(id),
+                    (Ty::Ref(id), Some(Value::Number(n))) => {
+                        int_enums.contains(id) && n.as_i64().is_some()
+                    }
                     _ => false,
                 };
                 // Kubernetes writes zero values as defaults (`default: ""` on required strings);
@@ -245,7 +265,7 @@ fn plan_defaults(api: &mut Api) {
                 .map(|f| &f.ty)
                 .collect(),
             TypeKind::Alias(ty) => vec![ty],
-            TypeKind::Enum { .. } | TypeKind::Union { .. } => {
+            TypeKind::Enum { .. } | TypeKind::IntEnum { .. } | TypeKind::Union { .. } => {
                 fails = true;
                 Vec::new()
             }

@@ -136,11 +136,11 @@ fn one_of_branches_decode_to_their_variant() {
 
 #[test]
 fn nullable_fields_and_literal_defaults() {
-    use fixtures::nullable_and_defaults::example::v1::{Tunable, TunableMode};
+    use fixtures::nullable_and_defaults::example::v1::{Tunable, TunableLevel, TunableMode};
     let t: Tunable = serde_json::from_value(json!({"owner": null})).unwrap();
     assert_eq!(
         (t.owner.as_deref(), t.replicas, t.ratio, t.paused, t.level),
-        (None, 3, 0.5, true, 2)
+        (None, 3, 0.5, true, TunableLevel::V2)
     );
     assert_eq!(
         (&t.mode, t.label.as_str()),
@@ -158,6 +158,10 @@ fn nullable_fields_and_literal_defaults() {
     );
     let v = json!({"owner": "me", "replicas": 1, "ratio": 1.5, "paused": false, "mode": "Fast", "label": "x", "empty": "", "level": 3});
     assert_eq!(round_trip::<Tunable>(v.clone()), v);
+    // Integer enums: known values are variants, others survive as Other.
+    let t: Tunable = serde_json::from_value(json!({"owner": "x", "level": 7})).unwrap();
+    assert_eq!((t.level, t.level.value()), (TunableLevel::Other(7), 7));
+    assert_eq!(serde_json::to_value(&t).unwrap()["level"], 7);
 }
 
 #[test]

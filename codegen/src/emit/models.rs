@@ -92,6 +92,21 @@ fn default_expr(cx: &Ctx<'_>, f: &Field) -> Option<TokenStream> {
             let n = n.as_f64()?;
             quote!(#n)
         }
+        (Ty::Ref(id), Value::Number(n)) => {
+            let t = cx.api.types.get(id)?;
+            let TypeKind::IntEnum { variants } = &t.kind else {
+                return None;
+            };
+            let n = n.as_i64()?;
+            let path = ty_tokens(cx, &f.ty);
+            match variants.iter().find(|(v, _)| *v == n) {
+                Some((_, rust)) => {
+                    let v = format_ident!("{}", rust);
+                    quote!(#path::#v)
+                }
+                None => quote!(#path::Other(#n)),
+            }
+        }
         (Ty::Ref(id), Value::String(s)) => {
             let t = cx.api.types.get(id)?;
             let TypeKind::Enum { variants } = &t.kind else {
@@ -179,6 +194,57 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
                 impl std::fmt::Display for #name {
                     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(self.as_str())
+                    }
+                }
+            }
+        }
+        TypeKind::IntEnum { variants } => {
+            let vs = variants.iter().map(|(value, rust)| {
+                let v = format_ident!("{}", rust);
+                let d = format!(" `{value}`");
+                quote! { #[doc = #d] #v, }
+            });
+            let to = variants.iter().map(|(value, rust)| {
+                let v = format_ident!("{}", rust);
+                quote! { #name::#v => #value, }
+            });
+            let from = variants.iter().map(|(value, rust)| {
+                let v = format_ident!("{}", rust);
+                quote! { #value => #name::#v, }
+            });
+            quote! {
+                #doc
+                #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                pub enum #name {
+                    #(#vs)*
+                    /// A value this version of the bindings does not know, kept as sent.
+                    Other(i64),
+                }
+                impl #name {
+                    /// The value as written on the wire.
+                    pub fn value(&self) -> i64 {
+                        match self {
+                            #(#to)*
+                            #name::Other(v) => *v,
+                        }
+                    }
+                }
+                impl From<i64> for #name {
+                    fn from(v: i64) -> Self {
+                        match v {
+                            #(#from)*
+                            other => #name::Other(other),
+                        }
+                    }
+                }
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+                        serializer.serialize_i64(self.value())
+                    }
+                }
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+                        <i64 as serde::Deserialize>::deserialize(deserializer).map(#name::from)
                     }
                 }
             }

@@ -55,6 +55,7 @@ impl Ctx {
 pub(crate) enum Shape {
     Struct(Vec<Field>),
     Enum(Vec<String>),
+    IntEnum(Vec<i64>),
     Union(Vec<(String, Ty, bool)>),
     Ty(Ty),
 }
@@ -161,6 +162,9 @@ impl<'s, 'a> Converter<'s, 'a> {
                 TypeKind::Struct { fields }
             }
             Shape::Union(variants) => TypeKind::Union { variants },
+            Shape::IntEnum(values) => TypeKind::IntEnum {
+                variants: values.into_iter().map(|v| (v, String::new())).collect(),
+            },
             Shape::Enum(values) => TypeKind::Enum {
                 variants: values.into_iter().map(|v| (v, String::new())).collect(),
             },
@@ -283,6 +287,18 @@ impl<'s, 'a> Converter<'s, 'a> {
                 }
                 _ => Shape::Ty(Ty::String),
             }),
+            Some("integer") if !v.enumeration.is_empty() => {
+                let mut values = Vec::new();
+                for e in &v.enumeration {
+                    match e.as_i64() {
+                        Some(n) => values.push(n),
+                        // `null` in an enum only says the field is nullable.
+                        None if e.is_null() => {}
+                        None => return Err(Error::at(&ctx.origin, &format!("{}/enum", ctx.pointer), format!("integer enum holds a non-integer value {e}"))),
+                    }
+                }
+                Ok(Shape::IntEnum(values))
+            }
             Some("integer") => Ok(Shape::Ty(if v.format.as_deref() == Some("int32") { Ty::I32 } else { Ty::I64 })),
             Some("number") => Ok(Shape::Ty(Ty::F64)),
             Some("boolean") => Ok(Shape::Ty(Ty::Bool)),
