@@ -63,31 +63,37 @@ impl FileSet {
         }
         let src = out.join("src");
         if src.is_dir() {
-            walk(out, &src, &mut found)?;
+            let mut rels = Vec::new();
+            let generated = |p: &std::path::Path| {
+                p.extension().is_some_and(|e| e == "rs")
+                    && std::fs::read_to_string(p).is_ok_and(|t| Self::is_generated(&t))
+            };
+            relative_files(out, &src, &generated, &mut rels)?;
+            found.extend(rels);
         }
         Ok(found)
     }
 }
 
-fn walk(
-    out: &std::path::Path,
+/// Files below `dir` whose path `keep` accepts, as `/`-separated paths relative to `root`.
+pub(crate) fn relative_files(
+    root: &std::path::Path,
     dir: &std::path::Path,
-    found: &mut std::collections::BTreeSet<String>,
+    keep: &dyn Fn(&std::path::Path) -> bool,
+    out: &mut Vec<String>,
 ) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk(out, &path, found)?;
-        } else if path.extension().is_some_and(|e| e == "rs")
-            && std::fs::read_to_string(&path).is_ok_and(|t| FileSet::is_generated(&t))
-        {
-            if let Ok(rel) = path.strip_prefix(out) {
-                let rel: Vec<String> = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                found.insert(rel.join("/"));
-            }
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            relative_files(root, &path, keep, out)?;
+        } else if keep(&path) {
+            let rel = path.strip_prefix(root).unwrap_or(&path);
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            out.push(rel.join("/"));
         }
     }
     Ok(())

@@ -26,7 +26,16 @@ pub fn read_specs_dir(dir: &Path) -> Result<Vec<SpecFile>, Error> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "specs".into());
     let mut found = Vec::new();
-    walk(dir, dir, &mut found)?;
+    let spec = |p: &Path| {
+        matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("json" | "yaml" | "yml")
+        )
+    };
+    crate::fileset::relative_files(dir, dir, &spec, &mut found).map_err(|e| Error::Io {
+        path: dir.display().to_string(),
+        message: e.to_string(),
+    })?;
     found.sort();
     found
         .into_iter()
@@ -42,32 +51,6 @@ pub fn read_specs_dir(dir: &Path) -> Result<Vec<SpecFile>, Error> {
             })
         })
         .collect()
-}
-
-fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Error> {
-    let io = |e: std::io::Error| Error::Io {
-        path: dir.display().to_string(),
-        message: e.to_string(),
-    };
-    for entry in std::fs::read_dir(dir).map_err(io)? {
-        let entry = entry.map_err(io)?;
-        let path = entry.path();
-        let ft = entry.file_type().map_err(io)?;
-        if ft.is_dir() {
-            walk(root, &path, out)?;
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("json" | "yaml" | "yml")
-        ) {
-            let rel = path.strip_prefix(root).unwrap_or(&path);
-            let rel: Vec<String> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            out.push(rel.join("/"));
-        }
-    }
-    Ok(())
 }
 
 /// A document that lowering understands.

@@ -48,6 +48,7 @@ pub(crate) fn ident(raw: &str, snake: bool) -> String {
 }
 
 pub(crate) fn plan(api: &mut Api) -> Result<(), Error> {
+    check_alias_cycles(api)?;
     plan_type_names(api)?;
     for t in api.types.values_mut() {
         match &mut t.kind {
@@ -157,6 +158,38 @@ fn plan_operations(api: &mut Api) -> Result<(), Error> {
         let mut used: BTreeSet<String> = ["body".to_string(), "params".to_string()].into();
         for p in op.path_params.iter_mut().chain(op.query.iter_mut()) {
             p.rust = unique(&ident(&p.wire, true), "_", &mut used);
+        }
+    }
+    Ok(())
+}
+
+/// A schema that is only a `$ref` to another is a type alias; a ring of them (A → B → A) has
+/// no type at all.
+fn check_alias_cycles(api: &Api) -> Result<(), Error> {
+    for start in api.types.values() {
+        let mut seen = BTreeSet::new();
+        let mut chain = vec![start.id.as_str()];
+        let mut at = start;
+        while let TypeKind::Alias(Ty::Ref(next)) = &at.kind {
+            if next == &start.id {
+                return Err(Error::at(
+                    &start.origin,
+                    &start.pointer,
+                    format!(
+                        "`$ref` cycle with no type in it: {} → {}",
+                        chain.join(" → "),
+                        start.id
+                    ),
+                ));
+            }
+            if !seen.insert(next.as_str()) {
+                break;
+            }
+            chain.push(next);
+            match api.types.get(next) {
+                Some(t) => at = t,
+                None => break,
+            }
         }
     }
     Ok(())

@@ -37,6 +37,8 @@ fn catalogue() {
         ("crd_without_schema.yaml", &["bad/crd_without_schema.yaml at #/spec/versions/0/schema", "no schema.openAPIV3Schema"]),
         ("nested_name_collision.yaml", &["bad/nested_name_collision.yaml#/components/schemas/io.k8s.api.example.v1.A/properties/foo", "bad/nested_name_collision.yaml#/components/schemas/io.k8s.api.example.v1.AFoo", "`AFoo`"]),
         ("not_a_spec.yaml", &["bad/not_a_spec.yaml", "neither an OpenAPI v3 document"]),
+        ("cyclic_alias.yaml", &["bad/cyclic_alias.yaml at #/components/schemas/io.k8s.api.example.v1.A", "`$ref` cycle", "io.k8s.api.example.v1.B"]),
+        ("garbage.yaml", &["bad/garbage.yaml"]),
     ];
     for (file, parts) in cases {
         assert_mentions(&error_of(&[spec(file)]), parts);

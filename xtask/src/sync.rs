@@ -1,34 +1,78 @@
-//! Writing a `FileSet` into an output folder: only files whose content changed, and removal of
-//! emitted files no spec produces any more. Hand-written files are never touched.
+//! Writing a `FileSet` into an output folder, all or nothing: the new tree is assembled beside
+//! the old one (hand-written files copied, changed files written, stale emitted files left out)
+//! and swapped in with two renames. A failed or interrupted run leaves the old folder, or —
+//! between the two renames — both trees beside it, which the next run puts back.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use codegen::FileSet;
 
-/// Writes changed files (each to a temporary sibling, then renamed over the old one, so no
-/// file is ever half-written) and removes stale emitted files. Returns the paths changed.
+fn sibling(out: &Path, suffix: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    out.with_file_name(format!(".{name}.codegen-{suffix}"))
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &dest)?;
+        } else {
+            std::fs::copy(entry.path(), dest)?;
+        }
+    }
+    Ok(())
+}
+
+/// Brings `out` in line with `files`; returns the paths that changed (written or removed).
 pub fn write(out: &Path, files: &FileSet) -> std::io::Result<Vec<String>> {
+    let (staging, old) = (sibling(out, "new"), sibling(out, "old"));
+    // An earlier run stopped between its two renames: the old tree is complete, put it back.
+    if !out.exists() && old.exists() {
+        std::fs::rename(&old, out)?;
+    }
     let stale: Vec<String> = FileSet::existing(out)?
         .into_iter()
         .filter(|r| !files.files.contains_key(r))
         .collect();
-    let mut changed = Vec::new();
-    for (rel, text) in &files.files {
-        let path = out.join(rel);
-        if std::fs::read_to_string(&path).is_ok_and(|old| &old == text) {
-            continue;
-        }
+    let changed: Vec<&String> = files
+        .files
+        .iter()
+        .filter(|(rel, text)| {
+            std::fs::read_to_string(out.join(rel)).map_or(true, |old| &old != *text)
+        })
+        .map(|(rel, _)| rel)
+        .collect();
+    if changed.is_empty() && stale.is_empty() {
+        return Ok(Vec::new());
+    }
+    let _ = std::fs::remove_dir_all(&staging);
+    if out.exists() {
+        copy_tree(out, &staging)?;
+    }
+    for rel in &changed {
+        let path = staging.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        let tmp = path.with_extension("tmp~");
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, &path)?;
-        changed.push(rel.clone());
+        std::fs::write(&path, &files.files[*rel])?;
     }
-    for rel in stale {
-        std::fs::remove_file(out.join(&rel))?;
-        changed.push(rel);
+    for rel in &stale {
+        std::fs::remove_file(staging.join(rel))?;
     }
-    Ok(changed)
+    let _ = std::fs::remove_dir_all(&old);
+    if out.exists() {
+        std::fs::rename(out, &old)?;
+    }
+    if let Err(e) = std::fs::rename(&staging, out) {
+        let _ = std::fs::rename(&old, out);
+        return Err(e);
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(changed.into_iter().cloned().chain(stale).collect())
 }

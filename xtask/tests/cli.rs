@@ -149,3 +149,27 @@ fn bad_spec_leaves_output_untouched() {
     std::fs::remove_dir_all(&out).unwrap();
     std::fs::remove_dir_all(&bad).unwrap();
 }
+
+#[test]
+fn a_run_stopped_between_the_two_renames_is_repaired_by_the_next() {
+    let out = scratch("repair");
+    let specs = workspace().join("specs");
+    let (s, o) = (specs.to_str().unwrap(), out.to_str().unwrap());
+    assert!(xtask(&["codegen", "--specs", s, "--out", o]).0);
+    std::fs::write(out.join("src/runtime.rs"), "// hand-written\n").unwrap();
+    // Simulate the interruption: the output folder is the old sibling, nothing in its place.
+    let old = out.with_file_name(format!(
+        ".{}.codegen-old",
+        out.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::rename(&out, &old).unwrap();
+    let (ok, text) = xtask(&["codegen", "--specs", s, "--out", o]);
+    assert!(ok, "{text}");
+    assert!(!old.exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("src/runtime.rs")).unwrap(),
+        "// hand-written\n"
+    );
+    assert!(xtask(&["codegen", "--specs", s, "--out", o, "--check"]).0);
+    std::fs::remove_dir_all(&out).unwrap();
+}
