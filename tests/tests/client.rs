@@ -527,7 +527,7 @@ async fn truncated_malformed_and_oversized_responses_are_errors() {
         ),
         (
             server::chunked("502 Bad Gateway", b"upstream is down", 4),
-            |e| matches!(e, Error::Api { status, details: None, body } if status.as_u16() == 502 && body == "upstream is down"),
+            |e| matches!(e, Error::Api { status, details: None, body, .. } if status.as_u16() == 502 && body == "upstream is down"),
         ),
     ];
     for (response, check) in cases {
@@ -867,4 +867,50 @@ fn sans_io_requests_and_responses() {
 
 fn http_status(code: u16) -> generated::runtime::http::StatusCode {
     generated::runtime::http::StatusCode::from_u16(code).unwrap()
+}
+
+fn raw(status_line: &str, headers: &str, body: &str) -> Vec<Vec<u8>> {
+    vec![format!("HTTP/1.1 {status_line}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n{headers}\r\n{body}", body.len()).into_bytes()]
+}
+
+#[tokio::test]
+async fn throttling_and_expiry_are_typed() {
+    let status = r#"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"slow down","reason":"TooManyRequests","code":429}"#;
+    let url = server::raw_server(raw("429 Too Many Requests", "retry-after: 7\r\n", status)).await;
+    let api = config::Api::new(Client::new(&url).unwrap());
+    let err = api
+        .read_authentication("cluster", &Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.status().map(|s| s.as_u16()), err.retry_after()),
+        (Some(429), Some(Duration::from_secs(7)))
+    );
+    assert!(!err.is_expired());
+
+    let gone = r#"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"too old resource version: 1 (42)","reason":"Expired","code":410}"#;
+    let url = server::raw_server(raw("410 Gone", "", gone)).await;
+    let api = config::Api::new(Client::new(&url).unwrap());
+    let err = api
+        .watch_authentication(&config::WatchAuthenticationParams {
+            resource_version: Some("1".into()),
+            ..Default::default()
+        })
+        .await
+        .err()
+        .expect("a 410 watch is an error");
+    assert!(err.is_expired(), "{err:?}");
+
+    // 5xx with a Status body keeps it.
+    let unavailable = r#"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"etcd down","reason":"ServiceUnavailable","code":503,"details":{"retryAfterSeconds":3}}"#;
+    let url = server::raw_server(raw("503 Service Unavailable", "", unavailable)).await;
+    let api = config::Api::new(Client::new(&url).unwrap());
+    let err = api
+        .read_authentication("cluster", &Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.reason(), err.retry_after()),
+        (Some("ServiceUnavailable"), Some(Duration::from_secs(3)))
+    );
 }

@@ -275,6 +275,34 @@ fn transport(e: reqwest::Error) -> Error {
     Error::Transport(msg)
 }
 
+/// `Retry-After` in seconds (the HTTP-date form is not used by the API server).
+fn retry_after(headers: &http::HeaderMap) -> Option<u64> {
+    headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+fn with_retry_after(e: Error, seconds: Option<u64>) -> Error {
+    match e {
+        Error::Api {
+            status,
+            details,
+            body,
+            ..
+        } => Error::Api {
+            status,
+            details,
+            body,
+            retry_after: seconds,
+        },
+        other => other,
+    }
+}
+
 impl Client {
     /// A client for the API server at `base_url` (e.g. `https://10.0.0.1:6443`), trusting the
     /// system's certificate authorities, with no credentials.
@@ -352,17 +380,26 @@ impl Client {
         &self,
         req: http::Request<Vec<u8>>,
     ) -> Result<(http::StatusCode, Vec<u8>), Error> {
+        let (status, body, _) = self.execute_with_retry_after(req).await?;
+        Ok((status, body))
+    }
+
+    async fn execute_with_retry_after(
+        &self,
+        req: http::Request<Vec<u8>>,
+    ) -> Result<(http::StatusCode, Vec<u8>, Option<u64>), Error> {
         let resp = self.prepare(req, true)?.send().await.map_err(transport)?;
         let status = resp.status();
+        let retry_after = retry_after(resp.headers());
         let body = self.body(resp).await?;
-        Ok((status, body))
+        Ok((status, body, retry_after))
     }
 
     /// Sends a request and decodes the body of a success status as `T`; any other status is
     /// [`Error::Api`].
     pub async fn send<T: DeserializeOwned>(&self, req: http::Request<Vec<u8>>) -> Result<T, Error> {
-        let (status, body) = self.execute(req).await?;
-        request::decode(status, &body)
+        let (status, body, retry) = self.execute_with_retry_after(req).await?;
+        request::decode(status, &body).map_err(|e| with_retry_after(e, retry))
     }
 
     /// Sends a watch request and decodes its events as they arrive.
@@ -373,8 +410,9 @@ impl Client {
         let resp = self.prepare(req, false)?.send().await.map_err(transport)?;
         let status = resp.status();
         if !status.is_success() {
+            let retry = retry_after(resp.headers());
             let body = self.body(resp).await?;
-            return Err(request::api_error(status, &body));
+            return Err(with_retry_after(request::api_error(status, &body), retry));
         }
         let limit = self.inner.max_response_bytes;
         struct State<T> {

@@ -29,6 +29,9 @@ pub enum Error {
         details: Option<Box<Status>>,
         /// The raw body (at most a few KiB), when it is not a Status.
         body: String,
+        /// The server's `Retry-After`, in seconds (429 Too Many Requests, 503), when the client
+        /// saw the headers (sans-io decoding does not).
+        retry_after: Option<u64>,
     },
     /// The response body is not the JSON the operation returns.
     #[error("decoding the response: {0}")]
@@ -70,6 +73,33 @@ impl Error {
     pub fn status(&self) -> Option<http::StatusCode> {
         match self {
             Error::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Whether the server says the requested resourceVersion or continue token is too old
+    /// (410 Gone / reason `Expired`): relist, then watch again from the new list.
+    pub fn is_expired(&self) -> bool {
+        self.status() == Some(http::StatusCode::GONE)
+            || matches!(self.reason(), Some("Expired" | "Gone"))
+    }
+
+    /// How long the server asks to wait before retrying (429 and 503 with `Retry-After`, or
+    /// `details.retryAfterSeconds` of its Status).
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Error::Api {
+                retry_after: Some(s),
+                ..
+            } => Some(std::time::Duration::from_secs(*s)),
+            Error::Api {
+                details: Some(st), ..
+            } => st
+                .details
+                .as_ref()
+                .and_then(|d| d.retry_after_seconds)
+                .and_then(|s| u64::try_from(s).ok())
+                .map(std::time::Duration::from_secs),
             _ => None,
         }
     }

@@ -136,6 +136,7 @@ pub fn api_error(status: http::StatusCode, body: &[u8]) -> Error {
         status,
         details,
         body,
+        retry_after: None,
     }
 }
 

@@ -56,6 +56,14 @@ struct BookmarkMeta {
     annotations: std::collections::BTreeMap<String, String>,
 }
 
+impl<T> WatchEvent<T> {
+    /// An ERROR event saying the watch's resourceVersion is too old (410 / `Expired`): relist,
+    /// then watch again from the list's resourceVersion.
+    pub fn is_expired(&self) -> bool {
+        matches!(self, WatchEvent::Error(s) if s.code == Some(410) || matches!(s.reason.as_deref(), Some("Expired" | "Gone")))
+    }
+}
+
 impl<T: DeserializeOwned> WatchEvent<T> {
     /// Decodes one event from its JSON text.
     pub fn from_slice(bytes: &[u8]) -> Result<Self, serde_json::Error> {
