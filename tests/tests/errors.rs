@@ -105,3 +105,39 @@ fn a_reference_into_a_missing_document_is_a_clear_error() {
         &["specs/apps/v1.yaml at #/components/schemas/io.k8s.api.apps.v1.DeploymentSpec/properties/template", "no spec file defines schema `io.k8s.api.core.v1.PodTemplateSpec`"],
     );
 }
+
+#[test]
+fn nesting_thousands_of_levels_deep_is_an_error_not_a_stack_overflow() {
+    let depth = 20_000;
+    let json = format!(
+        "{}{}",
+        "{\"a\":".repeat(depth),
+        "1".to_string() + &"}".repeat(depth)
+    );
+    let msg = error_of(&[codegen::SpecFile {
+        name: "deep.json".into(),
+        bytes: json.into_bytes(),
+    }]);
+    assert_mentions(&msg, &["deep.json:1:", "recursion limit"]);
+    let yaml = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+    let msg = error_of(&[codegen::SpecFile {
+        name: "deep.yaml".into(),
+        bytes: yaml.into_bytes(),
+    }]);
+    assert_mentions(&msg, &["deep.yaml", "invalid YAML"]);
+    // Deep but legal schemas (40 nested objects, as deep as real CRDs go and more) still
+    // generate; the parsers' limit is 128 levels of JSON/YAML nesting (two per schema level).
+    let mut schema = String::from("{\"type\": \"string\"}");
+    for _ in 0..40 {
+        schema = format!("{{\"type\": \"object\", \"properties\": {{\"n\": {schema}}}}}");
+    }
+    let doc = format!("{{\"openapi\": \"3.0.0\", \"info\": {{\"title\": \"x\", \"version\": \"v1\"}}, \"paths\": {{}}, \"components\": {{\"schemas\": {{\"io.k8s.api.example.v1.Deep\": {schema}}}}}}}");
+    let out = codegen::generate(
+        &[codegen::SpecFile {
+            name: "ok.json".into(),
+            bytes: doc.into_bytes(),
+        }],
+        &codegen::Options::default(),
+    );
+    assert!(out.is_ok(), "{:?}", out.err());
+}
