@@ -141,8 +141,22 @@ pub(crate) fn parse_all(specs: &[&SpecFile]) -> Result<Vec<Source>, Error> {
     Ok(out)
 }
 
+/// Larger spec files are refused: the biggest real documents (core/v1, large CRD bundles) are
+/// a few MiB, and parsing holds the whole file and its tree in memory.
+pub const MAX_SPEC_BYTES: usize = 64 << 20;
+
 fn parse_file(spec: &SpecFile, out: &mut Vec<Source>) -> Result<(), Error> {
     let file = spec.name.as_str();
+    if spec.bytes.len() > MAX_SPEC_BYTES {
+        return Err(Error::spec(
+            file,
+            Location::File,
+            format!(
+                "the file is {} bytes, more than the limit of {MAX_SPEC_BYTES}",
+                spec.bytes.len()
+            ),
+        ));
+    }
     let text = std::str::from_utf8(&spec.bytes).map_err(|e| {
         Error::spec(
             file,

@@ -914,3 +914,111 @@ async fn throttling_and_expiry_are_typed() {
         (Some("ServiceUnavailable"), Some(Duration::from_secs(3)))
     );
 }
+
+#[tokio::test]
+async fn huge_bodies_are_refused_without_reading_them() {
+    // Announced as 2 GiB: refused from the header, before any of it is read.
+    let url = server::raw_server(vec![b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2147483648\r\n\r\n{\"spec\":".to_vec()]).await;
+    let api = config::Api::new(Client::new(&url).unwrap());
+    let err = api
+        .read_authentication("cluster", &Default::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::BodyTooLarge { .. }), "{err:?}");
+    // Chunked without a length: reading stops at the limit.
+    let big = vec![b' '; 4 << 20];
+    let url = server::raw_server(server::chunked("200 OK", &big, 64 << 10)).await;
+    let api = config::Api::new(
+        Client::builder(&url)
+            .max_response_bytes(1 << 20)
+            .build()
+            .unwrap(),
+    );
+    let err = api
+        .read_authentication("cluster", &Default::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit } if limit == 1 << 20),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn hostile_parameters_stay_in_place_for_every_operation_kind() {
+    use config::requests as r;
+    let name = "../x/..?watch=true#f";
+    let p = Patch::Merge(json!({}));
+    let a = config::Authentication::default();
+    let reqs = vec![
+        r::read_authentication(name, &Default::default()).unwrap(),
+        r::read_authentication_status(name, &Default::default()).unwrap(),
+        r::replace_authentication(name, &a, &Default::default()).unwrap(),
+        r::replace_authentication_status(name, &a, &Default::default()).unwrap(),
+        r::patch_authentication(name, &p, &Default::default()).unwrap(),
+        r::patch_authentication_status(name, &p, &Default::default()).unwrap(),
+        r::delete_authentication(name, None, &Default::default()).unwrap(),
+    ];
+    for req in &reqs {
+        let path = req.uri().path();
+        let tail = path
+            .strip_prefix("/apis/config.openshift.io/v1/authentications/")
+            .unwrap();
+        let segment = tail.split('/').next().unwrap();
+        assert_eq!(segment, "..%2Fx%2F..%3Fwatch%3Dtrue%23f", "{path}");
+        assert!(req.uri().query().is_none(), "{}", req.uri());
+    }
+    let selector = "a=b&watch=true&limit=1";
+    for req in [
+        r::list_authentication(&config::ListAuthenticationParams {
+            label_selector: Some(selector.into()),
+            ..Default::default()
+        })
+        .unwrap(),
+        r::watch_authentication(&config::WatchAuthenticationParams {
+            label_selector: Some(selector.into()),
+            ..Default::default()
+        })
+        .unwrap(),
+        r::delete_collection_authentication(
+            None,
+            &config::DeleteCollectionAuthenticationParams {
+                label_selector: Some(selector.into()),
+                ..Default::default()
+            },
+        )
+        .unwrap(),
+    ] {
+        let q: Vec<(String, String)> =
+            form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+                .into_owned()
+                .collect();
+        assert!(
+            q.iter().any(|(k, v)| k == "labelSelector" && v == selector),
+            "{q:?}"
+        );
+        assert!(
+            !q.iter().any(|(k, _)| k == "limit"),
+            "a selector value added a parameter: {q:?}"
+        );
+    }
+    // Namespaced and core paths: both the name and the namespace stay one segment each.
+    let req = core::requests::create_namespaced_service_account_token(
+        "a/b",
+        "../kube-system",
+        &authn::TokenRequest::default(),
+        &Default::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        req.uri().path(),
+        "/api/v1/namespaces/..%2Fkube-system/serviceaccounts/a%2Fb/token"
+    );
+    assert!(core::requests::create_namespaced_service_account_token(
+        "sa",
+        "..",
+        &authn::TokenRequest::default(),
+        &Default::default()
+    )
+    .is_err());
+}

@@ -77,3 +77,35 @@ async fn from_kubeconfig_uses_the_current_context_and_token() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn client_keys_stay_out_of_debug_and_errors() {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["client".to_string()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let key_pem = key.serialize_pem();
+    let secret_line = key_pem.lines().nth(1).unwrap().to_string();
+    let builder = Client::builder("https://localhost:6443")
+        .bearer_token("tok-123")
+        .client_identity_pem(cert.pem().into_bytes(), key_pem.clone().into_bytes());
+    let shown = format!("{builder:?}");
+    assert!(
+        !shown.contains(&secret_line) && !shown.contains("tok-123"),
+        "{shown}"
+    );
+    let client = builder.build().unwrap();
+    assert!(!format!("{client:?}").contains(&secret_line));
+    // A key that does not parse: the error does not quote it.
+    let broken = key_pem.replace("PRIVATE KEY-----\n", "PRIVATE KEY-----\n!!");
+    let err = Client::builder("https://localhost:6443")
+        .client_identity_pem(cert.pem().into_bytes(), broken.into_bytes())
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config(_)));
+    assert!(
+        !format!("{err} {err:?}").contains(&secret_line[4..]),
+        "{err}"
+    );
+}

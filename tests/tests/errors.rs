@@ -141,3 +141,27 @@ fn nesting_thousands_of_levels_deep_is_an_error_not_a_stack_overflow() {
     );
     assert!(out.is_ok(), "{:?}", out.err());
 }
+
+#[test]
+fn a_50_mb_document_is_read_and_a_larger_than_allowed_one_refused() {
+    let doc = "{\"openapi\": \"3.0.0\", \"info\": {\"title\": \"x\", \"version\": \"v1\"}, \"paths\": {}, \"components\": {\"schemas\": {\"io.k8s.api.example.v1.A\": {\"type\": \"object\", \"properties\": {\"a\": {\"type\": \"string\"}}}}}}";
+    // 50 MB, mostly insignificant whitespace: memory stays proportional to the file.
+    let mut bytes = vec![b' '; 50 << 20];
+    bytes.extend_from_slice(doc.as_bytes());
+    let out = codegen::generate(
+        &[codegen::SpecFile {
+            name: "big.json".into(),
+            bytes,
+        }],
+        &codegen::Options::default(),
+    );
+    assert!(out.is_ok(), "{:?}", out.err());
+    let bytes = vec![b' '; codegen::MAX_SPEC_BYTES + 1];
+    assert_mentions(
+        &error_of(&[codegen::SpecFile {
+            name: "huge.json".into(),
+            bytes,
+        }]),
+        &["huge.json", "more than the limit"],
+    );
+}
