@@ -32,10 +32,29 @@ pub(crate) fn ident(raw: &str, snake: bool) -> String {
         })
         .collect();
     if s.is_empty() {
-        s = if snake {
-            "field".into()
+        // A name made only of symbols (`$`, `@`): spell them out so two such names differ.
+        let words: Vec<&str> = raw
+            .chars()
+            .map(|c| match c {
+                '$' => "Dollar",
+                '@' => "At",
+                '.' => "Dot",
+                '-' => "Dash",
+                '_' => "Underscore",
+                '#' => "Hash",
+                '/' => "Slash",
+                _ => "Symbol",
+            })
+            .collect();
+        let joined = if words.is_empty() {
+            "Empty".to_string()
         } else {
-            "Empty".into()
+            words.concat()
+        };
+        s = if snake {
+            joined.to_snake_case()
+        } else {
+            joined
         };
     }
     if s.starts_with(|c: char| c.is_ascii_digit()) {
@@ -208,24 +227,46 @@ fn unique(base: &str, sep: &str, used: &mut BTreeSet<String>) -> String {
     name
 }
 
+/// Rust names of types, unique per module. Two top-level types with one name, or a nested
+/// (anonymous) type named like a top-level one, is an error naming both. Two nested types that
+/// meet (properties `fooBar` and `foo_bar` both holding objects) are numbered: `XFooBar`,
+/// `XFooBar2`, in id order.
 fn plan_type_names(api: &mut Api) -> Result<(), Error> {
     let mut seen: BTreeMap<(crate::ir::GroupVersion, String), String> = BTreeMap::new();
-    let ids: Vec<String> = api.types.keys().cloned().collect();
-    for id in ids {
+    let mut ids: Vec<(bool, String)> = api
+        .types
+        .values()
+        .map(|t| (t.root != t.id, t.id.clone()))
+        .collect();
+    // Top-level types first, so they keep their names.
+    ids.sort();
+    for (nested, id) in ids {
         let t = &api.types[&id];
-        let name = ident(&t.name, false);
-        // A file holds one top-level type and its nested ones; file names must not collide either.
-        if let Some(prev) = seen.insert((t.gv.clone(), name.clone()), id.clone()) {
-            let p = &api.types[&prev];
-            return Err(Error::Conflict {
-                first: format!("{}#{}", p.origin, p.pointer),
-                second: format!("{}#{}", t.origin, t.pointer),
-                message: format!(
-                    "both define the Rust type `{name}` in module {}",
-                    crate::emit::module_path(&t.gv)
-                ),
-            });
+        let base = ident(&t.name, false);
+        let mut name = base.clone();
+        let mut n = 2;
+        loop {
+            let key = (t.gv.clone(), name.clone());
+            match seen.get(&key) {
+                None => break,
+                Some(prev) if nested && api.types[prev].root != api.types[prev].id => {
+                    name = format!("{base}{n}");
+                    n += 1;
+                }
+                Some(prev) => {
+                    let p = &api.types[prev];
+                    return Err(Error::Conflict {
+                        first: format!("{}#{}", p.origin, p.pointer),
+                        second: format!("{}#{}", t.origin, t.pointer),
+                        message: format!(
+                            "both define the Rust type `{name}` in module {}",
+                            crate::emit::module_path(&t.gv)
+                        ),
+                    });
+                }
+            }
         }
+        seen.insert((t.gv.clone(), name.clone()), id.clone());
         if let Some(t) = api.types.get_mut(&id) {
             t.name = name;
         }
@@ -442,6 +483,8 @@ mod tests {
         assert_eq!(ident("3d", true), "_3d");
         assert_eq!(ident("$ref", true), "ref_");
         assert_eq!(ident("", false), "Empty");
+        assert_eq!(ident("$", true), "dollar");
+        assert_eq!(ident("@", false), "At");
         assert_eq!(ident("IntegratedOAuth", false), "IntegratedOAuth");
         assert_eq!(ident("Self", false), "Self_");
     }

@@ -6,6 +6,25 @@ pub mod fixtures {
     include!(concat!(env!("OUT_DIR"), "/fixtures/mod.rs"));
 }
 
+include!(concat!(env!("OUT_DIR"), "/fixtures/random_checks.rs"));
+
+/// Deserializes `json` into `T`, serializes it back, and compares the JSON values.
+pub fn round_trip_str<T: serde::de::DeserializeOwned + serde::Serialize>(
+    json: &str,
+) -> Result<(), String> {
+    let expected: serde_json::Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let typed: T = serde_json::from_str(json)
+        .map_err(|e| format!("does not deserialize: {e}; input {json}"))?;
+    let back = serde_json::to_value(&typed).map_err(|e| e.to_string())?;
+    if back == expected {
+        Ok(())
+    } else {
+        Err(format!(
+            "round trip changed the value:\n in:  {expected}\n out: {back}"
+        ))
+    }
+}
+
 use std::path::{Path, PathBuf};
 
 /// The workspace root.

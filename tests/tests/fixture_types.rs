@@ -183,6 +183,18 @@ fn odd_property_names_keep_their_wire_names() {
         (Some("t"), Some(true), Some("#/x"))
     );
     assert_eq!(serde_json::to_value(&o).unwrap(), v);
+    let v = json!({"$": {"x": "1"}, "@": {"y": "2"}, "nestedA": {"fooBar": {"a": "3"}, "foo_bar": {"b": "4"}}});
+    let o: Odd = serde_json::from_value(v.clone()).unwrap();
+    let _: (
+        &fixtures::odd_property_names::example::v1::OddDollar,
+        &fixtures::odd_property_names::example::v1::OddAt,
+    ) = (o.dollar.as_ref().unwrap(), o.at.as_ref().unwrap());
+    let n = o.nested_a.as_ref().unwrap();
+    let _: (
+        &fixtures::odd_property_names::example::v1::OddNestedAFooBar,
+        &fixtures::odd_property_names::example::v1::OddNestedAFooBar2,
+    ) = (n.foo_bar.as_ref().unwrap(), n.foo_bar_2.as_ref().unwrap());
+    assert_eq!(serde_json::to_value(&o).unwrap(), v);
 }
 
 #[test]

@@ -1,7 +1,6 @@
 //! Schema conversion shared by both front ends: a schema position becomes a `Ty`, creating
 //! named types for objects and enums on the way.
 
-use heck::ToUpperCamelCase;
 use openapiv3::ReferenceOr;
 
 use super::Space;
@@ -32,7 +31,7 @@ impl Ctx {
         Ctx {
             pointer: format!("{}/properties/{}", self.pointer, ptr_token(prop)),
             id: format!("{}.{}", self.id, prop),
-            name: format!("{}{}", self.name, prop.to_upper_camel_case()),
+            name: format!("{}{}", self.name, type_word(prop)),
             ..self.clone()
         }
     }
@@ -50,6 +49,14 @@ impl Ctx {
             ..self.clone()
         }
     }
+}
+
+/// The part a property adds to a nested type's name: its UpperCamelCase, symbols spelled out
+/// when that is all it has (`R` and `R.$` stay distinct).
+fn type_word(prop: &str) -> String {
+    crate::names::ident(prop, false)
+        .trim_end_matches('_')
+        .to_string()
 }
 
 pub(crate) enum Shape {
