@@ -37,6 +37,10 @@ fn catalogue() {
         ("crd_without_schema.yaml", &["bad/crd_without_schema.yaml at #/spec/versions/0/schema", "no schema.openAPIV3Schema"]),
         ("nested_name_collision.yaml", &["bad/nested_name_collision.yaml#/components/schemas/io.k8s.api.example.v1.A/properties/foo", "bad/nested_name_collision.yaml#/components/schemas/io.k8s.api.example.v1.AFoo", "`AFoo`"]),
         ("not_a_spec.yaml", &["bad/not_a_spec.yaml", "neither an OpenAPI v3 document"]),
+        ("crd_without_group.yaml", &["bad/crd_without_group.yaml at #/spec", "missing field `group`"]),
+        ("crd_without_plural.yaml", &["bad/crd_without_plural.yaml at #/spec/names", "missing field `plural`"]),
+        ("crd_without_versions.yaml", &["bad/crd_without_versions.yaml at #/spec/versions", "no versions"]),
+        ("two_crds_one_kind.yaml", &["bad/two_crds_one_kind.yaml (document 1)#", "bad/two_crds_one_kind.yaml (document 2)#", "both define the kind example.com/v1/A"]),
         ("cyclic_alias.yaml", &["bad/cyclic_alias.yaml at #/components/schemas/io.k8s.api.example.v1.A", "`$ref` cycle", "io.k8s.api.example.v1.B"]),
         ("garbage.yaml", &["bad/garbage.yaml"]),
     ];

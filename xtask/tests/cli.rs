@@ -173,3 +173,50 @@ fn a_run_stopped_between_the_two_renames_is_repaired_by_the_next() {
     assert!(xtask(&["codegen", "--specs", s, "--out", o, "--check"]).0);
     std::fs::remove_dir_all(&out).unwrap();
 }
+
+/// Every file of the bad-spec catalogue, alone in a specs folder: non-zero exit, a message that
+/// names the file, and the output folder byte-for-byte as it was.
+#[test]
+fn every_bad_spec_exits_non_zero_and_leaves_the_output_untouched() {
+    let out = scratch("bad-catalogue-out");
+    let good = workspace().join("specs");
+    assert!(
+        xtask(&[
+            "codegen",
+            "--specs",
+            good.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap()
+        ])
+        .0
+    );
+    std::fs::write(out.join("src/runtime.rs"), "// hand-written\n").unwrap();
+    let before = snapshot(&out);
+    let bad = workspace().join("tests/fixtures/bad");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&bad)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 15, "{files:?}");
+    for file in files {
+        let specs = scratch("bad-catalogue-specs");
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        std::fs::copy(&file, specs.join(&name)).unwrap();
+        let (ok, text) = xtask(&[
+            "codegen",
+            "--specs",
+            specs.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(!ok, "{name} was accepted");
+        assert!(
+            text.contains(&name) && text.starts_with("error: "),
+            "{name}: {text}"
+        );
+        assert_eq!(before, snapshot(&out), "{name} changed the output");
+        std::fs::remove_dir_all(&specs).unwrap();
+    }
+    std::fs::remove_dir_all(&out).unwrap();
+}
