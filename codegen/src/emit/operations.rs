@@ -167,6 +167,7 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
         };
         request_fns.push(quote! {
             #[doc = #rdoc]
+            #[inline]
             pub fn #name(#(#args),*) -> std::result::Result<#rt::http::Request<std::vec::Vec<u8>>, #rt::Error> {
                 #unused
                 let #query_mut query = #rt::request::Query::new();
@@ -189,6 +190,7 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
             let pd = format!(" Decodes the response of [`Api::{}`](super::Api::{}): the body for a success status ({statuses}), an error otherwise.", op.name, op.name);
             request_fns.push(quote! {
                 #[doc = #pd]
+                #[inline]
                 pub fn #parse(status: #rt::http::StatusCode, body: &[u8]) -> std::result::Result<#ret, #rt::Error> {
                     #rt::request::decode(status, body)
                 }
@@ -203,12 +205,14 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
         methods.push(match &op.returns {
             Returns::Watch(_) => quote! {
                 #mdoc
+                #[inline]
                 pub async fn #name(&self, #(#args),*) -> std::result::Result<#rt::WatchStream<#ret>, #rt::Error> {
                     self.client.watch(requests::#name(#(#call),*)?).await
                 }
             },
             _ => quote! {
                 #mdoc
+                #[inline]
                 pub async fn #name(&self, #(#args),*) -> std::result::Result<#ret, #rt::Error> {
                     self.client.send(requests::#name(#(#call),*)?).await
                 }

@@ -120,7 +120,9 @@ pub fn decode<T: DeserializeOwned>(status: http::StatusCode, body: &[u8]) -> Res
     Err(api_error(status, body))
 }
 
-/// The error value for a non-success response.
+/// The error value for a non-success response. (`#[inline]`: decoding a Status is compiled
+/// where responses are decoded, not in every build of this crate.)
+#[inline]
 pub fn api_error(status: http::StatusCode, body: &[u8]) -> Error {
     let details = serde_json::from_slice::<Status>(body)
         .ok()

@@ -18,6 +18,7 @@ impl Api {
     /// Ask the server who the requesting user is.
     ///
     /// `POST /apis/authentication.k8s.io/v1/selfsubjectreviews`
+    #[inline]
     pub async fn create_self_subject_review(
         &self,
         body: &crate::authentication_k8s_io::v1::SelfSubjectReview,
@@ -31,6 +32,7 @@ impl Api {
     /// Authenticate a bearer token.
     ///
     /// `POST /apis/authentication.k8s.io/v1/tokenreviews`
+    #[inline]
     pub async fn create_token_review(
         &self,
         body: &crate::authentication_k8s_io::v1::TokenReview,
@@ -44,6 +46,7 @@ impl Api {
     /// List the resources served by authentication.k8s.io/v1.
     ///
     /// `GET /apis/authentication.k8s.io/v1/`
+    #[inline]
     pub async fn get_api_resources(
         &self,
         params: &GetApiResourcesParams,
@@ -100,6 +103,7 @@ pub mod requests {
     #[allow(unused_imports)]
     use super::*;
     /// Builds the request of [`Api::create_self_subject_review`](super::Api::create_self_subject_review): `POST /apis/authentication.k8s.io/v1/selfsubjectreviews`.
+    #[inline]
     pub fn create_self_subject_review(
         body: &crate::authentication_k8s_io::v1::SelfSubjectReview,
         params: &CreateSelfSubjectReviewParams,
@@ -122,6 +126,7 @@ pub mod requests {
         )
     }
     /// Decodes the response of [`Api::create_self_subject_review`](super::Api::create_self_subject_review): the body for a success status (200, 201, 202), an error otherwise.
+    #[inline]
     pub fn parse_create_self_subject_review(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
@@ -132,6 +137,7 @@ pub mod requests {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::create_token_review`](super::Api::create_token_review): `POST /apis/authentication.k8s.io/v1/tokenreviews`.
+    #[inline]
     pub fn create_token_review(
         body: &crate::authentication_k8s_io::v1::TokenReview,
         params: &CreateTokenReviewParams,
@@ -154,6 +160,7 @@ pub mod requests {
         )
     }
     /// Decodes the response of [`Api::create_token_review`](super::Api::create_token_review): the body for a success status (200, 201, 202), an error otherwise.
+    #[inline]
     pub fn parse_create_token_review(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
@@ -164,6 +171,7 @@ pub mod requests {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::get_api_resources`](super::Api::get_api_resources): `GET /apis/authentication.k8s.io/v1/`.
+    #[inline]
     pub fn get_api_resources(
         params: &GetApiResourcesParams,
     ) -> std::result::Result<
@@ -176,6 +184,7 @@ pub mod requests {
         crate::runtime::request::build("GET", path + &query.finish(), None)
     }
     /// Decodes the response of [`Api::get_api_resources`](super::Api::get_api_resources): the body for a success status (200), an error otherwise.
+    #[inline]
     pub fn parse_get_api_resources(
         status: crate::runtime::http::StatusCode,
         body: &[u8],

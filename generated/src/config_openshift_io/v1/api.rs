@@ -18,6 +18,7 @@ impl Api {
     /// Create a new Authentication.
     ///
     /// `POST /apis/config.openshift.io/v1/authentications`
+    #[inline]
     pub async fn create_authentication(
         &self,
         body: &crate::config_openshift_io::v1::Authentication,
@@ -31,6 +32,7 @@ impl Api {
     /// Delete the specified Authentication.
     ///
     /// `DELETE /apis/config.openshift.io/v1/authentications/{name}`
+    #[inline]
     pub async fn delete_authentication(
         &self,
         name: &str,
@@ -42,6 +44,7 @@ impl Api {
     /// Delete a collection of Authentication.
     ///
     /// `DELETE /apis/config.openshift.io/v1/authentications`
+    #[inline]
     pub async fn delete_collection_authentication(
         &self,
         body: std::option::Option<&crate::meta::v1::DeleteOptions>,
@@ -52,6 +55,7 @@ impl Api {
     /// List or watch objects of kind Authentication.
     ///
     /// `GET /apis/config.openshift.io/v1/authentications`
+    #[inline]
     pub async fn list_authentication(
         &self,
         params: &ListAuthenticationParams,
@@ -64,6 +68,7 @@ impl Api {
     /// Partially update the specified Authentication.
     ///
     /// `PATCH /apis/config.openshift.io/v1/authentications/{name}`
+    #[inline]
     pub async fn patch_authentication(
         &self,
         name: &str,
@@ -78,6 +83,7 @@ impl Api {
     /// Partially update the status of the specified Authentication.
     ///
     /// `PATCH /apis/config.openshift.io/v1/authentications/{name}/status`
+    #[inline]
     pub async fn patch_authentication_status(
         &self,
         name: &str,
@@ -94,6 +100,7 @@ impl Api {
     /// Read the specified Authentication.
     ///
     /// `GET /apis/config.openshift.io/v1/authentications/{name}`
+    #[inline]
     pub async fn read_authentication(
         &self,
         name: &str,
@@ -107,6 +114,7 @@ impl Api {
     /// Read the status of the specified Authentication.
     ///
     /// `GET /apis/config.openshift.io/v1/authentications/{name}/status`
+    #[inline]
     pub async fn read_authentication_status(
         &self,
         name: &str,
@@ -120,6 +128,7 @@ impl Api {
     /// Replace the specified Authentication.
     ///
     /// `PUT /apis/config.openshift.io/v1/authentications/{name}`
+    #[inline]
     pub async fn replace_authentication(
         &self,
         name: &str,
@@ -134,6 +143,7 @@ impl Api {
     /// Replace the status of the specified Authentication.
     ///
     /// `PUT /apis/config.openshift.io/v1/authentications/{name}/status`
+    #[inline]
     pub async fn replace_authentication_status(
         &self,
         name: &str,
@@ -150,6 +160,7 @@ impl Api {
     /// Watch changes: objects of kind Authentication.
     ///
     /// `GET /apis/config.openshift.io/v1/authentications`
+    #[inline]
     pub async fn watch_authentication(
         &self,
         params: &WatchAuthenticationParams,
@@ -188,6 +199,7 @@ pub mod requests {
     #[allow(unused_imports)]
     use super::*;
     /// Builds the request of [`Api::create_authentication`](super::Api::create_authentication): `POST /apis/config.openshift.io/v1/authentications`.
+    #[inline]
     pub fn create_authentication(
         body: &crate::config_openshift_io::v1::Authentication,
         params: &CreateAuthenticationParams,
@@ -210,6 +222,7 @@ pub mod requests {
         )
     }
     /// Decodes the response of [`Api::create_authentication`](super::Api::create_authentication): the body for a success status (200, 201, 202), an error otherwise.
+    #[inline]
     pub fn parse_create_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
@@ -220,6 +233,7 @@ pub mod requests {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::delete_authentication`](super::Api::delete_authentication): `DELETE /apis/config.openshift.io/v1/authentications/{name}`.
+    #[inline]
     pub fn delete_authentication(
         name: &str,
         body: std::option::Option<&crate::meta::v1::DeleteOptions>,
@@ -251,6 +265,7 @@ pub mod requests {
         )
     }
     /// Decodes the response of [`Api::delete_authentication`](super::Api::delete_authentication): the body for a success status (200, 202), an error otherwise.
+    #[inline]
     pub fn parse_delete_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
@@ -258,6 +273,7 @@ pub mod requests {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::delete_collection_authentication`](super::Api::delete_collection_authentication): `DELETE /apis/config.openshift.io/v1/authentications`.
+    #[inline]
     pub fn delete_collection_authentication(
         body: std::option::Option<&crate::meta::v1::DeleteOptions>,
         params: &DeleteCollectionAuthenticationParams,
@@ -299,6 +315,7 @@ pub mod requests {
         )
     }
     /// Decodes the response of [`Api::delete_collection_authentication`](super::Api::delete_collection_authentication): the body for a success status (200), an error otherwise.
+    #[inline]
     pub fn parse_delete_collection_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
@@ -306,6 +323,7 @@ pub mod requests {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::list_authentication`](super::Api::list_authentication): `GET /apis/config.openshift.io/v1/authentications`.
+    #[inline]
     pub fn list_authentication(
         params: &ListAuthenticationParams,
     ) -> std::result::Result<
@@ -330,6 +348,7 @@ pub mod requests {
         crate::runtime::request::build("GET", path + &query.finish(), None)
     }
     /// Decodes the response of [`Api::list_authentication`](super::Api::list_authentication): the body for a success status (200), an error otherwise.
+    #[inline]
     pub fn parse_list_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
@@ -340,6 +359,7 @@ pub mod requests {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::patch_authentication`](super::Api::patch_authentication): `PATCH /apis/config.openshift.io/v1/authentications/{name}`.
+    #[inline]
     pub fn patch_authentication(
         name: &str,
         patch: &crate::runtime::Patch,
@@ -363,6 +383,7 @@ pub mod requests {
         )
     }
     /// Decodes the response of [`Api::patch_authentication`](super::Api::patch_authentication): the body for a success status (200, 201), an error otherwise.
+    #[inline]
     pub fn parse_patch_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
@@ -373,6 +394,7 @@ pub mod requests {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::patch_authentication_status`](super::Api::patch_authentication_status): `PATCH /apis/config.openshift.io/v1/authentications/{name}/status`.
+    #[inline]
     pub fn patch_authentication_status(
         name: &str,
         patch: &crate::runtime::Patch,
@@ -398,6 +420,7 @@ pub mod requests {
         )
     }
     /// Decodes the response of [`Api::patch_authentication_status`](super::Api::patch_authentication_status): the body for a success status (200, 201), an error otherwise.
+    #[inline]
     pub fn parse_patch_authentication_status(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
@@ -408,6 +431,7 @@ pub mod requests {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::read_authentication`](super::Api::read_authentication): `GET /apis/config.openshift.io/v1/authentications/{name}`.
+    #[inline]
     pub fn read_authentication(
         name: &str,
         params: &ReadAuthenticationParams,
@@ -423,6 +447,7 @@ pub mod requests {
         crate::runtime::request::build("GET", path + &query.finish(), None)
     }
     /// Decodes the response of [`Api::read_authentication`](super::Api::read_authentication): the body for a success status (200), an error otherwise.
+    #[inline]
     pub fn parse_read_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
@@ -433,6 +458,7 @@ pub mod requests {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::read_authentication_status`](super::Api::read_authentication_status): `GET /apis/config.openshift.io/v1/authentications/{name}/status`.
+    #[inline]
     pub fn read_authentication_status(
         name: &str,
         params: &ReadAuthenticationStatusParams,
@@ -450,6 +476,7 @@ pub mod requests {
         crate::runtime::request::build("GET", path + &query.finish(), None)
     }
     /// Decodes the response of [`Api::read_authentication_status`](super::Api::read_authentication_status): the body for a success status (200), an error otherwise.
+    #[inline]
     pub fn parse_read_authentication_status(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
@@ -460,6 +487,7 @@ pub mod requests {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::replace_authentication`](super::Api::replace_authentication): `PUT /apis/config.openshift.io/v1/authentications/{name}`.
+    #[inline]
     pub fn replace_authentication(
         name: &str,
         body: &crate::config_openshift_io::v1::Authentication,
@@ -482,6 +510,7 @@ pub mod requests {
         )
     }
     /// Decodes the response of [`Api::replace_authentication`](super::Api::replace_authentication): the body for a success status (200, 201), an error otherwise.
+    #[inline]
     pub fn parse_replace_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
@@ -492,6 +521,7 @@ pub mod requests {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::replace_authentication_status`](super::Api::replace_authentication_status): `PUT /apis/config.openshift.io/v1/authentications/{name}/status`.
+    #[inline]
     pub fn replace_authentication_status(
         name: &str,
         body: &crate::config_openshift_io::v1::Authentication,
@@ -516,6 +546,7 @@ pub mod requests {
         )
     }
     /// Decodes the response of [`Api::replace_authentication_status`](super::Api::replace_authentication_status): the body for a success status (200, 201), an error otherwise.
+    #[inline]
     pub fn parse_replace_authentication_status(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
@@ -526,6 +557,7 @@ pub mod requests {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::watch_authentication`](super::Api::watch_authentication): `GET /apis/config.openshift.io/v1/authentications`.
+    #[inline]
     pub fn watch_authentication(
         params: &WatchAuthenticationParams,
     ) -> std::result::Result<

@@ -18,6 +18,7 @@ impl Api {
     /// Issue a token for a service account.
     ///
     /// `POST /api/v1/namespaces/{namespace}/serviceaccounts/{name}/token`
+    #[inline]
     pub async fn create_namespaced_service_account_token(
         &self,
         name: &str,
@@ -66,6 +67,7 @@ pub mod requests {
     #[allow(unused_imports)]
     use super::*;
     /// Builds the request of [`Api::create_namespaced_service_account_token`](super::Api::create_namespaced_service_account_token): `POST /api/v1/namespaces/{namespace}/serviceaccounts/{name}/token`.
+    #[inline]
     pub fn create_namespaced_service_account_token(
         name: &str,
         namespace: &str,
@@ -92,6 +94,7 @@ pub mod requests {
         )
     }
     /// Decodes the response of [`Api::create_namespaced_service_account_token`](super::Api::create_namespaced_service_account_token): the body for a success status (200, 201, 202), an error otherwise.
+    #[inline]
     pub fn parse_create_namespaced_service_account_token(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
