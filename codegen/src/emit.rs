@@ -98,7 +98,7 @@ impl From<String> for Staged<'_> {
     }
 }
 
-fn format_file<'a>(tokens: TokenStream, header: &str, origin: &str) -> Result<Staged<'a>, Error> {
+fn stage_tokens<'a>(tokens: TokenStream, header: &str, origin: &str) -> Result<Staged<'a>, Error> {
     Ok(Staged::Tokens {
         tokens: tokens.to_string(),
         header: header.to_string(),
@@ -279,7 +279,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             format!(" {what} of `{}`.", gv.api_version())
         };
         let origin = origins.into_iter().collect::<Vec<_>>().join(", ");
-        let text = format_file(
+        let text = stage_tokens(
             quote! { #![doc = #doc] #(#mod_items)* },
             &header(options, &origin, "//"),
             &origin,
@@ -308,7 +308,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             Some(g) => format!(" API group `{g}`."),
             None => String::new(),
         };
-        let text = format_file(
+        let text = stage_tokens(
             quote! { #![doc = #doc] #(#items)* },
             &header(options, specs, "//"),
             specs,
@@ -321,7 +321,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         put(
             &mut files,
             format!("{prefix}params.rs"),
-            format_file(tokens, &header(options, specs, "//"), specs)?,
+            stage_tokens(tokens, &header(options, specs, "//"), specs)?,
         )?;
     }
     let params_item = if !has_params {
@@ -345,7 +345,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
     });
     if options.crate_files {
         let doc = " Typed Kubernetes API bindings generated from the OpenAPI v3 documents and CustomResourceDefinitions in `specs/`.";
-        let text = format_file(
+        let text = stage_tokens(
             quote! {
                 #![doc = #doc]
                 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
@@ -363,7 +363,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             cargo_toml(options, &gvs, &feature_deps).into(),
         )?;
     } else {
-        let text = format_file(
+        let text = stage_tokens(
             quote! { #params_item #(#group_items)* },
             &header(options, specs, "//"),
             specs,

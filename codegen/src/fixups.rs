@@ -85,12 +85,17 @@ pub(crate) const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.Objec
 /// Every list kind carries `meta/v1 ListMeta`.
 pub(crate) const LIST_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta";
 
-/// Strips what does not change a schema's shape, so two documents that define the same type
-/// can be compared.
-pub(crate) fn strip_descriptions(v: &mut serde_json::Value) {
+/// Strips what does not change a schema's shape (every string-valued `description`), so two
+/// documents that define the same type can be compared. A property *named* `description` is a
+/// schema object and is kept.
+pub fn strip_descriptions(v: &mut serde_json::Value) {
     match v {
         serde_json::Value::Object(m) => {
-            m.remove("description");
+            if m.get("description")
+                .is_some_and(serde_json::Value::is_string)
+            {
+                m.remove("description");
+            }
             m.values_mut().for_each(strip_descriptions);
         }
         serde_json::Value::Array(a) => a.iter_mut().for_each(strip_descriptions),

@@ -17,6 +17,7 @@ mod view;
 
 pub use error::{Error, Location};
 pub use fileset::FileSet;
+pub use fixups::strip_descriptions;
 pub use load::{read_specs_dir, SpecFile, MAX_SPEC_BYTES};
 
 /// How the emitted code refers to itself and to the hand-written runtime.

@@ -40,19 +40,3 @@ pub fn upstream() -> Option<PathBuf> {
     let p = workspace().join("../shared/upstream");
     p.is_dir().then_some(p)
 }
-
-/// Removes every string-valued `description` (prose we write in our own words) so two
-/// documents can be compared for structure. A property *named* description is an object and
-/// is kept.
-pub fn strip_descriptions(v: &mut serde_json::Value) {
-    match v {
-        serde_json::Value::Object(m) => {
-            if m.get("description").is_some_and(|d| d.is_string()) {
-                m.remove("description");
-            }
-            m.values_mut().for_each(strip_descriptions);
-        }
-        serde_json::Value::Array(a) => a.iter_mut().for_each(strip_descriptions),
-        _ => {}
-    }
-}

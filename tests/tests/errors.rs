@@ -169,3 +169,17 @@ fn a_50_mb_document_is_read_and_a_larger_than_allowed_one_refused() {
         &["huge.json", "more than the limit"],
     );
 }
+
+#[test]
+fn a_property_named_description_is_shape_not_prose() {
+    let doc = |ty: &str| {
+        codegen::SpecFile {
+        name: format!("{ty}.yaml"),
+        bytes: format!("openapi: 3.0.0\ninfo: {{title: x, version: v1}}\npaths: {{}}\ncomponents:\n  schemas:\n    io.k8s.api.example.v1.A: {{type: object, description: prose, properties: {{description: {{type: {ty}}}}}}}\n").into_bytes(),
+    }
+    };
+    assert_mentions(
+        &error_of(&[doc("string"), doc("integer")]),
+        &["string.yaml#", "integer.yaml#", "different shapes"],
+    );
+}

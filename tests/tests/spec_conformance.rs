@@ -11,7 +11,7 @@ fn load(path: &std::path::Path) -> Value {
     } else {
         serde_yaml_ng::from_str(&text).unwrap()
     };
-    tests::strip_descriptions(&mut v);
+    codegen::strip_descriptions(&mut v);
     v
 }
 
