@@ -315,7 +315,10 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         )?;
         put(&mut files, format!("{prefix}{gm}/mod.rs"), text)?;
     }
-    let shared = operations::shared_params_tokens(&api.operations.iter().collect::<Vec<_>>());
+    let shared = operations::shared_params_tokens(
+        &context(api, options)?,
+        &api.operations.iter().collect::<Vec<_>>(),
+    );
     let has_params = shared.is_some();
     if let Some(tokens) = shared {
         put(

@@ -70,6 +70,32 @@ pub struct DeleteCollectionParams {
     /// Query parameter `watch`.
     pub watch: std::option::Option<bool>,
 }
+impl DeleteCollectionParams {
+    /// Appends the parameters that are set to `query`, in the API's order.
+    #[inline]
+    pub fn append_to(&self, query: &mut crate::runtime::request::Query) {
+        query.push_opt("pretty", self.pretty.as_ref());
+        query.push_opt("allowWatchBookmarks", self.allow_watch_bookmarks.as_ref());
+        query.push_opt("continue", self.continue_.as_ref());
+        query.push_opt("dryRun", self.dry_run.as_ref());
+        query.push_opt("fieldSelector", self.field_selector.as_ref());
+        query.push_opt("gracePeriodSeconds", self.grace_period_seconds.as_ref());
+        query
+            .push_opt(
+                "ignoreStoreReadErrorWithClusterBreakingPotential",
+                self.ignore_store_read_error_with_cluster_breaking_potential.as_ref(),
+            );
+        query.push_opt("labelSelector", self.label_selector.as_ref());
+        query.push_opt("limit", self.limit.as_ref());
+        query.push_opt("orphanDependents", self.orphan_dependents.as_ref());
+        query.push_opt("propagationPolicy", self.propagation_policy.as_ref());
+        query.push_opt("resourceVersion", self.resource_version.as_ref());
+        query.push_opt("resourceVersionMatch", self.resource_version_match.as_ref());
+        query.push_opt("sendInitialEvents", self.send_initial_events.as_ref());
+        query.push_opt("timeoutSeconds", self.timeout_seconds.as_ref());
+        query.push_opt("watch", self.watch.as_ref());
+    }
+}
 /// Query parameters of every custom resource operation of this kind (`Delete`): one `Option` each.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteParams {
@@ -100,6 +126,22 @@ pub struct DeleteParams {
     /// Query parameter `propagationPolicy`.
     pub propagation_policy: std::option::Option<std::string::String>,
 }
+impl DeleteParams {
+    /// Appends the parameters that are set to `query`, in the API's order.
+    #[inline]
+    pub fn append_to(&self, query: &mut crate::runtime::request::Query) {
+        query.push_opt("pretty", self.pretty.as_ref());
+        query.push_opt("dryRun", self.dry_run.as_ref());
+        query.push_opt("gracePeriodSeconds", self.grace_period_seconds.as_ref());
+        query
+            .push_opt(
+                "ignoreStoreReadErrorWithClusterBreakingPotential",
+                self.ignore_store_read_error_with_cluster_breaking_potential.as_ref(),
+            );
+        query.push_opt("orphanDependents", self.orphan_dependents.as_ref());
+        query.push_opt("propagationPolicy", self.propagation_policy.as_ref());
+    }
+}
 /// Query parameters of every custom resource operation of this kind (`Get`): one `Option` each.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetParams {
@@ -111,6 +153,14 @@ pub struct GetParams {
     ///
     /// Query parameter `resourceVersion`.
     pub resource_version: std::option::Option<std::string::String>,
+}
+impl GetParams {
+    /// Appends the parameters that are set to `query`, in the API's order.
+    #[inline]
+    pub fn append_to(&self, query: &mut crate::runtime::request::Query) {
+        query.push_opt("pretty", self.pretty.as_ref());
+        query.push_opt("resourceVersion", self.resource_version.as_ref());
+    }
 }
 /// Query parameters of every custom resource operation of this kind (`List`): one `Option` each.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -160,6 +210,23 @@ pub struct ListParams {
     /// Query parameter `watch`.
     pub watch: std::option::Option<bool>,
 }
+impl ListParams {
+    /// Appends the parameters that are set to `query`, in the API's order.
+    #[inline]
+    pub fn append_to(&self, query: &mut crate::runtime::request::Query) {
+        query.push_opt("pretty", self.pretty.as_ref());
+        query.push_opt("allowWatchBookmarks", self.allow_watch_bookmarks.as_ref());
+        query.push_opt("continue", self.continue_.as_ref());
+        query.push_opt("fieldSelector", self.field_selector.as_ref());
+        query.push_opt("labelSelector", self.label_selector.as_ref());
+        query.push_opt("limit", self.limit.as_ref());
+        query.push_opt("resourceVersion", self.resource_version.as_ref());
+        query.push_opt("resourceVersionMatch", self.resource_version_match.as_ref());
+        query.push_opt("sendInitialEvents", self.send_initial_events.as_ref());
+        query.push_opt("timeoutSeconds", self.timeout_seconds.as_ref());
+        query.push_opt("watch", self.watch.as_ref());
+    }
+}
 /// Query parameters of every custom resource operation of this kind (`Patch`): one `Option` each.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PatchParams {
@@ -183,6 +250,17 @@ pub struct PatchParams {
     ///
     /// Query parameter `force`.
     pub force: std::option::Option<bool>,
+}
+impl PatchParams {
+    /// Appends the parameters that are set to `query`, in the API's order.
+    #[inline]
+    pub fn append_to(&self, query: &mut crate::runtime::request::Query) {
+        query.push_opt("pretty", self.pretty.as_ref());
+        query.push_opt("dryRun", self.dry_run.as_ref());
+        query.push_opt("fieldManager", self.field_manager.as_ref());
+        query.push_opt("fieldValidation", self.field_validation.as_ref());
+        query.push_opt("force", self.force.as_ref());
+    }
 }
 /// Query parameters of every custom resource operation of this kind (`Watch`): one `Option` each.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -228,6 +306,22 @@ pub struct WatchParams {
     /// Query parameter `timeoutSeconds`.
     pub timeout_seconds: std::option::Option<i64>,
 }
+impl WatchParams {
+    /// Appends the parameters that are set to `query`, in the API's order.
+    #[inline]
+    pub fn append_to(&self, query: &mut crate::runtime::request::Query) {
+        query.push_opt("pretty", self.pretty.as_ref());
+        query.push_opt("allowWatchBookmarks", self.allow_watch_bookmarks.as_ref());
+        query.push_opt("continue", self.continue_.as_ref());
+        query.push_opt("fieldSelector", self.field_selector.as_ref());
+        query.push_opt("labelSelector", self.label_selector.as_ref());
+        query.push_opt("limit", self.limit.as_ref());
+        query.push_opt("resourceVersion", self.resource_version.as_ref());
+        query.push_opt("resourceVersionMatch", self.resource_version_match.as_ref());
+        query.push_opt("sendInitialEvents", self.send_initial_events.as_ref());
+        query.push_opt("timeoutSeconds", self.timeout_seconds.as_ref());
+    }
+}
 /// Query parameters of every custom resource operation of this kind (`Write`): one `Option` each.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WriteParams {
@@ -247,4 +341,14 @@ pub struct WriteParams {
     ///
     /// Query parameter `fieldValidation`.
     pub field_validation: std::option::Option<std::string::String>,
+}
+impl WriteParams {
+    /// Appends the parameters that are set to `query`, in the API's order.
+    #[inline]
+    pub fn append_to(&self, query: &mut crate::runtime::request::Query) {
+        query.push_opt("pretty", self.pretty.as_ref());
+        query.push_opt("dryRun", self.dry_run.as_ref());
+        query.push_opt("fieldManager", self.field_manager.as_ref());
+        query.push_opt("fieldValidation", self.field_validation.as_ref());
+    }
 }

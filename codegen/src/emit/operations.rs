@@ -131,11 +131,12 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
             .fixed_query
             .iter()
             .map(|(k, v)| quote!(query.push(#k, #v);));
-        let pushes = op.query.iter().map(|p| {
-            let f = format_ident!("{}", p.rust);
-            let w = &p.wire;
-            quote!(query.push_opt(#w, params.#f.as_ref());)
-        });
+        // A shared parameter set appends itself (one copy of that code per crate).
+        let pushes = if op.shared_params.is_some() && !op.query.is_empty() {
+            quote!(params.append_to(&mut query);)
+        } else {
+            push_each(&op.query, &quote!(params))
+        };
         let (fmt, encode) = path_format(cx, op);
         // Placeholders in the order the template uses them (arguments are `name` first).
         let fmt_args = op
@@ -172,7 +173,7 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
                 #unused
                 let #query_mut query = #rt::request::Query::new();
                 #(#fixed)*
-                #(#pushes)*
+                #pushes
                 #(#encode)*
                 #path_expr
                 #rt::request::build(#method, path + &query.finish(), #body_expr)
@@ -254,7 +255,19 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
 }
 
 /// The standard parameter sets CRD operations share, one struct each, in `params.rs`.
-pub(crate) fn shared_params_tokens(ops: &[&Operation]) -> Option<TokenStream> {
+/// `query.push_opt("wire", <owner>.field.as_ref());` for each parameter, in the API's order.
+fn push_each(params: &[Param], owner: &TokenStream) -> TokenStream {
+    params
+        .iter()
+        .map(|p| {
+            let f = format_ident!("{}", p.rust);
+            let w = &p.wire;
+            quote!(query.push_opt(#w, #owner.#f.as_ref());)
+        })
+        .collect()
+}
+
+pub(crate) fn shared_params_tokens(cx: &Ctx<'_>, ops: &[&Operation]) -> Option<TokenStream> {
     let mut sets: std::collections::BTreeMap<&str, &Operation> = std::collections::BTreeMap::new();
     for op in ops {
         if let Some(s) = &op.shared_params {
@@ -267,11 +280,20 @@ pub(crate) fn shared_params_tokens(ops: &[&Operation]) -> Option<TokenStream> {
     let structs = sets.iter().map(|(name, op)| {
         let ident = format_ident!("{}", name);
         let fields = op.query.iter().map(field);
+        let rt = &cx.runtime;
+        let pushes = push_each(&op.query, &quote!(self));
         let doc = format!(" Query parameters of every custom resource operation of this kind (`{}`): one `Option` each.", name.trim_end_matches("Params"));
         quote! {
             #[doc = #doc]
             #[derive(Clone, Debug, Default, PartialEq)]
             pub struct #ident { #(#fields)* }
+            impl #ident {
+                /// Appends the parameters that are set to `query`, in the API's order.
+                #[inline]
+                pub fn append_to(&self, query: &mut #rt::request::Query) {
+                    #pushes
+                }
+            }
         }
     });
     Some(quote! {

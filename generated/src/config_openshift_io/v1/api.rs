@@ -208,10 +208,7 @@ pub mod requests {
         crate::runtime::Error,
     > {
         let mut query = crate::runtime::request::Query::new();
-        query.push_opt("pretty", params.pretty.as_ref());
-        query.push_opt("dryRun", params.dry_run.as_ref());
-        query.push_opt("fieldManager", params.field_manager.as_ref());
-        query.push_opt("fieldValidation", params.field_validation.as_ref());
+        params.append_to(&mut query);
         let path = std::string::String::from(
             "/apis/config.openshift.io/v1/authentications",
         );
@@ -243,16 +240,7 @@ pub mod requests {
         crate::runtime::Error,
     > {
         let mut query = crate::runtime::request::Query::new();
-        query.push_opt("pretty", params.pretty.as_ref());
-        query.push_opt("dryRun", params.dry_run.as_ref());
-        query.push_opt("gracePeriodSeconds", params.grace_period_seconds.as_ref());
-        query
-            .push_opt(
-                "ignoreStoreReadErrorWithClusterBreakingPotential",
-                params.ignore_store_read_error_with_cluster_breaking_potential.as_ref(),
-            );
-        query.push_opt("orphanDependents", params.orphan_dependents.as_ref());
-        query.push_opt("propagationPolicy", params.propagation_policy.as_ref());
+        params.append_to(&mut query);
         let name = crate::runtime::request::path_segment("name", name)?;
         let path = format!("/apis/config.openshift.io/v1/authentications/{}", name);
         crate::runtime::request::build(
@@ -282,26 +270,7 @@ pub mod requests {
         crate::runtime::Error,
     > {
         let mut query = crate::runtime::request::Query::new();
-        query.push_opt("pretty", params.pretty.as_ref());
-        query.push_opt("allowWatchBookmarks", params.allow_watch_bookmarks.as_ref());
-        query.push_opt("continue", params.continue_.as_ref());
-        query.push_opt("dryRun", params.dry_run.as_ref());
-        query.push_opt("fieldSelector", params.field_selector.as_ref());
-        query.push_opt("gracePeriodSeconds", params.grace_period_seconds.as_ref());
-        query
-            .push_opt(
-                "ignoreStoreReadErrorWithClusterBreakingPotential",
-                params.ignore_store_read_error_with_cluster_breaking_potential.as_ref(),
-            );
-        query.push_opt("labelSelector", params.label_selector.as_ref());
-        query.push_opt("limit", params.limit.as_ref());
-        query.push_opt("orphanDependents", params.orphan_dependents.as_ref());
-        query.push_opt("propagationPolicy", params.propagation_policy.as_ref());
-        query.push_opt("resourceVersion", params.resource_version.as_ref());
-        query.push_opt("resourceVersionMatch", params.resource_version_match.as_ref());
-        query.push_opt("sendInitialEvents", params.send_initial_events.as_ref());
-        query.push_opt("timeoutSeconds", params.timeout_seconds.as_ref());
-        query.push_opt("watch", params.watch.as_ref());
+        params.append_to(&mut query);
         let path = std::string::String::from(
             "/apis/config.openshift.io/v1/authentications",
         );
@@ -331,17 +300,7 @@ pub mod requests {
         crate::runtime::Error,
     > {
         let mut query = crate::runtime::request::Query::new();
-        query.push_opt("pretty", params.pretty.as_ref());
-        query.push_opt("allowWatchBookmarks", params.allow_watch_bookmarks.as_ref());
-        query.push_opt("continue", params.continue_.as_ref());
-        query.push_opt("fieldSelector", params.field_selector.as_ref());
-        query.push_opt("labelSelector", params.label_selector.as_ref());
-        query.push_opt("limit", params.limit.as_ref());
-        query.push_opt("resourceVersion", params.resource_version.as_ref());
-        query.push_opt("resourceVersionMatch", params.resource_version_match.as_ref());
-        query.push_opt("sendInitialEvents", params.send_initial_events.as_ref());
-        query.push_opt("timeoutSeconds", params.timeout_seconds.as_ref());
-        query.push_opt("watch", params.watch.as_ref());
+        params.append_to(&mut query);
         let path = std::string::String::from(
             "/apis/config.openshift.io/v1/authentications",
         );
@@ -369,11 +328,7 @@ pub mod requests {
         crate::runtime::Error,
     > {
         let mut query = crate::runtime::request::Query::new();
-        query.push_opt("pretty", params.pretty.as_ref());
-        query.push_opt("dryRun", params.dry_run.as_ref());
-        query.push_opt("fieldManager", params.field_manager.as_ref());
-        query.push_opt("fieldValidation", params.field_validation.as_ref());
-        query.push_opt("force", params.force.as_ref());
+        params.append_to(&mut query);
         let name = crate::runtime::request::path_segment("name", name)?;
         let path = format!("/apis/config.openshift.io/v1/authentications/{}", name);
         crate::runtime::request::build(
@@ -404,11 +359,7 @@ pub mod requests {
         crate::runtime::Error,
     > {
         let mut query = crate::runtime::request::Query::new();
-        query.push_opt("pretty", params.pretty.as_ref());
-        query.push_opt("dryRun", params.dry_run.as_ref());
-        query.push_opt("fieldManager", params.field_manager.as_ref());
-        query.push_opt("fieldValidation", params.field_validation.as_ref());
-        query.push_opt("force", params.force.as_ref());
+        params.append_to(&mut query);
         let name = crate::runtime::request::path_segment("name", name)?;
         let path = format!(
             "/apis/config.openshift.io/v1/authentications/{}/status", name
@@ -440,8 +391,7 @@ pub mod requests {
         crate::runtime::Error,
     > {
         let mut query = crate::runtime::request::Query::new();
-        query.push_opt("pretty", params.pretty.as_ref());
-        query.push_opt("resourceVersion", params.resource_version.as_ref());
+        params.append_to(&mut query);
         let name = crate::runtime::request::path_segment("name", name)?;
         let path = format!("/apis/config.openshift.io/v1/authentications/{}", name);
         crate::runtime::request::build("GET", path + &query.finish(), None)
@@ -467,8 +417,7 @@ pub mod requests {
         crate::runtime::Error,
     > {
         let mut query = crate::runtime::request::Query::new();
-        query.push_opt("pretty", params.pretty.as_ref());
-        query.push_opt("resourceVersion", params.resource_version.as_ref());
+        params.append_to(&mut query);
         let name = crate::runtime::request::path_segment("name", name)?;
         let path = format!(
             "/apis/config.openshift.io/v1/authentications/{}/status", name
@@ -497,10 +446,7 @@ pub mod requests {
         crate::runtime::Error,
     > {
         let mut query = crate::runtime::request::Query::new();
-        query.push_opt("pretty", params.pretty.as_ref());
-        query.push_opt("dryRun", params.dry_run.as_ref());
-        query.push_opt("fieldManager", params.field_manager.as_ref());
-        query.push_opt("fieldValidation", params.field_validation.as_ref());
+        params.append_to(&mut query);
         let name = crate::runtime::request::path_segment("name", name)?;
         let path = format!("/apis/config.openshift.io/v1/authentications/{}", name);
         crate::runtime::request::build(
@@ -531,10 +477,7 @@ pub mod requests {
         crate::runtime::Error,
     > {
         let mut query = crate::runtime::request::Query::new();
-        query.push_opt("pretty", params.pretty.as_ref());
-        query.push_opt("dryRun", params.dry_run.as_ref());
-        query.push_opt("fieldManager", params.field_manager.as_ref());
-        query.push_opt("fieldValidation", params.field_validation.as_ref());
+        params.append_to(&mut query);
         let name = crate::runtime::request::path_segment("name", name)?;
         let path = format!(
             "/apis/config.openshift.io/v1/authentications/{}/status", name
@@ -566,16 +509,7 @@ pub mod requests {
     > {
         let mut query = crate::runtime::request::Query::new();
         query.push("watch", "true");
-        query.push_opt("pretty", params.pretty.as_ref());
-        query.push_opt("allowWatchBookmarks", params.allow_watch_bookmarks.as_ref());
-        query.push_opt("continue", params.continue_.as_ref());
-        query.push_opt("fieldSelector", params.field_selector.as_ref());
-        query.push_opt("labelSelector", params.label_selector.as_ref());
-        query.push_opt("limit", params.limit.as_ref());
-        query.push_opt("resourceVersion", params.resource_version.as_ref());
-        query.push_opt("resourceVersionMatch", params.resource_version_match.as_ref());
-        query.push_opt("sendInitialEvents", params.send_initial_events.as_ref());
-        query.push_opt("timeoutSeconds", params.timeout_seconds.as_ref());
+        params.append_to(&mut query);
         let path = std::string::String::from(
             "/apis/config.openshift.io/v1/authentications",
         );
