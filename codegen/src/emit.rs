@@ -106,8 +106,9 @@ fn stage_tokens<'a>(tokens: TokenStream, header: &str, origin: &str) -> Result<S
     })
 }
 
-fn unparse(tokens: TokenStream, header: &str, origin: &str) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+/// The header line, then the file as prettyplease prints it.
+fn unparse(file: syn::Result<syn::File>, header: &str, origin: &str) -> Result<String, Error> {
+    let file = file.map_err(|e| {
         Error::spec(
             origin,
             Location::File,
@@ -125,16 +126,7 @@ fn render(staged: Staged<'_>, cx: &Ctx<'_>) -> Result<String, Error> {
             tokens,
             header,
             origin,
-        } => {
-            let file: syn::File = syn::parse_str(&tokens).map_err(|e| {
-                Error::spec(
-                    &origin,
-                    Location::File,
-                    format!("internal error: emitted code does not parse: {e}"),
-                )
-            })?;
-            Ok(format!("{header}{}", prettyplease::unparse(&file)))
-        }
+        } => unparse(syn::parse_str(&tokens), &header, &origin),
         Staged::Types {
             members,
             header,
@@ -144,14 +136,18 @@ fn render(staged: Staged<'_>, cx: &Ctx<'_>) -> Result<String, Error> {
                 .iter()
                 .map(|t| models::type_tokens(cx, t))
                 .collect::<Result<Vec<_>, _>>()?;
-            unparse(quote! { #(#items)* }, &header, &origin)
+            unparse(syn::parse2(quote! { #(#items)* }), &header, &origin)
         }
         Staged::Api {
             gv,
             ops,
             header,
             origin,
-        } => unparse(operations::api_tokens(cx, gv, &ops), &header, &origin),
+        } => unparse(
+            syn::parse2(operations::api_tokens(cx, gv, &ops)),
+            &header,
+            &origin,
+        ),
     }
 }
 

@@ -2,6 +2,17 @@
 
 use std::collections::BTreeMap;
 
+/// How an output folder differs from a `FileSet` (relative paths).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Present with other content.
+    pub changed: Vec<String>,
+    /// Not present.
+    pub missing: Vec<String>,
+    /// Emitted files present that the set does not hold.
+    pub extra: Vec<String>,
+}
+
 /// Files produced by one run, keyed by path relative to the output crate root
 /// (`src/lib.rs`, `src/meta/v1/object_meta.rs`, `Cargo.toml`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -32,26 +43,38 @@ impl FileSet {
 }
 
 impl FileSet {
-    /// Compares with the crate folder `out` (read-only): one line per file that is `Changed`,
-    /// `Missing`, or `Extra` (an emitted file no spec produces any more). Empty when in sync.
-    pub fn diff(&self, out: &std::path::Path) -> std::io::Result<Vec<String>> {
-        let mut report = Vec::new();
+    /// What differs between this set and the crate folder `out` (read-only): paths (relative)
+    /// whose content changed, that are missing, and emitted files no spec produces any more.
+    pub fn changes(&self, out: &std::path::Path) -> std::io::Result<Changes> {
+        let mut c = Changes::default();
         for (rel, text) in &self.files {
             match std::fs::read_to_string(out.join(rel)) {
                 Ok(old) if &old == text => {}
-                Ok(_) => report.push(format!("Changed: {}", out.join(rel).display())),
-                Err(_) => report.push(format!("Missing: {}", out.join(rel).display())),
+                Ok(_) => c.changed.push(rel.clone()),
+                Err(_) => c.missing.push(rel.clone()),
             }
         }
-        for rel in Self::existing(out)? {
-            if !self.files.contains_key(&rel) {
-                report.push(format!(
-                    "Extra:   {} (no spec produces it)",
-                    out.join(rel).display()
-                ));
-            }
-        }
-        Ok(report)
+        c.extra = Self::existing(out)?
+            .into_iter()
+            .filter(|rel| !self.files.contains_key(rel))
+            .collect();
+        Ok(c)
+    }
+
+    /// One line per file that is `Changed`, `Missing`, or `Extra` in `out`; empty when in sync.
+    pub fn diff(&self, out: &std::path::Path) -> std::io::Result<Vec<String>> {
+        let c = self.changes(out)?;
+        let show = |rel: &String| out.join(rel).display().to_string();
+        Ok(c.changed
+            .iter()
+            .map(|r| format!("Changed: {}", show(r)))
+            .chain(c.missing.iter().map(|r| format!("Missing: {}", show(r))))
+            .chain(
+                c.extra
+                    .iter()
+                    .map(|r| format!("Extra:   {} (no spec produces it)", show(r))),
+            )
+            .collect())
     }
 
     /// Emitted files present under `out`: `Cargo.toml` and `src/**/*.rs` whose first line

@@ -73,6 +73,29 @@ pub(crate) struct Field {
     pub default: Option<serde_json::Value>,
 }
 
+impl Field {
+    /// A field with a wire name, type, requiredness and doc; names and the rest are planned
+    /// later.
+    pub(crate) fn new(
+        wire: impl Into<String>,
+        ty: Ty,
+        required: bool,
+        doc: impl Into<String>,
+    ) -> Self {
+        Field {
+            wire: wire.into(),
+            rust: String::new(),
+            ty,
+            required,
+            doc: vec![doc.into()],
+            flatten: false,
+            boxed: false,
+            nullable: false,
+            default: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) enum TypeKind {
     Struct {

@@ -16,7 +16,7 @@ mod names;
 mod view;
 
 pub use error::{Error, Location};
-pub use fileset::FileSet;
+pub use fileset::{Changes, FileSet};
 pub use fixups::strip_descriptions;
 pub use load::{read_specs_dir, SpecFile, MAX_SPEC_BYTES};
 

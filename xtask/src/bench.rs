@@ -2,7 +2,7 @@
 //! stage by stage) and the compile cost of what users depend on, beside k8s-openapi.
 //! Medians of several runs in one process; no thresholds (this machine is noisy).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -222,11 +222,4 @@ pub fn compile(root: &Path) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-pub fn root_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
 }

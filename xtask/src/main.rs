@@ -92,7 +92,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Bench { only, runs } => {
-            let root = bench::root_dir();
+            let root = workspace_root();
             if only == "all" || only == "gen" {
                 bench::generation(&root, runs.max(1))?;
             }

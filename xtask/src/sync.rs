@@ -36,18 +36,12 @@ pub fn write(out: &Path, files: &FileSet) -> std::io::Result<Vec<String>> {
     if !out.exists() && old.exists() {
         std::fs::rename(&old, out)?;
     }
-    let stale: Vec<String> = FileSet::existing(out)?
-        .into_iter()
-        .filter(|r| !files.files.contains_key(r))
-        .collect();
-    let changed: Vec<&String> = files
-        .files
-        .iter()
-        .filter(|(rel, text)| {
-            std::fs::read_to_string(out.join(rel)).map_or(true, |old| &old != *text)
-        })
-        .map(|(rel, _)| rel)
-        .collect();
+    let codegen::Changes {
+        changed,
+        missing,
+        extra: stale,
+    } = files.changes(out)?;
+    let changed: Vec<String> = changed.into_iter().chain(missing).collect();
     if changed.is_empty() && stale.is_empty() {
         return Ok(Vec::new());
     }
@@ -60,7 +54,7 @@ pub fn write(out: &Path, files: &FileSet) -> std::io::Result<Vec<String>> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(&path, &files.files[*rel])?;
+        std::fs::write(&path, &files.files[rel])?;
     }
     for rel in &stale {
         std::fs::remove_file(staging.join(rel))?;
@@ -74,5 +68,5 @@ pub fn write(out: &Path, files: &FileSet) -> std::io::Result<Vec<String>> {
         return Err(e);
     }
     let _ = std::fs::remove_dir_all(&old);
-    Ok(changed.into_iter().cloned().chain(stale).collect())
+    Ok(changed.into_iter().chain(stale).collect())
 }

@@ -94,17 +94,12 @@ pub(crate) fn lower_crd<'a>(
             Some(f) => f.ty = Ty::Ref(fixups::OBJECT_META.into()),
             None => fields.insert(
                 0,
-                Field {
-                    wire: "metadata".into(),
-                    rust: String::new(),
-                    ty: Ty::Ref(fixups::OBJECT_META.into()),
-                    required: false,
-                    doc: vec!["Standard object metadata.".into()],
-                    flatten: false,
-                    boxed: false,
-                    nullable: false,
-                    default: None,
-                },
+                Field::new(
+                    "metadata",
+                    Ty::Ref(fixups::OBJECT_META.into()),
+                    false,
+                    "Standard object metadata.",
+                ),
             ),
         }
         let mut doc = docs(&view);
@@ -169,28 +164,18 @@ pub(crate) fn lower_crd<'a>(
             ..ctx
         };
         let list_fields = vec![
-            Field {
-                wire: "metadata".into(),
-                rust: String::new(),
-                ty: Ty::Ref(fixups::LIST_META.into()),
-                required: false,
-                doc: vec!["Standard list metadata: resourceVersion and the continue token.".into()],
-                flatten: false,
-                boxed: false,
-                nullable: false,
-                default: None,
-            },
-            Field {
-                wire: "items".into(),
-                rust: String::new(),
-                ty: Ty::Vec(Box::new(Ty::Ref(id.clone()))),
-                required: true,
-                doc: vec![format!("The {} objects.", kind)],
-                flatten: false,
-                boxed: false,
-                nullable: false,
-                default: None,
-            },
+            Field::new(
+                "metadata",
+                Ty::Ref(fixups::LIST_META.into()),
+                false,
+                "Standard list metadata: resourceVersion and the continue token.",
+            ),
+            Field::new(
+                "items",
+                Ty::Vec(Box::new(Ty::Ref(id.clone()))),
+                true,
+                format!("The {kind} objects."),
+            ),
         ];
         let list_doc = vec![format!("A list of {kind} objects.")];
         conv.define(

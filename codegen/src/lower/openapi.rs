@@ -10,23 +10,35 @@ use crate::error::{ptr_token, Error};
 use crate::fixups;
 use crate::ir::{GroupVersion, ResourceInfo};
 
-fn gvks(schema: &ReferenceOr<openapiv3::Schema>) -> Vec<(String, String, String)> {
-    let ReferenceOr::Item(s) = schema else {
-        return Vec::new();
-    };
-    let Some(serde_json::Value::Array(list)) = s
-        .schema_data
-        .extensions
-        .get("x-kubernetes-group-version-kind")
-    else {
-        return Vec::new();
-    };
-    list.iter()
-        .filter_map(|g| {
-            let f = |k: &str| g.get(k).and_then(|v| v.as_str()).map(str::to_string);
-            Some((f("group")?, f("version")?, f("kind")?))
-        })
-        .collect()
+/// (group, version, kind) as an `x-kubernetes-group-version-kind` entry writes it.
+pub(crate) type Gvk = (String, String, String);
+
+const GVK: &str = "x-kubernetes-group-version-kind";
+
+/// One `{group, version, kind}` object; `None` when a part is missing.
+pub(crate) fn gvk(v: &serde_json::Value) -> Option<Gvk> {
+    let f = |k: &str| v.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    Some((f("group")?, f("version")?, f("kind")?))
+}
+
+/// The kinds a schema declares (a list of entries on schemas).
+pub(crate) fn schema_gvks(s: &openapiv3::Schema) -> Vec<Gvk> {
+    match s.schema_data.extensions.get(GVK) {
+        Some(serde_json::Value::Array(list)) => list.iter().filter_map(gvk).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The kind an operation is declared for (one entry on operations).
+pub(crate) fn operation_gvk(op: &openapiv3::Operation) -> Option<&serde_json::Value> {
+    op.extensions.get(GVK)
+}
+
+fn gvks(schema: &ReferenceOr<openapiv3::Schema>) -> Vec<Gvk> {
+    match schema {
+        ReferenceOr::Item(s) => schema_gvks(s),
+        ReferenceOr::Reference { .. } => Vec::new(),
+    }
 }
 
 /// Adds every component schema of `docs`. A name defined twice must have the same shape
@@ -107,11 +119,10 @@ pub(crate) fn collect_resources(
             continue;
         };
         for (_, op) in item.iter() {
-            let Some(gvk) = op.extensions.get("x-kubernetes-group-version-kind") else {
+            let Some(declared) = operation_gvk(op) else {
                 continue;
             };
-            let f = |k: &str| gvk.get(k).and_then(|v| v.as_str()).map(str::to_string);
-            let (Some(g), Some(v), Some(k)) = (f("group"), f("version"), f("kind")) else {
+            let Some((g, v, k)) = gvk(declared) else {
                 return Err(Error::at(
                     origin,
                     &format!("/paths/{}", ptr_token(path)),

@@ -637,9 +637,7 @@ pub(crate) fn openapi_operations<'a>(
 
 /// The type of the kind an operation's x-kubernetes-group-version-kind names.
 fn gvk_type(op: &openapiv3::Operation, conv: &Converter<'_, '_>) -> Option<Ty> {
-    let gvk = op.extensions.get("x-kubernetes-group-version-kind")?;
-    let f = |k: &str| gvk.get(k).and_then(|v| v.as_str()).map(str::to_string);
-    let key = (f("group")?, f("version")?, f("kind")?);
+    let key = super::openapi::gvk(super::openapi::operation_gvk(op)?)?;
     conv.space.kinds.get(&key).map(|id| Ty::Ref(id.clone()))
 }
 

@@ -131,21 +131,7 @@ impl<'s, 'a> Converter<'s, 'a> {
 
     /// The resource facts of a schema whose single group-version-kind is served by some path.
     fn resource_of(&self, schema: &openapiv3::Schema, gv: &GroupVersion) -> Option<ResourceInfo> {
-        let Some(serde_json::Value::Array(list)) = schema
-            .schema_data
-            .extensions
-            .get("x-kubernetes-group-version-kind")
-        else {
-            return None;
-        };
-        let [gvk] = list.as_slice() else { return None };
-        let f = |k: &str| {
-            gvk.get(k)
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_string()
-        };
-        let key = (f("group"), f("version"), f("kind"));
+        let [key] = super::openapi::schema_gvks(schema).try_into().ok()?;
         if key.0 != gv.group || key.1 != gv.version {
             return None;
         }
@@ -367,19 +353,14 @@ impl<'s, 'a> Converter<'s, 'a> {
             });
         }
         if preserve {
-            fields.push(Field {
-                wire: String::new(),
-                rust: String::new(),
-                ty: Ty::Map(Box::new(Ty::Json)),
-                required: true,
-                doc: vec![
-                    "Fields beyond the declared ones: the schema preserves unknown fields.".into(),
-                ],
-                flatten: true,
-                boxed: false,
-                nullable: false,
-                default: None,
-            });
+            let mut extra = Field::new(
+                "",
+                Ty::Map(Box::new(Ty::Json)),
+                true,
+                "Fields beyond the declared ones: the schema preserves unknown fields.",
+            );
+            extra.flatten = true;
+            fields.push(extra);
         }
         Ok(fields)
     }
