@@ -370,27 +370,34 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         put(&mut files, "mod.rs".into(), text)?;
     }
     let emitted = std::time::Instant::now();
-    // Building and formatting each file is independent: spread the files over the cores,
-    // interleaved so large and small ones mix, and put them back in order, so the output does
-    // not depend on scheduling.
+    // Building and formatting each file is independent: every core takes the next file from a
+    // shared queue (a fixed split left one core with most of the work: each group's large files
+    // sit at the same positions), and the files are put back in order, so the output does not
+    // depend on scheduling.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    let mut shares: Vec<Vec<(usize, String, Staged)>> = (0..threads).map(|_| Vec::new()).collect();
-    for (i, (path, staged)) in files.into_iter().enumerate() {
-        shares[i % threads].push((i, path, staged));
-    }
+    let queue = std::sync::Mutex::new(files.into_iter().enumerate());
     type Share = Result<Vec<(usize, String, String)>, Error>;
     let rendered: Vec<Share> = std::thread::scope(|scope| {
-        let handles: Vec<_> = shares
-            .into_iter()
-            .map(|share| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let queue = &queue;
                 scope.spawn(move || {
                     let cx = context(api, options)?;
-                    share
-                        .into_iter()
-                        .map(|(i, p, st)| render(st, &cx).map(|t| (i, p, t)))
-                        .collect::<Result<Vec<_>, _>>()
+                    let mut done = Vec::new();
+                    loop {
+                        // A poisoned lock means another worker panicked; its join reports it.
+                        let next = match queue.lock() {
+                            Ok(mut q) => q.next(),
+                            Err(_) => None,
+                        };
+                        let Some((i, (path, staged))) = next else {
+                            break;
+                        };
+                        done.push((i, path, render(staged, &cx)?));
+                    }
+                    Ok(done)
                 })
             })
             .collect();

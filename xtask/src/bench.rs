@@ -106,24 +106,37 @@ fn gen_report(
     Ok(())
 }
 
-pub fn generation(root: &Path, runs: usize) -> anyhow::Result<()> {
+/// The synthetic input of ×`scale`: 25·scale CRDs of 15 schemas and one OpenAPI document of
+/// 250·scale schemas (at ×8: 3,000 + 2,000 = 5,000 schemas).
+fn synthetic_at(scale: usize) -> (Vec<codegen::SpecFile>, usize) {
+    let (crds, openapi) = (25 * scale, 250 * scale);
+    (synthetic(crds, 15, openapi), crds * 15 + openapi)
+}
+
+pub fn write_inputs(dir: &Path, scales: &[usize]) -> anyhow::Result<()> {
+    for &scale in scales {
+        for f in synthetic_at(scale).0 {
+            let path = dir.join(format!("x{scale}")).join(&f.name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, &f.bytes).with_context(|| format!("writing {}", path.display()))?;
+        }
+        println!("{}", dir.join(format!("x{scale}")).display());
+    }
+    Ok(())
+}
+
+pub fn generation(root: &Path, runs: usize, scales: &[usize]) -> anyhow::Result<()> {
     let scratch = root.join("target/bench/gen-out");
     println!("Generation, median of {runs} runs (generate in memory, then write every file to an empty folder):\n");
     println!("| input | spec files | schemas | files out | load | lower | plan | emit | format | write | total |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
     let specs = codegen::read_specs_dir(&root.join("specs"))?;
     gen_report("specs/", &specs, 0, runs, &scratch)?;
-    for scale in [1, 2, 4, 8] {
-        // At scale 8: 200 CRDs of 15 schemas (3,000) and 2,000 OpenAPI schemas = 5,000.
-        let (crds, openapi) = (25 * scale, 250 * scale);
-        let files = synthetic(crds, 15, openapi);
-        gen_report(
-            &format!("synthetic ×{scale}"),
-            &files,
-            crds * 15 + openapi,
-            runs,
-            &scratch,
-        )?;
+    for &scale in scales {
+        let (files, schemas) = synthetic_at(scale);
+        gen_report(&format!("synthetic ×{scale}"), &files, schemas, runs, &scratch)?;
     }
     let _ = std::fs::remove_dir_all(&scratch);
     Ok(())

@@ -10,6 +10,11 @@ use clap::{Parser, Subcommand};
 mod bench;
 mod sync;
 
+// Generation builds and drops millions of small token trees and syntax nodes; with glibc's
+// allocator, malloc and free were a quarter of the profile (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A one-line progress display on an interactive terminal, for large inputs only; silent
 /// otherwise (CI logs stay clean).
 struct Progress {
@@ -67,6 +72,13 @@ enum Command {
         /// Runs per generation measurement (the median is reported).
         #[arg(long, default_value_t = 7)]
         runs: usize,
+        /// Sizes of the synthetic input (×1 = 25 CRDs and 250 OpenAPI schemas), comma-separated.
+        #[arg(long, default_value = "1,2,4,8", value_delimiter = ',')]
+        scales: Vec<usize>,
+        /// Only write the synthetic inputs, one folder per scale (`DIR/x8/…`), for profiling
+        /// with `xtask codegen --specs DIR/x8`; measure nothing.
+        #[arg(long, value_name = "DIR")]
+        inputs: Option<PathBuf>,
     },
 }
 
@@ -91,10 +103,19 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Bench { only, runs } => {
+        Command::Bench {
+            only,
+            runs,
+            scales,
+            inputs,
+        } => {
             let root = workspace_root();
+            if let Some(dir) = inputs {
+                bench::write_inputs(&dir, &scales)?;
+                return Ok(ExitCode::SUCCESS);
+            }
             if only == "all" || only == "gen" {
-                bench::generation(&root, runs.max(1))?;
+                bench::generation(&root, runs.max(1), &scales)?;
             }
             if only == "all" || only == "compile" {
                 bench::compile(&root)?;
