@@ -370,57 +370,29 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         put(&mut files, "mod.rs".into(), text)?;
     }
     let emitted = std::time::Instant::now();
-    // Building and formatting each file is independent: every core takes the next file from a
-    // shared queue (a fixed split left one core with most of the work: each group's large files
-    // sit at the same positions), and the files are put back in order, so the output does not
-    // depend on scheduling.
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    let queue = std::sync::Mutex::new(files.into_iter().enumerate());
-    type Share = Result<Vec<(usize, String, String)>, Error>;
-    let rendered: Vec<Share> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let queue = &queue;
-                scope.spawn(move || {
-                    let cx = context(api, options)?;
-                    let mut done = Vec::new();
-                    loop {
-                        // A poisoned lock means another worker panicked; its join reports it.
-                        let next = match queue.lock() {
-                            Ok(mut q) => q.next(),
-                            Err(_) => None,
-                        };
-                        let Some((i, (path, staged))) = next else {
-                            break;
-                        };
-                        done.push((i, path, render(staged, &cx)?));
-                    }
-                    Ok(done)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(Error::spec(
-                        "output",
-                        Location::File,
-                        "internal error: a formatting thread panicked",
-                    ))
-                })
-            })
-            .collect()
-    });
-    let mut all = Vec::new();
-    for share in rendered {
-        all.extend(share?);
-    }
-    all.sort_by_key(|(i, _, _)| *i);
+    // Building and formatting each file is independent: spread over every core. Every worker
+    // builds its own context (syn paths are not Send).
+    let rendered = crate::par::map(
+        files,
+        || context(api, options),
+        |cx, (path, staged)| {
+            // Checked on this thread above; an error here would repeat that one.
+            let cx = cx
+                .as_ref()
+                .map_err(|e| Error::spec("options", Location::File, e.to_string()))?;
+            render(staged, cx).map(|text| (path, text))
+        },
+    )
+    .map_err(|_| {
+        Error::spec(
+            "output",
+            Location::File,
+            "internal error: a formatting thread panicked",
+        )
+    })?;
     let mut out = FileSet::default();
-    for (_, path, text) in all {
+    for r in rendered {
+        let (path, text) = r?;
         out.insert(path, text)
             .map_err(|m| Error::spec("output", Location::File, m))?;
     }

@@ -54,7 +54,8 @@ impl FileSet {
                 Err(_) => c.missing.push(rel.clone()),
             }
         }
-        c.extra = Self::existing(out)?
+        // Files of the set were just read; only the others need their header checked.
+        c.extra = Self::emitted_files(out, &|rel| !self.files.contains_key(rel))?
             .into_iter()
             .filter(|rel| !self.files.contains_key(rel))
             .collect();
@@ -80,6 +81,15 @@ impl FileSet {
     /// Emitted files present under `out`: `Cargo.toml` and `src/**/*.rs` whose first line
     /// carries the marker. Hand-written files are never listed.
     pub fn existing(out: &std::path::Path) -> std::io::Result<std::collections::BTreeSet<String>> {
+        Self::emitted_files(out, &|_| true)
+    }
+
+    /// Like `existing`, reading the header only of the files `check` selects (by relative
+    /// path); the others are listed without being read.
+    fn emitted_files(
+        out: &std::path::Path,
+        check: &dyn Fn(&str) -> bool,
+    ) -> std::io::Result<std::collections::BTreeSet<String>> {
         let mut found = std::collections::BTreeSet::new();
         if std::fs::read_to_string(out.join("Cargo.toml")).is_ok_and(|t| Self::is_generated(&t)) {
             found.insert("Cargo.toml".to_string());
@@ -89,7 +99,8 @@ impl FileSet {
             let mut rels = Vec::new();
             let generated = |p: &std::path::Path| {
                 p.extension().is_some_and(|e| e == "rs")
-                    && std::fs::read_to_string(p).is_ok_and(|t| Self::is_generated(&t))
+                    && (!check(&relative(out, p))
+                        || std::fs::read_to_string(p).is_ok_and(|t| Self::is_generated(&t)))
             };
             relative_files(out, &src, &generated, &mut rels)?;
             found.extend(rels);
@@ -111,13 +122,18 @@ pub(crate) fn relative_files(
         if entry.file_type()?.is_dir() {
             relative_files(root, &path, keep, out)?;
         } else if keep(&path) {
-            let rel = path.strip_prefix(root).unwrap_or(&path);
-            let rel: Vec<String> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            out.push(rel.join("/"));
+            out.push(relative(root, &path));
         }
     }
     Ok(())
+}
+
+/// `path` relative to `root`, `/`-separated.
+fn relative(root: &std::path::Path, path: &std::path::Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
 }

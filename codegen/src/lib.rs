@@ -13,6 +13,7 @@ mod ir;
 mod load;
 mod lower;
 mod names;
+mod par;
 mod view;
 
 pub use error::{Error, Location};

@@ -132,11 +132,21 @@ pub(crate) struct CrdSubresources {
     pub scale: Option<Value>,
 }
 
-/// Parses every file; the first bad one stops the run.
+/// Parses every file (on every core: files are independent); the first bad one in `specs`
+/// order is the error reported, whatever thread finished first.
 pub(crate) fn parse_all(specs: &[&SpecFile]) -> Result<Vec<Source>, Error> {
+    let parsed = crate::par::map(
+        specs.to_vec(),
+        || (),
+        |_, spec| {
+            let mut out = Vec::new();
+            parse_file(spec, &mut out).map(|()| out)
+        },
+    )
+    .map_err(|_| Error::spec("specs", Location::File, "internal error: a parsing thread panicked"))?;
     let mut out = Vec::new();
-    for spec in specs {
-        parse_file(spec, &mut out)?;
+    for sources in parsed {
+        out.extend(sources?);
     }
     Ok(out)
 }

@@ -91,7 +91,16 @@ fn workspace_root() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// `mi_option_purge_delay` in mimalloc's `mi_option_e` (the Rust binding names no constant
+/// for it).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> ExitCode {
+    // A run is short and its heap peaks near the end: giving freed pages back to the OS only
+    // makes the next allocation fault them in (and zero them) again. With purging on, page
+    // faults were a fifth of a large run's profile (see BENCHMARKS.md).
+    // SAFETY: sets an integer option; mimalloc documents it as callable at any time.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(e) => {
