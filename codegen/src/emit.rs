@@ -54,6 +54,9 @@ pub(crate) struct Ctx<'a> {
     pub gate_client: bool,
     pub root: syn::Path,
     pub runtime: syn::Path,
+    /// The root type whose file is being built: types of that file are named bare, all others
+    /// by their full path.
+    pub file_root: Option<&'a str>,
 }
 
 fn parse_path(s: &str, what: &str) -> Result<syn::Path, Error> {
@@ -132,6 +135,12 @@ fn render(staged: Staged<'_>, cx: &Ctx<'_>) -> Result<String, Error> {
             header,
             origin,
         } => {
+            let cx = &Ctx {
+                file_root: members.first().map(|t| t.root.as_str()),
+                root: cx.root.clone(),
+                runtime: cx.runtime.clone(),
+                ..*cx
+            };
             let items = members
                 .iter()
                 .map(|t| models::type_tokens(cx, t))
@@ -165,6 +174,7 @@ fn context<'a>(api: &'a Api, options: &Options) -> Result<Ctx<'a>, Error> {
         root: parse_path(&options.root, "root")?,
         runtime: parse_path(&options.runtime, "runtime")?,
         gate_client: options.crate_files,
+        file_root: None,
     })
 }
 

@@ -143,7 +143,13 @@ pub(crate) fn parse_all(specs: &[&SpecFile]) -> Result<Vec<Source>, Error> {
             parse_file(spec, &mut out).map(|()| out)
         },
     )
-    .map_err(|_| Error::spec("specs", Location::File, "internal error: a parsing thread panicked"))?;
+    .map_err(|_| {
+        Error::spec(
+            "specs",
+            Location::File,
+            "internal error: a parsing thread panicked",
+        )
+    })?;
     let mut out = Vec::new();
     for sources in parsed {
         out.extend(sources?);

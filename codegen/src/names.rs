@@ -19,8 +19,7 @@ fn is_valid_ident(s: &str) -> bool {
         "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "if",
         "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv",
         "pub", "ref", "return", "Self", "self", "static", "struct", "super", "trait", "true",
-        "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while",
-        "yield",
+        "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
     ];
     !s.is_empty()
         && !s.starts_with(|c: char| c.is_ascii_digit())
@@ -242,6 +241,11 @@ fn unique(base: &str, sep: &str, used: &mut BTreeSet<String>) -> String {
     name
 }
 
+/// Names emitted code uses unqualified (`Option<String>`, serde's `Option::is_none`, `impl
+/// From<i64>`): a type of ours with one of them would shadow it in its file, so it gets a
+/// trailing underscore (`Option_`), as keywords do.
+const PRELUDE_TYPES: &[&str] = &["Box", "From", "Option", "Result", "String", "Vec"];
+
 /// Rust names of types, unique per module. Two top-level types with one name, or a nested
 /// (anonymous) type named like a top-level one, is an error naming both. Two nested types that
 /// meet (properties `fooBar` and `foo_bar` both holding objects) are numbered: `XFooBar`,
@@ -257,7 +261,10 @@ fn plan_type_names(api: &mut Api) -> Result<(), Error> {
     ids.sort();
     for (nested, id) in ids {
         let t = &api.types[&id];
-        let base = ident(&t.name, false);
+        let mut base = ident(&t.name, false);
+        if PRELUDE_TYPES.contains(&base.as_str()) {
+            base.push('_');
+        }
         let mut name = base.clone();
         let mut n = 2;
         loop {
@@ -492,13 +499,72 @@ mod tests {
     #[test]
     fn identifier_check_agrees_with_syn() {
         let words = [
-            "_", "_x", "x_", "Foo", "foo1", "1foo", "", "a-b", "é", "abstract", "as", "async",
-            "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
-            "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-            "loop", "macro", "macro_rules", "match", "mod", "move", "mut", "override", "priv",
-            "pub", "raw", "ref", "return", "Self", "self", "static", "struct", "super", "trait",
-            "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual",
-            "where", "while", "yield", "Option", "String",
+            "_",
+            "_x",
+            "x_",
+            "Foo",
+            "foo1",
+            "1foo",
+            "",
+            "a-b",
+            "é",
+            "abstract",
+            "as",
+            "async",
+            "await",
+            "become",
+            "box",
+            "break",
+            "const",
+            "continue",
+            "crate",
+            "do",
+            "dyn",
+            "else",
+            "enum",
+            "extern",
+            "false",
+            "final",
+            "fn",
+            "for",
+            "gen",
+            "if",
+            "impl",
+            "in",
+            "let",
+            "loop",
+            "macro",
+            "macro_rules",
+            "match",
+            "mod",
+            "move",
+            "mut",
+            "override",
+            "priv",
+            "pub",
+            "raw",
+            "ref",
+            "return",
+            "Self",
+            "self",
+            "static",
+            "struct",
+            "super",
+            "trait",
+            "true",
+            "try",
+            "type",
+            "typeof",
+            "union",
+            "unsafe",
+            "unsized",
+            "use",
+            "virtual",
+            "where",
+            "while",
+            "yield",
+            "Option",
+            "String",
         ];
         for w in words {
             let by_syn = syn::parse_str::<syn::Ident>(w).is_ok() && w.is_ascii();

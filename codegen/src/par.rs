@@ -73,10 +73,14 @@ mod tests {
 
     #[test]
     fn a_panicking_job_is_reported() {
-        let r = map((0..100).collect(), || (), |_, i: i32| {
-            assert!(i != 50, "boom");
-            i
-        });
+        let r = map(
+            (0..100).collect(),
+            || (),
+            |_, i: i32| {
+                assert!(i != 50, "boom");
+                i
+            },
+        );
         assert!(r.is_err());
     }
 }

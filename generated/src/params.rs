@@ -6,69 +6,67 @@ pub struct DeleteCollectionParams {
     /// If 'true', the response is pretty-printed.
     ///
     /// Query parameter `pretty`.
-    pub pretty: std::option::Option<std::string::String>,
+    pub pretty: Option<String>,
     /// Ask for BOOKMARK watch events; servers may ignore it. Ignored for non-watch requests.
     ///
     /// Query parameter `allowWatchBookmarks`.
-    pub allow_watch_bookmarks: std::option::Option<bool>,
+    pub allow_watch_bookmarks: Option<bool>,
     /// Token from a previous chunked list response, to get the next chunk.
     ///
     /// Query parameter `continue`.
-    pub continue_: std::option::Option<std::string::String>,
+    pub continue_: Option<String>,
     /// When set (only `All` is valid), the request is validated but nothing is persisted.
     ///
     /// Query parameter `dryRun`.
-    pub dry_run: std::option::Option<std::string::String>,
+    pub dry_run: Option<String>,
     /// Only objects whose fields match this selector.
     ///
     /// Query parameter `fieldSelector`.
-    pub field_selector: std::option::Option<std::string::String>,
+    pub field_selector: Option<String>,
     /// Seconds before the object is deleted; 0 means immediately. Unset means the kind's default.
     ///
     /// Query parameter `gracePeriodSeconds`.
-    pub grace_period_seconds: std::option::Option<i64>,
+    pub grace_period_seconds: Option<i64>,
     /// Delete objects that cannot be read from storage (corrupt or undecryptable). Unsafe: may break the cluster.
     ///
     /// Query parameter `ignoreStoreReadErrorWithClusterBreakingPotential`.
-    pub ignore_store_read_error_with_cluster_breaking_potential: std::option::Option<
-        bool,
-    >,
+    pub ignore_store_read_error_with_cluster_breaking_potential: Option<bool>,
     /// Only objects whose labels match this selector.
     ///
     /// Query parameter `labelSelector`.
-    pub label_selector: std::option::Option<std::string::String>,
+    pub label_selector: Option<String>,
     /// Maximum number of items in one list response; a continue token is returned when more remain.
     ///
     /// Query parameter `limit`.
-    pub limit: std::option::Option<i64>,
+    pub limit: Option<i64>,
     /// Deprecated: use propagationPolicy. Whether dependents are orphaned.
     ///
     /// Query parameter `orphanDependents`.
-    pub orphan_dependents: std::option::Option<bool>,
+    pub orphan_dependents: Option<bool>,
     /// Garbage collection of dependents: `Orphan`, `Background` or `Foreground`.
     ///
     /// Query parameter `propagationPolicy`.
-    pub propagation_policy: std::option::Option<std::string::String>,
+    pub propagation_policy: Option<String>,
     /// Constrains which resource version may serve the request; see the API concepts on resource versions.
     ///
     /// Query parameter `resourceVersion`.
-    pub resource_version: std::option::Option<std::string::String>,
+    pub resource_version: Option<String>,
     /// How resourceVersion applies to a list: `NotOlderThan` or `Exact`.
     ///
     /// Query parameter `resourceVersionMatch`.
-    pub resource_version_match: std::option::Option<std::string::String>,
+    pub resource_version_match: Option<String>,
     /// For a watch with resourceVersionMatch=NotOlderThan: start with synthetic ADDED events for the current state, then a BOOKMARK.
     ///
     /// Query parameter `sendInitialEvents`.
-    pub send_initial_events: std::option::Option<bool>,
+    pub send_initial_events: Option<bool>,
     /// Timeout for the list/watch call, whatever the activity.
     ///
     /// Query parameter `timeoutSeconds`.
-    pub timeout_seconds: std::option::Option<i64>,
+    pub timeout_seconds: Option<i64>,
     /// Watch for changes and return them as a stream of events.
     ///
     /// Query parameter `watch`.
-    pub watch: std::option::Option<bool>,
+    pub watch: Option<bool>,
 }
 impl DeleteCollectionParams {
     /// Appends the parameters that are set to `query`, in the API's order.
@@ -102,29 +100,27 @@ pub struct DeleteParams {
     /// If 'true', the response is pretty-printed.
     ///
     /// Query parameter `pretty`.
-    pub pretty: std::option::Option<std::string::String>,
+    pub pretty: Option<String>,
     /// When set (only `All` is valid), the request is validated but nothing is persisted.
     ///
     /// Query parameter `dryRun`.
-    pub dry_run: std::option::Option<std::string::String>,
+    pub dry_run: Option<String>,
     /// Seconds before the object is deleted; 0 means immediately. Unset means the kind's default.
     ///
     /// Query parameter `gracePeriodSeconds`.
-    pub grace_period_seconds: std::option::Option<i64>,
+    pub grace_period_seconds: Option<i64>,
     /// Delete objects that cannot be read from storage (corrupt or undecryptable). Unsafe: may break the cluster.
     ///
     /// Query parameter `ignoreStoreReadErrorWithClusterBreakingPotential`.
-    pub ignore_store_read_error_with_cluster_breaking_potential: std::option::Option<
-        bool,
-    >,
+    pub ignore_store_read_error_with_cluster_breaking_potential: Option<bool>,
     /// Deprecated: use propagationPolicy. Whether dependents are orphaned.
     ///
     /// Query parameter `orphanDependents`.
-    pub orphan_dependents: std::option::Option<bool>,
+    pub orphan_dependents: Option<bool>,
     /// Garbage collection of dependents: `Orphan`, `Background` or `Foreground`.
     ///
     /// Query parameter `propagationPolicy`.
-    pub propagation_policy: std::option::Option<std::string::String>,
+    pub propagation_policy: Option<String>,
 }
 impl DeleteParams {
     /// Appends the parameters that are set to `query`, in the API's order.
@@ -148,11 +144,11 @@ pub struct GetParams {
     /// If 'true', the response is pretty-printed.
     ///
     /// Query parameter `pretty`.
-    pub pretty: std::option::Option<std::string::String>,
+    pub pretty: Option<String>,
     /// Constrains which resource version may serve the request; see the API concepts on resource versions.
     ///
     /// Query parameter `resourceVersion`.
-    pub resource_version: std::option::Option<std::string::String>,
+    pub resource_version: Option<String>,
 }
 impl GetParams {
     /// Appends the parameters that are set to `query`, in the API's order.
@@ -168,47 +164,47 @@ pub struct ListParams {
     /// If 'true', the response is pretty-printed.
     ///
     /// Query parameter `pretty`.
-    pub pretty: std::option::Option<std::string::String>,
+    pub pretty: Option<String>,
     /// Ask for BOOKMARK watch events; servers may ignore it. Ignored for non-watch requests.
     ///
     /// Query parameter `allowWatchBookmarks`.
-    pub allow_watch_bookmarks: std::option::Option<bool>,
+    pub allow_watch_bookmarks: Option<bool>,
     /// Token from a previous chunked list response, to get the next chunk.
     ///
     /// Query parameter `continue`.
-    pub continue_: std::option::Option<std::string::String>,
+    pub continue_: Option<String>,
     /// Only objects whose fields match this selector.
     ///
     /// Query parameter `fieldSelector`.
-    pub field_selector: std::option::Option<std::string::String>,
+    pub field_selector: Option<String>,
     /// Only objects whose labels match this selector.
     ///
     /// Query parameter `labelSelector`.
-    pub label_selector: std::option::Option<std::string::String>,
+    pub label_selector: Option<String>,
     /// Maximum number of items in one list response; a continue token is returned when more remain.
     ///
     /// Query parameter `limit`.
-    pub limit: std::option::Option<i64>,
+    pub limit: Option<i64>,
     /// Constrains which resource version may serve the request; see the API concepts on resource versions.
     ///
     /// Query parameter `resourceVersion`.
-    pub resource_version: std::option::Option<std::string::String>,
+    pub resource_version: Option<String>,
     /// How resourceVersion applies to a list: `NotOlderThan` or `Exact`.
     ///
     /// Query parameter `resourceVersionMatch`.
-    pub resource_version_match: std::option::Option<std::string::String>,
+    pub resource_version_match: Option<String>,
     /// For a watch with resourceVersionMatch=NotOlderThan: start with synthetic ADDED events for the current state, then a BOOKMARK.
     ///
     /// Query parameter `sendInitialEvents`.
-    pub send_initial_events: std::option::Option<bool>,
+    pub send_initial_events: Option<bool>,
     /// Timeout for the list/watch call, whatever the activity.
     ///
     /// Query parameter `timeoutSeconds`.
-    pub timeout_seconds: std::option::Option<i64>,
+    pub timeout_seconds: Option<i64>,
     /// Watch for changes and return them as a stream of events.
     ///
     /// Query parameter `watch`.
-    pub watch: std::option::Option<bool>,
+    pub watch: Option<bool>,
 }
 impl ListParams {
     /// Appends the parameters that are set to `query`, in the API's order.
@@ -233,23 +229,23 @@ pub struct PatchParams {
     /// If 'true', the response is pretty-printed.
     ///
     /// Query parameter `pretty`.
-    pub pretty: std::option::Option<std::string::String>,
+    pub pretty: Option<String>,
     /// When set (only `All` is valid), the request is validated but nothing is persisted.
     ///
     /// Query parameter `dryRun`.
-    pub dry_run: std::option::Option<std::string::String>,
+    pub dry_run: Option<String>,
     /// Name of the actor making the change; at most 128 printable characters.
     ///
     /// Query parameter `fieldManager`.
-    pub field_manager: std::option::Option<std::string::String>,
+    pub field_manager: Option<String>,
     /// What the server does with unknown or duplicate fields: `Ignore`, `Warn` (default) or `Strict`.
     ///
     /// Query parameter `fieldValidation`.
-    pub field_validation: std::option::Option<std::string::String>,
+    pub field_validation: Option<String>,
     /// Apply patches only: take ownership of conflicting fields from other managers. Must be unset for other patch types.
     ///
     /// Query parameter `force`.
-    pub force: std::option::Option<bool>,
+    pub force: Option<bool>,
 }
 impl PatchParams {
     /// Appends the parameters that are set to `query`, in the API's order.
@@ -268,43 +264,43 @@ pub struct WatchParams {
     /// If 'true', the response is pretty-printed.
     ///
     /// Query parameter `pretty`.
-    pub pretty: std::option::Option<std::string::String>,
+    pub pretty: Option<String>,
     /// Ask for BOOKMARK watch events; servers may ignore it. Ignored for non-watch requests.
     ///
     /// Query parameter `allowWatchBookmarks`.
-    pub allow_watch_bookmarks: std::option::Option<bool>,
+    pub allow_watch_bookmarks: Option<bool>,
     /// Token from a previous chunked list response, to get the next chunk.
     ///
     /// Query parameter `continue`.
-    pub continue_: std::option::Option<std::string::String>,
+    pub continue_: Option<String>,
     /// Only objects whose fields match this selector.
     ///
     /// Query parameter `fieldSelector`.
-    pub field_selector: std::option::Option<std::string::String>,
+    pub field_selector: Option<String>,
     /// Only objects whose labels match this selector.
     ///
     /// Query parameter `labelSelector`.
-    pub label_selector: std::option::Option<std::string::String>,
+    pub label_selector: Option<String>,
     /// Maximum number of items in one list response; a continue token is returned when more remain.
     ///
     /// Query parameter `limit`.
-    pub limit: std::option::Option<i64>,
+    pub limit: Option<i64>,
     /// Constrains which resource version may serve the request; see the API concepts on resource versions.
     ///
     /// Query parameter `resourceVersion`.
-    pub resource_version: std::option::Option<std::string::String>,
+    pub resource_version: Option<String>,
     /// How resourceVersion applies to a list: `NotOlderThan` or `Exact`.
     ///
     /// Query parameter `resourceVersionMatch`.
-    pub resource_version_match: std::option::Option<std::string::String>,
+    pub resource_version_match: Option<String>,
     /// For a watch with resourceVersionMatch=NotOlderThan: start with synthetic ADDED events for the current state, then a BOOKMARK.
     ///
     /// Query parameter `sendInitialEvents`.
-    pub send_initial_events: std::option::Option<bool>,
+    pub send_initial_events: Option<bool>,
     /// Timeout for the list/watch call, whatever the activity.
     ///
     /// Query parameter `timeoutSeconds`.
-    pub timeout_seconds: std::option::Option<i64>,
+    pub timeout_seconds: Option<i64>,
 }
 impl WatchParams {
     /// Appends the parameters that are set to `query`, in the API's order.
@@ -328,19 +324,19 @@ pub struct WriteParams {
     /// If 'true', the response is pretty-printed.
     ///
     /// Query parameter `pretty`.
-    pub pretty: std::option::Option<std::string::String>,
+    pub pretty: Option<String>,
     /// When set (only `All` is valid), the request is validated but nothing is persisted.
     ///
     /// Query parameter `dryRun`.
-    pub dry_run: std::option::Option<std::string::String>,
+    pub dry_run: Option<String>,
     /// Name of the actor making the change; at most 128 printable characters.
     ///
     /// Query parameter `fieldManager`.
-    pub field_manager: std::option::Option<std::string::String>,
+    pub field_manager: Option<String>,
     /// What the server does with unknown or duplicate fields: `Ignore`, `Warn` (default) or `Strict`.
     ///
     /// Query parameter `fieldValidation`.
-    pub field_validation: std::option::Option<std::string::String>,
+    pub field_validation: Option<String>,
 }
 impl WriteParams {
     /// Appends the parameters that are set to `query`, in the API's order.

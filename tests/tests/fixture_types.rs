@@ -262,3 +262,23 @@ fn a_list_of_crds_gives_every_kind() {
     let v = json!({"apiVersion": "example.org/v1", "kind": "Thing", "metadata": {"name": "t", "namespace": "n"}, "spec": {"color": "red"}});
     assert_eq!(round_trip::<Thing>(v.clone()), v);
 }
+
+#[test]
+fn schemas_named_like_prelude_types_do_not_shadow_them() {
+    use fixtures::prelude_names::example::v1::{From_, Option_, Result_, StringMode, String_};
+    let v = json!({"name": "a", "values": ["x"], "next": {"name": "b"},
+        "string": {"value": "v", "mode": "B"}});
+    let o: Option_ = serde_json::from_value(v.clone()).unwrap();
+    // Fields are std's Option, String and Vec, not the schemas of the same name.
+    let name: Option<String> = o.name.clone();
+    let values: Option<Vec<String>> = o.values.clone();
+    assert_eq!(
+        (name.as_deref(), values.map(|v| v.len())),
+        (Some("a"), Some(1))
+    );
+    let inner: Option<String_> = o.string.clone();
+    assert_eq!(inner.and_then(|s| s.mode), Some(StringMode::B));
+    assert_eq!(round_trip::<Option_>(v.clone()), v);
+    assert_eq!(serde_json::to_value(Result_::Err).unwrap(), json!("Err"));
+    assert_eq!(serde_json::to_value(From_::V2).unwrap(), json!(2));
+}

@@ -84,7 +84,7 @@ fn structs(text: &str) -> BTreeMap<String, Vec<(String, String)>> {
             pending = Some(w.to_string());
         } else if let (Some(w), Some(name)) = (pending.take(), &current) {
             let ty = line
-                .split("std::option::Option<")
+                .split(": Option<")
                 .nth(1)
                 .map(|t| t.trim_end_matches(">,").to_string())
                 .unwrap_or_default();
@@ -174,7 +174,7 @@ fn every_seed_endpoint_and_query_parameter_is_generated() {
                 .map(|(_, t)| t.as_str())
                 .unwrap_or_else(|| panic!("{method} {path}: no query parameter {name}"));
             let want = match seed_ty.as_str() {
-                "字符串" => "std::string::String",
+                "字符串" => "String",
                 "布尔值" => "bool",
                 "整数" => "i64",
                 other => other,

@@ -125,7 +125,8 @@ pub fn write_inputs(dir: &Path, scales: &[usize]) -> anyhow::Result<()> {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            std::fs::write(&path, &f.bytes).with_context(|| format!("writing {}", path.display()))?;
+            std::fs::write(&path, &f.bytes)
+                .with_context(|| format!("writing {}", path.display()))?;
         }
         println!("{}", dir.join(format!("x{scale}")).display());
     }
@@ -142,7 +143,13 @@ pub fn generation(root: &Path, runs: usize, scales: &[usize]) -> anyhow::Result<
     gen_report("specs/", &specs, 0, runs, &scratch)?;
     for &scale in scales {
         let (files, schemas) = synthetic_at(scale);
-        gen_report(&format!("synthetic ×{scale}"), &files, schemas, runs, &scratch)?;
+        gen_report(
+            &format!("synthetic ×{scale}"),
+            &files,
+            schemas,
+            runs,
+            &scratch,
+        )?;
     }
     let _ = std::fs::remove_dir_all(&scratch);
     Ok(())

@@ -38,8 +38,7 @@ fn link_tree(
         let dest = to.join(entry.file_name());
         if entry.file_type()?.is_dir() {
             link_tree(&entry.path(), &dest, &rel, skip)?;
-        } else if !skip.contains(rel.as_str()) && std::fs::hard_link(entry.path(), &dest).is_err()
-        {
+        } else if !skip.contains(rel.as_str()) && std::fs::hard_link(entry.path(), &dest).is_err() {
             std::fs::copy(entry.path(), dest)?;
         }
     }

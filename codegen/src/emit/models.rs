@@ -35,7 +35,7 @@ pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
 pub(crate) fn ty_tokens(cx: &Ctx<'_>, ty: &Ty) -> TokenStream {
     let rt = &cx.runtime;
     match ty {
-        Ty::String => quote!(std::string::String),
+        Ty::String => quote!(String),
         Ty::Bool => quote!(bool),
         Ty::I32 => quote!(i32),
         Ty::I64 => quote!(i64),
@@ -48,13 +48,17 @@ pub(crate) fn ty_tokens(cx: &Ctx<'_>, ty: &Ty) -> TokenStream {
         Ty::Json => quote!(serde_json::Value),
         Ty::Vec(t) => {
             let t = ty_tokens(cx, t);
-            quote!(std::vec::Vec<#t>)
+            quote!(Vec<#t>)
         }
         Ty::Map(t) => {
             let t = ty_tokens(cx, t);
-            quote!(std::collections::BTreeMap<std::string::String, #t>)
+            quote!(std::collections::BTreeMap<String, #t>)
         }
         Ty::Ref(id) => match cx.api.types.get(id) {
+            Some(t) if cx.file_root == Some(t.root.as_str()) => {
+                let n = format_ident!("{}", t.name);
+                quote!(#n)
+            }
             Some(t) => {
                 let root = &cx.root;
                 let g = format_ident!("{}", group_module(&t.gv.group));
@@ -78,7 +82,7 @@ fn default_expr(cx: &Ctx<'_>, f: &Field) -> Option<TokenStream> {
         return None;
     }
     Some(match (&f.ty, v) {
-        (Ty::String, Value::String(s)) => quote!(std::string::String::from(#s)),
+        (Ty::String, Value::String(s)) => quote!(String::from(#s)),
         (Ty::Bool, Value::Bool(b)) => quote!(#b),
         (Ty::I32, Value::Number(n)) => {
             let n = i32::try_from(n.as_i64()?).ok()?;
@@ -118,7 +122,7 @@ fn default_expr(cx: &Ctx<'_>, f: &Field) -> Option<TokenStream> {
                     let v = format_ident!("{}", rust);
                     quote!(#path::#v)
                 }
-                None => quote!(#path::Other(std::string::String::from(#s))),
+                None => quote!(#path::Other(String::from(#s))),
             }
         }
         _ => return None,
@@ -142,10 +146,10 @@ fn is_option(cx: &Ctx<'_>, f: &Field) -> bool {
 fn field_type(cx: &Ctx<'_>, f: &Field) -> TokenStream {
     let mut t = ty_tokens(cx, &f.ty);
     if f.boxed {
-        t = quote!(std::boxed::Box<#t>);
+        t = quote!(Box<#t>);
     }
     if is_option(cx, f) {
-        t = quote!(std::option::Option<#t>);
+        t = quote!(Option<#t>);
     }
     t
 }
@@ -180,7 +184,7 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
                     #(#vs)*
                     /// A value this version of the bindings does not know, kept as sent.
                     #[serde(untagged)]
-                    Other(std::string::String),
+                    Other(String),
                 }
                 impl #name {
                     /// The value as written on the wire.
@@ -238,12 +242,12 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
                     }
                 }
                 impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                         serializer.serialize_i64(self.value())
                     }
                 }
                 impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         <i64 as serde::Deserialize>::deserialize(deserializer).map(#name::from)
                     }
                 }
@@ -254,7 +258,7 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
                 let v = format_ident!("{}", v);
                 let mut ty = ty_tokens(cx, ty);
                 if *boxed {
-                    ty = quote!(std::boxed::Box<#ty>);
+                    ty = quote!(Box<#ty>);
                 }
                 quote! { #[allow(missing_docs)] #v(#ty), }
             });
@@ -415,7 +419,7 @@ fn resource_impl(
             const NAMESPACED: bool = #namespaced;
         }
         impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeMap as _;
                 let mut map = serializer.serialize_map(None)?;
                 map.serialize_entry("apiVersion", <Self as #rt::Resource>::API_VERSION)?;
@@ -452,7 +456,7 @@ fn list_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
         #cfg
         impl #rt::List for #name {
             type Item = #item;
-            fn into_parts(self) -> (std::vec::Vec<#item>, std::option::Option<std::string::String>) {
+            fn into_parts(self) -> (Vec<#item>, Option<String>) {
                 (self.#items, self.#meta.and_then(|m| m.continue_))
             }
         }

@@ -16,7 +16,7 @@ fn param_ty(ty: &Ty) -> TokenStream {
         Ty::I32 => quote!(i32),
         Ty::I64 => quote!(i64),
         Ty::F64 => quote!(f64),
-        _ => quote!(std::string::String),
+        _ => quote!(String),
     }
 }
 
@@ -29,7 +29,7 @@ fn field(p: &Param) -> TokenStream {
     }
     lines.push(format!("Query parameter `{}`.", p.wire));
     let doc = doc_attrs(&lines);
-    quote! { #doc pub #name: std::option::Option<#ty>, }
+    quote! { #doc pub #name: Option<#ty>, }
 }
 
 /// `format!` string for a path template, and the statements that encode each `{param}` into
@@ -120,7 +120,7 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
                 required: false,
             }) => {
                 let t = ty_tokens(cx, ty);
-                args.push(quote!(body: std::option::Option<&#t>));
+                args.push(quote!(body: Option<&#t>));
                 call.push(quote!(body));
                 quote!(match body { Some(b) => Some((#rt::request::json(b)?, "application/json")), None => None })
             }
@@ -147,7 +147,7 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
             .map(|p| format_ident!("{}", p.rust));
         let path_expr = if op.path_params.is_empty() {
             let literal = &op.path;
-            quote!(let path = std::string::String::from(#literal);)
+            quote!(let path = String::from(#literal);)
         } else {
             quote!(let path = format!(#fmt #(, #fmt_args)*);)
         };
@@ -169,7 +169,7 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
         request_fns.push(quote! {
             #[doc = #rdoc]
             #[inline]
-            pub fn #name(#(#args),*) -> std::result::Result<#rt::http::Request<std::vec::Vec<u8>>, #rt::Error> {
+            pub fn #name(#(#args),*) -> Result<#rt::http::Request<Vec<u8>>, #rt::Error> {
                 #unused
                 let #query_mut query = #rt::request::Query::new();
                 #(#fixed)*
@@ -192,7 +192,7 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
             request_fns.push(quote! {
                 #[doc = #pd]
                 #[inline]
-                pub fn #parse(status: #rt::http::StatusCode, body: &[u8]) -> std::result::Result<#ret, #rt::Error> {
+                pub fn #parse(status: #rt::http::StatusCode, body: &[u8]) -> Result<#ret, #rt::Error> {
                     #rt::request::decode(status, body)
                 }
             });
@@ -207,14 +207,14 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
             Returns::Watch(_) => quote! {
                 #mdoc
                 #[inline]
-                pub async fn #name(&self, #(#args),*) -> std::result::Result<#rt::WatchStream<#ret>, #rt::Error> {
+                pub async fn #name(&self, #(#args),*) -> Result<#rt::WatchStream<#ret>, #rt::Error> {
                     self.client.watch(requests::#name(#(#call),*)?).await
                 }
             },
             _ => quote! {
                 #mdoc
                 #[inline]
-                pub async fn #name(&self, #(#args),*) -> std::result::Result<#ret, #rt::Error> {
+                pub async fn #name(&self, #(#args),*) -> Result<#ret, #rt::Error> {
                     self.client.send(requests::#name(#(#call),*)?).await
                 }
             },

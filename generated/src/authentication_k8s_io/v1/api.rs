@@ -23,7 +23,7 @@ impl Api {
         &self,
         body: &crate::authentication_k8s_io::v1::SelfSubjectReview,
         params: &CreateSelfSubjectReviewParams,
-    ) -> std::result::Result<
+    ) -> Result<
         crate::authentication_k8s_io::v1::SelfSubjectReview,
         crate::runtime::Error,
     > {
@@ -37,10 +37,7 @@ impl Api {
         &self,
         body: &crate::authentication_k8s_io::v1::TokenReview,
         params: &CreateTokenReviewParams,
-    ) -> std::result::Result<
-        crate::authentication_k8s_io::v1::TokenReview,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::authentication_k8s_io::v1::TokenReview, crate::runtime::Error> {
         self.client.send(requests::create_token_review(body, params)?).await
     }
     /// List the resources served by authentication.k8s.io/v1.
@@ -50,7 +47,7 @@ impl Api {
     pub async fn get_api_resources(
         &self,
         params: &GetApiResourcesParams,
-    ) -> std::result::Result<crate::meta::v1::ApiResourceList, crate::runtime::Error> {
+    ) -> Result<crate::meta::v1::ApiResourceList, crate::runtime::Error> {
         self.client.send(requests::get_api_resources(params)?).await
     }
 }
@@ -60,19 +57,19 @@ pub struct CreateSelfSubjectReviewParams {
     /// When set, changes are validated but not persisted. Only `All` is valid: run every dry-run stage. Any other value is an error.
     ///
     /// Query parameter `dryRun`.
-    pub dry_run: std::option::Option<std::string::String>,
+    pub dry_run: Option<String>,
     /// Name of the actor making the change; at most 128 printable characters.
     ///
     /// Query parameter `fieldManager`.
-    pub field_manager: std::option::Option<std::string::String>,
+    pub field_manager: Option<String>,
     /// What the server does with unknown or duplicate fields in the body: `Ignore` drops them silently, `Warn` (the default since v1.23) drops them with a warning header each, `Strict` rejects the request.
     ///
     /// Query parameter `fieldValidation`.
-    pub field_validation: std::option::Option<std::string::String>,
+    pub field_validation: Option<String>,
     /// If 'true', the response is pretty-printed.
     ///
     /// Query parameter `pretty`.
-    pub pretty: std::option::Option<std::string::String>,
+    pub pretty: Option<String>,
 }
 /// Query parameters of [`Api::create_token_review`] (`POST /apis/authentication.k8s.io/v1/tokenreviews`).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -80,19 +77,19 @@ pub struct CreateTokenReviewParams {
     /// When set, changes are validated but not persisted. Only `All` is valid: run every dry-run stage. Any other value is an error.
     ///
     /// Query parameter `dryRun`.
-    pub dry_run: std::option::Option<std::string::String>,
+    pub dry_run: Option<String>,
     /// Name of the actor making the change; at most 128 printable characters.
     ///
     /// Query parameter `fieldManager`.
-    pub field_manager: std::option::Option<std::string::String>,
+    pub field_manager: Option<String>,
     /// What the server does with unknown or duplicate fields in the body: `Ignore` drops them silently, `Warn` (the default since v1.23) drops them with a warning header each, `Strict` rejects the request.
     ///
     /// Query parameter `fieldValidation`.
-    pub field_validation: std::option::Option<std::string::String>,
+    pub field_validation: Option<String>,
     /// If 'true', the response is pretty-printed.
     ///
     /// Query parameter `pretty`.
-    pub pretty: std::option::Option<std::string::String>,
+    pub pretty: Option<String>,
 }
 /// Query parameters of [`Api::get_api_resources`] (`GET /apis/authentication.k8s.io/v1/`).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -107,18 +104,13 @@ pub mod requests {
     pub fn create_self_subject_review(
         body: &crate::authentication_k8s_io::v1::SelfSubjectReview,
         params: &CreateSelfSubjectReviewParams,
-    ) -> std::result::Result<
-        crate::runtime::http::Request<std::vec::Vec<u8>>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
         let mut query = crate::runtime::request::Query::new();
         query.push_opt("dryRun", params.dry_run.as_ref());
         query.push_opt("fieldManager", params.field_manager.as_ref());
         query.push_opt("fieldValidation", params.field_validation.as_ref());
         query.push_opt("pretty", params.pretty.as_ref());
-        let path = std::string::String::from(
-            "/apis/authentication.k8s.io/v1/selfsubjectreviews",
-        );
+        let path = String::from("/apis/authentication.k8s.io/v1/selfsubjectreviews");
         crate::runtime::request::build(
             "POST",
             path + &query.finish(),
@@ -130,7 +122,7 @@ pub mod requests {
     pub fn parse_create_self_subject_review(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> std::result::Result<
+    ) -> Result<
         crate::authentication_k8s_io::v1::SelfSubjectReview,
         crate::runtime::Error,
     > {
@@ -141,18 +133,13 @@ pub mod requests {
     pub fn create_token_review(
         body: &crate::authentication_k8s_io::v1::TokenReview,
         params: &CreateTokenReviewParams,
-    ) -> std::result::Result<
-        crate::runtime::http::Request<std::vec::Vec<u8>>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
         let mut query = crate::runtime::request::Query::new();
         query.push_opt("dryRun", params.dry_run.as_ref());
         query.push_opt("fieldManager", params.field_manager.as_ref());
         query.push_opt("fieldValidation", params.field_validation.as_ref());
         query.push_opt("pretty", params.pretty.as_ref());
-        let path = std::string::String::from(
-            "/apis/authentication.k8s.io/v1/tokenreviews",
-        );
+        let path = String::from("/apis/authentication.k8s.io/v1/tokenreviews");
         crate::runtime::request::build(
             "POST",
             path + &query.finish(),
@@ -164,23 +151,17 @@ pub mod requests {
     pub fn parse_create_token_review(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> std::result::Result<
-        crate::authentication_k8s_io::v1::TokenReview,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::authentication_k8s_io::v1::TokenReview, crate::runtime::Error> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::get_api_resources`](super::Api::get_api_resources): `GET /apis/authentication.k8s.io/v1/`.
     #[inline]
     pub fn get_api_resources(
         params: &GetApiResourcesParams,
-    ) -> std::result::Result<
-        crate::runtime::http::Request<std::vec::Vec<u8>>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
         let _ = params;
         let query = crate::runtime::request::Query::new();
-        let path = std::string::String::from("/apis/authentication.k8s.io/v1/");
+        let path = String::from("/apis/authentication.k8s.io/v1/");
         crate::runtime::request::build("GET", path + &query.finish(), None)
     }
     /// Decodes the response of [`Api::get_api_resources`](super::Api::get_api_resources): the body for a success status (200), an error otherwise.
@@ -188,7 +169,7 @@ pub mod requests {
     pub fn parse_get_api_resources(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> std::result::Result<crate::meta::v1::ApiResourceList, crate::runtime::Error> {
+    ) -> Result<crate::meta::v1::ApiResourceList, crate::runtime::Error> {
         crate::runtime::request::decode(status, body)
     }
 }

@@ -4,14 +4,14 @@
 pub struct BoundObjectReference {
     /// API version of the referenced object.
     #[serde(rename = "apiVersion", default, skip_serializing_if = "Option::is_none")]
-    pub api_version: std::option::Option<std::string::String>,
+    pub api_version: Option<String>,
     /// Kind of the referenced object: Pod, Secret or Node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: std::option::Option<std::string::String>,
+    pub kind: Option<String>,
     /// Name of the referenced object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    pub name: Option<String>,
     /// UID of the referenced object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: std::option::Option<std::string::String>,
+    pub uid: Option<String>,
 }

@@ -4,12 +4,10 @@
 pub struct SelfSubjectReview {
     /// Standard object metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: std::option::Option<crate::meta::v1::ObjectMeta>,
+    pub metadata: Option<crate::meta::v1::ObjectMeta>,
     /// Filled in by the server with the requesting user's attributes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: std::option::Option<
-        crate::authentication_k8s_io::v1::SelfSubjectReviewStatus,
-    >,
+    pub status: Option<crate::authentication_k8s_io::v1::SelfSubjectReviewStatus>,
 }
 impl crate::runtime::Resource for SelfSubjectReview {
     const API_VERSION: &'static str = "authentication.k8s.io/v1";
@@ -20,10 +18,7 @@ impl crate::runtime::Resource for SelfSubjectReview {
     const NAMESPACED: bool = false;
 }
 impl serde::Serialize for SelfSubjectReview {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry(

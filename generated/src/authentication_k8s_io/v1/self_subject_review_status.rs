@@ -4,5 +4,5 @@
 pub struct SelfSubjectReviewStatus {
     /// Attributes of the user who made the request.
     #[serde(rename = "userInfo", default, skip_serializing_if = "Option::is_none")]
-    pub user_info: std::option::Option<crate::authentication_k8s_io::v1::UserInfo>,
+    pub user_info: Option<crate::authentication_k8s_io::v1::UserInfo>,
 }

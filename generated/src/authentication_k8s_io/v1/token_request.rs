@@ -4,15 +4,13 @@
 pub struct TokenRequest {
     /// Standard object metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: std::option::Option<crate::meta::v1::ObjectMeta>,
+    pub metadata: Option<crate::meta::v1::ObjectMeta>,
     /// What the caller asks for: audiences, lifetime and an optional bound object.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub spec: crate::authentication_k8s_io::v1::TokenRequestSpec,
     /// Filled in by the server with the issued token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: std::option::Option<
-        crate::authentication_k8s_io::v1::TokenRequestStatus,
-    >,
+    pub status: Option<crate::authentication_k8s_io::v1::TokenRequestStatus>,
 }
 impl crate::runtime::Resource for TokenRequest {
     const API_VERSION: &'static str = "authentication.k8s.io/v1";
@@ -23,10 +21,7 @@ impl crate::runtime::Resource for TokenRequest {
     const NAMESPACED: bool = true;
 }
 impl serde::Serialize for TokenRequest {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry(

@@ -6,17 +6,15 @@ pub struct TokenRequestSpec {
     ///
     /// List type: `atomic`.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub audiences: std::vec::Vec<std::string::String>,
+    pub audiences: Vec<String>,
     /// An object the token is bound to: the token stops being valid when the object is deleted. The API server's TokenReview checks this binding; other audiences may not, so keep the lifetime short when prompt revocation matters.
     #[serde(rename = "boundObjectRef", default, skip_serializing_if = "Option::is_none")]
-    pub bound_object_ref: std::option::Option<
-        crate::authentication_k8s_io::v1::BoundObjectReference,
-    >,
+    pub bound_object_ref: Option<crate::authentication_k8s_io::v1::BoundObjectReference>,
     /// Requested lifetime of the token in seconds. The issuer may choose another lifetime; read status.expirationTimestamp for the real one.
     #[serde(
         rename = "expirationSeconds",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub expiration_seconds: std::option::Option<i64>,
+    pub expiration_seconds: Option<i64>,
 }

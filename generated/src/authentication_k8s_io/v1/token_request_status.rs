@@ -9,5 +9,5 @@ pub struct TokenRequestStatus {
     ///
     /// Default: `""`.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub token: std::string::String,
+    pub token: String,
 }

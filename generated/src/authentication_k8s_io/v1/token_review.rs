@@ -4,13 +4,13 @@
 pub struct TokenReview {
     /// Standard object metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: std::option::Option<crate::meta::v1::ObjectMeta>,
+    pub metadata: Option<crate::meta::v1::ObjectMeta>,
     /// The token to check and the audiences it is presented for.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub spec: crate::authentication_k8s_io::v1::TokenReviewSpec,
     /// Filled in by the server: whether the token authenticated, and as whom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: std::option::Option<crate::authentication_k8s_io::v1::TokenReviewStatus>,
+    pub status: Option<crate::authentication_k8s_io::v1::TokenReviewStatus>,
 }
 impl crate::runtime::Resource for TokenReview {
     const API_VERSION: &'static str = "authentication.k8s.io/v1";
@@ -21,10 +21,7 @@ impl crate::runtime::Resource for TokenReview {
     const NAMESPACED: bool = false;
 }
 impl serde::Serialize for TokenReview {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry(

@@ -6,8 +6,8 @@ pub struct TokenReviewSpec {
     ///
     /// List type: `atomic`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audiences: std::option::Option<std::vec::Vec<std::string::String>>,
+    pub audiences: Option<Vec<String>>,
     /// The opaque bearer token to check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token: std::option::Option<std::string::String>,
+    pub token: Option<String>,
 }

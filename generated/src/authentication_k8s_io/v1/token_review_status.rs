@@ -6,14 +6,14 @@ pub struct TokenReviewStatus {
     ///
     /// List type: `atomic`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audiences: std::option::Option<std::vec::Vec<std::string::String>>,
+    pub audiences: Option<Vec<String>>,
     /// True when the token belongs to a known user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authenticated: std::option::Option<bool>,
+    pub authenticated: Option<bool>,
     /// Why the token could not be checked, if it could not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: std::option::Option<std::string::String>,
+    pub error: Option<String>,
     /// The user the token belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: std::option::Option<crate::authentication_k8s_io::v1::UserInfo>,
+    pub user: Option<crate::authentication_k8s_io::v1::UserInfo>,
 }

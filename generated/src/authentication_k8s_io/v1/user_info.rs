@@ -4,21 +4,16 @@
 pub struct UserInfo {
     /// Further attributes the authenticator provides, as lists of strings by key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extra: std::option::Option<
-        std::collections::BTreeMap<
-            std::string::String,
-            std::vec::Vec<std::string::String>,
-        >,
-    >,
+    pub extra: Option<std::collections::BTreeMap<String, Vec<String>>>,
     /// Groups the user belongs to.
     ///
     /// List type: `atomic`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub groups: std::option::Option<std::vec::Vec<std::string::String>>,
+    pub groups: Option<Vec<String>>,
     /// Identifies this user across time: a user deleted and re-created under the same name gets a different uid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: std::option::Option<std::string::String>,
+    pub uid: Option<String>,
     /// The name that identifies this user among all active users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: std::option::Option<std::string::String>,
+    pub username: Option<String>,
 }

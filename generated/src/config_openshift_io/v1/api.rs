@@ -23,10 +23,7 @@ impl Api {
         &self,
         body: &crate::config_openshift_io::v1::Authentication,
         params: &CreateAuthenticationParams,
-    ) -> std::result::Result<
-        crate::config_openshift_io::v1::Authentication,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
         self.client.send(requests::create_authentication(body, params)?).await
     }
     /// Delete the specified Authentication.
@@ -36,9 +33,9 @@ impl Api {
     pub async fn delete_authentication(
         &self,
         name: &str,
-        body: std::option::Option<&crate::meta::v1::DeleteOptions>,
+        body: Option<&crate::meta::v1::DeleteOptions>,
         params: &DeleteAuthenticationParams,
-    ) -> std::result::Result<crate::meta::v1::Status, crate::runtime::Error> {
+    ) -> Result<crate::meta::v1::Status, crate::runtime::Error> {
         self.client.send(requests::delete_authentication(name, body, params)?).await
     }
     /// Delete a collection of Authentication.
@@ -47,9 +44,9 @@ impl Api {
     #[inline]
     pub async fn delete_collection_authentication(
         &self,
-        body: std::option::Option<&crate::meta::v1::DeleteOptions>,
+        body: Option<&crate::meta::v1::DeleteOptions>,
         params: &DeleteCollectionAuthenticationParams,
-    ) -> std::result::Result<crate::meta::v1::Status, crate::runtime::Error> {
+    ) -> Result<crate::meta::v1::Status, crate::runtime::Error> {
         self.client.send(requests::delete_collection_authentication(body, params)?).await
     }
     /// List or watch objects of kind Authentication.
@@ -59,7 +56,7 @@ impl Api {
     pub async fn list_authentication(
         &self,
         params: &ListAuthenticationParams,
-    ) -> std::result::Result<
+    ) -> Result<
         crate::config_openshift_io::v1::AuthenticationList,
         crate::runtime::Error,
     > {
@@ -74,10 +71,7 @@ impl Api {
         name: &str,
         patch: &crate::runtime::Patch,
         params: &PatchAuthenticationParams,
-    ) -> std::result::Result<
-        crate::config_openshift_io::v1::Authentication,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
         self.client.send(requests::patch_authentication(name, patch, params)?).await
     }
     /// Partially update the status of the specified Authentication.
@@ -89,10 +83,7 @@ impl Api {
         name: &str,
         patch: &crate::runtime::Patch,
         params: &PatchAuthenticationStatusParams,
-    ) -> std::result::Result<
-        crate::config_openshift_io::v1::Authentication,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
         self.client
             .send(requests::patch_authentication_status(name, patch, params)?)
             .await
@@ -105,10 +96,7 @@ impl Api {
         &self,
         name: &str,
         params: &ReadAuthenticationParams,
-    ) -> std::result::Result<
-        crate::config_openshift_io::v1::Authentication,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
         self.client.send(requests::read_authentication(name, params)?).await
     }
     /// Read the status of the specified Authentication.
@@ -119,10 +107,7 @@ impl Api {
         &self,
         name: &str,
         params: &ReadAuthenticationStatusParams,
-    ) -> std::result::Result<
-        crate::config_openshift_io::v1::Authentication,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
         self.client.send(requests::read_authentication_status(name, params)?).await
     }
     /// Replace the specified Authentication.
@@ -134,10 +119,7 @@ impl Api {
         name: &str,
         body: &crate::config_openshift_io::v1::Authentication,
         params: &ReplaceAuthenticationParams,
-    ) -> std::result::Result<
-        crate::config_openshift_io::v1::Authentication,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
         self.client.send(requests::replace_authentication(name, body, params)?).await
     }
     /// Replace the status of the specified Authentication.
@@ -149,10 +131,7 @@ impl Api {
         name: &str,
         body: &crate::config_openshift_io::v1::Authentication,
         params: &ReplaceAuthenticationStatusParams,
-    ) -> std::result::Result<
-        crate::config_openshift_io::v1::Authentication,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
         self.client
             .send(requests::replace_authentication_status(name, body, params)?)
             .await
@@ -164,7 +143,7 @@ impl Api {
     pub async fn watch_authentication(
         &self,
         params: &WatchAuthenticationParams,
-    ) -> std::result::Result<
+    ) -> Result<
         crate::runtime::WatchStream<crate::config_openshift_io::v1::Authentication>,
         crate::runtime::Error,
     > {
@@ -203,15 +182,10 @@ pub mod requests {
     pub fn create_authentication(
         body: &crate::config_openshift_io::v1::Authentication,
         params: &CreateAuthenticationParams,
-    ) -> std::result::Result<
-        crate::runtime::http::Request<std::vec::Vec<u8>>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
         let mut query = crate::runtime::request::Query::new();
         params.append_to(&mut query);
-        let path = std::string::String::from(
-            "/apis/config.openshift.io/v1/authentications",
-        );
+        let path = String::from("/apis/config.openshift.io/v1/authentications");
         crate::runtime::request::build(
             "POST",
             path + &query.finish(),
@@ -223,22 +197,16 @@ pub mod requests {
     pub fn parse_create_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> std::result::Result<
-        crate::config_openshift_io::v1::Authentication,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::delete_authentication`](super::Api::delete_authentication): `DELETE /apis/config.openshift.io/v1/authentications/{name}`.
     #[inline]
     pub fn delete_authentication(
         name: &str,
-        body: std::option::Option<&crate::meta::v1::DeleteOptions>,
+        body: Option<&crate::meta::v1::DeleteOptions>,
         params: &DeleteAuthenticationParams,
-    ) -> std::result::Result<
-        crate::runtime::http::Request<std::vec::Vec<u8>>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
         let mut query = crate::runtime::request::Query::new();
         params.append_to(&mut query);
         let name = crate::runtime::request::path_segment("name", name)?;
@@ -257,23 +225,18 @@ pub mod requests {
     pub fn parse_delete_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> std::result::Result<crate::meta::v1::Status, crate::runtime::Error> {
+    ) -> Result<crate::meta::v1::Status, crate::runtime::Error> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::delete_collection_authentication`](super::Api::delete_collection_authentication): `DELETE /apis/config.openshift.io/v1/authentications`.
     #[inline]
     pub fn delete_collection_authentication(
-        body: std::option::Option<&crate::meta::v1::DeleteOptions>,
+        body: Option<&crate::meta::v1::DeleteOptions>,
         params: &DeleteCollectionAuthenticationParams,
-    ) -> std::result::Result<
-        crate::runtime::http::Request<std::vec::Vec<u8>>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
         let mut query = crate::runtime::request::Query::new();
         params.append_to(&mut query);
-        let path = std::string::String::from(
-            "/apis/config.openshift.io/v1/authentications",
-        );
+        let path = String::from("/apis/config.openshift.io/v1/authentications");
         crate::runtime::request::build(
             "DELETE",
             path + &query.finish(),
@@ -288,22 +251,17 @@ pub mod requests {
     pub fn parse_delete_collection_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> std::result::Result<crate::meta::v1::Status, crate::runtime::Error> {
+    ) -> Result<crate::meta::v1::Status, crate::runtime::Error> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::list_authentication`](super::Api::list_authentication): `GET /apis/config.openshift.io/v1/authentications`.
     #[inline]
     pub fn list_authentication(
         params: &ListAuthenticationParams,
-    ) -> std::result::Result<
-        crate::runtime::http::Request<std::vec::Vec<u8>>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
         let mut query = crate::runtime::request::Query::new();
         params.append_to(&mut query);
-        let path = std::string::String::from(
-            "/apis/config.openshift.io/v1/authentications",
-        );
+        let path = String::from("/apis/config.openshift.io/v1/authentications");
         crate::runtime::request::build("GET", path + &query.finish(), None)
     }
     /// Decodes the response of [`Api::list_authentication`](super::Api::list_authentication): the body for a success status (200), an error otherwise.
@@ -311,7 +269,7 @@ pub mod requests {
     pub fn parse_list_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> std::result::Result<
+    ) -> Result<
         crate::config_openshift_io::v1::AuthenticationList,
         crate::runtime::Error,
     > {
@@ -323,10 +281,7 @@ pub mod requests {
         name: &str,
         patch: &crate::runtime::Patch,
         params: &PatchAuthenticationParams,
-    ) -> std::result::Result<
-        crate::runtime::http::Request<std::vec::Vec<u8>>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
         let mut query = crate::runtime::request::Query::new();
         params.append_to(&mut query);
         let name = crate::runtime::request::path_segment("name", name)?;
@@ -342,10 +297,7 @@ pub mod requests {
     pub fn parse_patch_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> std::result::Result<
-        crate::config_openshift_io::v1::Authentication,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::patch_authentication_status`](super::Api::patch_authentication_status): `PATCH /apis/config.openshift.io/v1/authentications/{name}/status`.
@@ -354,10 +306,7 @@ pub mod requests {
         name: &str,
         patch: &crate::runtime::Patch,
         params: &PatchAuthenticationStatusParams,
-    ) -> std::result::Result<
-        crate::runtime::http::Request<std::vec::Vec<u8>>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
         let mut query = crate::runtime::request::Query::new();
         params.append_to(&mut query);
         let name = crate::runtime::request::path_segment("name", name)?;
@@ -375,10 +324,7 @@ pub mod requests {
     pub fn parse_patch_authentication_status(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> std::result::Result<
-        crate::config_openshift_io::v1::Authentication,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::read_authentication`](super::Api::read_authentication): `GET /apis/config.openshift.io/v1/authentications/{name}`.
@@ -386,10 +332,7 @@ pub mod requests {
     pub fn read_authentication(
         name: &str,
         params: &ReadAuthenticationParams,
-    ) -> std::result::Result<
-        crate::runtime::http::Request<std::vec::Vec<u8>>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
         let mut query = crate::runtime::request::Query::new();
         params.append_to(&mut query);
         let name = crate::runtime::request::path_segment("name", name)?;
@@ -401,10 +344,7 @@ pub mod requests {
     pub fn parse_read_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> std::result::Result<
-        crate::config_openshift_io::v1::Authentication,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::read_authentication_status`](super::Api::read_authentication_status): `GET /apis/config.openshift.io/v1/authentications/{name}/status`.
@@ -412,10 +352,7 @@ pub mod requests {
     pub fn read_authentication_status(
         name: &str,
         params: &ReadAuthenticationStatusParams,
-    ) -> std::result::Result<
-        crate::runtime::http::Request<std::vec::Vec<u8>>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
         let mut query = crate::runtime::request::Query::new();
         params.append_to(&mut query);
         let name = crate::runtime::request::path_segment("name", name)?;
@@ -429,10 +366,7 @@ pub mod requests {
     pub fn parse_read_authentication_status(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> std::result::Result<
-        crate::config_openshift_io::v1::Authentication,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::replace_authentication`](super::Api::replace_authentication): `PUT /apis/config.openshift.io/v1/authentications/{name}`.
@@ -441,10 +375,7 @@ pub mod requests {
         name: &str,
         body: &crate::config_openshift_io::v1::Authentication,
         params: &ReplaceAuthenticationParams,
-    ) -> std::result::Result<
-        crate::runtime::http::Request<std::vec::Vec<u8>>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
         let mut query = crate::runtime::request::Query::new();
         params.append_to(&mut query);
         let name = crate::runtime::request::path_segment("name", name)?;
@@ -460,10 +391,7 @@ pub mod requests {
     pub fn parse_replace_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> std::result::Result<
-        crate::config_openshift_io::v1::Authentication,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::replace_authentication_status`](super::Api::replace_authentication_status): `PUT /apis/config.openshift.io/v1/authentications/{name}/status`.
@@ -472,10 +400,7 @@ pub mod requests {
         name: &str,
         body: &crate::config_openshift_io::v1::Authentication,
         params: &ReplaceAuthenticationStatusParams,
-    ) -> std::result::Result<
-        crate::runtime::http::Request<std::vec::Vec<u8>>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
         let mut query = crate::runtime::request::Query::new();
         params.append_to(&mut query);
         let name = crate::runtime::request::path_segment("name", name)?;
@@ -493,26 +418,18 @@ pub mod requests {
     pub fn parse_replace_authentication_status(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> std::result::Result<
-        crate::config_openshift_io::v1::Authentication,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::watch_authentication`](super::Api::watch_authentication): `GET /apis/config.openshift.io/v1/authentications`.
     #[inline]
     pub fn watch_authentication(
         params: &WatchAuthenticationParams,
-    ) -> std::result::Result<
-        crate::runtime::http::Request<std::vec::Vec<u8>>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
         let mut query = crate::runtime::request::Query::new();
         query.push("watch", "true");
         params.append_to(&mut query);
-        let path = std::string::String::from(
-            "/apis/config.openshift.io/v1/authentications",
-        );
+        let path = String::from("/apis/config.openshift.io/v1/authentications");
         crate::runtime::request::build("GET", path + &query.finish(), None)
     }
 }

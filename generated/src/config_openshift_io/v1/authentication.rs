@@ -12,15 +12,13 @@
 #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
 pub struct Authentication {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: std::option::Option<crate::meta::v1::ObjectMeta>,
+    pub metadata: Option<crate::meta::v1::ObjectMeta>,
     /// Settings the user chooses.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub spec: crate::config_openshift_io::v1::AuthenticationSpec,
+    pub spec: AuthenticationSpec,
     /// Values observed in the cluster. Users cannot override them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: std::option::Option<
-        crate::config_openshift_io::v1::AuthenticationStatus,
-    >,
+    pub status: Option<AuthenticationStatus>,
 }
 impl crate::runtime::Resource for Authentication {
     const API_VERSION: &'static str = "config.openshift.io/v1";
@@ -31,10 +29,7 @@ impl crate::runtime::Resource for Authentication {
     const NAMESPACED: bool = false;
 }
 impl serde::Serialize for Authentication {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry(
@@ -57,37 +52,29 @@ impl serde::Serialize for Authentication {
 pub struct AuthenticationSpec {
     /// Points at a config map in openshift-config whose key `oauthMetadata` holds the OAuth 2.0 authorization server metadata (IETF draft-ietf-oauth-discovery-04) of an external OAuth server, as served at /.well-known/oauth-authorization-server. When set, it wins over the metadata recorded in status. Missing or invalid data means no metadata is served.
     #[serde(rename = "oauthMetadata", default, skip_serializing_if = "Option::is_none")]
-    pub oauth_metadata: std::option::Option<
-        crate::config_openshift_io::v1::AuthenticationSpecOauthMetadata,
-    >,
+    pub oauth_metadata: Option<AuthenticationSpecOauthMetadata>,
     /// External OIDC identity providers whose tokens this cluster accepts. Only settable when type is OIDC; at most one provider for now.
     ///
     /// List type: `map`, keyed by name.
     #[serde(rename = "oidcProviders", default, skip_serializing_if = "Option::is_none")]
-    pub oidc_providers: std::option::Option<
-        std::vec::Vec<crate::config_openshift_io::v1::AuthenticationSpecOidcProviders>,
-    >,
+    pub oidc_providers: Option<Vec<AuthenticationSpecOidcProviders>>,
     /// Identifier of the issuer of bound service account tokens; defaults to https://kubernetes.default.svc. Changing it invalidates every bound token issued under the previous value until the holders request new ones.
     #[serde(
         rename = "serviceAccountIssuer",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub service_account_issuer: std::option::Option<std::string::String>,
+    pub service_account_issuer: Option<String>,
     /// The authentication mode the cluster uses, i.e. which component answers login attempts. Defaults to IntegratedOAuth.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: std::option::Option<
-        crate::config_openshift_io::v1::AuthenticationSpecType,
-    >,
+    pub type_: Option<AuthenticationSpecType>,
     /// A remote token reviewer: a webhook that checks bearer tokens through the tokenreviews.authentication.k8s.io API. Requires honouring bearer tokens issued by the external service.
     #[serde(
         rename = "webhookTokenAuthenticator",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub webhook_token_authenticator: std::option::Option<
-        crate::config_openshift_io::v1::AuthenticationSpecWebhookTokenAuthenticator,
-    >,
+    pub webhook_token_authenticator: Option<AuthenticationSpecWebhookTokenAuthenticator>,
     /// Deprecated; setting it has no effect.
     ///
     /// List type: `atomic`.
@@ -96,10 +83,8 @@ pub struct AuthenticationSpec {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub webhook_token_authenticators: std::option::Option<
-        std::vec::Vec<
-            crate::config_openshift_io::v1::AuthenticationSpecWebhookTokenAuthenticators,
-        >,
+    pub webhook_token_authenticators: Option<
+        Vec<AuthenticationSpecWebhookTokenAuthenticators>,
     >,
 }
 /// Points at a config map in openshift-config whose key `oauthMetadata` holds the OAuth 2.0 authorization server metadata (IETF draft-ietf-oauth-discovery-04) of an external OAuth server, as served at /.well-known/oauth-authorization-server. When set, it wins over the metadata recorded in status. Missing or invalid data means no metadata is served.
@@ -107,7 +92,7 @@ pub struct AuthenticationSpec {
 pub struct AuthenticationSpecOauthMetadata {
     /// metadata.name of the referenced config map.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub name: std::string::String,
+    pub name: String,
 }
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuthenticationSpecOidcProviders {
@@ -117,7 +102,7 @@ pub struct AuthenticationSpecOidcProviders {
         default,
         deserialize_with = "crate::runtime::deserialize_null_as_default"
     )]
-    pub claim_mappings: crate::config_openshift_io::v1::AuthenticationSpecOidcProvidersClaimMappings,
+    pub claim_mappings: AuthenticationSpecOidcProvidersClaimMappings,
     /// Rules the token's claims must satisfy; every rule must pass for the token to be accepted.
     ///
     /// List type: `atomic`.
@@ -126,29 +111,23 @@ pub struct AuthenticationSpecOidcProviders {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub claim_validation_rules: std::option::Option<
-        std::vec::Vec<
-            crate::config_openshift_io::v1::AuthenticationSpecOidcProvidersClaimValidationRules,
-        >,
+    pub claim_validation_rules: Option<
+        Vec<AuthenticationSpecOidcProvidersClaimValidationRules>,
     >,
     /// How the platform reaches the provider and which tokens it accepts from it.
     ///
     /// Validation rules (CEL):
     /// - `self.?discoveryURL.orValue("").size() > 0 ? (self.issuerURL.size() == 0 || self.discoveryURL.find('^.+[^/]') != self.issuerURL.find('^.+[^/]')) : true`: discoveryURL must be different from issuerURL
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub issuer: crate::config_openshift_io::v1::AuthenticationSpecOidcProvidersIssuer,
+    pub issuer: AuthenticationSpecOidcProvidersIssuer,
     /// Unique, human-readable name of this provider; must not be empty.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub name: std::string::String,
+    pub name: String,
     /// How on-cluster platform clients request tokens from this provider. At most 20 entries, unique by namespace and name.
     ///
     /// List type: `map`, keyed by componentNamespace, componentName.
     #[serde(rename = "oidcClients", default, skip_serializing_if = "Option::is_none")]
-    pub oidc_clients: std::option::Option<
-        std::vec::Vec<
-            crate::config_openshift_io::v1::AuthenticationSpecOidcProvidersOidcClients,
-        >,
-    >,
+    pub oidc_clients: Option<Vec<AuthenticationSpecOidcProvidersOidcClients>>,
     /// CEL rules over the resulting user identity; all must pass. Keys (expressions) must be unique.
     ///
     /// List type: `map`, keyed by expression.
@@ -157,10 +136,8 @@ pub struct AuthenticationSpecOidcProviders {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub user_validation_rules: std::option::Option<
-        std::vec::Vec<
-            crate::config_openshift_io::v1::AuthenticationSpecOidcProvidersUserValidationRules,
-        >,
+    pub user_validation_rules: Option<
+        Vec<AuthenticationSpecOidcProvidersUserValidationRules>,
     >,
 }
 /// How the API server turns a token's claims into a cluster identity.
@@ -170,28 +147,20 @@ pub struct AuthenticationSpecOidcProvidersClaimMappings {
     ///
     /// List type: `map`, keyed by key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extra: std::option::Option<
-        std::vec::Vec<
-            crate::config_openshift_io::v1::AuthenticationSpecOidcProvidersClaimMappingsExtra,
-        >,
-    >,
+    pub extra: Option<Vec<AuthenticationSpecOidcProvidersClaimMappingsExtra>>,
     /// How the identity's groups are taken from the token.
     ///
     /// Validation rules (CEL):
     /// - `has(self.expression) && size(self.expression) > 0 ? (!has(self.prefix) || size(self.prefix) == 0) : true`: prefix must not be set to a non-empty value when expression is set
     /// - `(size(self.?claim.orValue("")) > 0) ? !has(self.expression) : true`: expression must not be set if claim is specified and is not an empty string
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub groups: std::option::Option<
-        crate::config_openshift_io::v1::AuthenticationSpecOidcProvidersClaimMappingsGroups,
-    >,
+    pub groups: Option<AuthenticationSpecOidcProvidersClaimMappingsGroups>,
     /// How the identity's uid is taken from the token. When unset, the `sub` claim is used (a platform default that may change).
     ///
     /// Validation rules (CEL):
     /// - `has(self.claim) ? !has(self.expression) : has(self.expression)`: precisely one of claim or expression must be set
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: std::option::Option<
-        crate::config_openshift_io::v1::AuthenticationSpecOidcProvidersClaimMappingsUid,
-    >,
+    pub uid: Option<AuthenticationSpecOidcProvidersClaimMappingsUid>,
     /// How the identity's username is taken from the token.
     ///
     /// Validation rules (CEL):
@@ -199,7 +168,7 @@ pub struct AuthenticationSpecOidcProvidersClaimMappings {
     /// - `has(self.expression) && size(self.expression) > 0 ? !has(self.prefixPolicy) || self.prefixPolicy != 'Prefix' : true`: prefixPolicy must not be set to 'Prefix' when expression is set
     /// - `has(self.prefixPolicy) && self.prefixPolicy == 'Prefix' ? (has(self.prefix) && size(self.prefix.prefixString) > 0) : !has(self.prefix)`: prefix must be set if prefixPolicy is 'Prefix', but must remain unset otherwise
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub username: crate::config_openshift_io::v1::AuthenticationSpecOidcProvidersClaimMappingsUsername,
+    pub username: AuthenticationSpecOidcProvidersClaimMappingsUsername,
 }
 /// One extra attribute: its key and the CEL expression that computes its value.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -219,14 +188,14 @@ pub struct AuthenticationSpecOidcProvidersClaimMappingsExtra {
     /// - `self.split('/', 2)[1].matches('[A-Za-z0-9/\\-._~%!$&\'()*+;=:]+')`: the path of the key must not be empty and must consist of at least one alphanumeric character, percent-encoded octets, apostrophe, '-', '.', '_', '~', '!', '$', '&', '(', ')', '*', '+', ',', ';', '=', and ':'
     /// - `self.split('/', 2)[1].size() <= 256`: the path of the key must not exceed 256 characters in length
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub key: std::string::String,
+    pub key: String,
     /// CEL expression that yields the attribute's value: a string or a list of strings, from `claims`. Empty results are dropped. 1 to 1024 characters.
     #[serde(
         rename = "valueExpression",
         default,
         deserialize_with = "crate::runtime::deserialize_null_as_default"
     )]
-    pub value_expression: std::string::String,
+    pub value_expression: String,
 }
 /// How the identity's groups are taken from the token.
 ///
@@ -237,13 +206,13 @@ pub struct AuthenticationSpecOidcProvidersClaimMappingsExtra {
 pub struct AuthenticationSpecOidcProvidersClaimMappingsGroups {
     /// Name of the JWT claim the value is taken from. Either this or expression must be set. At most 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claim: std::option::Option<std::string::String>,
+    pub claim: Option<String>,
     /// CEL expression over `claims` that yields the groups: a string or a list of strings. Mutually exclusive with claim. At most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expression: std::option::Option<std::string::String>,
+    pub expression: Option<String>,
     /// Prefix put before every group name taken from the token, e.g. `myoidc:` turns `a` into `myoidc:a`. Empty or unset means no prefix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix: std::option::Option<std::string::String>,
+    pub prefix: Option<String>,
 }
 /// How the identity's uid is taken from the token. When unset, the `sub` claim is used (a platform default that may change).
 ///
@@ -253,10 +222,10 @@ pub struct AuthenticationSpecOidcProvidersClaimMappingsGroups {
 pub struct AuthenticationSpecOidcProvidersClaimMappingsUid {
     /// Name of the JWT claim the value is taken from. Mutually exclusive with expression. At most 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claim: std::option::Option<std::string::String>,
+    pub claim: Option<String>,
     /// CEL expression over `claims` that yields the uid as a string. Mutually exclusive with claim. At most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expression: std::option::Option<std::string::String>,
+    pub expression: Option<String>,
 }
 /// How the identity's username is taken from the token.
 ///
@@ -268,19 +237,17 @@ pub struct AuthenticationSpecOidcProvidersClaimMappingsUid {
 pub struct AuthenticationSpecOidcProvidersClaimMappingsUsername {
     /// Name of the JWT claim the value is taken from. At most 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claim: std::option::Option<std::string::String>,
+    pub claim: Option<String>,
     /// CEL expression over `claims` that yields the username. Mutually exclusive with claim. At most 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expression: std::option::Option<std::string::String>,
+    pub expression: Option<String>,
     /// The prefix to put before the username; required when prefixPolicy is Prefix and forbidden otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix: std::option::Option<
-        crate::config_openshift_io::v1::AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix,
-    >,
+    pub prefix: Option<AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix>,
     /// Whether and how a prefix is applied to the username. `Prefix` uses prefix.prefixString; `NoPrefix` adds none; empty lets the platform choose: the issuer URL followed by `#`, except for the `email` claim.
     #[serde(rename = "prefixPolicy", default, skip_serializing_if = "Option::is_none")]
-    pub prefix_policy: std::option::Option<
-        crate::config_openshift_io::v1::AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefixPolicy,
+    pub prefix_policy: Option<
+        AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefixPolicy,
     >,
 }
 /// The prefix to put before the username; required when prefixPolicy is Prefix and forbidden otherwise.
@@ -292,7 +259,7 @@ pub struct AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix {
         default,
         deserialize_with = "crate::runtime::deserialize_null_as_default"
     )]
-    pub prefix_string: std::string::String,
+    pub prefix_string: String,
 }
 /// Whether and how a prefix is applied to the username. `Prefix` uses prefix.prefixString; `NoPrefix` adds none; empty lets the platform choose: the issuer URL followed by `#`, except for the `email` claim.
 #[derive(
@@ -318,7 +285,7 @@ pub enum AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefixPolicy {
     Prefix,
     /// A value this version of the bindings does not know, kept as sent.
     #[serde(untagged)]
-    Other(std::string::String),
+    Other(String),
 }
 impl AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefixPolicy {
     /// The value as written on the wire.
@@ -352,41 +319,39 @@ for AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefixPolicy {
 pub struct AuthenticationSpecOidcProvidersClaimValidationRules {
     /// The CEL rule; set exactly when type is CEL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cel: std::option::Option<
-        crate::config_openshift_io::v1::AuthenticationSpecOidcProvidersClaimValidationRulesCel,
-    >,
+    pub cel: Option<AuthenticationSpecOidcProvidersClaimValidationRulesCel>,
     /// The required claim and its value; set exactly when type is RequiredClaim.
     #[serde(rename = "requiredClaim", default, skip_serializing_if = "Option::is_none")]
-    pub required_claim: std::option::Option<
-        crate::config_openshift_io::v1::AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim,
+    pub required_claim: Option<
+        AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim,
     >,
     /// Kind of rule: `RequiredClaim` or `CEL`. Defaults to RequiredClaim.
     #[serde(rename = "type")]
-    pub type_: crate::config_openshift_io::v1::AuthenticationSpecOidcProvidersClaimValidationRulesType,
+    pub type_: AuthenticationSpecOidcProvidersClaimValidationRulesType,
 }
 /// The CEL rule; set exactly when type is CEL.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuthenticationSpecOidcProvidersClaimValidationRulesCel {
     /// CEL expression over `claims` that must return true. 1 to 1024 characters.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub expression: std::string::String,
+    pub expression: String,
     /// What the API server logs when the expression is false. 1 to 256 characters.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub message: std::string::String,
+    pub message: String,
 }
 /// The required claim and its value; set exactly when type is RequiredClaim.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim {
     /// Name of the claim that must be present; a string-valued claim, at least one character.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub claim: std::string::String,
+    pub claim: String,
     /// The value the claim must have.
     #[serde(
         rename = "requiredValue",
         default,
         deserialize_with = "crate::runtime::deserialize_null_as_default"
     )]
-    pub required_value: std::string::String,
+    pub required_value: String,
 }
 /// Kind of rule: `RequiredClaim` or `CEL`. Defaults to RequiredClaim.
 #[derive(
@@ -409,7 +374,7 @@ pub enum AuthenticationSpecOidcProvidersClaimValidationRulesType {
     Cel,
     /// A value this version of the bindings does not know, kept as sent.
     #[serde(untagged)]
-    Other(std::string::String),
+    Other(String),
 }
 impl AuthenticationSpecOidcProvidersClaimValidationRulesType {
     /// The value as written on the wire.
@@ -438,7 +403,7 @@ pub struct AuthenticationSpecOidcProvidersIssuer {
     ///
     /// List type: `set`.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub audiences: std::vec::Vec<std::string::String>,
+    pub audiences: Vec<String>,
     /// Overrides where OIDC discovery metadata is fetched; by default `{issuerURL}/.well-known/openid-configuration`. Must be an https URL without query, fragment or user info, distinct from issuerURL. At most 2048 characters.
     ///
     /// Validation rules (CEL):
@@ -448,15 +413,15 @@ pub struct AuthenticationSpecOidcProvidersIssuer {
     /// - `self.matches('^[^#]*$')`: discoveryURL must not contain fragments
     /// - `!self.matches('^https://.+:.+@.+/.*$')`: discoveryURL must not contain user info
     #[serde(rename = "discoveryURL", default, skip_serializing_if = "Option::is_none")]
-    pub discovery_url: std::option::Option<std::string::String>,
+    pub discovery_url: Option<String>,
     /// A config map in openshift-config whose `ca-bundle.crt` key holds the PEM CA bundle used to verify the provider's serving certificate. When unset, the system trust store is used.
     #[serde(
         rename = "issuerCertificateAuthority",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub issuer_certificate_authority: std::option::Option<
-        crate::config_openshift_io::v1::AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority,
+    pub issuer_certificate_authority: Option<
+        AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority,
     >,
     /// The issuer URL, matched against the token's `iss` claim: an https URL without query, fragment or user info, at most 512 characters.
     ///
@@ -471,14 +436,14 @@ pub struct AuthenticationSpecOidcProvidersIssuer {
         default,
         deserialize_with = "crate::runtime::deserialize_null_as_default"
     )]
-    pub issuer_url: std::string::String,
+    pub issuer_url: String,
 }
 /// A config map in openshift-config whose `ca-bundle.crt` key holds the PEM CA bundle used to verify the provider's serving certificate. When unset, the system trust store is used.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority {
     /// metadata.name of the referenced config map.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub name: std::string::String,
+    pub name: String,
 }
 /// How one platform component acts as an OIDC client of the provider.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -489,48 +454,46 @@ pub struct AuthenticationSpecOidcProvidersOidcClients {
         default,
         deserialize_with = "crate::runtime::deserialize_null_as_default"
     )]
-    pub client_id: std::string::String,
+    pub client_id: String,
     /// A secret in openshift-config whose `clientSecret` key holds the client secret. Unset means a public client.
     #[serde(rename = "clientSecret", default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: std::option::Option<
-        crate::config_openshift_io::v1::AuthenticationSpecOidcProvidersOidcClientsClientSecret,
-    >,
+    pub client_secret: Option<AuthenticationSpecOidcProvidersOidcClientsClientSecret>,
     /// Name of the platform component configured as the client. 1 to 256 characters.
     #[serde(
         rename = "componentName",
         default,
         deserialize_with = "crate::runtime::deserialize_null_as_default"
     )]
-    pub component_name: std::string::String,
+    pub component_name: String,
     /// Namespace of the platform component. 1 to 63 characters.
     #[serde(
         rename = "componentNamespace",
         default,
         deserialize_with = "crate::runtime::deserialize_null_as_default"
     )]
-    pub component_namespace: std::string::String,
+    pub component_namespace: String,
     /// Extra scopes requested beyond the standard OIDC ones. Unique entries.
     ///
     /// List type: `set`.
     #[serde(rename = "extraScopes", default, skip_serializing_if = "Option::is_none")]
-    pub extra_scopes: std::option::Option<std::vec::Vec<std::string::String>>,
+    pub extra_scopes: Option<Vec<String>>,
 }
 /// A secret in openshift-config whose `clientSecret` key holds the client secret. Unset means a public client.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuthenticationSpecOidcProvidersOidcClientsClientSecret {
     /// metadata.name of the referenced secret.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub name: std::string::String,
+    pub name: String,
 }
 /// One CEL rule over the mapped user identity.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuthenticationSpecOidcProvidersUserValidationRules {
     /// CEL expression over `user` that must return true. 1 to 1024 characters.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub expression: std::string::String,
+    pub expression: String,
     /// What the API server logs when the expression is false. At most 256 characters.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub message: std::string::String,
+    pub message: String,
 }
 /// The authentication mode the cluster uses, i.e. which component answers login attempts. Defaults to IntegratedOAuth.
 #[derive(
@@ -559,7 +522,7 @@ pub enum AuthenticationSpecType {
     Oidc,
     /// A value this version of the bindings does not know, kept as sent.
     #[serde(untagged)]
-    Other(std::string::String),
+    Other(String),
 }
 impl AuthenticationSpecType {
     /// The value as written on the wire.
@@ -587,30 +550,28 @@ pub struct AuthenticationSpecWebhookTokenAuthenticator {
         default,
         deserialize_with = "crate::runtime::deserialize_null_as_default"
     )]
-    pub kube_config: crate::config_openshift_io::v1::AuthenticationSpecWebhookTokenAuthenticatorKubeConfig,
+    pub kube_config: AuthenticationSpecWebhookTokenAuthenticatorKubeConfig,
 }
 /// A secret in openshift-config whose `kubeConfig` key holds a kubeconfig for reaching the webhook. Missing or invalid data means the webhook is not used.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuthenticationSpecWebhookTokenAuthenticatorKubeConfig {
     /// metadata.name of the referenced secret.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub name: std::string::String,
+    pub name: String,
 }
 /// Deprecated remote token reviewer settings: the same as webhookTokenAuthenticator without the required kubeConfig.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuthenticationSpecWebhookTokenAuthenticators {
     /// A secret whose `kubeConfig` key holds a kubeconfig for reaching the webhook; its namespace depends on where it is used.
     #[serde(rename = "kubeConfig", default, skip_serializing_if = "Option::is_none")]
-    pub kube_config: std::option::Option<
-        crate::config_openshift_io::v1::AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig,
-    >,
+    pub kube_config: Option<AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig>,
 }
 /// A secret whose `kubeConfig` key holds a kubeconfig for reaching the webhook; its namespace depends on where it is used.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig {
     /// metadata.name of the referenced secret.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub name: std::string::String,
+    pub name: String,
 }
 /// Values observed in the cluster. Users cannot override them.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -621,23 +582,19 @@ pub struct AuthenticationStatus {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub integrated_o_auth_metadata: std::option::Option<
-        crate::config_openshift_io::v1::AuthenticationStatusIntegratedOAuthMetadata,
-    >,
+    pub integrated_o_auth_metadata: Option<AuthenticationStatusIntegratedOAuthMetadata>,
     /// Current OIDC client status, written by the operators that take part in OIDC configuration. At most 20 entries.
     ///
     /// List type: `map`, keyed by componentNamespace, componentName.
     #[serde(rename = "oidcClients", default, skip_serializing_if = "Option::is_none")]
-    pub oidc_clients: std::option::Option<
-        std::vec::Vec<crate::config_openshift_io::v1::AuthenticationStatusOidcClients>,
-    >,
+    pub oidc_clients: Option<Vec<AuthenticationStatusOidcClients>>,
 }
 /// A config map in openshift-config-managed whose `oauthMetadata` key holds the OAuth 2.0 authorization server metadata of the cluster's integrated OAuth server, observed from cluster state. spec.oauthMetadata wins when set; meaningless unless spec.type is IntegratedOAuth.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuthenticationStatusIntegratedOAuthMetadata {
     /// metadata.name of the referenced config map.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub name: std::string::String,
+    pub name: String,
 }
 /// How one platform component currently uses the identity providers.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -648,28 +605,24 @@ pub struct AuthenticationStatusOidcClients {
         default,
         deserialize_with = "crate::runtime::deserialize_null_as_default"
     )]
-    pub component_name: std::string::String,
+    pub component_name: String,
     /// Namespace of the platform component. 1 to 63 characters.
     #[serde(
         rename = "componentNamespace",
         default,
         deserialize_with = "crate::runtime::deserialize_null_as_default"
     )]
-    pub component_namespace: std::string::String,
+    pub component_namespace: String,
     /// State of this entry: Available (the component is configured and works) and Progressing (it is acting on a change), and possibly Degraded.
     ///
     /// List type: `map`, keyed by type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conditions: std::option::Option<
-        std::vec::Vec<
-            crate::config_openshift_io::v1::AuthenticationStatusOidcClientsConditions,
-        >,
-    >,
+    pub conditions: Option<Vec<AuthenticationStatusOidcClientsConditions>>,
     /// Service accounts that need read access to the client secret. At most 5, unique.
     ///
     /// List type: `set`.
     #[serde(rename = "consumingUsers", default, skip_serializing_if = "Option::is_none")]
-    pub consuming_users: std::option::Option<std::vec::Vec<std::string::String>>,
+    pub consuming_users: Option<Vec<String>>,
     /// Clients the component uses now, unique by issuer URL and client ID. At most 20.
     ///
     /// List type: `map`, keyed by issuerURL, clientID.
@@ -678,10 +631,8 @@ pub struct AuthenticationStatusOidcClients {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub current_oidc_clients: std::option::Option<
-        std::vec::Vec<
-            crate::config_openshift_io::v1::AuthenticationStatusOidcClientsCurrentOidcClients,
-        >,
+    pub current_oidc_clients: Option<
+        Vec<AuthenticationStatusOidcClientsCurrentOidcClients>,
     >,
 }
 /// One aspect of the current state of an object.
@@ -692,26 +643,26 @@ pub struct AuthenticationStatusOidcClientsConditions {
     pub last_transition_time: crate::runtime::Time,
     /// Human-readable details about the last transition; may be empty.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub message: std::string::String,
+    pub message: String,
     /// The metadata.generation the condition was computed from; older than the object's generation means the condition is out of date.
     #[serde(
         rename = "observedGeneration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub observed_generation: std::option::Option<i64>,
+    pub observed_generation: Option<i64>,
     /// CamelCase, programmatic reason for the last transition; must not be empty.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub reason: std::string::String,
+    pub reason: String,
     /// Status of the condition: True, False or Unknown.
-    pub status: crate::config_openshift_io::v1::AuthenticationStatusOidcClientsConditionsStatus,
+    pub status: AuthenticationStatusOidcClientsConditionsStatus,
     /// Type of the condition, in CamelCase or example.com/CamelCase.
     #[serde(
         rename = "type",
         default,
         deserialize_with = "crate::runtime::deserialize_null_as_default"
     )]
-    pub type_: std::string::String,
+    pub type_: String,
 }
 /// Status of the condition: True, False or Unknown.
 #[derive(
@@ -737,7 +688,7 @@ pub enum AuthenticationStatusOidcClientsConditionsStatus {
     Unknown,
     /// A value this version of the bindings does not know, kept as sent.
     #[serde(untagged)]
-    Other(std::string::String),
+    Other(String),
 }
 impl AuthenticationStatusOidcClientsConditionsStatus {
     /// The value as written on the wire.
@@ -764,19 +715,19 @@ pub struct AuthenticationStatusOidcClientsCurrentOidcClients {
         default,
         deserialize_with = "crate::runtime::deserialize_null_as_default"
     )]
-    pub client_id: std::string::String,
+    pub client_id: String,
     /// URL of the identity provider this client uses; https only.
     #[serde(
         rename = "issuerURL",
         default,
         deserialize_with = "crate::runtime::deserialize_null_as_default"
     )]
-    pub issuer_url: std::string::String,
+    pub issuer_url: String,
     /// Name of the entry in spec.oidcProviders this client belongs to; must not be empty.
     #[serde(
         rename = "oidcProviderName",
         default,
         deserialize_with = "crate::runtime::deserialize_null_as_default"
     )]
-    pub oidc_provider_name: std::string::String,
+    pub oidc_provider_name: String,
 }

@@ -4,10 +4,10 @@
 pub struct AuthenticationList {
     /// Standard list metadata: resourceVersion and the continue token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: std::option::Option<crate::meta::v1::ListMeta>,
+    pub metadata: Option<crate::meta::v1::ListMeta>,
     /// The Authentication objects.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub items: std::vec::Vec<crate::config_openshift_io::v1::Authentication>,
+    pub items: Vec<crate::config_openshift_io::v1::Authentication>,
 }
 impl crate::runtime::Resource for AuthenticationList {
     const API_VERSION: &'static str = "config.openshift.io/v1";
@@ -18,10 +18,7 @@ impl crate::runtime::Resource for AuthenticationList {
     const NAMESPACED: bool = false;
 }
 impl serde::Serialize for AuthenticationList {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry(
@@ -41,10 +38,7 @@ impl crate::runtime::List for AuthenticationList {
     type Item = crate::config_openshift_io::v1::Authentication;
     fn into_parts(
         self,
-    ) -> (
-        std::vec::Vec<crate::config_openshift_io::v1::Authentication>,
-        std::option::Option<std::string::String>,
-    ) {
+    ) -> (Vec<crate::config_openshift_io::v1::Authentication>, Option<String>) {
         (self.items, self.metadata.and_then(|m| m.continue_))
     }
 }

@@ -25,10 +25,7 @@ impl Api {
         namespace: &str,
         body: &crate::authentication_k8s_io::v1::TokenRequest,
         params: &CreateNamespacedServiceAccountTokenParams,
-    ) -> std::result::Result<
-        crate::authentication_k8s_io::v1::TokenRequest,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::authentication_k8s_io::v1::TokenRequest, crate::runtime::Error> {
         self.client
             .send(
                 requests::create_namespaced_service_account_token(
@@ -47,19 +44,19 @@ pub struct CreateNamespacedServiceAccountTokenParams {
     /// If 'true', the response is pretty-printed.
     ///
     /// Query parameter `pretty`.
-    pub pretty: std::option::Option<std::string::String>,
+    pub pretty: Option<String>,
     /// When set, changes are validated but not persisted. Only `All` is valid: run every dry-run stage. Any other value is an error.
     ///
     /// Query parameter `dryRun`.
-    pub dry_run: std::option::Option<std::string::String>,
+    pub dry_run: Option<String>,
     /// Name of the actor making the change; at most 128 printable characters.
     ///
     /// Query parameter `fieldManager`.
-    pub field_manager: std::option::Option<std::string::String>,
+    pub field_manager: Option<String>,
     /// What the server does with unknown or duplicate fields in the body: `Ignore` drops them silently, `Warn` (the default since v1.23) drops them with a warning header each, `Strict` rejects the request.
     ///
     /// Query parameter `fieldValidation`.
-    pub field_validation: std::option::Option<std::string::String>,
+    pub field_validation: Option<String>,
 }
 /// Sans-io: every operation's `http::Request` (path and query only; the client adds
 /// scheme, host and credentials) and its response decoder.
@@ -73,10 +70,7 @@ pub mod requests {
         namespace: &str,
         body: &crate::authentication_k8s_io::v1::TokenRequest,
         params: &CreateNamespacedServiceAccountTokenParams,
-    ) -> std::result::Result<
-        crate::runtime::http::Request<std::vec::Vec<u8>>,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
         let mut query = crate::runtime::request::Query::new();
         query.push_opt("pretty", params.pretty.as_ref());
         query.push_opt("dryRun", params.dry_run.as_ref());
@@ -98,10 +92,7 @@ pub mod requests {
     pub fn parse_create_namespaced_service_account_token(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> std::result::Result<
-        crate::authentication_k8s_io::v1::TokenRequest,
-        crate::runtime::Error,
-    > {
+    ) -> Result<crate::authentication_k8s_io::v1::TokenRequest, crate::runtime::Error> {
         crate::runtime::request::decode(status, body)
     }
 }

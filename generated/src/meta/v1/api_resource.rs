@@ -6,20 +6,20 @@ pub struct ApiResource {
     ///
     /// List type: `atomic`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub categories: std::option::Option<std::vec::Vec<std::string::String>>,
+    pub categories: Option<Vec<String>>,
     /// Preferred group of the resource; empty means the group of the enclosing list. For subresources it may differ from the parent's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group: std::option::Option<std::string::String>,
+    pub group: Option<String>,
     /// Kind of the resource, e.g. `Foo` for a resource `foo`.
     ///
     /// Default: `""`.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub kind: std::string::String,
+    pub kind: String,
     /// Plural name of the resource.
     ///
     /// Default: `""`.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub name: std::string::String,
+    pub name: String,
     /// Whether the resource lives in a namespace.
     ///
     /// Default: `false`.
@@ -29,7 +29,7 @@ pub struct ApiResource {
     ///
     /// List type: `atomic`.
     #[serde(rename = "shortNames", default, skip_serializing_if = "Option::is_none")]
-    pub short_names: std::option::Option<std::vec::Vec<std::string::String>>,
+    pub short_names: Option<Vec<String>>,
     /// Singular name of the resource, so clients can treat singular and plural alike. Lets kubectl offer one name for both.
     ///
     /// Default: `""`.
@@ -38,18 +38,18 @@ pub struct ApiResource {
         default,
         deserialize_with = "crate::runtime::deserialize_null_as_default"
     )]
-    pub singular_name: std::string::String,
+    pub singular_name: String,
     /// A hash of the version the resource is stored in. Clients can compare it to notice when the storage version changes; its format is not part of the API and may change.
     #[serde(
         rename = "storageVersionHash",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub storage_version_hash: std::option::Option<std::string::String>,
+    pub storage_version_hash: Option<String>,
     /// The verbs the resource supports (get, list, watch, create, update, patch, delete, deletecollection, proxy).
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub verbs: std::vec::Vec<std::string::String>,
+    pub verbs: Vec<String>,
     /// Preferred version of the resource; empty means the version of the enclosing list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: std::option::Option<std::string::String>,
+    pub version: Option<String>,
 }

@@ -4,7 +4,7 @@
 pub struct ApiResourceList {
     /// Versioned schema of this object's representation (group/version). Servers convert known versions and may reject unknown ones.
     #[serde(rename = "apiVersion", default, skip_serializing_if = "Option::is_none")]
-    pub api_version: std::option::Option<std::string::String>,
+    pub api_version: Option<String>,
     /// The group/version this list describes.
     ///
     /// Default: `""`.
@@ -13,13 +13,13 @@ pub struct ApiResourceList {
         default,
         deserialize_with = "crate::runtime::deserialize_null_as_default"
     )]
-    pub group_version: std::string::String,
+    pub group_version: String,
     /// The REST resource this object represents, in CamelCase. Servers may infer it from the endpoint; it cannot be changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: std::option::Option<std::string::String>,
+    pub kind: Option<String>,
     /// The resources, with their names and scopes.
     ///
     /// List type: `atomic`.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub resources: std::vec::Vec<crate::meta::v1::ApiResource>,
+    pub resources: Vec<crate::meta::v1::ApiResource>,
 }

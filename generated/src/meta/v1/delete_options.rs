@@ -4,46 +4,44 @@
 pub struct DeleteOptions {
     /// Versioned schema of this object's representation (group/version).
     #[serde(rename = "apiVersion", default, skip_serializing_if = "Option::is_none")]
-    pub api_version: std::option::Option<std::string::String>,
+    pub api_version: Option<String>,
     /// When set (only `All` is valid), the deletion is validated but not persisted.
     ///
     /// List type: `atomic`.
     #[serde(rename = "dryRun", default, skip_serializing_if = "Option::is_none")]
-    pub dry_run: std::option::Option<std::vec::Vec<std::string::String>>,
+    pub dry_run: Option<Vec<String>>,
     /// Seconds before the object is deleted; 0 means immediately; unset means the kind's default.
     #[serde(
         rename = "gracePeriodSeconds",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub grace_period_seconds: std::option::Option<i64>,
+    pub grace_period_seconds: Option<i64>,
     /// Delete objects that cannot be read from storage. Unsafe: may break the cluster.
     #[serde(
         rename = "ignoreStoreReadErrorWithClusterBreakingPotential",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub ignore_store_read_error_with_cluster_breaking_potential: std::option::Option<
-        bool,
-    >,
+    pub ignore_store_read_error_with_cluster_breaking_potential: Option<bool>,
     /// The REST resource this object represents, in CamelCase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: std::option::Option<std::string::String>,
+    pub kind: Option<String>,
     /// Deprecated: use propagationPolicy. Whether dependents are orphaned.
     #[serde(
         rename = "orphanDependents",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub orphan_dependents: std::option::Option<bool>,
+    pub orphan_dependents: Option<bool>,
     /// Must hold for the deletion to proceed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preconditions: std::option::Option<crate::meta::v1::Preconditions>,
+    pub preconditions: Option<crate::meta::v1::Preconditions>,
     /// Garbage collection of dependents: `Orphan`, `Background` or `Foreground`.
     #[serde(
         rename = "propagationPolicy",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub propagation_policy: std::option::Option<std::string::String>,
+    pub propagation_policy: Option<String>,
 }

@@ -4,22 +4,22 @@
 pub struct ListMeta {
     /// Set when the list was cut short by `limit`: pass it back as the `continue` query parameter to get the next chunk. Expires after a while (410 Gone).
     #[serde(rename = "continue", default, skip_serializing_if = "Option::is_none")]
-    pub continue_: std::option::Option<std::string::String>,
+    pub continue_: Option<String>,
     /// How many items remain after this chunk, when the server can tell cheaply. Approximate under concurrent changes.
     #[serde(
         rename = "remainingItemCount",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub remaining_item_count: std::option::Option<i64>,
+    pub remaining_item_count: Option<i64>,
     /// Opaque version of the list, to start a watch from or to detect changes. Read-only.
     #[serde(
         rename = "resourceVersion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_version: std::option::Option<std::string::String>,
+    pub resource_version: Option<String>,
     /// Deprecated and no longer set by the system.
     #[serde(rename = "selfLink", default, skip_serializing_if = "Option::is_none")]
-    pub self_link: std::option::Option<std::string::String>,
+    pub self_link: Option<String>,
 }

@@ -4,23 +4,23 @@
 pub struct ManagedFieldsEntry {
     /// The group/version of the resource the field set applies to.
     #[serde(rename = "apiVersion", default, skip_serializing_if = "Option::is_none")]
-    pub api_version: std::option::Option<std::string::String>,
+    pub api_version: Option<String>,
     /// Format of the field set; only `FieldsV1` exists today.
     #[serde(rename = "fieldsType", default, skip_serializing_if = "Option::is_none")]
-    pub fields_type: std::option::Option<std::string::String>,
+    pub fields_type: Option<String>,
     /// The field set, in the FieldsV1 format.
     #[serde(rename = "fieldsV1", default, skip_serializing_if = "Option::is_none")]
-    pub fields_v1: std::option::Option<crate::meta::v1::FieldsV1>,
+    pub fields_v1: Option<crate::meta::v1::FieldsV1>,
     /// Identifies the workflow that manages these fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub manager: std::option::Option<std::string::String>,
+    pub manager: Option<String>,
     /// The kind of operation that created this entry: `Apply` or `Update`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operation: std::option::Option<std::string::String>,
+    pub operation: Option<String>,
     /// The subresource used to update the object, or empty for the main resource. One manager may have several entries, one per subresource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subresource: std::option::Option<std::string::String>,
+    pub subresource: Option<String>,
     /// When this entry was added or last changed a field. Set by the server on every change that adds or alters an owned field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time: std::option::Option<crate::runtime::Time>,
+    pub time: Option<crate::runtime::Time>,
 }

@@ -4,59 +4,53 @@
 pub struct ObjectMeta {
     /// Arbitrary, unqueryable key-value metadata set by tools and kept across updates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub annotations: std::option::Option<
-        std::collections::BTreeMap<std::string::String, std::string::String>,
-    >,
+    pub annotations: Option<std::collections::BTreeMap<String, String>>,
     /// When the server created the object, in UTC. Set by the system; read-only; null for lists.
     #[serde(
         rename = "creationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub creation_timestamp: std::option::Option<crate::runtime::Time>,
+    pub creation_timestamp: Option<crate::runtime::Time>,
     /// Seconds the object has to terminate gracefully before it is removed. Only set with deletionTimestamp; can only be shortened. Read-only.
     #[serde(
         rename = "deletionGracePeriodSeconds",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub deletion_grace_period_seconds: std::option::Option<i64>,
+    pub deletion_grace_period_seconds: Option<i64>,
     /// When the object will be deleted, set by the server once a graceful deletion is requested. The object disappears after this time once its finalizers are empty. Read-only.
     #[serde(
         rename = "deletionTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub deletion_timestamp: std::option::Option<crate::runtime::Time>,
+    pub deletion_timestamp: Option<crate::runtime::Time>,
     /// Identifiers of the components that must finish clean-up before the object is removed. Must be empty for the object to be deleted; processed in no fixed order.
     ///
     /// List type: `set`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finalizers: std::option::Option<std::vec::Vec<std::string::String>>,
+    pub finalizers: Option<Vec<String>>,
     /// Prefix the server uses to generate a unique name when `name` is empty. The server may return 409 if the generated name is taken.
     #[serde(rename = "generateName", default, skip_serializing_if = "Option::is_none")]
-    pub generate_name: std::option::Option<std::string::String>,
+    pub generate_name: Option<String>,
     /// Sequence number of the desired state's generation. Set by the system; read-only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generation: std::option::Option<i64>,
+    pub generation: Option<i64>,
     /// Key-value pairs used to organize and select objects, e.g. by controllers and services.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub labels: std::option::Option<
-        std::collections::BTreeMap<std::string::String, std::string::String>,
-    >,
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
     /// Which manager owns which fields, for server-side apply. Mostly for internal use; users should not need to set or read it.
     ///
     /// List type: `atomic`.
     #[serde(rename = "managedFields", default, skip_serializing_if = "Option::is_none")]
-    pub managed_fields: std::option::Option<
-        std::vec::Vec<crate::meta::v1::ManagedFieldsEntry>,
-    >,
+    pub managed_fields: Option<Vec<crate::meta::v1::ManagedFieldsEntry>>,
     /// Unique name within the namespace. Required on create (unless generateName is used); cannot be updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    pub name: Option<String>,
     /// Namespace the object lives in; empty means `default`. Cluster-scoped objects leave it empty. Cannot be updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: std::option::Option<std::string::String>,
+    pub namespace: Option<String>,
     /// Objects this object depends on. When all of them are deleted this object is garbage collected; at most one may be a managing controller.
     ///
     /// List type: `map`, keyed by uid.
@@ -65,20 +59,18 @@ pub struct ObjectMeta {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub owner_references: std::option::Option<
-        std::vec::Vec<crate::meta::v1::OwnerReference>,
-    >,
+    pub owner_references: Option<Vec<crate::meta::v1::OwnerReference>>,
     /// Opaque internal version of the object, for optimistic concurrency, change detection and watches. Clients must treat it as opaque and pass it back unmodified. Set by the system; read-only.
     #[serde(
         rename = "resourceVersion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_version: std::option::Option<std::string::String>,
+    pub resource_version: Option<String>,
     /// Deprecated and no longer set by the system.
     #[serde(rename = "selfLink", default, skip_serializing_if = "Option::is_none")]
-    pub self_link: std::option::Option<std::string::String>,
+    pub self_link: Option<String>,
     /// Unique identifier of this object in time and space, generated by the server on create. Read-only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: std::option::Option<std::string::String>,
+    pub uid: Option<String>,
 }

@@ -12,30 +12,30 @@ pub struct OwnerReference {
         default,
         deserialize_with = "crate::runtime::deserialize_null_as_default"
     )]
-    pub api_version: std::string::String,
+    pub api_version: String,
     /// When true and the owner has the foregroundDeletion finalizer, the owner cannot be deleted from the store until this reference is removed. Setting it requires delete permission on the owner. Defaults to false.
     #[serde(
         rename = "blockOwnerDeletion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub block_owner_deletion: std::option::Option<bool>,
+    pub block_owner_deletion: Option<bool>,
     /// True when the owner is this object's managing controller.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub controller: std::option::Option<bool>,
+    pub controller: Option<bool>,
     /// Kind of the owner.
     ///
     /// Default: `""`.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub kind: std::string::String,
+    pub kind: String,
     /// Name of the owner.
     ///
     /// Default: `""`.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub name: std::string::String,
+    pub name: String,
     /// UID of the owner.
     ///
     /// Default: `""`.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
-    pub uid: std::string::String,
+    pub uid: String,
 }

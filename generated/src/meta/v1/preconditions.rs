@@ -8,8 +8,8 @@ pub struct Preconditions {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub resource_version: std::option::Option<std::string::String>,
+    pub resource_version: Option<String>,
     /// The object's UID must be this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: std::option::Option<std::string::String>,
+    pub uid: Option<String>,
 }

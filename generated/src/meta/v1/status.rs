@@ -4,26 +4,26 @@
 pub struct Status {
     /// Versioned schema of this object's representation (group/version).
     #[serde(rename = "apiVersion", default, skip_serializing_if = "Option::is_none")]
-    pub api_version: std::option::Option<std::string::String>,
+    pub api_version: Option<String>,
     /// The HTTP status code suggested for this status; 0 if not set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: std::option::Option<i32>,
+    pub code: Option<i32>,
     /// Further data tied to the reason; its shape depends on the reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: std::option::Option<crate::meta::v1::StatusDetails>,
+    pub details: Option<crate::meta::v1::StatusDetails>,
     /// The REST resource this object represents, in CamelCase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: std::option::Option<std::string::String>,
+    pub kind: Option<String>,
     /// Human-readable description of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: std::option::Option<std::string::String>,
+    pub message: Option<String>,
     /// Standard list metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: std::option::Option<crate::meta::v1::ListMeta>,
+    pub metadata: Option<crate::meta::v1::ListMeta>,
     /// Machine-readable reason for a Failure status, such as NotFound or Conflict; empty means none is known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: std::option::Option<std::string::String>,
+    pub reason: Option<String>,
     /// `Success` or `Failure`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: std::option::Option<std::string::String>,
+    pub status: Option<String>,
 }

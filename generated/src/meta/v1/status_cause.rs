@@ -4,11 +4,11 @@
 pub struct StatusCause {
     /// Path of the field that caused the error, such as `spec.containers[0].name`; empty when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field: std::option::Option<std::string::String>,
+    pub field: Option<String>,
     /// Human-readable description of the cause.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: std::option::Option<std::string::String>,
+    pub message: Option<String>,
     /// Machine-readable cause; empty means unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: std::option::Option<std::string::String>,
+    pub reason: Option<String>,
 }

@@ -6,24 +6,24 @@ pub struct StatusDetails {
     ///
     /// List type: `atomic`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub causes: std::option::Option<std::vec::Vec<crate::meta::v1::StatusCause>>,
+    pub causes: Option<Vec<crate::meta::v1::StatusCause>>,
     /// Group of the resource the status is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group: std::option::Option<std::string::String>,
+    pub group: Option<String>,
     /// Kind of the resource the status is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: std::option::Option<std::string::String>,
+    pub kind: Option<String>,
     /// Name of the resource the status is about, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: std::option::Option<std::string::String>,
+    pub name: Option<String>,
     /// Seconds to wait before retrying, when the server suggests it.
     #[serde(
         rename = "retryAfterSeconds",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub retry_after_seconds: std::option::Option<i32>,
+    pub retry_after_seconds: Option<i32>,
     /// UID of the resource the status is about, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: std::option::Option<std::string::String>,
+    pub uid: Option<String>,
 }
