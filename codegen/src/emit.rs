@@ -213,12 +213,16 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
     let mut feature_deps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     // Cross-group references make one group's feature need the other's.
     let mut depend = |gv: &GroupVersion, refs: Vec<String>| {
-        if let Some(f) = feature(gv) {
-            for r in refs {
-                if let Some(dep) = api.types.get(&r).and_then(|d| feature(&d.gv)) {
-                    if dep != f {
-                        feature_deps.entry(f.clone()).or_default().insert(dep);
-                    }
+        // Most references stay in their module; only the others need a feature name.
+        let other: Vec<&GroupVersion> = refs
+            .iter()
+            .filter_map(|r| api.types.get(r).map(|d| &d.gv))
+            .filter(|d| *d != gv)
+            .collect();
+        if let (Some(f), false) = (feature(gv), other.is_empty()) {
+            for dep in other.into_iter().filter_map(feature) {
+                if dep != f {
+                    feature_deps.entry(f.clone()).or_default().insert(dep);
                 }
             }
         }

@@ -164,6 +164,7 @@ fn plan_operations(api: &mut Api) -> Result<(), Error> {
         .values()
         .map(|t| (t.gv.clone(), t.name.clone()))
         .collect();
+    let mut snake: BTreeMap<String, String> = BTreeMap::new();
     for op in &mut api.operations {
         op.name = method_name(&op.operation_id, &op.gv.version);
         let here = format!("{}#{}", op.origin, op.pointer);
@@ -190,7 +191,11 @@ fn plan_operations(api: &mut Api) -> Result<(), Error> {
         }
         let mut used: BTreeSet<String> = ["body".to_string(), "params".to_string()].into();
         for p in op.path_params.iter_mut().chain(op.query.iter_mut()) {
-            p.rust = unique(&ident(&p.wire, true), "_", &mut used);
+            // Every operation of a kind takes the same dozen parameters: convert each once.
+            let base = snake
+                .entry(p.wire.clone())
+                .or_insert_with(|| ident(&p.wire, true));
+            p.rust = unique(base, "_", &mut used);
         }
     }
     Ok(())
