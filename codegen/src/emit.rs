@@ -54,6 +54,9 @@ pub(crate) struct Ctx<'a> {
     pub gate_client: bool,
     pub root: syn::Path,
     pub runtime: syn::Path,
+    /// Module path segments (`authentication_k8s_io`, `v1`) of every group/version, converted
+    /// once rather than at each reference.
+    pub modules: &'a BTreeMap<GroupVersion, (String, String)>,
     /// The root type whose file is being built: types of that file are named bare, all others
     /// by their full path.
     pub file_root: Option<&'a str>,
@@ -168,9 +171,30 @@ fn header(options: &Options, origin: &str, comment: &str) -> String {
     )
 }
 
-fn context<'a>(api: &'a Api, options: &Options) -> Result<Ctx<'a>, Error> {
+/// Module path segments of every group/version that has types.
+fn modules(api: &Api) -> BTreeMap<GroupVersion, (String, String)> {
+    api.types
+        .values()
+        .map(|t| &t.gv)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(|gv| {
+            (
+                gv.clone(),
+                (group_module(&gv.group), version_module(&gv.version)),
+            )
+        })
+        .collect()
+}
+
+fn context<'a>(
+    api: &'a Api,
+    options: &Options,
+    modules: &'a BTreeMap<GroupVersion, (String, String)>,
+) -> Result<Ctx<'a>, Error> {
     Ok(Ctx {
         api,
+        modules,
         root: parse_path(&options.root, "root")?,
         runtime: parse_path(&options.runtime, "runtime")?,
         gate_client: options.crate_files,
@@ -180,7 +204,8 @@ fn context<'a>(api: &'a Api, options: &Options) -> Result<Ctx<'a>, Error> {
 
 pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
     // Checked once here; every worker builds its own (syn paths are not Send).
-    context(api, options)?;
+    let module_names = modules(api);
+    context(api, options, &module_names)?;
     let prefix = if options.crate_files { "src/" } else { "" };
     let started = std::time::Instant::now();
     let mut files: Vec<(String, Staged)> = Vec::new();
@@ -326,7 +351,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         put(&mut files, format!("{prefix}{gm}/mod.rs"), text)?;
     }
     let shared = operations::shared_params_tokens(
-        &context(api, options)?,
+        &context(api, options, &module_names)?,
         &api.operations.iter().collect::<Vec<_>>(),
     );
     let has_params = shared.is_some();
@@ -388,7 +413,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
     // builds its own context (syn paths are not Send).
     let rendered = crate::par::map(
         files,
-        || context(api, options),
+        || context(api, options, &module_names),
         |cx, (path, staged)| {
             // Checked on this thread above; an error here would repeat that one.
             let cx = cx

@@ -61,8 +61,13 @@ pub(crate) fn ty_tokens(cx: &Ctx<'_>, ty: &Ty) -> TokenStream {
             }
             Some(t) => {
                 let root = &cx.root;
-                let g = format_ident!("{}", group_module(&t.gv.group));
-                let v = format_ident!("{}", version_module(&t.gv.version));
+                let (g, v) = match cx.modules.get(&t.gv) {
+                    Some((g, v)) => (format_ident!("{}", g), format_ident!("{}", v)),
+                    None => (
+                        format_ident!("{}", group_module(&t.gv.group)),
+                        format_ident!("{}", version_module(&t.gv.version)),
+                    ),
+                };
                 let n = format_ident!("{}", t.name);
                 quote!(#root::#g::#v::#n)
             }
