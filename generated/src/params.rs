@@ -68,10 +68,9 @@ pub struct DeleteCollectionParams {
     /// Query parameter `watch`.
     pub watch: Option<bool>,
 }
-impl DeleteCollectionParams {
-    /// Appends the parameters that are set to `query`, in the API's order.
+impl crate::runtime::request::QueryParams for DeleteCollectionParams {
     #[inline]
-    pub fn append_to(&self, query: &mut crate::runtime::request::Query) {
+    fn append_to(&self, query: &mut crate::runtime::request::Query) {
         query.push_opt("pretty", self.pretty.as_ref());
         query.push_opt("allowWatchBookmarks", self.allow_watch_bookmarks.as_ref());
         query.push_opt("continue", self.continue_.as_ref());
@@ -122,10 +121,9 @@ pub struct DeleteParams {
     /// Query parameter `propagationPolicy`.
     pub propagation_policy: Option<String>,
 }
-impl DeleteParams {
-    /// Appends the parameters that are set to `query`, in the API's order.
+impl crate::runtime::request::QueryParams for DeleteParams {
     #[inline]
-    pub fn append_to(&self, query: &mut crate::runtime::request::Query) {
+    fn append_to(&self, query: &mut crate::runtime::request::Query) {
         query.push_opt("pretty", self.pretty.as_ref());
         query.push_opt("dryRun", self.dry_run.as_ref());
         query.push_opt("gracePeriodSeconds", self.grace_period_seconds.as_ref());
@@ -150,10 +148,9 @@ pub struct GetParams {
     /// Query parameter `resourceVersion`.
     pub resource_version: Option<String>,
 }
-impl GetParams {
-    /// Appends the parameters that are set to `query`, in the API's order.
+impl crate::runtime::request::QueryParams for GetParams {
     #[inline]
-    pub fn append_to(&self, query: &mut crate::runtime::request::Query) {
+    fn append_to(&self, query: &mut crate::runtime::request::Query) {
         query.push_opt("pretty", self.pretty.as_ref());
         query.push_opt("resourceVersion", self.resource_version.as_ref());
     }
@@ -206,10 +203,9 @@ pub struct ListParams {
     /// Query parameter `watch`.
     pub watch: Option<bool>,
 }
-impl ListParams {
-    /// Appends the parameters that are set to `query`, in the API's order.
+impl crate::runtime::request::QueryParams for ListParams {
     #[inline]
-    pub fn append_to(&self, query: &mut crate::runtime::request::Query) {
+    fn append_to(&self, query: &mut crate::runtime::request::Query) {
         query.push_opt("pretty", self.pretty.as_ref());
         query.push_opt("allowWatchBookmarks", self.allow_watch_bookmarks.as_ref());
         query.push_opt("continue", self.continue_.as_ref());
@@ -247,10 +243,9 @@ pub struct PatchParams {
     /// Query parameter `force`.
     pub force: Option<bool>,
 }
-impl PatchParams {
-    /// Appends the parameters that are set to `query`, in the API's order.
+impl crate::runtime::request::QueryParams for PatchParams {
     #[inline]
-    pub fn append_to(&self, query: &mut crate::runtime::request::Query) {
+    fn append_to(&self, query: &mut crate::runtime::request::Query) {
         query.push_opt("pretty", self.pretty.as_ref());
         query.push_opt("dryRun", self.dry_run.as_ref());
         query.push_opt("fieldManager", self.field_manager.as_ref());
@@ -302,10 +297,9 @@ pub struct WatchParams {
     /// Query parameter `timeoutSeconds`.
     pub timeout_seconds: Option<i64>,
 }
-impl WatchParams {
-    /// Appends the parameters that are set to `query`, in the API's order.
+impl crate::runtime::request::QueryParams for WatchParams {
     #[inline]
-    pub fn append_to(&self, query: &mut crate::runtime::request::Query) {
+    fn append_to(&self, query: &mut crate::runtime::request::Query) {
         query.push_opt("pretty", self.pretty.as_ref());
         query.push_opt("allowWatchBookmarks", self.allow_watch_bookmarks.as_ref());
         query.push_opt("continue", self.continue_.as_ref());
@@ -338,10 +332,9 @@ pub struct WriteParams {
     /// Query parameter `fieldValidation`.
     pub field_validation: Option<String>,
 }
-impl WriteParams {
-    /// Appends the parameters that are set to `query`, in the API's order.
+impl crate::runtime::request::QueryParams for WriteParams {
     #[inline]
-    pub fn append_to(&self, query: &mut crate::runtime::request::Query) {
+    fn append_to(&self, query: &mut crate::runtime::request::Query) {
         query.push_opt("pretty", self.pretty.as_ref());
         query.push_opt("dryRun", self.dry_run.as_ref());
         query.push_opt("fieldManager", self.field_manager.as_ref());

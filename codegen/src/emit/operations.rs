@@ -113,7 +113,7 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
                 let t = ty_tokens(cx, ty);
                 args.push(quote!(body: &#t));
                 call.push(quote!(body));
-                quote!(Some((#rt::request::json(body)?, "application/json")))
+                quote!(Some(#rt::request::json_body(body)?))
             }
             Some(Body::Json {
                 ty,
@@ -122,7 +122,7 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
                 let t = ty_tokens(cx, ty);
                 args.push(quote!(body: Option<&#t>));
                 call.push(quote!(body));
-                quote!(match body { Some(b) => Some((#rt::request::json(b)?, "application/json")), None => None })
+                quote!(body.map(#rt::request::json_body).transpose()?)
             }
         };
         args.push(quote!(params: &#params_name));
@@ -132,8 +132,9 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
             .iter()
             .map(|(k, v)| quote!(query.push(#k, #v);));
         // A shared parameter set appends itself (one copy of that code per crate).
-        let pushes = if op.shared_params.is_some() && !op.query.is_empty() {
-            quote!(params.append_to(&mut query);)
+        let shared = op.shared_params.is_some() && !op.query.is_empty();
+        let pushes = if shared {
+            quote!(#rt::request::QueryParams::append_to(params, &mut query);)
         } else {
             push_each(&op.query, &quote!(params))
         };
@@ -147,9 +148,9 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
             .map(|p| format_ident!("{}", p.rust));
         let path_expr = if op.path_params.is_empty() {
             let literal = &op.path;
-            quote!(let path = String::from(#literal);)
+            quote!(String::from(#literal))
         } else {
-            quote!(let path = format!(#fmt #(, #fmt_args)*);)
+            quote!(format!(#fmt #(, #fmt_args)*))
         };
         let method = &op.method;
         let rdoc = format!(
@@ -166,17 +167,28 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
         } else {
             quote!()
         };
-        request_fns.push(quote! {
-            #[doc = #rdoc]
-            #[inline]
-            pub fn #name(#(#args),*) -> Result<#rt::http::Request<Vec<u8>>, #rt::Error> {
+        // The common case (a CRD operation: its query is one shared set) is one runtime call.
+        let build = if shared && op.fixed_query.is_empty() {
+            quote! {
+                #(#encode)*
+                #rt::request::build_with(#method, #path_expr, params, #body_expr)
+            }
+        } else {
+            quote! {
                 #unused
                 let #query_mut query = #rt::request::Query::new();
                 #(#fixed)*
                 #pushes
                 #(#encode)*
-                #path_expr
+                let path = #path_expr;
                 #rt::request::build(#method, path + &query.finish(), #body_expr)
+            }
+        };
+        request_fns.push(quote! {
+            #[doc = #rdoc]
+            #[inline]
+            pub fn #name(#(#args),*) -> #rt::Result<#rt::HttpRequest> {
+                #build
             }
         });
         let ret = returns(cx, op);
@@ -192,7 +204,7 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
             request_fns.push(quote! {
                 #[doc = #pd]
                 #[inline]
-                pub fn #parse(status: #rt::http::StatusCode, body: &[u8]) -> Result<#ret, #rt::Error> {
+                pub fn #parse(status: #rt::http::StatusCode, body: &[u8]) -> #rt::Result<#ret> {
                     #rt::request::decode(status, body)
                 }
             });
@@ -207,14 +219,14 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
             Returns::Watch(_) => quote! {
                 #mdoc
                 #[inline]
-                pub async fn #name(&self, #(#args),*) -> Result<#rt::WatchStream<#ret>, #rt::Error> {
+                pub async fn #name(&self, #(#args),*) -> #rt::Result<#rt::WatchStream<#ret>> {
                     self.client.watch(requests::#name(#(#call),*)?).await
                 }
             },
             _ => quote! {
                 #mdoc
                 #[inline]
-                pub async fn #name(&self, #(#args),*) -> Result<#ret, #rt::Error> {
+                pub async fn #name(&self, #(#args),*) -> #rt::Result<#ret> {
                     self.client.send(requests::#name(#(#call),*)?).await
                 }
             },
@@ -287,10 +299,9 @@ pub(crate) fn shared_params_tokens(cx: &Ctx<'_>, ops: &[&Operation]) -> Option<T
             #[doc = #doc]
             #[derive(Clone, Debug, Default, PartialEq)]
             pub struct #ident { #(#fields)* }
-            impl #ident {
-                /// Appends the parameters that are set to `query`, in the API's order.
+            impl #rt::request::QueryParams for #ident {
                 #[inline]
-                pub fn append_to(&self, query: &mut #rt::request::Query) {
+                fn append_to(&self, query: &mut #rt::request::Query) {
                     #pushes
                 }
             }

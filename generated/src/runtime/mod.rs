@@ -22,6 +22,12 @@ pub use http;
 pub use patch::Patch;
 pub use watch::{WatchDecoder, WatchEvent};
 
+/// The result of every operation: [`Error`] unless said otherwise.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A request as the sans-io builders return it (origin-form URI, JSON or patch body).
+pub type HttpRequest = http::Request<Vec<u8>>;
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A top-level Kubernetes kind: what its `apiVersion` and `kind` are and where it is served.

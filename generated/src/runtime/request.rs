@@ -81,6 +81,33 @@ pub fn json<T: Serialize>(body: &T) -> Result<Vec<u8>, Error> {
     serde_json::to_vec(body).map_err(Error::Encode)
 }
 
+/// A JSON request body with its Content-Type, as [`build`] takes it.
+#[inline]
+pub fn json_body<T: Serialize>(body: &T) -> Result<(Vec<u8>, &'static str), Error> {
+    Ok((json(body)?, "application/json"))
+}
+
+/// A set of query parameters that writes the ones that are set, in the API's order (the
+/// shared sets of `crate::params`).
+pub trait QueryParams {
+    /// Appends the parameters that are set to `query`.
+    fn append_to(&self, query: &mut Query);
+}
+
+/// [`build`] for an operation whose query string is exactly `params`. (`#[inline]`: generic,
+/// compiled where it is used.)
+#[inline]
+pub fn build_with<P: QueryParams>(
+    method: &str,
+    path: String,
+    params: &P,
+    body: Option<(Vec<u8>, &'static str)>,
+) -> Result<http::Request<Vec<u8>>, Error> {
+    let mut query = Query::new();
+    params.append_to(&mut query);
+    build(method, path + &query.finish(), body)
+}
+
 /// Assembles a request for `path_and_query` (origin-form: the client adds scheme and host).
 /// Accept is JSON; the body, when there is one, goes with its Content-Type.
 pub fn build(
@@ -170,6 +197,34 @@ mod tests {
         q.push_opt::<i64>("absent", None);
         assert_eq!(q.finish(), "?labelSelector=a%3Db%26watch%3Dtrue&limit=5");
         assert_eq!(Query::new().finish(), "");
+    }
+
+    #[test]
+    fn build_with_appends_the_parameter_set_and_the_json_body() {
+        struct Limit(Option<i64>);
+        impl QueryParams for Limit {
+            fn append_to(&self, query: &mut Query) {
+                query.push_opt("limit", self.0.as_ref());
+            }
+        }
+        let req = build_with(
+            "POST",
+            "/a/b".into(),
+            &Limit(Some(5)),
+            Some(json_body(&[1, 2]).unwrap()),
+        )
+        .unwrap();
+        assert_eq!(req.uri(), "/a/b?limit=5");
+        assert_eq!(
+            req.headers()[http::header::CONTENT_TYPE],
+            "application/json"
+        );
+        assert_eq!(req.body(), b"[1,2]");
+        let req = build_with("GET", "/a".into(), &Limit(None), None).unwrap();
+        assert_eq!(
+            (req.uri().to_string(), req.body().len()),
+            ("/a".to_string(), 0)
+        );
     }
 
     #[test]

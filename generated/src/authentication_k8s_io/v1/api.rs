@@ -23,10 +23,7 @@ impl Api {
         &self,
         body: &crate::authentication_k8s_io::v1::SelfSubjectReview,
         params: &CreateSelfSubjectReviewParams,
-    ) -> Result<
-        crate::authentication_k8s_io::v1::SelfSubjectReview,
-        crate::runtime::Error,
-    > {
+    ) -> crate::runtime::Result<crate::authentication_k8s_io::v1::SelfSubjectReview> {
         self.client.send(requests::create_self_subject_review(body, params)?).await
     }
     /// Authenticate a bearer token.
@@ -37,7 +34,7 @@ impl Api {
         &self,
         body: &crate::authentication_k8s_io::v1::TokenReview,
         params: &CreateTokenReviewParams,
-    ) -> Result<crate::authentication_k8s_io::v1::TokenReview, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::authentication_k8s_io::v1::TokenReview> {
         self.client.send(requests::create_token_review(body, params)?).await
     }
     /// List the resources served by authentication.k8s.io/v1.
@@ -47,7 +44,7 @@ impl Api {
     pub async fn get_api_resources(
         &self,
         params: &GetApiResourcesParams,
-    ) -> Result<crate::meta::v1::ApiResourceList, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::meta::v1::ApiResourceList> {
         self.client.send(requests::get_api_resources(params)?).await
     }
 }
@@ -104,7 +101,7 @@ pub mod requests {
     pub fn create_self_subject_review(
         body: &crate::authentication_k8s_io::v1::SelfSubjectReview,
         params: &CreateSelfSubjectReviewParams,
-    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         let mut query = crate::runtime::request::Query::new();
         query.push_opt("dryRun", params.dry_run.as_ref());
         query.push_opt("fieldManager", params.field_manager.as_ref());
@@ -114,7 +111,7 @@ pub mod requests {
         crate::runtime::request::build(
             "POST",
             path + &query.finish(),
-            Some((crate::runtime::request::json(body)?, "application/json")),
+            Some(crate::runtime::request::json_body(body)?),
         )
     }
     /// Decodes the response of [`Api::create_self_subject_review`](super::Api::create_self_subject_review): the body for a success status (200, 201, 202), an error otherwise.
@@ -122,10 +119,7 @@ pub mod requests {
     pub fn parse_create_self_subject_review(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> Result<
-        crate::authentication_k8s_io::v1::SelfSubjectReview,
-        crate::runtime::Error,
-    > {
+    ) -> crate::runtime::Result<crate::authentication_k8s_io::v1::SelfSubjectReview> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::create_token_review`](super::Api::create_token_review): `POST /apis/authentication.k8s.io/v1/tokenreviews`.
@@ -133,7 +127,7 @@ pub mod requests {
     pub fn create_token_review(
         body: &crate::authentication_k8s_io::v1::TokenReview,
         params: &CreateTokenReviewParams,
-    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         let mut query = crate::runtime::request::Query::new();
         query.push_opt("dryRun", params.dry_run.as_ref());
         query.push_opt("fieldManager", params.field_manager.as_ref());
@@ -143,7 +137,7 @@ pub mod requests {
         crate::runtime::request::build(
             "POST",
             path + &query.finish(),
-            Some((crate::runtime::request::json(body)?, "application/json")),
+            Some(crate::runtime::request::json_body(body)?),
         )
     }
     /// Decodes the response of [`Api::create_token_review`](super::Api::create_token_review): the body for a success status (200, 201, 202), an error otherwise.
@@ -151,14 +145,14 @@ pub mod requests {
     pub fn parse_create_token_review(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> Result<crate::authentication_k8s_io::v1::TokenReview, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::authentication_k8s_io::v1::TokenReview> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::get_api_resources`](super::Api::get_api_resources): `GET /apis/authentication.k8s.io/v1/`.
     #[inline]
     pub fn get_api_resources(
         params: &GetApiResourcesParams,
-    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         let _ = params;
         let query = crate::runtime::request::Query::new();
         let path = String::from("/apis/authentication.k8s.io/v1/");
@@ -169,7 +163,7 @@ pub mod requests {
     pub fn parse_get_api_resources(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> Result<crate::meta::v1::ApiResourceList, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::meta::v1::ApiResourceList> {
         crate::runtime::request::decode(status, body)
     }
 }

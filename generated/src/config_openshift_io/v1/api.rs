@@ -23,7 +23,7 @@ impl Api {
         &self,
         body: &crate::config_openshift_io::v1::Authentication,
         params: &CreateAuthenticationParams,
-    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
         self.client.send(requests::create_authentication(body, params)?).await
     }
     /// Delete the specified Authentication.
@@ -35,7 +35,7 @@ impl Api {
         name: &str,
         body: Option<&crate::meta::v1::DeleteOptions>,
         params: &DeleteAuthenticationParams,
-    ) -> Result<crate::meta::v1::Status, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::meta::v1::Status> {
         self.client.send(requests::delete_authentication(name, body, params)?).await
     }
     /// Delete a collection of Authentication.
@@ -46,7 +46,7 @@ impl Api {
         &self,
         body: Option<&crate::meta::v1::DeleteOptions>,
         params: &DeleteCollectionAuthenticationParams,
-    ) -> Result<crate::meta::v1::Status, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::meta::v1::Status> {
         self.client.send(requests::delete_collection_authentication(body, params)?).await
     }
     /// List or watch objects of kind Authentication.
@@ -56,10 +56,7 @@ impl Api {
     pub async fn list_authentication(
         &self,
         params: &ListAuthenticationParams,
-    ) -> Result<
-        crate::config_openshift_io::v1::AuthenticationList,
-        crate::runtime::Error,
-    > {
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::AuthenticationList> {
         self.client.send(requests::list_authentication(params)?).await
     }
     /// Partially update the specified Authentication.
@@ -71,7 +68,7 @@ impl Api {
         name: &str,
         patch: &crate::runtime::Patch,
         params: &PatchAuthenticationParams,
-    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
         self.client.send(requests::patch_authentication(name, patch, params)?).await
     }
     /// Partially update the status of the specified Authentication.
@@ -83,7 +80,7 @@ impl Api {
         name: &str,
         patch: &crate::runtime::Patch,
         params: &PatchAuthenticationStatusParams,
-    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
         self.client
             .send(requests::patch_authentication_status(name, patch, params)?)
             .await
@@ -96,7 +93,7 @@ impl Api {
         &self,
         name: &str,
         params: &ReadAuthenticationParams,
-    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
         self.client.send(requests::read_authentication(name, params)?).await
     }
     /// Read the status of the specified Authentication.
@@ -107,7 +104,7 @@ impl Api {
         &self,
         name: &str,
         params: &ReadAuthenticationStatusParams,
-    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
         self.client.send(requests::read_authentication_status(name, params)?).await
     }
     /// Replace the specified Authentication.
@@ -119,7 +116,7 @@ impl Api {
         name: &str,
         body: &crate::config_openshift_io::v1::Authentication,
         params: &ReplaceAuthenticationParams,
-    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
         self.client.send(requests::replace_authentication(name, body, params)?).await
     }
     /// Replace the status of the specified Authentication.
@@ -131,7 +128,7 @@ impl Api {
         name: &str,
         body: &crate::config_openshift_io::v1::Authentication,
         params: &ReplaceAuthenticationStatusParams,
-    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
         self.client
             .send(requests::replace_authentication_status(name, body, params)?)
             .await
@@ -143,9 +140,8 @@ impl Api {
     pub async fn watch_authentication(
         &self,
         params: &WatchAuthenticationParams,
-    ) -> Result<
+    ) -> crate::runtime::Result<
         crate::runtime::WatchStream<crate::config_openshift_io::v1::Authentication>,
-        crate::runtime::Error,
     > {
         self.client.watch(requests::watch_authentication(params)?).await
     }
@@ -182,14 +178,12 @@ pub mod requests {
     pub fn create_authentication(
         body: &crate::config_openshift_io::v1::Authentication,
         params: &CreateAuthenticationParams,
-    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
-        let mut query = crate::runtime::request::Query::new();
-        params.append_to(&mut query);
-        let path = String::from("/apis/config.openshift.io/v1/authentications");
-        crate::runtime::request::build(
+    ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
+        crate::runtime::request::build_with(
             "POST",
-            path + &query.finish(),
-            Some((crate::runtime::request::json(body)?, "application/json")),
+            String::from("/apis/config.openshift.io/v1/authentications"),
+            params,
+            Some(crate::runtime::request::json_body(body)?),
         )
     }
     /// Decodes the response of [`Api::create_authentication`](super::Api::create_authentication): the body for a success status (200, 201, 202), an error otherwise.
@@ -197,7 +191,7 @@ pub mod requests {
     pub fn parse_create_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::delete_authentication`](super::Api::delete_authentication): `DELETE /apis/config.openshift.io/v1/authentications/{name}`.
@@ -206,18 +200,13 @@ pub mod requests {
         name: &str,
         body: Option<&crate::meta::v1::DeleteOptions>,
         params: &DeleteAuthenticationParams,
-    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
-        let mut query = crate::runtime::request::Query::new();
-        params.append_to(&mut query);
+    ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         let name = crate::runtime::request::path_segment("name", name)?;
-        let path = format!("/apis/config.openshift.io/v1/authentications/{}", name);
-        crate::runtime::request::build(
+        crate::runtime::request::build_with(
             "DELETE",
-            path + &query.finish(),
-            match body {
-                Some(b) => Some((crate::runtime::request::json(b)?, "application/json")),
-                None => None,
-            },
+            format!("/apis/config.openshift.io/v1/authentications/{}", name),
+            params,
+            body.map(crate::runtime::request::json_body).transpose()?,
         )
     }
     /// Decodes the response of [`Api::delete_authentication`](super::Api::delete_authentication): the body for a success status (200, 202), an error otherwise.
@@ -225,7 +214,7 @@ pub mod requests {
     pub fn parse_delete_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> Result<crate::meta::v1::Status, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::meta::v1::Status> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::delete_collection_authentication`](super::Api::delete_collection_authentication): `DELETE /apis/config.openshift.io/v1/authentications`.
@@ -233,17 +222,12 @@ pub mod requests {
     pub fn delete_collection_authentication(
         body: Option<&crate::meta::v1::DeleteOptions>,
         params: &DeleteCollectionAuthenticationParams,
-    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
-        let mut query = crate::runtime::request::Query::new();
-        params.append_to(&mut query);
-        let path = String::from("/apis/config.openshift.io/v1/authentications");
-        crate::runtime::request::build(
+    ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
+        crate::runtime::request::build_with(
             "DELETE",
-            path + &query.finish(),
-            match body {
-                Some(b) => Some((crate::runtime::request::json(b)?, "application/json")),
-                None => None,
-            },
+            String::from("/apis/config.openshift.io/v1/authentications"),
+            params,
+            body.map(crate::runtime::request::json_body).transpose()?,
         )
     }
     /// Decodes the response of [`Api::delete_collection_authentication`](super::Api::delete_collection_authentication): the body for a success status (200), an error otherwise.
@@ -251,28 +235,27 @@ pub mod requests {
     pub fn parse_delete_collection_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> Result<crate::meta::v1::Status, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::meta::v1::Status> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::list_authentication`](super::Api::list_authentication): `GET /apis/config.openshift.io/v1/authentications`.
     #[inline]
     pub fn list_authentication(
         params: &ListAuthenticationParams,
-    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
-        let mut query = crate::runtime::request::Query::new();
-        params.append_to(&mut query);
-        let path = String::from("/apis/config.openshift.io/v1/authentications");
-        crate::runtime::request::build("GET", path + &query.finish(), None)
+    ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
+        crate::runtime::request::build_with(
+            "GET",
+            String::from("/apis/config.openshift.io/v1/authentications"),
+            params,
+            None,
+        )
     }
     /// Decodes the response of [`Api::list_authentication`](super::Api::list_authentication): the body for a success status (200), an error otherwise.
     #[inline]
     pub fn parse_list_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> Result<
-        crate::config_openshift_io::v1::AuthenticationList,
-        crate::runtime::Error,
-    > {
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::AuthenticationList> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::patch_authentication`](super::Api::patch_authentication): `PATCH /apis/config.openshift.io/v1/authentications/{name}`.
@@ -281,14 +264,12 @@ pub mod requests {
         name: &str,
         patch: &crate::runtime::Patch,
         params: &PatchAuthenticationParams,
-    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
-        let mut query = crate::runtime::request::Query::new();
-        params.append_to(&mut query);
+    ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         let name = crate::runtime::request::path_segment("name", name)?;
-        let path = format!("/apis/config.openshift.io/v1/authentications/{}", name);
-        crate::runtime::request::build(
+        crate::runtime::request::build_with(
             "PATCH",
-            path + &query.finish(),
+            format!("/apis/config.openshift.io/v1/authentications/{}", name),
+            params,
             Some((patch.body()?, patch.content_type())),
         )
     }
@@ -297,7 +278,7 @@ pub mod requests {
     pub fn parse_patch_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::patch_authentication_status`](super::Api::patch_authentication_status): `PATCH /apis/config.openshift.io/v1/authentications/{name}/status`.
@@ -306,16 +287,12 @@ pub mod requests {
         name: &str,
         patch: &crate::runtime::Patch,
         params: &PatchAuthenticationStatusParams,
-    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
-        let mut query = crate::runtime::request::Query::new();
-        params.append_to(&mut query);
+    ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         let name = crate::runtime::request::path_segment("name", name)?;
-        let path = format!(
-            "/apis/config.openshift.io/v1/authentications/{}/status", name
-        );
-        crate::runtime::request::build(
+        crate::runtime::request::build_with(
             "PATCH",
-            path + &query.finish(),
+            format!("/apis/config.openshift.io/v1/authentications/{}/status", name),
+            params,
             Some((patch.body()?, patch.content_type())),
         )
     }
@@ -324,7 +301,7 @@ pub mod requests {
     pub fn parse_patch_authentication_status(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::read_authentication`](super::Api::read_authentication): `GET /apis/config.openshift.io/v1/authentications/{name}`.
@@ -332,19 +309,21 @@ pub mod requests {
     pub fn read_authentication(
         name: &str,
         params: &ReadAuthenticationParams,
-    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
-        let mut query = crate::runtime::request::Query::new();
-        params.append_to(&mut query);
+    ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         let name = crate::runtime::request::path_segment("name", name)?;
-        let path = format!("/apis/config.openshift.io/v1/authentications/{}", name);
-        crate::runtime::request::build("GET", path + &query.finish(), None)
+        crate::runtime::request::build_with(
+            "GET",
+            format!("/apis/config.openshift.io/v1/authentications/{}", name),
+            params,
+            None,
+        )
     }
     /// Decodes the response of [`Api::read_authentication`](super::Api::read_authentication): the body for a success status (200), an error otherwise.
     #[inline]
     pub fn parse_read_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::read_authentication_status`](super::Api::read_authentication_status): `GET /apis/config.openshift.io/v1/authentications/{name}/status`.
@@ -352,21 +331,21 @@ pub mod requests {
     pub fn read_authentication_status(
         name: &str,
         params: &ReadAuthenticationStatusParams,
-    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
-        let mut query = crate::runtime::request::Query::new();
-        params.append_to(&mut query);
+    ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         let name = crate::runtime::request::path_segment("name", name)?;
-        let path = format!(
-            "/apis/config.openshift.io/v1/authentications/{}/status", name
-        );
-        crate::runtime::request::build("GET", path + &query.finish(), None)
+        crate::runtime::request::build_with(
+            "GET",
+            format!("/apis/config.openshift.io/v1/authentications/{}/status", name),
+            params,
+            None,
+        )
     }
     /// Decodes the response of [`Api::read_authentication_status`](super::Api::read_authentication_status): the body for a success status (200), an error otherwise.
     #[inline]
     pub fn parse_read_authentication_status(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::replace_authentication`](super::Api::replace_authentication): `PUT /apis/config.openshift.io/v1/authentications/{name}`.
@@ -375,15 +354,13 @@ pub mod requests {
         name: &str,
         body: &crate::config_openshift_io::v1::Authentication,
         params: &ReplaceAuthenticationParams,
-    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
-        let mut query = crate::runtime::request::Query::new();
-        params.append_to(&mut query);
+    ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         let name = crate::runtime::request::path_segment("name", name)?;
-        let path = format!("/apis/config.openshift.io/v1/authentications/{}", name);
-        crate::runtime::request::build(
+        crate::runtime::request::build_with(
             "PUT",
-            path + &query.finish(),
-            Some((crate::runtime::request::json(body)?, "application/json")),
+            format!("/apis/config.openshift.io/v1/authentications/{}", name),
+            params,
+            Some(crate::runtime::request::json_body(body)?),
         )
     }
     /// Decodes the response of [`Api::replace_authentication`](super::Api::replace_authentication): the body for a success status (200, 201), an error otherwise.
@@ -391,7 +368,7 @@ pub mod requests {
     pub fn parse_replace_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::replace_authentication_status`](super::Api::replace_authentication_status): `PUT /apis/config.openshift.io/v1/authentications/{name}/status`.
@@ -400,17 +377,13 @@ pub mod requests {
         name: &str,
         body: &crate::config_openshift_io::v1::Authentication,
         params: &ReplaceAuthenticationStatusParams,
-    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
-        let mut query = crate::runtime::request::Query::new();
-        params.append_to(&mut query);
+    ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         let name = crate::runtime::request::path_segment("name", name)?;
-        let path = format!(
-            "/apis/config.openshift.io/v1/authentications/{}/status", name
-        );
-        crate::runtime::request::build(
+        crate::runtime::request::build_with(
             "PUT",
-            path + &query.finish(),
-            Some((crate::runtime::request::json(body)?, "application/json")),
+            format!("/apis/config.openshift.io/v1/authentications/{}/status", name),
+            params,
+            Some(crate::runtime::request::json_body(body)?),
         )
     }
     /// Decodes the response of [`Api::replace_authentication_status`](super::Api::replace_authentication_status): the body for a success status (200, 201), an error otherwise.
@@ -418,17 +391,17 @@ pub mod requests {
     pub fn parse_replace_authentication_status(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> Result<crate::config_openshift_io::v1::Authentication, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::watch_authentication`](super::Api::watch_authentication): `GET /apis/config.openshift.io/v1/authentications`.
     #[inline]
     pub fn watch_authentication(
         params: &WatchAuthenticationParams,
-    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         let mut query = crate::runtime::request::Query::new();
         query.push("watch", "true");
-        params.append_to(&mut query);
+        crate::runtime::request::QueryParams::append_to(params, &mut query);
         let path = String::from("/apis/config.openshift.io/v1/authentications");
         crate::runtime::request::build("GET", path + &query.finish(), None)
     }

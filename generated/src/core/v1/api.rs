@@ -25,7 +25,7 @@ impl Api {
         namespace: &str,
         body: &crate::authentication_k8s_io::v1::TokenRequest,
         params: &CreateNamespacedServiceAccountTokenParams,
-    ) -> Result<crate::authentication_k8s_io::v1::TokenRequest, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::authentication_k8s_io::v1::TokenRequest> {
         self.client
             .send(
                 requests::create_namespaced_service_account_token(
@@ -70,7 +70,7 @@ pub mod requests {
         namespace: &str,
         body: &crate::authentication_k8s_io::v1::TokenRequest,
         params: &CreateNamespacedServiceAccountTokenParams,
-    ) -> Result<crate::runtime::http::Request<Vec<u8>>, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         let mut query = crate::runtime::request::Query::new();
         query.push_opt("pretty", params.pretty.as_ref());
         query.push_opt("dryRun", params.dry_run.as_ref());
@@ -84,7 +84,7 @@ pub mod requests {
         crate::runtime::request::build(
             "POST",
             path + &query.finish(),
-            Some((crate::runtime::request::json(body)?, "application/json")),
+            Some(crate::runtime::request::json_body(body)?),
         )
     }
     /// Decodes the response of [`Api::create_namespaced_service_account_token`](super::Api::create_namespaced_service_account_token): the body for a success status (200, 201, 202), an error otherwise.
@@ -92,7 +92,7 @@ pub mod requests {
     pub fn parse_create_namespaced_service_account_token(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> Result<crate::authentication_k8s_io::v1::TokenRequest, crate::runtime::Error> {
+    ) -> crate::runtime::Result<crate::authentication_k8s_io::v1::TokenRequest> {
         crate::runtime::request::decode(status, body)
     }
 }
