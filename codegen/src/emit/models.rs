@@ -176,7 +176,12 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
                 } else {
                     format!(" `{wire}`")
                 };
-                quote! { #[doc = #d] #[serde(rename = #wire)] #v, }
+                // serde writes a variant by its name: a rename only where the two differ.
+                if *rust == *wire {
+                    quote! { #[doc = #d] #v, }
+                } else {
+                    quote! { #[doc = #d] #[serde(rename = #wire)] #v, }
+                }
             });
             let arms = variants.iter().map(|(wire, rust)| {
                 let v = format_ident!("{}", rust);

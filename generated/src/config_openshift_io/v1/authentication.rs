@@ -278,10 +278,8 @@ pub enum AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefixPolicy {
     #[serde(rename = "")]
     Empty,
     /// `NoPrefix`
-    #[serde(rename = "NoPrefix")]
     NoPrefix,
     /// `Prefix`
-    #[serde(rename = "Prefix")]
     Prefix,
     /// A value this version of the bindings does not know, kept as sent.
     #[serde(untagged)]
@@ -367,7 +365,6 @@ pub struct AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim {
 )]
 pub enum AuthenticationSpecOidcProvidersClaimValidationRulesType {
     /// `RequiredClaim`
-    #[serde(rename = "RequiredClaim")]
     RequiredClaim,
     /// `CEL`
     #[serde(rename = "CEL")]
@@ -512,10 +509,8 @@ pub enum AuthenticationSpecType {
     #[serde(rename = "")]
     Empty,
     /// `None`
-    #[serde(rename = "None")]
     None,
     /// `IntegratedOAuth`
-    #[serde(rename = "IntegratedOAuth")]
     IntegratedOAuth,
     /// `OIDC`
     #[serde(rename = "OIDC")]
@@ -678,13 +673,10 @@ pub struct AuthenticationStatusOidcClientsConditions {
 )]
 pub enum AuthenticationStatusOidcClientsConditionsStatus {
     /// `True`
-    #[serde(rename = "True")]
     True,
     /// `False`
-    #[serde(rename = "False")]
     False,
     /// `Unknown`
-    #[serde(rename = "Unknown")]
     Unknown,
     /// A value this version of the bindings does not know, kept as sent.
     #[serde(untagged)]
