@@ -176,40 +176,24 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
                 } else {
                     format!(" `{wire}`")
                 };
-                // serde writes a variant by its name: a rename only where the two differ.
-                if *rust == *wire {
-                    quote! { #[doc = #d] #v, }
-                } else {
-                    quote! { #[doc = #d] #[serde(rename = #wire)] #v, }
-                }
+                quote! { #[doc = #d] #v, }
             });
-            let arms = variants.iter().map(|(wire, rust)| {
+            let pairs = variants.iter().map(|(wire, rust)| {
                 let v = format_ident!("{}", rust);
-                quote! { #name::#v => #wire, }
+                quote! { #v(#wire) }
             });
+            // The conversions and serde impls come from one runtime macro: serde's derive
+            // would buffer every value to reach the `Other` fallback, and writing the impls
+            // out here would repeat the same ~50 lines for every enum.
             quote! {
                 #doc
-                #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+                #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
                 pub enum #name {
                     #(#vs)*
                     /// A value this version of the bindings does not know, kept as sent.
-                    #[serde(untagged)]
                     Other(String),
                 }
-                impl #name {
-                    /// The value as written on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #(#arms)*
-                            #name::Other(s) => s,
-                        }
-                    }
-                }
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
+                #rt::string_enum!(#name, #(#pairs),*);
             }
         }
         TypeKind::IntEnum { variants } => {

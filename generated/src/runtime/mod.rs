@@ -12,14 +12,20 @@ mod error;
 mod kubeconfig;
 mod patch;
 pub mod request;
+mod string_enum;
 mod watch;
 
+/// Used by emitted string enums (see `string_enum.rs`).
+#[doc(hidden)]
+pub use crate::__string_enum as string_enum;
 #[cfg(feature = "client")]
 pub use client::{paginate, Client, ClientBuilder, List, WatchStream, DEFAULT_MAX_RESPONSE_BYTES};
 pub use error::Error;
 /// Re-exported so emitted code (and users of the sans-io requests) name one `http` crate.
 pub use http;
 pub use patch::Patch;
+#[doc(hidden)]
+pub use string_enum::StringEnumVisitor;
 pub use watch::{WatchDecoder, WatchEvent};
 
 /// The result of every operation: [`Error`] unless said otherwise.

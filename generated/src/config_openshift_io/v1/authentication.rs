@@ -262,52 +262,21 @@ pub struct AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix {
     pub prefix_string: String,
 }
 /// Whether and how a prefix is applied to the username. `Prefix` uses prefix.prefixString; `NoPrefix` adds none; empty lets the platform choose: the issuer URL followed by `#`, except for the `email` claim.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefixPolicy {
     /// The empty string.
-    #[serde(rename = "")]
     Empty,
     /// `NoPrefix`
     NoPrefix,
     /// `Prefix`
     Prefix,
     /// A value this version of the bindings does not know, kept as sent.
-    #[serde(untagged)]
     Other(String),
 }
-impl AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefixPolicy {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefixPolicy::Empty => "",
-            AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefixPolicy::NoPrefix => {
-                "NoPrefix"
-            }
-            AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefixPolicy::Prefix => {
-                "Prefix"
-            }
-            AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefixPolicy::Other(
-                s,
-            ) => s,
-        }
-    }
-}
-impl std::fmt::Display
-for AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefixPolicy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::runtime::string_enum!(
+    AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefixPolicy, Empty(""),
+    NoPrefix("NoPrefix"), Prefix("Prefix")
+);
 /// One rule over the token's claims: a required claim with a value, or a CEL expression.
 ///
 /// Validation rules (CEL):
@@ -352,44 +321,19 @@ pub struct AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim {
     pub required_value: String,
 }
 /// Kind of rule: `RequiredClaim` or `CEL`. Defaults to RequiredClaim.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuthenticationSpecOidcProvidersClaimValidationRulesType {
     /// `RequiredClaim`
     RequiredClaim,
     /// `CEL`
-    #[serde(rename = "CEL")]
     Cel,
     /// A value this version of the bindings does not know, kept as sent.
-    #[serde(untagged)]
     Other(String),
 }
-impl AuthenticationSpecOidcProvidersClaimValidationRulesType {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AuthenticationSpecOidcProvidersClaimValidationRulesType::RequiredClaim => {
-                "RequiredClaim"
-            }
-            AuthenticationSpecOidcProvidersClaimValidationRulesType::Cel => "CEL",
-            AuthenticationSpecOidcProvidersClaimValidationRulesType::Other(s) => s,
-        }
-    }
-}
-impl std::fmt::Display for AuthenticationSpecOidcProvidersClaimValidationRulesType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::runtime::string_enum!(
+    AuthenticationSpecOidcProvidersClaimValidationRulesType,
+    RequiredClaim("RequiredClaim"), Cel("CEL")
+);
 /// How the platform reaches the provider and which tokens it accepts from it.
 ///
 /// Validation rules (CEL):
@@ -493,49 +437,23 @@ pub struct AuthenticationSpecOidcProvidersUserValidationRules {
     pub message: String,
 }
 /// The authentication mode the cluster uses, i.e. which component answers login attempts. Defaults to IntegratedOAuth.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuthenticationSpecType {
     /// The empty string.
-    #[serde(rename = "")]
     Empty,
     /// `None`
     None,
     /// `IntegratedOAuth`
     IntegratedOAuth,
     /// `OIDC`
-    #[serde(rename = "OIDC")]
     Oidc,
     /// A value this version of the bindings does not know, kept as sent.
-    #[serde(untagged)]
     Other(String),
 }
-impl AuthenticationSpecType {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AuthenticationSpecType::Empty => "",
-            AuthenticationSpecType::None => "None",
-            AuthenticationSpecType::IntegratedOAuth => "IntegratedOAuth",
-            AuthenticationSpecType::Oidc => "OIDC",
-            AuthenticationSpecType::Other(s) => s,
-        }
-    }
-}
-impl std::fmt::Display for AuthenticationSpecType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::runtime::string_enum!(
+    AuthenticationSpecType, Empty(""), None("None"), IntegratedOAuth("IntegratedOAuth"),
+    Oidc("OIDC")
+);
 /// A remote token reviewer: a webhook that checks bearer tokens through the tokenreviews.authentication.k8s.io API. Requires honouring bearer tokens issued by the external service.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuthenticationSpecWebhookTokenAuthenticator {
@@ -660,17 +578,7 @@ pub struct AuthenticationStatusOidcClientsConditions {
     pub type_: String,
 }
 /// Status of the condition: True, False or Unknown.
-#[derive(
-    Clone,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuthenticationStatusOidcClientsConditionsStatus {
     /// `True`
     True,
@@ -679,25 +587,12 @@ pub enum AuthenticationStatusOidcClientsConditionsStatus {
     /// `Unknown`
     Unknown,
     /// A value this version of the bindings does not know, kept as sent.
-    #[serde(untagged)]
     Other(String),
 }
-impl AuthenticationStatusOidcClientsConditionsStatus {
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AuthenticationStatusOidcClientsConditionsStatus::True => "True",
-            AuthenticationStatusOidcClientsConditionsStatus::False => "False",
-            AuthenticationStatusOidcClientsConditionsStatus::Unknown => "Unknown",
-            AuthenticationStatusOidcClientsConditionsStatus::Other(s) => s,
-        }
-    }
-}
-impl std::fmt::Display for AuthenticationStatusOidcClientsConditionsStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::runtime::string_enum!(
+    AuthenticationStatusOidcClientsConditionsStatus, True("True"), False("False"),
+    Unknown("Unknown")
+);
 /// Refers to one client configuration of a platform component.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuthenticationStatusOidcClientsCurrentOidcClients {
