@@ -49,9 +49,10 @@ pub(crate) fn feature(gv: &GroupVersion) -> Option<String> {
 
 pub(crate) struct Ctx<'a> {
     pub api: &'a Api,
-    /// Emit `#[cfg(feature = "client")]` on client-only items (the `generated` crate has the
-    /// feature; fixture builds do not).
-    pub gate_client: bool,
+    /// The output is the `generated` crate, with its Cargo features: `client`, and one per
+    /// group/version. Emit `#[cfg(feature = …)]` on client-only items and on shared items only
+    /// some groups use (fixture builds have no features).
+    pub crate_features: bool,
     pub root: syn::Path,
     pub runtime: syn::Path,
     /// Module path segments (`authentication_k8s_io`, `v1`) of every group/version, converted
@@ -197,15 +198,79 @@ fn context<'a>(
         modules,
         root: parse_path(&options.root, "root")?,
         runtime: parse_path(&options.runtime, "runtime")?,
-        gate_client: options.crate_files,
+        crate_features: options.crate_files,
         file_root: None,
     })
+}
+
+/// For each file of an always-compiled module (meta/v1) that only some groups use, the
+/// features of those groups: a build with none of them leaves the file out. Files the runtime
+/// needs (Status, which it decodes error bodies into), files nothing names, and whatever
+/// those reach stay ungated.
+fn ungrouped_gates(api: &Api) -> BTreeMap<&str, BTreeSet<String>> {
+    // A file is compiled whole: reaching any of its types reaches all of them.
+    let mut files: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for t in api.types.values().filter(|t| feature(&t.gv).is_none()) {
+        files
+            .entry(t.root.as_str())
+            .or_default()
+            .push(t.id.as_str());
+    }
+    // The always-compiled files a walk from `stack` reaches.
+    let reach = |mut stack: Vec<String>| {
+        let mut out: BTreeSet<&str> = BTreeSet::new();
+        while let Some(id) = stack.pop() {
+            let Some(t) = api.types.get(&id) else {
+                continue;
+            };
+            if feature(&t.gv).is_some() || !out.insert(t.root.as_str()) {
+                continue;
+            }
+            for m in files.get(t.root.as_str()).into_iter().flatten() {
+                api.types[*m].kind.each_ty(|ty| ty.refs(&mut stack));
+            }
+        }
+        out
+    };
+    let mut starts: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
+    for t in api.types.values().filter(|t| feature(&t.gv).is_some()) {
+        let refs = starts.entry(feature(&t.gv)).or_default();
+        t.kind.each_ty(|ty| ty.refs(refs));
+    }
+    for op in &api.operations {
+        let refs = starts.entry(feature(&op.gv)).or_default();
+        op.each_ty(|ty| ty.refs(refs));
+    }
+    let mut always = starts.remove(&None).unwrap_or_default();
+    always.push(crate::fixups::STATUS.to_string());
+    let mut gates: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for (f, stack) in starts {
+        let f = f.expect("the ungated start set was taken out");
+        for root in reach(stack) {
+            gates.entry(root).or_default().insert(f.clone());
+        }
+    }
+    always.extend(
+        files
+            .keys()
+            .filter(|root| !gates.contains_key(*root))
+            .map(|root| root.to_string()),
+    );
+    for root in reach(always) {
+        gates.remove(root);
+    }
+    gates
 }
 
 pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
     // Checked once here; every worker builds its own (syn paths are not Send).
     let module_names = modules(api);
     context(api, options, &module_names)?;
+    let gates = if options.crate_files {
+        ungrouped_gates(api)
+    } else {
+        BTreeMap::new()
+    };
     let prefix = if options.crate_files { "src/" } else { "" };
     let started = std::time::Instant::now();
     let mut files: Vec<(String, Staged)> = Vec::new();
@@ -266,7 +331,16 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             let names = members.iter().map(|t| format_ident!("{}", t.name));
             count += members.len();
             let file_mod = format_ident!("{}", ident(&root.name, true));
-            mod_items.push(quote! { mod #file_mod; pub use self::#file_mod::{#(#names),*}; });
+            let cfg = match gates
+                .get(root.id.as_str())
+                .map(|f| f.iter().collect::<Vec<_>>())
+            {
+                None => quote!(),
+                Some(one) if one.len() == 1 => quote!(#[cfg(feature = #(#one)*)]),
+                Some(many) => quote!(#[cfg(any(#(feature = #many),*))]),
+            };
+            mod_items
+                .push(quote! { #cfg mod #file_mod; #cfg pub use self::#file_mod::{#(#names),*}; });
             let staged = Staged::Types {
                 members: members.clone(),
                 header: header(options, &root.origin, "//"),

@@ -459,7 +459,7 @@ fn list_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
 
 /// `#[cfg(feature = "client")]` where the output crate has that feature.
 pub(crate) fn client_cfg(cx: &Ctx<'_>) -> TokenStream {
-    if cx.gate_client {
+    if cx.crate_features {
         quote!(#[cfg(feature = "client")])
     } else {
         quote!()

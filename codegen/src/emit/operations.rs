@@ -2,6 +2,8 @@
 //! operation, a `…Params` struct per operation (one `Option` per query parameter), and a
 //! `requests` module that builds each `http::Request` and decodes each response without I/O.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -280,25 +282,36 @@ fn push_each(params: &[Param], owner: &TokenStream) -> TokenStream {
 }
 
 pub(crate) fn shared_params_tokens(cx: &Ctx<'_>, ops: &[&Operation]) -> Option<TokenStream> {
-    let mut sets: std::collections::BTreeMap<&str, &Operation> = std::collections::BTreeMap::new();
+    // Each set, with an operation that has it and the features of the groups that use it.
+    let mut sets: BTreeMap<&str, (&Operation, BTreeSet<String>)> = BTreeMap::new();
     for op in ops {
         if let Some(s) = &op.shared_params {
-            sets.entry(s.as_str()).or_insert(op);
+            let (_, features) = sets.entry(s.as_str()).or_insert((op, BTreeSet::new()));
+            features.extend(crate::emit::feature(&op.gv));
         }
     }
     if sets.is_empty() {
         return None;
     }
-    let structs = sets.iter().map(|(name, op)| {
+    let structs = sets.iter().map(|(name, (op, features))| {
         let ident = format_ident!("{}", name);
+        // A build with none of the groups that use a set does not compile it.
+        let cfg = match features.len() {
+            _ if !cx.crate_features => quote!(),
+            0 => quote!(),
+            1 => quote!(#[cfg(feature = #(#features)*)]),
+            _ => quote!(#[cfg(any(#(feature = #features),*))]),
+        };
         let fields = op.query.iter().map(field);
         let rt = &cx.runtime;
         let pushes = push_each(&op.query, &quote!(self));
         let doc = format!(" Query parameters of every custom resource operation of this kind (`{}`): one `Option` each.", name.trim_end_matches("Params"));
         quote! {
             #[doc = #doc]
+            #cfg
             #[derive(Clone, Debug, Default, PartialEq)]
             pub struct #ident { #(#fields)* }
+            #cfg
             impl #rt::request::QueryParams for #ident {
                 #[inline]
                 fn append_to(&self, query: &mut #rt::request::Query) {
