@@ -208,9 +208,12 @@ fn context<'a>(
 /// needs (Status, which it decodes error bodies into), files nothing names, and whatever
 /// those reach stay ungated.
 fn ungrouped_gates(api: &Api) -> BTreeMap<&str, BTreeSet<String>> {
+    // Only meta/v1 has no feature (see `feature`); compared directly, since building a
+    // feature name for every type would be most of this function's work.
+    let has_feature = |gv: &GroupVersion| gv.group != META_GROUP;
     // A file is compiled whole: reaching any of its types reaches all of them.
     let mut files: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for t in api.types.values().filter(|t| feature(&t.gv).is_none()) {
+    for t in api.types.values().filter(|t| !has_feature(&t.gv)) {
         files
             .entry(t.root.as_str())
             .or_default()
@@ -223,7 +226,7 @@ fn ungrouped_gates(api: &Api) -> BTreeMap<&str, BTreeSet<String>> {
             let Some(t) = api.types.get(&id) else {
                 continue;
             };
-            if feature(&t.gv).is_some() || !out.insert(t.root.as_str()) {
+            if has_feature(&t.gv) || !out.insert(t.root.as_str()) {
                 continue;
             }
             for m in files.get(t.root.as_str()).into_iter().flatten() {
@@ -232,20 +235,23 @@ fn ungrouped_gates(api: &Api) -> BTreeMap<&str, BTreeSet<String>> {
         }
         out
     };
-    let mut starts: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
-    for t in api.types.values().filter(|t| feature(&t.gv).is_some()) {
-        let refs = starts.entry(feature(&t.gv)).or_default();
+    // What each group/version names; meta/v1's own operations (none today) count as always.
+    let mut starts: BTreeMap<&GroupVersion, Vec<String>> = BTreeMap::new();
+    let mut always = vec![crate::fixups::STATUS.to_string()];
+    for t in api.types.values().filter(|t| has_feature(&t.gv)) {
+        let refs = starts.entry(&t.gv).or_default();
         t.kind.each_ty(|ty| ty.refs(refs));
     }
     for op in &api.operations {
-        let refs = starts.entry(feature(&op.gv)).or_default();
+        let refs = match has_feature(&op.gv) {
+            true => starts.entry(&op.gv).or_default(),
+            false => &mut always,
+        };
         op.each_ty(|ty| ty.refs(refs));
     }
-    let mut always = starts.remove(&None).unwrap_or_default();
-    always.push(crate::fixups::STATUS.to_string());
     let mut gates: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-    for (f, stack) in starts {
-        let f = f.expect("the ungated start set was taken out");
+    for (gv, stack) in starts {
+        let Some(f) = feature(gv) else { continue };
         for root in reach(stack) {
             gates.entry(root).or_default().insert(f.clone());
         }

@@ -170,10 +170,11 @@ fn dir_size_of(dir: &Path, prefix: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn cargo(args: &[&str], dir: &Path) -> anyhow::Result<Duration> {
+fn cargo(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> anyhow::Result<Duration> {
     let start = Instant::now();
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(dir)
         .output()?;
     if !out.status.success() {
@@ -187,8 +188,20 @@ fn cargo(args: &[&str], dir: &Path) -> anyhow::Result<Duration> {
     Ok(start.elapsed())
 }
 
-/// One scratch crate per configuration, each built from clean in its own target folder.
-pub fn compile(root: &Path) -> anyhow::Result<()> {
+/// How the crate alone is rebuilt. Cargo compiles path dependencies (ours, in every scratch
+/// crate) incrementally and registry ones (k8s-openapi) not, and a first incremental build
+/// also writes its cache: "as cargo does it" is what a path-dependency user waits for,
+/// "incremental off" compares the two crates on equal terms (as any registry or git
+/// dependency is built).
+const MODES: [(&str, &[(&str, &str)]); 2] = [
+    ("as cargo does it", &[]),
+    ("incremental off", &[("CARGO_INCREMENTAL", "0")]),
+];
+
+/// One scratch crate per configuration, each built from clean in its own target folder; then
+/// `runs` rounds that rebuild each crate alone (`cargo clean -p` + `cargo build`) in both
+/// modes, the configurations taking turns so that the machine's drift hits all of them alike.
+pub fn compile(root: &Path, runs: usize) -> anyhow::Result<()> {
     let base = root.join("target/bench/compile");
     let generated = root.join("generated");
     let configs: Vec<(&str, String, &str, &str)> = vec![
@@ -217,10 +230,8 @@ pub fn compile(root: &Path) -> anyhow::Result<()> {
             "libk8s_openapi-",
         ),
     ];
-    println!("\nCompile cost, debug profile, each from clean in its own target folder:\n");
-    println!("| dependency | clean build (with its dependencies) | the crate alone | rlib size |");
-    println!("|---|---|---|---|");
-    for (i, (label, dep, usage, rlib)) in configs.iter().enumerate() {
+    let mut full = Vec::new();
+    for (i, (_, dep, usage, _)) in configs.iter().enumerate() {
         let dir = base.join(format!("c{i}"));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("src"))?;
@@ -231,20 +242,58 @@ pub fn compile(root: &Path) -> anyhow::Result<()> {
         )?;
         std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
             .context("copy Cargo.lock")?;
-        let full = cargo(&["build", "--quiet"], &dir)?;
-        let krate = if rlib.starts_with("libgenerated") {
-            "generated"
-        } else {
-            "k8s-openapi"
-        };
-        cargo(&["clean", "--quiet", "-p", krate], &dir)?;
-        let alone = cargo(&["build", "--quiet"], &dir)?;
-        let size = dir_size_of(&dir.join("target/debug/deps"), rlib);
+        full.push(cargo(&["build", "--quiet"], &dir, &[])?);
+    }
+    // alone[config][mode]: one duration per round.
+    let mut alone = vec![vec![Vec::new(); MODES.len()]; configs.len()];
+    for _ in 0..runs {
+        for (i, (_, _, _, rlib)) in configs.iter().enumerate() {
+            let dir = base.join(format!("c{i}"));
+            let krate = if rlib.starts_with("libgenerated") {
+                "generated"
+            } else {
+                "k8s-openapi"
+            };
+            for (m, (_, env)) in MODES.iter().enumerate() {
+                cargo(&["clean", "--quiet", "-p", krate], &dir, env)?;
+                alone[i][m].push(cargo(&["build", "--quiet"], &dir, env)?);
+            }
+        }
+    }
+    let secs = |d: Duration| format!("{:.2} s", d.as_secs_f64());
+    println!("\nCompile cost, debug profile, each from clean in its own target folder; the crate");
+    println!("alone: median of {runs} rebuilds (`cargo clean -p` + `cargo build`):\n");
+    println!(
+        "| dependency | clean build (with its dependencies) | the crate alone, {} | the crate alone, {} | rlib size |",
+        MODES[0].0, MODES[1].0
+    );
+    println!("|---|---|---|---|---|");
+    for (i, (label, _, _, rlib)) in configs.iter().enumerate() {
+        let size = dir_size_of(&base.join(format!("c{i}/target/debug/deps")), rlib);
         println!(
-            "| {label} | {:.1} s | {:.1} s | {:.1} MiB |",
-            full.as_secs_f64(),
-            alone.as_secs_f64(),
+            "| {label} | {:.1} s | {} | {} | {:.1} MiB |",
+            full[i].as_secs_f64(),
+            secs(median(alone[i][0].clone())),
+            secs(median(alone[i][1].clone())),
             size as f64 / (1 << 20) as f64
+        );
+    }
+    // One group against k8s-openapi, round by round (each ratio from one round's pair).
+    let theirs = configs.len() - 1;
+    for (m, (mode, _)) in MODES.iter().enumerate() {
+        let ratios: Vec<String> = (0..runs)
+            .map(|r| {
+                format!(
+                    "{:.1}x",
+                    alone[theirs][m][r].as_secs_f64() / alone[0][m][r].as_secs_f64()
+                )
+            })
+            .collect();
+        println!(
+            "\nOne group vs k8s-openapi, the crate alone, {mode}: {} (medians: {:.1}x)",
+            ratios.join(" / "),
+            median(alone[theirs][m].clone()).as_secs_f64()
+                / median(alone[0][m].clone()).as_secs_f64()
         );
     }
     Ok(())

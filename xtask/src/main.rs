@@ -72,6 +72,9 @@ enum Command {
         /// Runs per generation measurement (the median is reported).
         #[arg(long, default_value_t = 7)]
         runs: usize,
+        /// Rebuilds of each crate alone per compile measurement (the median is reported).
+        #[arg(long, default_value_t = 3)]
+        compile_runs: usize,
         /// Sizes of the synthetic input (×1 = 25 CRDs and 250 OpenAPI schemas), comma-separated.
         #[arg(long, default_value = "1,2,4,8", value_delimiter = ',')]
         scales: Vec<usize>,
@@ -115,6 +118,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench {
             only,
             runs,
+            compile_runs,
             scales,
             inputs,
         } => {
@@ -127,7 +131,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 bench::generation(&root, runs.max(1), &scales)?;
             }
             if only == "all" || only == "compile" {
-                bench::compile(&root)?;
+                bench::compile(&root, compile_runs.max(1))?;
             }
             Ok(ExitCode::SUCCESS)
         }
