@@ -307,6 +307,11 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
     let mut groups: BTreeMap<String, Vec<GroupVersion>> = BTreeMap::new();
     let mut summaries = Vec::new();
     let mut feature_deps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    // Converted once per group/version: a name conversion costs thousands of instructions and
+    // cross-module references are many.
+    let features: BTreeMap<&GroupVersion, Option<String>> =
+        gvs.iter().map(|gv| (gv, feature(gv))).collect();
+    let feature = |gv: &GroupVersion| features.get(gv).cloned().unwrap_or_else(|| feature(gv));
     // Cross-group references make one group's feature need the other's.
     let mut depend = |gv: &GroupVersion, refs: Vec<String>| {
         // Most references stay in their module; only the others need a feature name.

@@ -282,19 +282,20 @@ fn push_each(params: &[Param], owner: &TokenStream) -> TokenStream {
 }
 
 pub(crate) fn shared_params_tokens(cx: &Ctx<'_>, ops: &[&Operation]) -> Option<TokenStream> {
-    // Each set, with an operation that has it and the features of the groups that use it.
-    let mut sets: BTreeMap<&str, (&Operation, BTreeSet<String>)> = BTreeMap::new();
+    // Each set, with an operation that has it and the groups that use it.
+    let mut sets: BTreeMap<&str, (&Operation, BTreeSet<&GroupVersion>)> = BTreeMap::new();
     for op in ops {
         if let Some(s) = &op.shared_params {
-            let (_, features) = sets.entry(s.as_str()).or_insert((op, BTreeSet::new()));
-            features.extend(crate::emit::feature(&op.gv));
+            let (_, gvs) = sets.entry(s.as_str()).or_insert((op, BTreeSet::new()));
+            gvs.insert(&op.gv);
         }
     }
     if sets.is_empty() {
         return None;
     }
-    let structs = sets.iter().map(|(name, (op, features))| {
+    let structs = sets.iter().map(|(name, (op, gvs))| {
         let ident = format_ident!("{}", name);
+        let features: BTreeSet<String> = gvs.iter().filter_map(|gv| crate::emit::feature(gv)).collect();
         // A build with none of the groups that use a set does not compile it.
         let cfg = match features.len() {
             _ if !cx.crate_features => quote!(),
