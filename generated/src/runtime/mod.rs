@@ -76,10 +76,20 @@ pub struct Time(pub jiff::Timestamp);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MicroTime(pub jiff::Timestamp);
 
+/// Parses the string in place (borrowed or not): no allocation unless it is invalid.
 fn parse_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<jiff::Timestamp, D::Error> {
-    let s = String::deserialize(d)?;
-    s.parse::<jiff::Timestamp>()
-        .map_err(|e| serde::de::Error::custom(format!("invalid RFC 3339 timestamp {s:?}: {e}")))
+    struct V;
+    impl serde::de::Visitor<'_> for V {
+        type Value = jiff::Timestamp;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an RFC 3339 timestamp")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<jiff::Timestamp, E> {
+            s.parse::<jiff::Timestamp>()
+                .map_err(|e| E::custom(format!("invalid RFC 3339 timestamp {s:?}: {e}")))
+        }
+    }
+    d.deserialize_str(V)
 }
 
 impl Serialize for Time {
@@ -221,6 +231,13 @@ mod tests {
             "\"2008-01-01T01:01:01Z\""
         );
         assert!(serde_json::from_str::<Time>("\"yesterday\"").is_err());
+        // An escaped string arrives owned, a Value hands over its String: both parse.
+        let t: Time = serde_json::from_str("\"2008-01-01T01:01:01\\u005a\"").unwrap();
+        assert_eq!(t.0.to_string(), "2008-01-01T01:01:01Z");
+        let v = serde_json::json!("2008-01-01T01:01:01Z");
+        assert_eq!(serde_json::from_value::<Time>(v).unwrap(), t);
+        let e = serde_json::from_str::<Time>("7").unwrap_err().to_string();
+        assert!(e.contains("expected an RFC 3339 timestamp"), "{e}");
     }
 
     #[test]
