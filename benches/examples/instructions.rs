@@ -1,0 +1,71 @@
+//! Runs one (de)serialization of benches/runtime.rs `N` times, for counting instructions:
+//! the machine's timing noise does not touch instruction counts, so ours against k8s-openapi
+//! can be compared exactly. Per operation = (count with N) - (count with 0), divided by N:
+//!
+//!     cargo build --release --example instructions --manifest-path benches/Cargo.toml
+//!     valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+//!         benches/target/release/examples/instructions tr-de-ours 1000
+//!
+//! Cases: tr-de-ours, tr-de-k8s-openapi, tr-de-value, tr-ser-ours, tr-ser-k8s-openapi,
+//! tr-ser-value, auth-de-ours, auth-de-value, auth-ser-ours, auth-ser-value.
+
+use std::hint::black_box;
+
+type Ours = generated::authentication_k8s_io::v1::TokenReview;
+type Theirs = k8s_openapi::api::authentication::v1::TokenReview;
+type Auth = generated::config_openshift_io::v1::Authentication;
+type Value = serde_json::Value;
+
+const TOKEN_REVIEW_FALLBACK: &str = include_str!("../benches/token_review.json");
+const AUTHENTICATION: &str = include_str!("../benches/authentication.json");
+
+fn token_review_json() -> String {
+    let p = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/upstream/k8s-testdata/authentication.k8s.io.v1.TokenReview.json"
+    );
+    std::fs::read_to_string(p).unwrap_or_else(|_| {
+        eprintln!("../shared/upstream is absent: using benches/benches/token_review.json (same shape)");
+        TOKEN_REVIEW_FALLBACK.to_string()
+    })
+}
+
+fn de<T: serde::de::DeserializeOwned>(json: &str) -> impl Fn() + '_ {
+    move || drop(black_box(serde_json::from_str::<T>(black_box(json)).unwrap()))
+}
+
+fn ser<T: serde::Serialize + serde::de::DeserializeOwned>(json: &str) -> impl Fn() {
+    let v: T = serde_json::from_str(json).unwrap();
+    move || drop(black_box(serde_json::to_vec(black_box(&v)).unwrap()))
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let (Some(case), Some(n)) = (args.next(), args.next().and_then(|n| n.parse::<u64>().ok()))
+    else {
+        eprintln!("usage: instructions <case> <iterations>");
+        std::process::exit(2);
+    };
+    let tr = token_review_json();
+    // Everything is set up (and each case is run once, outside the count of N) before the loop.
+    let f: Box<dyn Fn() + '_> = match case.as_str() {
+        "tr-de-ours" => Box::new(de::<Ours>(&tr)),
+        "tr-de-k8s-openapi" => Box::new(de::<Theirs>(&tr)),
+        "tr-de-value" => Box::new(de::<Value>(&tr)),
+        "tr-ser-ours" => Box::new(ser::<Ours>(&tr)),
+        "tr-ser-k8s-openapi" => Box::new(ser::<Theirs>(&tr)),
+        "tr-ser-value" => Box::new(ser::<Value>(&tr)),
+        "auth-de-ours" => Box::new(de::<Auth>(AUTHENTICATION)),
+        "auth-de-value" => Box::new(de::<Value>(AUTHENTICATION)),
+        "auth-ser-ours" => Box::new(ser::<Auth>(AUTHENTICATION)),
+        "auth-ser-value" => Box::new(ser::<Value>(AUTHENTICATION)),
+        other => {
+            eprintln!("unknown case {other}");
+            std::process::exit(2);
+        }
+    };
+    f();
+    for _ in 0..n {
+        f();
+    }
+}
