@@ -79,13 +79,9 @@ impl FileSet {
     }
 
     /// Emitted files present under `out`: `Cargo.toml` and `src/**/*.rs` whose first line
-    /// carries the marker. Hand-written files are never listed.
-    pub fn existing(out: &std::path::Path) -> std::io::Result<std::collections::BTreeSet<String>> {
-        Self::emitted_files(out, &|_| true)
-    }
-
-    /// Like `existing`, reading the header only of the files `check` selects (by relative
-    /// path); the others are listed without being read.
+    /// carries the marker; hand-written files are never listed. Only the files `check`
+    /// selects (by relative path) are read for their header; the others (those this set
+    /// emits, which are compared whole anyway) are listed without being read.
     fn emitted_files(
         out: &std::path::Path,
         check: &dyn Fn(&str) -> bool,
