@@ -11,8 +11,8 @@ mod schema;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::Error;
-use crate::ir::{Api, GroupVersion, ResourceInfo, Ty};
-use crate::load::Source;
+use crate::ir::{Api, GroupVersion, Operation, ResourceInfo, Ty, TypeDef};
+use crate::load::{self, Source};
 
 /// A named schema and where it was defined.
 pub(crate) struct Named<'a> {
@@ -70,15 +70,34 @@ pub(crate) fn lower(sources: &[Source], keep_status: bool) -> Result<Api, Error>
     for id in space.named.keys() {
         conv.convert_named(id)?;
     }
-    let mut ops = Vec::new();
-    let mut crd_kinds: BTreeMap<String, String> = BTreeMap::new();
-    for s in sources {
-        match s {
+    // CRDs are self-contained (their schemas are inline; they refer only to built-in meta/v1
+    // types by id), so each is lowered on its own core into its own fragment. The fragments
+    // are merged below in source order, with the same checks as lowering them in turn.
+    let fragments = crate::par::map(
+        sources.iter().collect(),
+        || (),
+        |_, s| match s {
             Source::Crd {
                 origin,
                 pointer,
                 crd,
-            } => {
+            } => Some(lower_crd_alone(&space, origin, pointer, crd)),
+            Source::OpenApi { .. } => None,
+        },
+    )
+    .map_err(|_| Error::at("specs", "", "internal error: a lowering thread panicked"))?;
+    let mut ops = Vec::new();
+    let mut crd_kinds: BTreeMap<String, String> = BTreeMap::new();
+    for (s, fragment) in sources.iter().zip(fragments) {
+        match (s, fragment) {
+            (
+                Source::Crd {
+                    origin,
+                    pointer,
+                    crd,
+                },
+                Some(fragment),
+            ) => {
                 // The same kind from two CRDs (two feature sets of one CRD, say) is a conflict.
                 for v in &crd.spec.versions {
                     let kind = format!("{}/{}/{}", crd.spec.group, v.name, crd.spec.names.kind);
@@ -92,12 +111,23 @@ pub(crate) fn lower(sources: &[Source], keep_status: bool) -> Result<Api, Error>
                         });
                     }
                 }
-                crd::lower_crd(origin, pointer, crd, &mut conv)?;
-                ops.extend(operations::crd_operations(origin, pointer, crd)?);
+                let (types, crd_ops) = fragment?;
+                for (id, t) in types {
+                    if conv.api.types.contains_key(&id) {
+                        return Err(Error::at(
+                            &t.origin,
+                            &t.pointer,
+                            format!("type id `{id}` is defined twice"),
+                        ));
+                    }
+                    conv.api.types.insert(id, t);
+                }
+                ops.extend(crd_ops);
             }
-            Source::OpenApi { origin, doc } => {
+            (Source::OpenApi { origin, doc }, _) => {
                 ops.extend(operations::openapi_operations(origin, doc, &mut conv)?)
             }
+            (Source::Crd { .. }, None) => unreachable!("every CRD source is lowered above"),
         }
     }
     ops.sort_by(|a, b| {
@@ -106,6 +136,23 @@ pub(crate) fn lower(sources: &[Source], keep_status: bool) -> Result<Api, Error>
     api.operations = ops;
     prune_unused_builtins(&mut api, keep_status);
     Ok(api)
+}
+
+/// One CRD's types and operations, lowered apart from everything else.
+fn lower_crd_alone(
+    space: &Space<'_>,
+    origin: &str,
+    pointer: &str,
+    crd: &load::Crd,
+) -> Result<(BTreeMap<String, TypeDef>, Vec<Operation>), Error> {
+    let mut api = Api::default();
+    let mut conv = schema::Converter {
+        space,
+        api: &mut api,
+    };
+    crd::lower_crd(origin, pointer, crd, &mut conv)?;
+    let ops = operations::crd_operations(origin, pointer, crd)?;
+    Ok((api.types, ops))
 }
 
 /// Built-in meta/v1 schemas exist so a CRD alone has ObjectMeta and ListMeta; emit only those

@@ -183,3 +183,28 @@ fn a_property_named_description_is_shape_not_prose() {
         &["string.yaml#", "integer.yaml#", "different shapes"],
     );
 }
+
+/// CRDs are lowered each on their own core and merged in file order: a type id two of them
+/// define (here the nested `A.spec` of one and the kind `A.spec` of the other) is still an
+/// error at the later file, as when they were lowered in turn.
+#[test]
+fn a_type_id_two_crds_define_is_reported_at_the_later_file() {
+    let crd = |kind: &str, file: &str| {
+        codegen::SpecFile {
+        name: file.into(),
+        bytes: format!(
+            "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {{name: x.example.com}}\nspec:\n  group: example.com\n  names: {{kind: {kind}, plural: x{}}}\n  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n        properties:\n          spec: {{type: object, properties: {{n: {{type: string}}}}}}\n",
+            kind.len()
+        )
+        .into_bytes(),
+    }
+    };
+    let msg = error_of(&[crd("A", "1.yaml"), crd("A.spec", "2.yaml")]);
+    assert_mentions(
+        &msg,
+        &["2.yaml", "`example.com/v1/A.spec` is defined twice"],
+    );
+    // In the other order, the other file.
+    let msg = error_of(&[crd("A.spec", "1.yaml"), crd("A", "2.yaml")]);
+    assert_mentions(&msg, &["2.yaml", "is defined twice"]);
+}
