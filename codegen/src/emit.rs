@@ -47,6 +47,16 @@ pub(crate) fn feature(gv: &GroupVersion) -> Option<String> {
     })
 }
 
+/// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", …))]` for several; nothing for none.
+pub(crate) fn features_cfg<S: AsRef<str>>(features: &[S]) -> TokenStream {
+    let names = features.iter().map(AsRef::as_ref);
+    match features {
+        [] => quote!(),
+        [_] => quote!(#[cfg(#(feature = #names)*)]),
+        _ => quote!(#[cfg(any(#(feature = #names),*))]),
+    }
+}
+
 pub(crate) struct Ctx<'a> {
     pub api: &'a Api,
     /// The output is the `generated` crate, with its Cargo features: `client`, and one per
@@ -342,14 +352,10 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             let names = members.iter().map(|t| format_ident!("{}", t.name));
             count += members.len();
             let file_mod = format_ident!("{}", ident(&root.name, true));
-            let cfg = match gates
+            let cfg = gates
                 .get(root.id.as_str())
-                .map(|f| f.iter().collect::<Vec<_>>())
-            {
-                None => quote!(),
-                Some(one) if one.len() == 1 => quote!(#[cfg(feature = #(#one)*)]),
-                Some(many) => quote!(#[cfg(any(#(feature = #many),*))]),
-            };
+                .map(|f| features_cfg(&f.iter().collect::<Vec<_>>()))
+                .unwrap_or_default();
             mod_items
                 .push(quote! { #cfg mod #file_mod; #cfg pub use self::#file_mod::{#(#names),*}; });
             let staged = Staged::Types {
@@ -459,11 +465,11 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         let feats: Vec<String> = gvs.iter().filter_map(feature).collect();
         // rustfmt::skip: emitted files are formatted by prettyplease; `cargo fmt` must not
         // reformat them or the stale-output check would fail.
-        match feats.as_slice() {
-            _ if !options.crate_files => quote! { pub mod #m; },
-            [] => quote! { #[rustfmt::skip] pub mod #m; },
-            [one] => quote! { #[cfg(feature = #one)] #[rustfmt::skip] pub mod #m; },
-            many => quote! { #[cfg(any(#(feature = #many),*))] #[rustfmt::skip] pub mod #m; },
+        if options.crate_files {
+            let cfg = features_cfg(&feats);
+            quote! { #cfg #[rustfmt::skip] pub mod #m; }
+        } else {
+            quote! { pub mod #m; }
         }
     });
     if options.crate_files {

@@ -81,23 +81,21 @@ pub(crate) fn lower(sources: &[Source], keep_status: bool) -> Result<Api, Error>
                 origin,
                 pointer,
                 crd,
-            } => Some(lower_crd_alone(&space, origin, pointer, crd)),
-            Source::OpenApi { .. } => None,
+            } => lower_crd_alone(&space, origin, pointer, crd),
+            // Lowered in turn below (its operations' inline schemas go through `conv`).
+            Source::OpenApi { .. } => Ok(Default::default()),
         },
     )
     .map_err(|_| Error::at("specs", "", "internal error: a lowering thread panicked"))?;
     let mut ops = Vec::new();
     let mut crd_kinds: BTreeMap<String, String> = BTreeMap::new();
     for (s, fragment) in sources.iter().zip(fragments) {
-        match (s, fragment) {
-            (
-                Source::Crd {
-                    origin,
-                    pointer,
-                    crd,
-                },
-                Some(fragment),
-            ) => {
+        match s {
+            Source::Crd {
+                origin,
+                pointer,
+                crd,
+            } => {
                 // The same kind from two CRDs (two feature sets of one CRD, say) is a conflict.
                 for v in &crd.spec.versions {
                     let kind = format!("{}/{}/{}", crd.spec.group, v.name, crd.spec.names.kind);
@@ -112,22 +110,14 @@ pub(crate) fn lower(sources: &[Source], keep_status: bool) -> Result<Api, Error>
                     }
                 }
                 let (types, crd_ops) = fragment?;
-                for (id, t) in types {
-                    if conv.api.types.contains_key(&id) {
-                        return Err(Error::at(
-                            &t.origin,
-                            &t.pointer,
-                            format!("type id `{id}` is defined twice"),
-                        ));
-                    }
-                    conv.api.types.insert(id, t);
+                for t in types.into_values() {
+                    schema::insert_type(&mut conv.api.types, t)?;
                 }
                 ops.extend(crd_ops);
             }
-            (Source::OpenApi { origin, doc }, _) => {
+            Source::OpenApi { origin, doc } => {
                 ops.extend(operations::openapi_operations(origin, doc, &mut conv)?)
             }
-            (Source::Crd { .. }, None) => unreachable!("every CRD source is lowered above"),
         }
     }
     ops.sort_by(|a, b| {

@@ -295,13 +295,12 @@ pub(crate) fn shared_params_tokens(cx: &Ctx<'_>, ops: &[&Operation]) -> Option<T
     }
     let structs = sets.iter().map(|(name, (op, gvs))| {
         let ident = format_ident!("{}", name);
-        let features: BTreeSet<String> = gvs.iter().filter_map(|gv| crate::emit::feature(gv)).collect();
         // A build with none of the groups that use a set does not compile it.
-        let cfg = match features.len() {
-            _ if !cx.crate_features => quote!(),
-            0 => quote!(),
-            1 => quote!(#[cfg(feature = #(#features)*)]),
-            _ => quote!(#[cfg(any(#(feature = #features),*))]),
+        let cfg = if cx.crate_features {
+            let features: BTreeSet<String> = gvs.iter().filter_map(|gv| crate::emit::feature(gv)).collect();
+            crate::emit::features_cfg(&features.into_iter().collect::<Vec<_>>())
+        } else {
+            quote!()
         };
         let fields = op.query.iter().map(field);
         let rt = &cx.runtime;

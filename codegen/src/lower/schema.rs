@@ -164,16 +164,9 @@ impl<'s, 'a> Converter<'s, 'a> {
             Shape::Ty(ty) if ctx.id != ctx.root => return Ok(ty),
             Shape::Ty(ty) => TypeKind::Alias(ty),
         };
-        if self.api.types.contains_key(&ctx.id) {
-            return Err(Error::at(
-                &ctx.origin,
-                &ctx.pointer,
-                format!("type id `{}` is defined twice", ctx.id),
-            ));
-        }
         let id = ctx.id.clone();
-        self.api.types.insert(
-            id.clone(),
+        insert_type(
+            &mut self.api.types,
             TypeDef {
                 id: ctx.id,
                 gv: ctx.gv,
@@ -187,7 +180,7 @@ impl<'s, 'a> Converter<'s, 'a> {
                 default: false,
                 builtin: ctx.builtin,
             },
-        );
+        )?;
         Ok(Ty::Ref(id))
     }
 
@@ -457,6 +450,22 @@ impl<'s, 'a> Converter<'s, 'a> {
             self.fields(&props, &required, ctx, preserve)?,
         ))
     }
+}
+
+/// Adds a type; an id already taken is an error at the new definition.
+pub(crate) fn insert_type(
+    types: &mut std::collections::BTreeMap<String, TypeDef>,
+    t: TypeDef,
+) -> Result<(), Error> {
+    if types.contains_key(&t.id) {
+        return Err(Error::at(
+            &t.origin,
+            &t.pointer,
+            format!("type id `{}` is defined twice", t.id),
+        ));
+    }
+    types.insert(t.id.clone(), t);
+    Ok(())
 }
 
 /// Rustdoc lines for a schema: its description, then what the extensions say.
