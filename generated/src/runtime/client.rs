@@ -358,10 +358,14 @@ impl Client {
         Ok(rb)
     }
 
-    async fn body(&self, resp: reqwest::Response) -> Result<Vec<u8>, Error> {
+    async fn body(&self, resp: reqwest::Response) -> Result<bytes::Bytes, Error> {
         let limit = self.inner.max_response_bytes;
-        if resp.content_length().is_some_and(|n| n > limit as u64) {
-            return Err(Error::BodyTooLarge { limit });
+        match resp.content_length() {
+            Some(n) if n > limit as u64 => return Err(Error::BodyTooLarge { limit }),
+            // hyper ends the body at its declared length (HTTP/1) or fails it when more
+            // arrives (HTTP/2), so the limit holds; a body in one chunk is then not copied.
+            Some(_) => return resp.bytes().await.map_err(transport),
+            None => {}
         }
         let mut body = Vec::new();
         let mut stream = resp.bytes_stream();
@@ -372,7 +376,7 @@ impl Client {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(body)
+        Ok(body.into())
     }
 
     /// Sends a request and returns the status and body, whatever the status.
@@ -381,13 +385,13 @@ impl Client {
         req: http::Request<Vec<u8>>,
     ) -> Result<(http::StatusCode, Vec<u8>), Error> {
         let (status, body, _) = self.execute_with_retry_after(req).await?;
-        Ok((status, body))
+        Ok((status, body.into()))
     }
 
     async fn execute_with_retry_after(
         &self,
         req: http::Request<Vec<u8>>,
-    ) -> Result<(http::StatusCode, Vec<u8>, Option<u64>), Error> {
+    ) -> Result<(http::StatusCode, bytes::Bytes, Option<u64>), Error> {
         let resp = self.prepare(req, true)?.send().await.map_err(transport)?;
         let status = resp.status();
         let retry_after = retry_after(resp.headers());

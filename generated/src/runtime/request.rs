@@ -115,18 +115,39 @@ pub fn build(
     path_and_query: String,
     body: Option<(Vec<u8>, &'static str)>,
 ) -> Result<http::Request<Vec<u8>>, Error> {
-    let mut b = http::Request::builder()
-        .method(method)
-        .uri(path_and_query)
-        .header(http::header::ACCEPT, "application/json");
-    let body = match body {
-        Some((bytes, content_type)) => {
-            b = b.header(http::header::CONTENT_TYPE, content_type);
-            bytes
-        }
-        None => Vec::new(),
+    // Set in place rather than through `http::request::Builder`, which moves the whole
+    // request head at every step (a tenth of this function's instructions per request).
+    let method =
+        http::Method::from_bytes(method.as_bytes()).map_err(|e| Error::Request(e.to_string()))?;
+    let uri = http::Uri::try_from(path_and_query).map_err(|e| Error::Request(e.to_string()))?;
+    let (bytes, content_type) = match body {
+        Some((bytes, content_type)) => (bytes, Some(content_type)),
+        None => (Vec::new(), None),
     };
-    b.body(body).map_err(|e| Error::Request(e.to_string()))
+    let mut req = http::Request::new(bytes);
+    *req.method_mut() = method;
+    *req.uri_mut() = uri;
+    let headers = req.headers_mut();
+    headers.insert(
+        http::header::ACCEPT,
+        http::HeaderValue::from_static("application/json"),
+    );
+    if let Some(content_type) = content_type {
+        // `from_static` would panic on a byte a header cannot hold; this is a public function.
+        if !content_type
+            .bytes()
+            .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+        {
+            return Err(Error::Request(format!(
+                "content type {content_type:?} is not a valid header value"
+            )));
+        }
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static(content_type),
+        );
+    }
+    Ok(req)
 }
 
 /// How much of a non-Status error body is kept in [`Error::Api`].
@@ -225,6 +246,38 @@ mod tests {
             (req.uri().to_string(), req.body().len()),
             ("/a".to_string(), 0)
         );
+    }
+
+    #[test]
+    fn build_sets_method_target_and_headers_and_refuses_bad_ones() {
+        let req = build(
+            "PATCH",
+            "/a?b=c".into(),
+            Some((b"{}".to_vec(), "application/merge-patch+json")),
+        )
+        .unwrap();
+        assert_eq!(req.method(), http::Method::PATCH);
+        assert_eq!(req.uri(), "/a?b=c");
+        assert_eq!(req.headers()[http::header::ACCEPT], "application/json");
+        assert_eq!(
+            req.headers()[http::header::CONTENT_TYPE],
+            "application/merge-patch+json"
+        );
+        let req = build("GET", "/a".into(), None).unwrap();
+        assert!(req.headers().get(http::header::CONTENT_TYPE).is_none());
+        assert!(req.body().is_empty());
+        assert!(matches!(
+            build("GE T", "/a".into(), None),
+            Err(Error::Request(_))
+        ));
+        assert!(matches!(
+            build("GET", "/a b".into(), None),
+            Err(Error::Request(_))
+        ));
+        assert!(matches!(
+            build("POST", "/a".into(), Some((Vec::new(), "a\nb"))),
+            Err(Error::Request(_))
+        ));
     }
 
     #[test]
