@@ -32,9 +32,14 @@ const TOKEN_REVIEW_FALLBACK: &str = include_str!("token_review.json");
 const AUTHENTICATION: &str = include_str!("authentication.json");
 
 fn token_review_json() -> String {
-    let p = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/upstream/k8s-testdata/authentication.k8s.io.v1.TokenReview.json");
+    let p = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/upstream/k8s-testdata/authentication.k8s.io.v1.TokenReview.json"
+    );
     std::fs::read_to_string(p).unwrap_or_else(|_| {
-        eprintln!("../shared/upstream is absent: using benches/benches/token_review.json (same shape)");
+        eprintln!(
+            "../shared/upstream is absent: using benches/benches/token_review.json (same shape)"
+        );
         TOKEN_REVIEW_FALLBACK.to_string()
     })
 }
@@ -67,22 +72,42 @@ fn bench(c: &mut Criterion) {
     );
 
     let mut g = c.benchmark_group("TokenReview/deserialize");
-    g.bench_function("ours", |b| b.iter(|| serde_json::from_str::<Ours>(black_box(&tr)).unwrap()));
-    g.bench_function("k8s-openapi", |b| b.iter(|| serde_json::from_str::<Theirs>(black_box(&tr)).unwrap()));
-    g.bench_function("Value", |b| b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&tr)).unwrap()));
+    g.bench_function("ours", |b| {
+        b.iter(|| serde_json::from_str::<Ours>(black_box(&tr)).unwrap())
+    });
+    g.bench_function("k8s-openapi", |b| {
+        b.iter(|| serde_json::from_str::<Theirs>(black_box(&tr)).unwrap())
+    });
+    g.bench_function("Value", |b| {
+        b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&tr)).unwrap())
+    });
     g.finish();
     let mut g = c.benchmark_group("TokenReview/serialize");
-    g.bench_function("ours", |b| b.iter(|| serde_json::to_vec(black_box(&ours)).unwrap()));
-    g.bench_function("k8s-openapi", |b| b.iter(|| serde_json::to_vec(black_box(&theirs)).unwrap()));
-    g.bench_function("Value", |b| b.iter(|| serde_json::to_vec(black_box(&value)).unwrap()));
+    g.bench_function("ours", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&ours)).unwrap())
+    });
+    g.bench_function("k8s-openapi", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&theirs)).unwrap())
+    });
+    g.bench_function("Value", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&value)).unwrap())
+    });
     g.finish();
     let mut g = c.benchmark_group("Authentication/deserialize");
-    g.bench_function("ours", |b| b.iter(|| serde_json::from_str::<Auth>(black_box(AUTHENTICATION)).unwrap()));
-    g.bench_function("Value", |b| b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(AUTHENTICATION)).unwrap()));
+    g.bench_function("ours", |b| {
+        b.iter(|| serde_json::from_str::<Auth>(black_box(AUTHENTICATION)).unwrap())
+    });
+    g.bench_function("Value", |b| {
+        b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(AUTHENTICATION)).unwrap())
+    });
     g.finish();
     let mut g = c.benchmark_group("Authentication/serialize");
-    g.bench_function("ours", |b| b.iter(|| serde_json::to_vec(black_box(&auth)).unwrap()));
-    g.bench_function("Value", |b| b.iter(|| serde_json::to_vec(black_box(&auth_value)).unwrap()));
+    g.bench_function("ours", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&auth)).unwrap())
+    });
+    g.bench_function("Value", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&auth_value)).unwrap())
+    });
     g.finish();
 }
 

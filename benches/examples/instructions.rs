@@ -25,13 +25,19 @@ fn token_review_json() -> String {
         "/../../shared/upstream/k8s-testdata/authentication.k8s.io.v1.TokenReview.json"
     );
     std::fs::read_to_string(p).unwrap_or_else(|_| {
-        eprintln!("../shared/upstream is absent: using benches/benches/token_review.json (same shape)");
+        eprintln!(
+            "../shared/upstream is absent: using benches/benches/token_review.json (same shape)"
+        );
         TOKEN_REVIEW_FALLBACK.to_string()
     })
 }
 
 fn de<T: serde::de::DeserializeOwned>(json: &str) -> impl Fn() + '_ {
-    move || drop(black_box(serde_json::from_str::<T>(black_box(json)).unwrap()))
+    move || {
+        drop(black_box(
+            serde_json::from_str::<T>(black_box(json)).unwrap(),
+        ))
+    }
 }
 
 fn ser<T: serde::Serialize + serde::de::DeserializeOwned>(json: &str) -> impl Fn() {
