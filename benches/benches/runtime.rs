@@ -6,6 +6,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use benches::{token_review_json, Auth, AUTHENTICATION};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 struct Counting;
@@ -28,25 +29,8 @@ fn allocs(f: impl Fn()) -> usize {
     ALLOCS.load(Ordering::Relaxed) - before
 }
 
-const TOKEN_REVIEW_FALLBACK: &str = include_str!("token_review.json");
-const AUTHENTICATION: &str = include_str!("authentication.json");
-
-fn token_review_json() -> String {
-    let p = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/upstream/k8s-testdata/authentication.k8s.io.v1.TokenReview.json"
-    );
-    std::fs::read_to_string(p).unwrap_or_else(|_| {
-        eprintln!(
-            "../shared/upstream is absent: using benches/benches/token_review.json (same shape)"
-        );
-        TOKEN_REVIEW_FALLBACK.to_string()
-    })
-}
-
 type Ours = generated::authentication_k8s_io::v1::TokenReview;
 type Theirs = k8s_openapi::api::authentication::v1::TokenReview;
-type Auth = generated::config_openshift_io::v1::Authentication;
 
 fn bench(c: &mut Criterion) {
     let tr = token_review_json();

@@ -10,10 +10,7 @@
 //!
 //! Cases: generated, reqwest.
 
-use std::hint::black_box;
-
-const AUTHENTICATION: &str = include_str!("../benches/authentication.json");
-type Auth = generated::config_openshift_io::v1::Authentication;
+use benches::Clients;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -28,53 +25,20 @@ fn main() {
         .build()
         .unwrap();
     rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let app = axum::Router::new().fallback(|| async {
-            axum::http::Response::builder()
-                .header("content-type", "application/json")
-                .body(axum::body::Body::from(AUTHENTICATION))
-                .unwrap()
-        });
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        let clients = Clients::start().await;
+        if std::env::var_os("FUTURE_SIZE").is_some() {
+            eprintln!("request future: {} bytes", clients.generated_future_size());
+        }
+        // Once more than N, outside the count: opens the pooled connection.
         match case.as_str() {
             "generated" => {
-                let client = generated::runtime::Client::builder(&url)
-                    .bearer_token("t")
-                    .build()
-                    .unwrap();
-                let api = generated::config_openshift_io::v1::Api::new(client);
-                if std::env::var_os("FUTURE_SIZE").is_some() {
-                    eprintln!(
-                        "future: {} bytes",
-                        std::mem::size_of_val(
-                            &api.read_authentication("cluster", &Default::default())
-                        )
-                    );
-                }
-                // Once outside the count of N: opens the pooled connection.
                 for _ in 0..=n {
-                    black_box(
-                        api.read_authentication("cluster", &Default::default())
-                            .await
-                            .unwrap(),
-                    );
+                    clients.generated().await;
                 }
             }
             "reqwest" => {
-                let http = reqwest::Client::builder().build().unwrap();
-                let target = format!("{url}/apis/config.openshift.io/v1/authentications/cluster");
                 for _ in 0..=n {
-                    let resp = http
-                        .get(&target)
-                        .header("accept", "application/json")
-                        .bearer_auth("t")
-                        .send()
-                        .await
-                        .unwrap();
-                    let bytes = resp.bytes().await.unwrap();
-                    black_box(serde_json::from_slice::<Auth>(&bytes).unwrap());
+                    clients.reqwest().await;
                 }
             }
             other => {

@@ -11,26 +11,11 @@
 
 use std::hint::black_box;
 
+use benches::{token_review_json, Auth, AUTHENTICATION};
+
 type Ours = generated::authentication_k8s_io::v1::TokenReview;
 type Theirs = k8s_openapi::api::authentication::v1::TokenReview;
-type Auth = generated::config_openshift_io::v1::Authentication;
 type Value = serde_json::Value;
-
-const TOKEN_REVIEW_FALLBACK: &str = include_str!("../benches/token_review.json");
-const AUTHENTICATION: &str = include_str!("../benches/authentication.json");
-
-fn token_review_json() -> String {
-    let p = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/upstream/k8s-testdata/authentication.k8s.io.v1.TokenReview.json"
-    );
-    std::fs::read_to_string(p).unwrap_or_else(|_| {
-        eprintln!(
-            "../shared/upstream is absent: using benches/benches/token_review.json (same shape)"
-        );
-        TOKEN_REVIEW_FALLBACK.to_string()
-    })
-}
 
 fn de<T: serde::de::DeserializeOwned>(json: &str) -> impl Fn() + '_ {
     move || {
