@@ -82,10 +82,11 @@ fn gen_once(files: &[codegen::SpecFile], out: &Path) -> anyhow::Result<Run> {
 fn gen_report(
     label: &str,
     files: &[codegen::SpecFile],
-    schemas: usize,
+    // Known for the synthetic inputs only (specs/ is not counted).
+    schemas: Option<usize>,
     runs: usize,
     out: &Path,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Duration> {
     let mut all = Vec::new();
     // Each run writes a new folder; all are removed at the end. (Deleting thousands of files
     // and creating as many right after is slow on ext4, which searches for inodes that were not
@@ -96,8 +97,9 @@ fn gen_report(
     }
     let pick = |f: &dyn Fn(&Run) -> Duration| median(all.iter().map(f).collect());
     println!(
-        "| {label} | {} | {schemas} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+        "| {label} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
         files.len(),
+        schemas.map_or("–".to_string(), |n| n.to_string()),
         all[0].4,
         ms(pick(&|r| r.0.load)),
         ms(pick(&|r| r.0.lower)),
@@ -108,7 +110,7 @@ fn gen_report(
         ms(pick(&|r| r.2)),
         ms(pick(&|r| r.3)),
     );
-    Ok(())
+    Ok(pick(&|r| r.1))
 }
 
 /// The synthetic input of ×`scale`: 25·scale CRDs of 15 schemas and one OpenAPI document of
@@ -140,16 +142,34 @@ pub fn generation(root: &Path, runs: usize, scales: &[usize]) -> anyhow::Result<
     println!("| input | spec files | schemas | files out | load | lower | plan | emit | build + format | in memory | write | total |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     let specs = codegen::read_specs_dir(&root.join("specs"))?;
-    gen_report("specs/", &specs, 0, runs, &scratch)?;
+    gen_report("specs/", &specs, None, runs, &scratch)?;
+    let mut in_memory = Vec::new();
     for &scale in scales {
         let (files, schemas) = synthetic_at(scale);
-        gen_report(
+        let t = gen_report(
             &format!("synthetic ×{scale}"),
             &files,
-            schemas,
+            Some(schemas),
             runs,
             &scratch,
         )?;
+        in_memory.push((scale, t));
+    }
+    // How time grows with the input: linear growth keeps time per scale unit constant.
+    if let Some(&(first, t0)) = in_memory.first() {
+        let growth: Vec<String> = in_memory
+            .iter()
+            .map(|&(scale, t)| {
+                format!(
+                    "×{scale}: {:.2}",
+                    (t.as_secs_f64() / scale as f64) / (t0.as_secs_f64() / first as f64)
+                )
+            })
+            .collect();
+        println!(
+            "\nIn-memory time per unit of input, relative to ×{first} (1.00 = linear): {}",
+            growth.join(", ")
+        );
     }
     let _ = std::fs::remove_dir_all(&scratch);
     Ok(())
