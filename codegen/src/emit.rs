@@ -585,8 +585,9 @@ kubeconfig = ["client", "dep:kube", "dep:k8s-openapi", "dep:secrecy"]
 base64 = "0.22"
 form_urlencoded = "1"
 http = "1"
-# Timestamps only (meta/v1 Time and MicroTime): no time zone database, no serde impls of its own.
-jiff = { version = "1", default-features = false, features = ["std"] }
+# Timestamps only (meta/v1 Time and MicroTime): no time zone database, no serde impls of its
+# own; perf-inline kept (without it, serializing a TokenReview takes 7% more instructions).
+jiff = { version = "1", default-features = false, features = ["std", "perf-inline"] }
 percent-encoding = "2"
 serde = { version = "1", features = ["derive"] }
 serde_json = { version = "1", features = ["raw_value"] }
