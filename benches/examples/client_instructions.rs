@@ -10,15 +10,10 @@
 //!
 //! Cases: generated, reqwest.
 
-use benches::Clients;
+use benches::{case_and_count, Clients};
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let (Some(case), Some(n)) = (args.next(), args.next().and_then(|n| n.parse::<u64>().ok()))
-    else {
-        eprintln!("usage: client_instructions <generated|reqwest> <requests>");
-        std::process::exit(2);
-    };
+    let (case, n) = case_and_count("client_instructions <generated|reqwest> <requests>");
     // One thread for client and server: the same interleaving on every run.
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -26,9 +21,6 @@ fn main() {
         .unwrap();
     rt.block_on(async {
         let clients = Clients::start().await;
-        if std::env::var_os("FUTURE_SIZE").is_some() {
-            eprintln!("request future: {} bytes", clients.generated_future_size());
-        }
         // Once more than N, outside the count: opens the pooled connection.
         match case.as_str() {
             "generated" => {

@@ -11,7 +11,7 @@
 
 use std::hint::black_box;
 
-use benches::{token_review_json, Auth, AUTHENTICATION};
+use benches::{case_and_count, token_review_json, Auth, AUTHENTICATION};
 
 type Ours = generated::authentication_k8s_io::v1::TokenReview;
 type Theirs = k8s_openapi::api::authentication::v1::TokenReview;
@@ -31,12 +31,7 @@ fn ser<T: serde::Serialize + serde::de::DeserializeOwned>(json: &str) -> impl Fn
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let (Some(case), Some(n)) = (args.next(), args.next().and_then(|n| n.parse::<u64>().ok()))
-    else {
-        eprintln!("usage: instructions <case> <iterations>");
-        std::process::exit(2);
-    };
+    let (case, n) = case_and_count("instructions <case> <iterations>");
     let tr = token_review_json();
     // Everything is set up (and each case is run once, outside the count of N) before the loop.
     let f: Box<dyn Fn() + '_> = match case.as_str() {

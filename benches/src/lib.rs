@@ -3,6 +3,19 @@
 
 use std::hint::black_box;
 
+/// The command line of the instruction-count examples, `<case> <count>`; a usage line and exit
+/// code 2 otherwise.
+pub fn case_and_count(usage: &str) -> (String, u64) {
+    let mut args = std::env::args().skip(1);
+    match (args.next(), args.next().and_then(|n| n.parse::<u64>().ok())) {
+        (Some(case), Some(n)) => (case, n),
+        _ => {
+            eprintln!("usage: {usage}");
+            std::process::exit(2);
+        }
+    }
+}
+
 /// Our Authentication sample (OIDC providers, status).
 pub const AUTHENTICATION: &str = include_str!("../benches/authentication.json");
 const TOKEN_REVIEW_FALLBACK: &str = include_str!("../benches/token_review.json");
@@ -79,10 +92,5 @@ impl Clients {
             .unwrap();
         let bytes = resp.bytes().await.unwrap();
         black_box(serde_json::from_slice::<Auth>(&bytes).unwrap());
-    }
-
-    /// The size of the generated client's request future, in bytes.
-    pub fn generated_future_size(&self) -> usize {
-        std::mem::size_of_val(&self.api.read_authentication("cluster", &Default::default()))
     }
 }

@@ -48,11 +48,12 @@ pub(crate) fn feature(gv: &GroupVersion) -> Option<String> {
 }
 
 /// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", …))]` for several; nothing for none.
-pub(crate) fn features_cfg<S: AsRef<str>>(features: &[S]) -> TokenStream {
+pub(crate) fn features_cfg<S: AsRef<str>>(features: impl IntoIterator<Item = S>) -> TokenStream {
+    let features: Vec<S> = features.into_iter().collect();
     let names = features.iter().map(AsRef::as_ref);
-    match features {
-        [] => quote!(),
-        [_] => quote!(#[cfg(#(feature = #names)*)]),
+    match features.len() {
+        0 => quote!(),
+        1 => quote!(#[cfg(#(feature = #names)*)]),
         _ => quote!(#[cfg(any(#(feature = #names),*))]),
     }
 }
@@ -354,7 +355,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             let file_mod = format_ident!("{}", ident(&root.name, true));
             let cfg = gates
                 .get(root.id.as_str())
-                .map(|f| features_cfg(&f.iter().collect::<Vec<_>>()))
+                .map(features_cfg)
                 .unwrap_or_default();
             mod_items
                 .push(quote! { #cfg mod #file_mod; #cfg pub use self::#file_mod::{#(#names),*}; });

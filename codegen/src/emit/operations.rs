@@ -298,7 +298,7 @@ pub(crate) fn shared_params_tokens(cx: &Ctx<'_>, ops: &[&Operation]) -> Option<T
         // A build with none of the groups that use a set does not compile it.
         let cfg = if cx.crate_features {
             let features: BTreeSet<String> = gvs.iter().filter_map(|gv| crate::emit::feature(gv)).collect();
-            crate::emit::features_cfg(&features.into_iter().collect::<Vec<_>>())
+            crate::emit::features_cfg(features)
         } else {
             quote!()
         };

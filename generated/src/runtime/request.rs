@@ -133,19 +133,12 @@ pub fn build(
         http::HeaderValue::from_static("application/json"),
     );
     if let Some(content_type) = content_type {
-        // `from_static` would panic on a byte a header cannot hold; this is a public function.
-        if !content_type
-            .bytes()
-            .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
-        {
-            return Err(Error::Request(format!(
+        let value = http::HeaderValue::from_str(content_type).map_err(|_| {
+            Error::Request(format!(
                 "content type {content_type:?} is not a valid header value"
-            )));
-        }
-        headers.insert(
-            http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static(content_type),
-        );
+            ))
+        })?;
+        headers.insert(http::header::CONTENT_TYPE, value);
     }
     Ok(req)
 }
