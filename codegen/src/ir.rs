@@ -184,6 +184,12 @@ pub(crate) enum Returns {
     Json(Ty),
     /// A stream of watch events carrying objects of this type.
     Watch(Ty),
+    /// Plain text (pods/log is `text/plain`): the body as a `String`, not decoded as JSON.
+    Text,
+    /// A connect operation (exec, attach, portforward, proxy): the raw body as the server
+    /// answers a plain request. exec, attach and portforward need a streaming protocol
+    /// (WebSocket or SPDY) to be useful, which the client does not speak yet.
+    Connect,
     /// A body the spec does not describe.
     Nothing,
 }
@@ -210,6 +216,9 @@ pub(crate) struct Operation {
     /// request takes exactly the same query parameters.
     pub shared_params: Option<String>,
     pub doc: Vec<String>,
+    /// Set for a deprecated operation: what to use instead (the `/watch/` paths are deprecated
+    /// in favour of a list with `watch=true`).
+    pub deprecated: Option<String>,
     pub origin: String,
     pub pointer: String,
 }

@@ -88,6 +88,7 @@ pub(crate) fn lower(sources: &[Source], keep_status: bool) -> Result<Api, Error>
     )
     .map_err(|_| Error::at("specs", "", "internal error: a lowering thread panicked"))?;
     let mut ops = Vec::new();
+    let mut seen_ops = BTreeMap::new();
     let mut crd_kinds: BTreeMap<String, String> = BTreeMap::new();
     for (s, fragment) in sources.iter().zip(fragments) {
         match s {
@@ -116,7 +117,7 @@ pub(crate) fn lower(sources: &[Source], keep_status: bool) -> Result<Api, Error>
                 ops.extend(crd_ops);
             }
             Source::OpenApi { origin, doc } => {
-                ops.extend(operations::openapi_operations(origin, doc, &mut conv)?)
+                ops.extend(operations::openapi_operations(origin, doc, &mut conv, &mut seen_ops)?)
             }
         }
     }
@@ -214,7 +215,9 @@ impl crate::ir::Operation {
         }
         match &self.returns {
             crate::ir::Returns::Json(ty) | crate::ir::Returns::Watch(ty) => f(ty),
-            crate::ir::Returns::Nothing => {}
+            crate::ir::Returns::Text
+            | crate::ir::Returns::Connect
+            | crate::ir::Returns::Nothing => {}
         }
     }
 }

@@ -80,6 +80,17 @@ pub(crate) fn ident(raw: &str, snake: bool) -> String {
     s
 }
 
+/// A type name keeps Kubernetes' own spelling when it already is one (`IPAddress`,
+/// `CSIDriver`, `IngressTLS`, as k8s-openapi writes them, so `KIND` and the type agree);
+/// anything else is cased by [`ident`].
+fn type_ident(raw: &str) -> String {
+    if raw.starts_with(|c: char| c.is_ascii_uppercase()) && is_valid_ident(raw) {
+        raw.to_string()
+    } else {
+        ident(raw, false)
+    }
+}
+
 pub(crate) fn plan(api: &mut Api) -> Result<(), Error> {
     check_alias_cycles(api)?;
     plan_type_names(api)?;
@@ -167,6 +178,11 @@ fn plan_operations(api: &mut Api) -> Result<(), Error> {
     let mut snake: BTreeMap<String, String> = BTreeMap::new();
     for op in &mut api.operations {
         op.name = method_name(&op.operation_id, &op.gv.version);
+        if op.deprecated.is_some() {
+            // The deprecated `/watch/{name}` operations are named like the list watches that
+            // replace them (`watchNamespacedDeployment`): the replacement keeps the plain name.
+            op.name = format!("deprecated_{}", op.name);
+        }
         let here = format!("{}#{}", op.origin, op.pointer);
         if let Some(prev) = seen.insert((op.gv.clone(), op.name.clone()), here.clone()) {
             return Err(Error::Conflict {
@@ -266,7 +282,7 @@ fn plan_type_names(api: &mut Api) -> Result<(), Error> {
     ids.sort();
     for (nested, id) in ids {
         let t = &api.types[&id];
-        let mut base = ident(&t.name, false);
+        let mut base = type_ident(&t.name);
         if PRELUDE_TYPES.contains(&base.as_str()) {
             base.push('_');
         }
@@ -590,6 +606,16 @@ mod tests {
         assert_eq!(ident("@", false), "At");
         assert_eq!(ident("IntegratedOAuth", false), "IntegratedOAuth");
         assert_eq!(ident("Self", false), "Self_");
+    }
+
+    #[test]
+    fn type_names_keep_kubernetes_spelling() {
+        use super::type_ident;
+        assert_eq!(type_ident("IPAddress"), "IPAddress");
+        assert_eq!(type_ident("HTTPIngressRuleValue"), "HTTPIngressRuleValue");
+        assert_eq!(type_ident("token-review"), "TokenReview");
+        assert_eq!(type_ident("lowerCase"), "LowerCase");
+        assert_eq!(type_ident("Self"), "Self_");
     }
 
     #[test]

@@ -35,8 +35,14 @@ pub fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
-/// `../shared/upstream` beside the checkout, when present (CI has it).
-pub fn upstream() -> Option<PathBuf> {
+/// `../shared/upstream` beside the checkout (CI has it). Its absence fails the test that
+/// needs it: a test that cannot read the real material has proven nothing.
+pub fn upstream() -> PathBuf {
     let p = workspace().join("../shared/upstream");
-    p.is_dir().then_some(p)
+    assert!(
+        p.is_dir(),
+        "{} is missing: the tests read the real Kubernetes documents and fixtures from it",
+        p.display()
+    );
+    p
 }

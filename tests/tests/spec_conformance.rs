@@ -57,10 +57,7 @@ fn compare(ours: &str, upstream: &std::path::Path) {
 
 #[test]
 fn authentication_v1_document_matches_upstream() {
-    let Some(up) = tests::upstream() else {
-        println!("SKIPPED: ../shared/upstream is absent; spec structure not compared");
-        return;
-    };
+    let up = tests::upstream();
     compare(
         "specs/authentication.k8s.io/v1.json",
         &up.join("k8s-openapi-v3/apis__authentication.k8s.io__v1_openapi.json"),
@@ -69,10 +66,7 @@ fn authentication_v1_document_matches_upstream() {
 
 #[test]
 fn authentication_crd_matches_upstream_default_feature_set() {
-    let Some(up) = tests::upstream() else {
-        println!("SKIPPED: ../shared/upstream is absent; spec structure not compared");
-        return;
-    };
+    let up = tests::upstream();
     compare(
         "specs/config.openshift.io/authentications-Default.crd.yaml",
         &up.join("openshift-crds/0000_10_config-operator_01_authentications-Default.crd.yaml"),
@@ -80,43 +74,16 @@ fn authentication_crd_matches_upstream_default_feature_set() {
 }
 
 /// The core/v1 slice: upstream's api__v1_openapi.json restricted to the token path and the
-/// schemas it reaches. shared/upstream does not hold the core/v1 document today, so this says
-/// so and checks what it can: every meta/v1 schema the slice shares with the
-/// authentication.k8s.io/v1 document (same Kubernetes release) has the same structure.
+/// schemas it reaches.
 #[test]
 fn core_v1_token_slice_matches_upstream() {
-    let Some(up) = tests::upstream() else {
-        println!("SKIPPED: ../shared/upstream is absent; spec structure not compared");
-        return;
-    };
+    let up = tests::upstream();
     let ours = load(&tests::workspace().join("specs/core/v1-serviceaccount-token.json"));
-    let core = up.join("k8s-openapi-v3/api__v1_openapi.json");
-    if core.is_file() {
-        let mut full = load(&core);
-        restrict(&mut full, &ours);
-        if let Some(d) = first_difference(&ours, &full, "") {
-            panic!("specs/core/v1-serviceaccount-token.json differs structurally from the upstream core/v1 slice: {d}");
-        }
-        return;
+    let mut full = load(&up.join("k8s-openapi-v3/api__v1_openapi.json"));
+    restrict(&mut full, &ours);
+    if let Some(d) = first_difference(&ours, &full, "") {
+        panic!("specs/core/v1-serviceaccount-token.json differs structurally from the upstream core/v1 slice: {d}");
     }
-    println!(
-        "PARTLY SKIPPED: {} is absent; comparing only the shared meta/v1 schemas",
-        core.display()
-    );
-    let auth = load(&up.join("k8s-openapi-v3/apis__authentication.k8s.io__v1_openapi.json"));
-    let mut shared = 0;
-    for (name, schema) in ours["components"]["schemas"].as_object().unwrap() {
-        if let Some(theirs) = auth["components"]["schemas"].get(name) {
-            if let Some(d) = first_difference(schema, theirs, name) {
-                panic!("core/v1 slice schema differs from upstream: {d}");
-            }
-            shared += 1;
-        }
-    }
-    assert_eq!(
-        shared, 5,
-        "ObjectMeta, ManagedFieldsEntry, OwnerReference, FieldsV1 and Time are shared"
-    );
 }
 
 /// Keeps only the paths and schemas `ours` has.

@@ -148,6 +148,23 @@ fn is_option(cx: &Ctx<'_>, f: &Field) -> bool {
     f.nullable || (!f.required && default_expr(cx, f).is_none())
 }
 
+/// The `serialize_with` of a field that holds a kind (or a list of them), which is written
+/// without `apiVersion` and `kind` (see `runtime::embedded`).
+fn embedded_with(cx: &Ctx<'_>, f: &Field) -> Option<String> {
+    let is_kind = |ty: &Ty| match ty {
+        Ty::Ref(id) => cx.api.types.get(id).is_some_and(|t| t.resource.is_some()),
+        _ => false,
+    };
+    let func = match (&f.ty, is_option(cx, f)) {
+        (Ty::Vec(item), false) if is_kind(item) => "vec",
+        (Ty::Vec(item), true) if is_kind(item) => "option_vec",
+        (ty, false) if is_kind(ty) => "one",
+        (ty, true) if is_kind(ty) => "option",
+        _ => return None,
+    };
+    Some(format!("{}::embedded::{func}", path_string(&cx.runtime)))
+}
+
 fn field_type(cx: &Ctx<'_>, f: &Field) -> TokenStream {
     let mut t = ty_tokens(cx, &f.ty);
     if f.boxed {
@@ -292,6 +309,9 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
                     let with = format!("{}::deserialize_null_as_default", path_string(rt));
                     serde_attrs.push(quote!(default, deserialize_with = #with));
                 }
+                if let Some(with) = embedded_with(cx, f) {
+                    serde_attrs.push(quote!(serialize_with = #with));
+                }
                 let serde = if serde_attrs.is_empty() {
                     quote!()
                 } else {
@@ -397,10 +417,24 @@ fn resource_impl(
                     }
                 }
             }
-        } else if !is_option(cx, f) {
-            quote! { map.serialize_entry(#wire, &self.#fname)?; }
         } else {
-            quote! { if let Some(v) = &self.#fname { map.serialize_entry(#wire, v)?; } }
+            // A kind inside this one is written without its TypeMeta, as the derived
+            // serializers of other structs write it (`serialize_with`).
+            let wrap = |v: TokenStream| match embedded_with(cx, f)
+                .as_deref()
+                .and_then(|w| w.rsplit("::").next())
+            {
+                Some("one" | "option") => quote!(&#rt::embedded::Embedded(#v)),
+                Some(_) => quote!(&#rt::embedded::EmbeddedVec(#v)),
+                None => v,
+            };
+            if !is_option(cx, f) {
+                let v = wrap(quote!(&self.#fname));
+                quote! { map.serialize_entry(#wire, #v)?; }
+            } else {
+                let v = wrap(quote!(v));
+                quote! { if let Some(v) = &self.#fname { map.serialize_entry(#wire, #v)?; } }
+            }
         }
     });
     quote! {
@@ -412,13 +446,19 @@ fn resource_impl(
             const PLURAL: &'static str = #plural;
             const NAMESPACED: bool = #namespaced;
         }
+        impl #rt::embedded::Fields for #name {
+            fn serialize_fields<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+                #(#entries)*
+                Ok(())
+            }
+        }
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeMap as _;
                 let mut map = serializer.serialize_map(None)?;
                 map.serialize_entry("apiVersion", <Self as #rt::Resource>::API_VERSION)?;
                 map.serialize_entry("kind", <Self as #rt::Resource>::KIND)?;
-                #(#entries)*
+                #rt::embedded::Fields::serialize_fields(self, &mut map)?;
                 map.end()
             }
         }

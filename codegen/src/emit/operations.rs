@@ -60,6 +60,8 @@ fn path_format(cx: &Ctx<'_>, op: &Operation) -> (String, Vec<TokenStream>) {
 fn returns(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
     match &op.returns {
         Returns::Json(ty) | Returns::Watch(ty) => ty_tokens(cx, ty),
+        Returns::Text => quote!(String),
+        Returns::Connect => quote!(Vec<u8>),
         Returns::Nothing => quote!(serde_json::Value),
     }
 }
@@ -186,8 +188,19 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
                 #rt::request::build(#method, path + &query.finish(), #body_expr)
             }
         };
+        // Text and connect responses are not JSON: accept what the server sends.
+        let build = if matches!(op.returns, Returns::Text | Returns::Connect) {
+            quote!(#rt::request::accept_any({ #build }))
+        } else {
+            build
+        };
+        let deprecated = op
+            .deprecated
+            .as_ref()
+            .map(|note| quote!(#[deprecated(note = #note)]));
         request_fns.push(quote! {
             #[doc = #rdoc]
+            #deprecated
             #[inline]
             pub fn #name(#(#args),*) -> #rt::Result<#rt::HttpRequest> {
                 #build
@@ -203,11 +216,16 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
         if !matches!(op.returns, Returns::Watch(_)) {
             let parse = format_ident!("parse_{}", op.name);
             let pd = format!(" Decodes the response of [`Api::{}`](super::Api::{}): the body for a success status ({statuses}), an error otherwise.", op.name, op.name);
+            let decode = match op.returns {
+                Returns::Text => quote!(decode_text),
+                Returns::Connect => quote!(decode_bytes),
+                _ => quote!(decode),
+            };
             request_fns.push(quote! {
                 #[doc = #pd]
                 #[inline]
                 pub fn #parse(status: #rt::http::StatusCode, body: &[u8]) -> #rt::Result<#ret> {
-                    #rt::request::decode(status, body)
+                    #rt::request::#decode(status, body)
                 }
             });
         }
@@ -216,10 +234,27 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
             doc.push(String::new());
         }
         doc.push(format!("`{} {}`", op.method, op.path));
+        if let Some(note) = &op.deprecated {
+            doc.push(String::new());
+            doc.push(format!("Deprecated: {note}."));
+        }
+        if matches!(op.returns, Returns::Connect) {
+            doc.push(String::new());
+            doc.push("A connect operation: the request is sent as plain HTTP and the body returned as the server answers it. exec, attach and portforward need a streaming protocol (WebSocket or SPDY), which this client does not speak yet: the server refuses them without one. proxy works as plain HTTP.".to_string());
+        }
         let mdoc = doc_attrs(&doc);
+        // The method calls its own deprecated request function; the caller gets the warning.
+        let allow = deprecated.as_ref().map(|_| quote!(#[allow(deprecated)]));
+        let send = match &op.returns {
+            Returns::Text => quote!(send_text),
+            Returns::Connect => quote!(send_bytes),
+            _ => quote!(send),
+        };
         methods.push(match &op.returns {
             Returns::Watch(_) => quote! {
                 #mdoc
+                #deprecated
+                #allow
                 #[inline]
                 pub async fn #name(&self, #(#args),*) -> #rt::Result<#rt::WatchStream<#ret>> {
                     self.client.watch(requests::#name(#(#call),*)?).await
@@ -227,9 +262,11 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
             },
             _ => quote! {
                 #mdoc
+                #deprecated
+                #allow
                 #[inline]
                 pub async fn #name(&self, #(#args),*) -> #rt::Result<#ret> {
-                    self.client.send(requests::#name(#(#call),*)?).await
+                    self.client.#send(requests::#name(#(#call),*)?).await
                 }
             },
         });

@@ -3,6 +3,8 @@
 //! deletecollection, read, replace, patch, delete, and read/replace/patch of the status and
 //! scale subresources), plus a `watch` for every list (a list with `watch=true`).
 
+use std::collections::BTreeMap;
+
 use heck::ToUpperCamelCase;
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr};
 
@@ -171,6 +173,7 @@ pub(crate) fn crd_operations(
             fixed_query: Vec::new(),
             shared_params: Some(shared_set(verb, suffix)),
             doc: vec![doc],
+            deprecated: None,
             origin: origin.to_string(),
             pointer: op_pointer.clone(),
         };
@@ -325,8 +328,8 @@ pub(crate) fn crd_operations(
     }
     Ok(with_watches(out, |op| match &op.returns {
         Returns::Json(Ty::Ref(list)) => {
-            let item = list.rsplit_once('/').map(|(gv, _)| format!("{gv}/{kind}"));
-            item.map(Ty::Ref)
+            let (gv, listed) = list.rsplit_once('/')?;
+            (listed == list_kind).then(|| Ty::Ref(format!("{gv}/{kind}")))
         }
         _ => None,
     }))
@@ -377,23 +380,23 @@ fn path_params(path: &str, kind: &str) -> Vec<Param> {
     params
 }
 
-/// Adds, for every list operation, its watch: the same path and parameters with `watch=true`
-/// always sent, returning a stream of events of the listed kind.
+/// Adds, for every list operation (`item_of` gives the listed kind's type), its watch: the same
+/// path and parameters with `watch=true` always sent, returning a stream of events of that kind.
 fn with_watches(
     mut ops: Vec<Operation>,
     item_of: impl Fn(&Operation) -> Option<Ty>,
 ) -> Vec<Operation> {
     let mut watches = Vec::new();
     for op in &ops {
-        if op.method != "GET"
-            || !op.operation_id.starts_with("list")
-            || !op.query.iter().any(|p| p.wire == "watch")
-        {
+        if op.method != "GET" || !op.query.iter().any(|p| p.wire == "watch") {
             continue;
         }
         let Some(item) = item_of(op) else { continue };
+        let Some(operation_id) = op.operation_id.strip_prefix("list") else {
+            continue;
+        };
         let mut w = op.clone();
-        w.operation_id = format!("watch{}", &op.operation_id["list".len()..]);
+        w.operation_id = format!("watch{operation_id}");
         w.query.retain(|p| p.wire != "watch");
         w.fixed_query = vec![("watch".into(), "true".into())];
         w.shared_params = op.shared_params.as_ref().map(|_| "WatchParams".to_string());
@@ -413,17 +416,31 @@ fn with_watches(
     ops
 }
 
+/// A response that is plain text whatever the other media types claim (pods/log declares
+/// `type: string` under JSON too, but the server sends the log as it is).
+fn is_text(content: &openapiv3::Content) -> bool {
+    content.contains_key("text/plain")
+}
+
 fn content_schema(content: &openapiv3::Content) -> Option<&ReferenceOr<openapiv3::Schema>> {
     fixups::json_media_type(content).and_then(|m| m.schema.as_ref())
 }
 
 /// Every (path, method) of an OpenAPI document.
+///
+/// Documents overlap (the real core/v1 and a slice of it both serve
+/// `serviceaccounts/{name}/token`): `seen` holds every (method, path) lowered so far with where
+/// and the operation's shape; the same operation again is skipped when the shapes agree
+/// (descriptions aside) and an error naming both places when they do not.
 pub(crate) fn openapi_operations<'a>(
     origin: &str,
     doc: &'a OpenAPI,
     conv: &mut Converter<'_, 'a>,
+    seen: &mut BTreeMap<(String, String), (String, serde_json::Value)>,
 ) -> Result<Vec<Operation>, Error> {
     let mut out = Vec::new();
+    // The listed kind of each list operation in `out`, for its watch.
+    let mut listed: Vec<Option<Ty>> = Vec::new();
     for (path, item) in doc.paths.paths.iter() {
         let ReferenceOr::Item(item) = item else {
             continue;
@@ -438,6 +455,22 @@ pub(crate) fn openapi_operations<'a>(
             let Some(operation_id) = op.operation_id.clone() else {
                 return Err(Error::at(origin, &op_ptr, "operation has no operationId"));
             };
+            let shape = operation_shape(doc, &item.parameters, op);
+            let key = (method.to_ascii_uppercase(), path.clone());
+            if let Some((first, prev)) = seen.get(&key) {
+                if *prev != shape {
+                    return Err(Error::Conflict {
+                        first: first.clone(),
+                        second: format!("{origin}#{op_ptr}"),
+                        message: format!(
+                            "both define `{} {path}`, with different parameters, bodies or responses",
+                            key.0
+                        ),
+                    });
+                }
+                continue;
+            }
+            seen.insert(key, (format!("{origin}#{op_ptr}"), shape));
             let ctx = Ctx {
                 origin: origin.to_string(),
                 pointer: op_ptr.clone(),
@@ -544,6 +577,11 @@ pub(crate) fn openapi_operations<'a>(
                     None => None,
                 },
             };
+            let action = op
+                .extensions
+                .get("x-kubernetes-action")
+                .and_then(|a| a.as_str())
+                .unwrap_or("");
             let mut statuses = Vec::new();
             let mut returns = Returns::Nothing;
             for (code, resp) in op.responses.responses.iter() {
@@ -559,7 +597,18 @@ pub(crate) fn openapi_operations<'a>(
                 let ReferenceOr::Item(resp) = resp else {
                     continue;
                 };
-                if let (Returns::Nothing, Some(s)) = (&returns, content_schema(&resp.content)) {
+                if !matches!(returns, Returns::Nothing) {
+                    continue;
+                }
+                if action == "connect" {
+                    returns = Returns::Connect;
+                    continue;
+                }
+                if is_text(&resp.content) {
+                    returns = Returns::Text;
+                    continue;
+                }
+                if let Some(s) = content_schema(&resp.content) {
                     let ty = conv.convert(
                         SRef::plain(s),
                         &Ctx {
@@ -572,17 +621,20 @@ pub(crate) fn openapi_operations<'a>(
                     returns = Returns::Json(ty);
                 }
             }
-            let action = op
-                .extensions
-                .get("x-kubernetes-action")
-                .and_then(|a| a.as_str())
-                .unwrap_or("");
+            let kind_ty = gvk_type(op, conv);
+            let mut deprecated = None;
             if matches!(action, "watch" | "watchlist") {
                 // Deprecated /watch/ paths: the response is a stream of events of the kind.
-                if let Some(ty) = gvk_type(op, conv) {
-                    returns = Returns::Watch(ty);
+                if let Some(ty) = &kind_ty {
+                    returns = Returns::Watch(ty.clone());
                 }
+                deprecated = Some(if action == "watch" {
+                    "the `/watch/` paths are deprecated: watch the list (the `watch_…` method of the kind's list, `watch=true`) with `fieldSelector=metadata.name=<name>`".to_string()
+                } else {
+                    "the `/watch/` paths are deprecated: watch the list (the `watch_…` method of the kind's list, `watch=true`)".to_string()
+                });
             }
+            listed.push(kind_ty.filter(|_| action == "list"));
             let doc = op
                 .description
                 .clone()
@@ -603,36 +655,47 @@ pub(crate) fn openapi_operations<'a>(
                 fixed_query: Vec::new(),
                 shared_params: None,
                 doc,
+                deprecated,
                 origin: origin.to_string(),
                 pointer: op_ptr,
             });
         }
     }
-    let kinds: Vec<(String, Option<Ty>)> = out
+    let by_id: BTreeMap<String, Ty> = out
         .iter()
-        .map(|op| {
-            let op_src = doc
-                .paths
-                .paths
-                .get(&op.path)
-                .and_then(|i| i.as_item())
-                .and_then(|i| {
-                    i.iter()
-                        .find(|(m, _)| m.eq_ignore_ascii_case(&op.method))
-                        .map(|(_, o)| o)
-                });
-            (
-                op.operation_id.clone(),
-                op_src.and_then(|o| gvk_type(o, conv)),
-            )
-        })
+        .zip(listed)
+        .filter_map(|(op, ty)| Some((op.operation_id.clone(), ty?)))
         .collect();
-    Ok(with_watches(out, |op| {
-        kinds
-            .iter()
-            .find(|(id, _)| *id == op.operation_id)
-            .and_then(|(_, t)| t.clone())
-    }))
+    Ok(with_watches(out, |op| by_id.get(&op.operation_id).cloned()))
+}
+
+/// What must agree for two documents' copies of one operation to be the same operation: its
+/// effective parameters (path-level and its own, `$ref`s resolved, in name order: where a
+/// document declares them does not change the operation) and the rest of it, descriptions
+/// stripped.
+fn operation_shape(
+    doc: &OpenAPI,
+    path_params: &[ReferenceOr<Parameter>],
+    op: &openapiv3::Operation,
+) -> serde_json::Value {
+    let mut params: BTreeMap<(String, String), serde_json::Value> = BTreeMap::new();
+    for p in path_params.iter().chain(&op.parameters) {
+        let v = match resolve_param(doc, p) {
+            Some(p) => serde_json::to_value(p),
+            None => serde_json::to_value(p),
+        }
+        .unwrap_or_default();
+        let key = |k: &str| v.get(k).and_then(|s| s.as_str()).unwrap_or("").to_string();
+        params.insert((key("in"), key("name")), v);
+    }
+    let mut op = op.clone();
+    op.parameters.clear();
+    let mut v = serde_json::json!({
+        "parameters": params.into_values().collect::<Vec<_>>(),
+        "operation": serde_json::to_value(&op).unwrap_or_default(),
+    });
+    fixups::strip_descriptions(&mut v);
+    v
 }
 
 /// The type of the kind an operation's x-kubernetes-group-version-kind names.

@@ -406,6 +406,18 @@ impl Client {
         request::decode(status, &body).map_err(|e| with_retry_after(e, retry))
     }
 
+    /// Sends a request whose answer is plain text (pods/log) and returns it.
+    pub async fn send_text(&self, req: http::Request<Vec<u8>>) -> Result<String, Error> {
+        let (status, body, retry) = self.execute_with_retry_after(req).await?;
+        request::decode_text(status, &body).map_err(|e| with_retry_after(e, retry))
+    }
+
+    /// Sends a request and returns the raw body of a success status (connect operations).
+    pub async fn send_bytes(&self, req: http::Request<Vec<u8>>) -> Result<Vec<u8>, Error> {
+        let (status, body, retry) = self.execute_with_retry_after(req).await?;
+        request::decode_bytes(status, &body).map_err(|e| with_retry_after(e, retry))
+    }
+
     /// Sends a watch request and decodes its events as they arrive.
     pub async fn watch<T: DeserializeOwned + Send + 'static>(
         &self,

@@ -7,6 +7,7 @@ use std::fmt;
 
 #[cfg(feature = "client")]
 mod client;
+pub mod embedded;
 mod error;
 #[cfg(feature = "kubeconfig")]
 mod kubeconfig;

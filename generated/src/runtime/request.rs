@@ -143,6 +143,36 @@ pub fn build(
     Ok(req)
 }
 
+/// Accept any media type: for operations whose answer is not JSON (pods/log is text, connect
+/// operations answer as the proxied or streamed peer does).
+#[inline]
+pub fn accept_any(
+    req: Result<http::Request<Vec<u8>>, Error>,
+) -> Result<http::Request<Vec<u8>>, Error> {
+    let mut req = req?;
+    req.headers_mut()
+        .insert(http::header::ACCEPT, http::HeaderValue::from_static("*/*"));
+    Ok(req)
+}
+
+/// Decodes a plain-text response (pods/log): the body as UTF-8 text for a 2xx status,
+/// [`Error::Api`] otherwise. Bytes that are not UTF-8 are replaced, not an error: a log holds
+/// what the container wrote.
+pub fn decode_text(status: http::StatusCode, body: &[u8]) -> Result<String, Error> {
+    if status.is_success() {
+        return Ok(String::from_utf8_lossy(body).into_owned());
+    }
+    Err(api_error(status, body))
+}
+
+/// The raw body of a 2xx response (connect operations), [`Error::Api`] otherwise.
+pub fn decode_bytes(status: http::StatusCode, body: &[u8]) -> Result<Vec<u8>, Error> {
+    if status.is_success() {
+        return Ok(body.to_vec());
+    }
+    Err(api_error(status, body))
+}
+
 /// How much of a non-Status error body is kept in [`Error::Api`].
 const ERROR_BODY_LIMIT: usize = 4096;
 

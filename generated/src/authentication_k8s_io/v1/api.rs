@@ -44,7 +44,7 @@ impl Api {
     pub async fn get_api_resources(
         &self,
         params: &GetApiResourcesParams,
-    ) -> crate::runtime::Result<crate::meta::v1::ApiResourceList> {
+    ) -> crate::runtime::Result<crate::meta::v1::APIResourceList> {
         self.client.send(requests::get_api_resources(params)?).await
     }
 }
@@ -163,7 +163,7 @@ pub mod requests {
     pub fn parse_get_api_resources(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> crate::runtime::Result<crate::meta::v1::ApiResourceList> {
+    ) -> crate::runtime::Result<crate::meta::v1::APIResourceList> {
         crate::runtime::request::decode(status, body)
     }
 }

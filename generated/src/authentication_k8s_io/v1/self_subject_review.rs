@@ -17,6 +17,20 @@ impl crate::runtime::Resource for SelfSubjectReview {
     const PLURAL: &'static str = "selfsubjectreviews";
     const NAMESPACED: bool = false;
 }
+impl crate::runtime::embedded::Fields for SelfSubjectReview {
+    fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(v) = &self.metadata {
+            map.serialize_entry("metadata", v)?;
+        }
+        if let Some(v) = &self.status {
+            map.serialize_entry("status", v)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for SelfSubjectReview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -26,12 +40,7 @@ impl serde::Serialize for SelfSubjectReview {
             <Self as crate::runtime::Resource>::API_VERSION,
         )?;
         map.serialize_entry("kind", <Self as crate::runtime::Resource>::KIND)?;
-        if let Some(v) = &self.metadata {
-            map.serialize_entry("metadata", v)?;
-        }
-        if let Some(v) = &self.status {
-            map.serialize_entry("status", v)?;
-        }
+        crate::runtime::embedded::Fields::serialize_fields(self, &mut map)?;
         map.end()
     }
 }

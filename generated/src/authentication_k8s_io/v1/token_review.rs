@@ -20,6 +20,21 @@ impl crate::runtime::Resource for TokenReview {
     const PLURAL: &'static str = "tokenreviews";
     const NAMESPACED: bool = false;
 }
+impl crate::runtime::embedded::Fields for TokenReview {
+    fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(v) = &self.metadata {
+            map.serialize_entry("metadata", v)?;
+        }
+        map.serialize_entry("spec", &self.spec)?;
+        if let Some(v) = &self.status {
+            map.serialize_entry("status", v)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for TokenReview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -29,13 +44,7 @@ impl serde::Serialize for TokenReview {
             <Self as crate::runtime::Resource>::API_VERSION,
         )?;
         map.serialize_entry("kind", <Self as crate::runtime::Resource>::KIND)?;
-        if let Some(v) = &self.metadata {
-            map.serialize_entry("metadata", v)?;
-        }
-        map.serialize_entry("spec", &self.spec)?;
-        if let Some(v) = &self.status {
-            map.serialize_entry("status", v)?;
-        }
+        crate::runtime::embedded::Fields::serialize_fields(self, &mut map)?;
         map.end()
     }
 }

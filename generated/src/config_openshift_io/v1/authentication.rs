@@ -28,6 +28,21 @@ impl crate::runtime::Resource for Authentication {
     const PLURAL: &'static str = "authentications";
     const NAMESPACED: bool = false;
 }
+impl crate::runtime::embedded::Fields for Authentication {
+    fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(v) = &self.metadata {
+            map.serialize_entry("metadata", v)?;
+        }
+        map.serialize_entry("spec", &self.spec)?;
+        if let Some(v) = &self.status {
+            map.serialize_entry("status", v)?;
+        }
+        Ok(())
+    }
+}
 impl serde::Serialize for Authentication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -37,13 +52,7 @@ impl serde::Serialize for Authentication {
             <Self as crate::runtime::Resource>::API_VERSION,
         )?;
         map.serialize_entry("kind", <Self as crate::runtime::Resource>::KIND)?;
-        if let Some(v) = &self.metadata {
-            map.serialize_entry("metadata", v)?;
-        }
-        map.serialize_entry("spec", &self.spec)?;
-        if let Some(v) = &self.status {
-            map.serialize_entry("status", v)?;
-        }
+        crate::runtime::embedded::Fields::serialize_fields(self, &mut map)?;
         map.end()
     }
 }

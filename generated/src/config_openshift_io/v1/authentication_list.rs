@@ -6,7 +6,11 @@ pub struct AuthenticationList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::ListMeta>,
     /// The Authentication objects.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
+    #[serde(
+        default,
+        deserialize_with = "crate::runtime::deserialize_null_as_default",
+        serialize_with = "crate::runtime::embedded::vec"
+    )]
     pub items: Vec<crate::config_openshift_io::v1::Authentication>,
 }
 impl crate::runtime::Resource for AuthenticationList {
@@ -17,6 +21,21 @@ impl crate::runtime::Resource for AuthenticationList {
     const PLURAL: &'static str = "authentications";
     const NAMESPACED: bool = false;
 }
+impl crate::runtime::embedded::Fields for AuthenticationList {
+    fn serialize_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(v) = &self.metadata {
+            map.serialize_entry("metadata", v)?;
+        }
+        map.serialize_entry(
+            "items",
+            &crate::runtime::embedded::EmbeddedVec(&self.items),
+        )?;
+        Ok(())
+    }
+}
 impl serde::Serialize for AuthenticationList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
@@ -26,10 +45,7 @@ impl serde::Serialize for AuthenticationList {
             <Self as crate::runtime::Resource>::API_VERSION,
         )?;
         map.serialize_entry("kind", <Self as crate::runtime::Resource>::KIND)?;
-        if let Some(v) = &self.metadata {
-            map.serialize_entry("metadata", v)?;
-        }
-        map.serialize_entry("items", &self.items)?;
+        crate::runtime::embedded::Fields::serialize_fields(self, &mut map)?;
         map.end()
     }
 }

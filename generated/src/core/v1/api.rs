@@ -41,10 +41,6 @@ impl Api {
 /// Query parameters of [`Api::create_namespaced_service_account_token`] (`POST /api/v1/namespaces/{namespace}/serviceaccounts/{name}/token`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateNamespacedServiceAccountTokenParams {
-    /// If 'true', the response is pretty-printed.
-    ///
-    /// Query parameter `pretty`.
-    pub pretty: Option<String>,
     /// When set, changes are validated but not persisted. Only `All` is valid: run every dry-run stage. Any other value is an error.
     ///
     /// Query parameter `dryRun`.
@@ -57,6 +53,10 @@ pub struct CreateNamespacedServiceAccountTokenParams {
     ///
     /// Query parameter `fieldValidation`.
     pub field_validation: Option<String>,
+    /// If 'true', the response is pretty-printed.
+    ///
+    /// Query parameter `pretty`.
+    pub pretty: Option<String>,
 }
 /// Sans-io: every operation's `http::Request` (path and query only; the client adds
 /// scheme, host and credentials) and its response decoder.
@@ -72,10 +72,10 @@ pub mod requests {
         params: &CreateNamespacedServiceAccountTokenParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         let mut query = crate::runtime::request::Query::new();
-        query.push_opt("pretty", params.pretty.as_ref());
         query.push_opt("dryRun", params.dry_run.as_ref());
         query.push_opt("fieldManager", params.field_manager.as_ref());
         query.push_opt("fieldValidation", params.field_validation.as_ref());
+        query.push_opt("pretty", params.pretty.as_ref());
         let namespace = crate::runtime::request::path_segment("namespace", namespace)?;
         let name = crate::runtime::request::path_segment("name", name)?;
         let path = format!(

@@ -3,11 +3,11 @@
 #[cfg(feature = "authentication_k8s_io_v1")]
 mod api_resource;
 #[cfg(feature = "authentication_k8s_io_v1")]
-pub use self::api_resource::ApiResource;
+pub use self::api_resource::APIResource;
 #[cfg(feature = "authentication_k8s_io_v1")]
 mod api_resource_list;
 #[cfg(feature = "authentication_k8s_io_v1")]
-pub use self::api_resource_list::ApiResourceList;
+pub use self::api_resource_list::APIResourceList;
 #[cfg(feature = "config_openshift_io_v1")]
 mod delete_options;
 #[cfg(feature = "config_openshift_io_v1")]
