@@ -8,6 +8,8 @@ pub mod fixtures {
 
 include!(concat!(env!("OUT_DIR"), "/fixtures/random_checks.rs"));
 
+pub mod apiserver;
+
 /// Deserializes `json` into `T`, serializes it back, and compares the JSON values.
 pub fn round_trip_str<T: serde::de::DeserializeOwned + serde::Serialize>(
     json: &str,

@@ -83,6 +83,14 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         inputs: Option<PathBuf>,
     },
+    /// A throwaway real cluster: builds kube-apiserver and etcd from their Go modules (once),
+    /// starts them on loopback, writes a kubeconfig with the contexts `admin` and `user`, and
+    /// runs until Ctrl-C or SIGTERM. The tests start the same thing (tests/src/apiserver.rs).
+    Apiserver {
+        /// Where to write the kubeconfig (removed again when the cluster stops).
+        #[arg(long)]
+        kubeconfig: PathBuf,
+    },
 }
 
 fn workspace_root() -> PathBuf {
@@ -92,6 +100,38 @@ fn workspace_root() -> PathBuf {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default()
+}
+
+/// Builds the harness binary of the `tests` crate and becomes it (exec), so Ctrl-C and SIGTERM
+/// reach the process that stops the cluster. xtask itself stays free of its dependencies.
+fn apiserver(kubeconfig: &Path) -> anyhow::Result<ExitCode> {
+    use std::os::unix::process::CommandExt as _;
+    let root = workspace_root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(&cargo)
+        .args([
+            "build",
+            "--quiet",
+            "--package",
+            "tests",
+            "--bin",
+            "apiserver",
+        ])
+        .current_dir(&root)
+        .status()?;
+    if !status.success() {
+        anyhow::bail!("building the apiserver harness failed ({status})");
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    // Relative to where the user ran the command, not to the workspace.
+    let kubeconfig = std::env::current_dir()?.join(kubeconfig);
+    let err = std::process::Command::new(target.join("debug/apiserver"))
+        .arg("--kubeconfig")
+        .arg(kubeconfig)
+        .exec();
+    Err(anyhow::anyhow!("cannot run the apiserver harness: {err}"))
 }
 
 /// `mi_option_purge_delay` in mimalloc's `mi_option_e` (the Rust binding names no constant
@@ -115,6 +155,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Apiserver { kubeconfig } => apiserver(&kubeconfig),
         Command::Bench {
             only,
             runs,

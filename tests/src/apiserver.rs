@@ -1,0 +1,521 @@
+//! A real kube-apiserver (and its etcd) on loopback, for the tests and for
+//! `cargo xtask apiserver`: both start it through [`Cluster::start`].
+//!
+//! The binaries are built from their Go modules (`tests/apiserver/go.mod`: k8s.io/kubernetes
+//! with its staging modules replaced by the published ones of the same patch level, and
+//! go.etcd.io/etcd/server/v3) into `target/apiserver/bin`, once: a later run finds them newer
+//! than go.mod and go.sum and starts in seconds. Everything the cluster writes (certificates,
+//! tokens, etcd's data, logs) lives in a temporary folder that is removed when it stops.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long kube-apiserver may take to answer `/readyz` once started.
+const READY_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// A running etcd + kube-apiserver. Dropping it stops both and removes its folder.
+pub struct Cluster {
+    /// `https://127.0.0.1:<port>`.
+    pub server: String,
+    /// PEM of the CA the server's certificate is signed by.
+    pub ca_pem: String,
+    admin_token: String,
+    user_token: String,
+    dir: PathBuf,
+    // Stopped in this order: the API server before its storage.
+    apiserver: Proc,
+    etcd: Proc,
+}
+
+// Tokens are credentials: never in Debug output.
+impl std::fmt::Debug for Cluster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cluster")
+            .field("server", &self.server)
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Who a client acts as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Identity {
+    /// `admin`, in group `system:masters`: every permission.
+    Admin,
+    /// `user`, in no group and with no RBAC grant.
+    User,
+}
+
+/// A process started through `sh`, which stops it when our end of its stdin closes: when the
+/// [`Cluster`] is dropped, and also when this process dies without running destructors (a test
+/// binary exits without dropping statics), so no server outlives its tests.
+struct Proc {
+    name: &'static str,
+    child: Child,
+    stdin: Option<ChildStdin>,
+    log: PathBuf,
+}
+
+/// Runs `"$@"`; kills it when stdin reaches its end; exits with it. (A background job's stdin
+/// is /dev/null unless redirected, hence fd 3.) SIGKILL: the cluster is thrown away, and
+/// kube-apiserver's graceful shutdown waits for an etcd that may already be gone.
+const WATCHDOG: &str = r#"exec 3<&0
+"$@" & child=$!
+( read _ignored <&3; kill -9 "$child" 2>/dev/null ) &
+wait "$child"; status=$?
+if [ -n "$CLEANUP_DIR" ]; then rm -rf "$CLEANUP_DIR"; fi
+exit $status
+"#;
+
+impl Proc {
+    /// `cleanup`: a folder the watchdog removes once the process has stopped.
+    fn spawn(
+        name: &'static str,
+        bin: &Path,
+        args: &[String],
+        log: PathBuf,
+        cleanup: Option<&Path>,
+    ) -> Result<Proc, String> {
+        let out = std::fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let err = out.try_clone().map_err(|e| e.to_string())?;
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(WATCHDOG)
+            .arg(name)
+            .arg(bin)
+            .args(args)
+            .env(
+                "CLEANUP_DIR",
+                cleanup.map(Path::as_os_str).unwrap_or_default(),
+            )
+            .stdin(Stdio::piped())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .map_err(|e| format!("cannot start {name} through sh: {e}"))?;
+        let stdin = child.stdin.take();
+        Ok(Proc {
+            name,
+            child,
+            stdin,
+            log,
+        })
+    }
+
+    /// The end of its log, for an error message.
+    fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(30)..].join("\n")
+    }
+
+    fn exited(&mut self) -> Option<String> {
+        match self.child.try_wait() {
+            Ok(Some(status)) => Some(format!(
+                "{} exited ({status}); the end of its log ({}):\n{}",
+                self.name,
+                self.log.display(),
+                self.log_tail()
+            )),
+            _ => None,
+        }
+    }
+
+    fn stop(&mut self) {
+        // Closing stdin makes the watchdog kill the process and wait for it.
+        drop(self.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        self.apiserver.stop();
+        self.etcd.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The workspace root.
+fn workspace() -> PathBuf {
+    crate::workspace()
+}
+
+/// Builds kube-apiserver and etcd from their Go modules unless up to date, and returns their
+/// paths. Progress goes to stderr (the first build takes minutes).
+pub fn binaries() -> Result<(PathBuf, PathBuf), String> {
+    let module = workspace().join("tests/apiserver");
+    let bin = workspace().join("target/apiserver/bin");
+    let inputs = [module.join("go.mod"), module.join("go.sum")];
+    let newest_input = inputs
+        .iter()
+        .map(|p| {
+            std::fs::metadata(p)
+                .and_then(|m| m.modified())
+                .map_err(|e| format!("{}: {e}", p.display()))
+        })
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .max();
+    let mut out = Vec::new();
+    for (name, package) in [
+        ("kube-apiserver", "k8s.io/kubernetes/cmd/kube-apiserver"),
+        ("etcd", "go.etcd.io/etcd/server/v3"),
+    ] {
+        let path = bin.join(name);
+        let fresh = std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .ok()
+            .zip(newest_input)
+            .is_some_and(|(built, input)| built >= input);
+        if !fresh {
+            eprintln!(
+                "building {name} from {package} (tests/apiserver/go.mod); the first build takes several minutes on 2 cores"
+            );
+            let status = Command::new("go")
+                .args(["build", "-v", "-o"])
+                .arg(&path)
+                .arg(package)
+                .current_dir(&module)
+                .stdout(Stdio::inherit())
+                .stderr(Stdio::inherit())
+                .status()
+                .map_err(|e| {
+                    format!("cannot run `go` (Go 1.25 or newer is needed to build {name}): {e}")
+                })?;
+            if !status.success() {
+                return Err(format!(
+                    "`go build {package}` in {} failed ({status}); its output is above",
+                    module.display()
+                ));
+            }
+            eprintln!("built {}", path.display());
+        }
+        out.push(path);
+    }
+    Ok((out.remove(0), out.remove(0)))
+}
+
+fn free_port() -> Result<u16, String> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("no free loopback port: {e}"))
+}
+
+/// 32 random hex digits, from the kernel's generator.
+fn random_token() -> Result<String, String> {
+    let mut bytes = [0u8; 16];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes))
+        .map_err(|e| format!("/dev/urandom: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode_private()
+        .open(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    f.write_all(text.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Files holding keys or tokens are readable by their owner only.
+trait PrivateMode {
+    fn mode_private(&mut self) -> &mut Self;
+}
+
+impl PrivateMode for std::fs::OpenOptions {
+    fn mode_private(&mut self) -> &mut Self {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        self.mode(0o600)
+    }
+}
+
+/// The service account issuer and the audience its tokens carry by default.
+pub const ISSUER: &str = "https://kubernetes.default.svc.cluster.local";
+
+impl Cluster {
+    /// Builds what is missing, starts etcd and kube-apiserver on free loopback ports in a new
+    /// temporary folder, and returns once the server answers `/readyz`.
+    pub fn start() -> Result<Cluster, String> {
+        let (apiserver_bin, etcd_bin) = binaries()?;
+        let dir = std::env::temp_dir().join(format!(
+            "kube-codegen-apiserver-{}-{}",
+            std::process::id(),
+            random_token()?.get(..8).unwrap_or_default()
+        ));
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        // From here on, a failure removes the folder (through the guard or the Cluster).
+        let guard = DirGuard(Some(dir.clone()));
+
+        let ca_key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
+        let mut ca_params =
+            rcgen::CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
+        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        ca_params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "kube-codegen test CA");
+        let ca = ca_params.self_signed(&ca_key).map_err(|e| e.to_string())?;
+        let issuer = rcgen::Issuer::new(ca_params, ca_key);
+        let key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
+        let serving =
+            rcgen::CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
+                .and_then(|p| p.signed_by(&key, &issuer))
+                .map_err(|e| e.to_string())?;
+        let sa_key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
+        let (admin_token, user_token) = (random_token()?, random_token()?);
+        let p = |name: &str| dir.join(name);
+        write(&p("ca.crt"), &ca.pem())?;
+        write(&p("serving.crt"), &serving.pem())?;
+        write(&p("serving.key"), &key.serialize_pem())?;
+        write(&p("service-account.key"), &sa_key.serialize_pem())?;
+        write(&p("service-account.pub"), &sa_key.public_key_pem())?;
+        // token,user,uid,"groups"
+        write(
+            &p("tokens.csv"),
+            &format!(
+                "{admin_token},admin,admin-uid,\"system:masters\"\n{user_token},user,user-uid\n"
+            ),
+        )?;
+
+        let (client_port, peer_port, port) = (free_port()?, free_port()?, free_port()?);
+        let etcd_url = format!("http://127.0.0.1:{client_port}");
+        let peer_url = format!("http://127.0.0.1:{peer_port}");
+        let s = |p: PathBuf| p.display().to_string();
+        let etcd_args: Vec<String> = vec![
+            "--name=default".into(),
+            format!("--data-dir={}", s(p("etcd"))),
+            format!("--listen-client-urls={etcd_url}"),
+            format!("--advertise-client-urls={etcd_url}"),
+            format!("--listen-peer-urls={peer_url}"),
+            format!("--initial-advertise-peer-urls={peer_url}"),
+            format!("--initial-cluster=default={peer_url}"),
+            // A throwaway store: no fsync (much faster on slow disks).
+            "--unsafe-no-fsync".into(),
+            "--log-level=warn".into(),
+        ];
+        // etcd stops last: its watchdog removes the folder (also when this process dies
+        // without running destructors).
+        let mut etcd = Proc::spawn("etcd", &etcd_bin, &etcd_args, p("etcd.log"), Some(&dir))?;
+        let apiserver_args: Vec<String> = vec![
+            format!("--etcd-servers={etcd_url}"),
+            "--bind-address=127.0.0.1".into(),
+            "--advertise-address=127.0.0.1".into(),
+            format!("--secure-port={port}"),
+            format!("--cert-dir={}", s(p("certs"))),
+            format!("--tls-cert-file={}", s(p("serving.crt"))),
+            format!("--tls-private-key-file={}", s(p("serving.key"))),
+            format!("--token-auth-file={}", s(p("tokens.csv"))),
+            "--authorization-mode=RBAC".into(),
+            format!("--service-account-issuer={ISSUER}"),
+            format!("--service-account-key-file={}", s(p("service-account.pub"))),
+            format!(
+                "--service-account-signing-key-file={}",
+                s(p("service-account.key"))
+            ),
+            format!("--api-audiences={ISSUER}"),
+            "--service-cluster-ip-range=10.0.0.0/24".into(),
+        ];
+        let apiserver = Proc::spawn(
+            "kube-apiserver",
+            &apiserver_bin,
+            &apiserver_args,
+            p("kube-apiserver.log"),
+            None,
+        )?;
+        if let Some(e) = etcd.exited() {
+            return Err(e);
+        }
+        let mut cluster = Cluster {
+            server: format!("https://127.0.0.1:{port}"),
+            ca_pem: ca.pem(),
+            admin_token,
+            user_token,
+            dir: guard.keep(),
+            apiserver,
+            etcd,
+        };
+        cluster.wait_ready()?;
+        Ok(cluster)
+    }
+
+    fn wait_ready(&mut self) -> Result<(), String> {
+        let client = self.client(Identity::Admin)?;
+        let started = Instant::now();
+        loop {
+            for proc in [&mut self.etcd, &mut self.apiserver] {
+                if let Some(e) = proc.exited() {
+                    return Err(e);
+                }
+            }
+            let probe = client.clone();
+            // A runtime of its own on a thread of its own: the caller may be inside one.
+            let ready = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                rt.block_on(async {
+                    let req = generated::runtime::http::Request::get("/readyz")
+                        .body(Vec::new())
+                        .ok()?;
+                    probe.execute(req).await.ok()
+                })
+            })
+            .join()
+            .ok()
+            .flatten();
+            if ready.is_some_and(|(status, _)| status.is_success()) {
+                return Ok(());
+            }
+            if started.elapsed() > READY_TIMEOUT {
+                return Err(format!(
+                    "kube-apiserver did not answer /readyz within {READY_TIMEOUT:?}; the end of its log:\n{}",
+                    self.apiserver.log_tail()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
+    /// The bearer token of an identity.
+    pub fn token(&self, who: Identity) -> &str {
+        match who {
+            Identity::Admin => &self.admin_token,
+            Identity::User => &self.user_token,
+        }
+    }
+
+    /// A client of the generated crate, authenticated as `who`.
+    pub fn client(&self, who: Identity) -> Result<generated::runtime::Client, String> {
+        generated::runtime::Client::builder(&self.server)
+            .ca_bundle_pem(self.ca_pem.as_bytes())
+            .bearer_token(self.token(who))
+            .timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| e.to_string())
+    }
+
+    /// A kubeconfig for this cluster: the server, its CA, and the contexts `admin` (current)
+    /// and `user`, each with its bearer token.
+    pub fn kubeconfig(&self) -> String {
+        use base64::Engine as _;
+        let ca = base64::engine::general_purpose::STANDARD.encode(&self.ca_pem);
+        format!(
+            r#"apiVersion: v1
+kind: Config
+clusters:
+- name: kube-codegen
+  cluster:
+    server: {server}
+    certificate-authority-data: {ca}
+users:
+- name: admin
+  user:
+    token: {admin}
+- name: user
+  user:
+    token: {user}
+contexts:
+- name: admin
+  context:
+    cluster: kube-codegen
+    user: admin
+- name: user
+  context:
+    cluster: kube-codegen
+    user: user
+current-context: admin
+"#,
+            server = self.server,
+            admin = self.admin_token,
+            user = self.user_token,
+        )
+    }
+
+    /// Writes [`Cluster::kubeconfig`] to `path`, readable by its owner only.
+    pub fn write_kubeconfig(&self, path: &Path) -> Result<(), String> {
+        write(path, &self.kubeconfig())
+    }
+}
+
+/// Removes a folder on drop unless kept.
+struct DirGuard(Option<PathBuf>);
+
+impl DirGuard {
+    fn keep(mut self) -> PathBuf {
+        self.0.take().unwrap_or_default()
+    }
+}
+
+impl Drop for DirGuard {
+    fn drop(&mut self) {
+        if let Some(d) = self.0.take() {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+}
+
+/// The cluster shared by the tests of one test binary, started by the first that asks. A
+/// failure to build or start it fails every test that needs it, with the reason.
+pub fn shared() -> &'static Cluster {
+    static CLUSTER: std::sync::OnceLock<Result<Cluster, String>> = std::sync::OnceLock::new();
+    match CLUSTER.get_or_init(Cluster::start) {
+        Ok(c) => c,
+        Err(e) => panic!("the real API server could not be started: {e}"),
+    }
+}
+
+/// Sends a request the generated crate has no operation for (our specs/ hold only part of
+/// core/v1): `body` as JSON, the answer decoded as JSON (`null` when it is not).
+pub async fn plain(
+    client: &generated::runtime::Client,
+    method: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut req = generated::runtime::http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("accept", "application/json");
+    if body.is_some() {
+        req = req.header("content-type", "application/json");
+    }
+    let bytes = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+    let req = req.body(bytes).expect("a valid request");
+    let (status, body) = client
+        .execute(req)
+        .await
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    (
+        status.as_u16(),
+        serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// Creates a namespace of its own for one test: `<prefix>-<random>`.
+pub async fn namespace(client: &generated::runtime::Client, prefix: &str) -> String {
+    let name = format!("{prefix}-{}", &random_token().expect("random")[..8]);
+    let (status, body) = plain(
+        client,
+        "POST",
+        "/api/v1/namespaces",
+        Some(serde_json::json!({"metadata": {"name": name}})),
+    )
+    .await;
+    assert_eq!(status, 201, "creating namespace {name}: {body}");
+    name
+}
