@@ -214,30 +214,33 @@ fn context<'a>(
     })
 }
 
-/// For each file of an always-compiled module (meta/v1) that only some groups use, the
-/// features of those groups: a build with none of them leaves the file out. Files the runtime
-/// needs (Status, which it decodes error bodies into), files nothing names, and whatever
-/// those reach stay ungated.
-fn ungrouped_gates(api: &Api) -> BTreeMap<&str, BTreeSet<String>> {
+/// The features that compile each type file, by its root type: its own group/version's
+/// feature, and the feature of every other group/version whose types or operations reach it
+/// (apps/v1 names core/v1's PodTemplateSpec, and with it PodSpec, Container, …: those files
+/// are compiled with `apps_v1` alone, the rest of core/v1 is not). meta/v1 has no feature of its
+/// own: its files are gated by the groups using them, except those the runtime needs (Status,
+/// which it decodes error bodies into), those nothing names, and whatever those reach, which
+/// are always compiled (absent from the map).
+fn file_gates(api: &Api) -> BTreeMap<&str, BTreeSet<String>> {
     // Only meta/v1 has no feature (see `feature`); compared directly, since building a
     // feature name for every type would be most of this function's work.
     let has_feature = |gv: &GroupVersion| gv.group != META_GROUP;
     // A file is compiled whole: reaching any of its types reaches all of them.
     let mut files: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for t in api.types.values().filter(|t| !has_feature(&t.gv)) {
+    for t in api.types.values() {
         files
             .entry(t.root.as_str())
             .or_default()
             .push(t.id.as_str());
     }
-    // The always-compiled files a walk from `stack` reaches.
+    // The files a walk from `stack` reaches.
     let reach = |mut stack: Vec<String>| {
         let mut out: BTreeSet<&str> = BTreeSet::new();
         while let Some(id) = stack.pop() {
             let Some(t) = api.types.get(&id) else {
                 continue;
             };
-            if has_feature(&t.gv) || !out.insert(t.root.as_str()) {
+            if !out.insert(t.root.as_str()) {
                 continue;
             }
             for m in files.get(t.root.as_str()).into_iter().flatten() {
@@ -250,8 +253,7 @@ fn ungrouped_gates(api: &Api) -> BTreeMap<&str, BTreeSet<String>> {
     let mut starts: BTreeMap<&GroupVersion, Vec<String>> = BTreeMap::new();
     let mut always = vec![crate::fixups::STATUS.to_string()];
     for t in api.types.values().filter(|t| has_feature(&t.gv)) {
-        let refs = starts.entry(&t.gv).or_default();
-        t.kind.each_ty(|ty| ty.refs(refs));
+        starts.entry(&t.gv).or_default().push(t.id.clone());
     }
     for op in &api.operations {
         let refs = match has_feature(&op.gv) {
@@ -274,7 +276,9 @@ fn ungrouped_gates(api: &Api) -> BTreeMap<&str, BTreeSet<String>> {
             .map(|root| root.to_string()),
     );
     for root in reach(always) {
-        gates.remove(root);
+        if !has_feature(&api.types[root].gv) {
+            gates.remove(root);
+        }
     }
     gates
 }
@@ -284,7 +288,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
     let module_names = modules(api);
     context(api, options, &module_names)?;
     let gates = if options.crate_files {
-        ungrouped_gates(api)
+        file_gates(api)
     } else {
         BTreeMap::new()
     };
@@ -317,28 +321,18 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
     let gvs: BTreeSet<GroupVersion> = modules.keys().chain(op_modules.keys()).cloned().collect();
     let mut groups: BTreeMap<String, Vec<GroupVersion>> = BTreeMap::new();
     let mut summaries = Vec::new();
-    let mut feature_deps: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    // Converted once per group/version: a name conversion costs thousands of instructions and
-    // cross-module references are many.
-    let features: BTreeMap<&GroupVersion, Option<String>> =
-        gvs.iter().map(|gv| (gv, feature(gv))).collect();
-    let feature = |gv: &GroupVersion| features.get(gv).cloned().unwrap_or_else(|| feature(gv));
-    // Cross-group references make one group's feature need the other's.
-    let mut depend = |gv: &GroupVersion, refs: Vec<String>| {
-        // Most references stay in their module; only the others need a feature name.
-        let other: Vec<&GroupVersion> = refs
-            .iter()
-            .filter_map(|r| api.types.get(r).map(|d| &d.gv))
-            .filter(|d| *d != gv)
-            .collect();
-        if let (Some(f), false) = (feature(gv), other.is_empty()) {
-            for dep in other.into_iter().filter_map(feature) {
-                if dep != f {
-                    feature_deps.entry(f.clone()).or_default().insert(dep);
-                }
+    // The features that compile each group/version module: its own, and those of every group
+    // that reaches one of its files (see `file_gates`). meta/v1 is always compiled.
+    let mut module_gates: BTreeMap<&GroupVersion, BTreeSet<String>> = BTreeMap::new();
+    for gv in &gvs {
+        if let Some(f) = feature(gv) {
+            let gate = module_gates.entry(gv).or_default();
+            gate.insert(f);
+            for root in modules.get(gv).into_iter().flatten() {
+                gate.extend(gates.get(root.id.as_str()).into_iter().flatten().cloned());
             }
         }
-    };
+    }
     for gv in &gvs {
         let gm = group_module(&gv.group);
         let vm = version_module(&gv.version);
@@ -353,8 +347,10 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             let names = members.iter().map(|t| format_ident!("{}", t.name));
             count += members.len();
             let file_mod = format_ident!("{}", ident(&root.name, true));
+            // A file needs a gate of its own where the module's is wider than its own.
             let cfg = gates
                 .get(root.id.as_str())
+                .filter(|g| module_gates.get(gv) != Some(*g))
                 .map(features_cfg)
                 .unwrap_or_default();
             mod_items
@@ -370,11 +366,6 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
                 staged,
             )?;
             origins.insert(root.origin.clone());
-            for t in &members {
-                let mut refs = Vec::new();
-                t.kind.each_ty(|ty| ty.refs(&mut refs));
-                depend(gv, refs);
-            }
         }
         let ops = op_modules.get(gv).map(Vec::as_slice).unwrap_or_default();
         if !ops.is_empty() {
@@ -387,13 +378,13 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
                 origin: origin.clone(),
             };
             put(&mut files, format!("{prefix}{gm}/{vm}/api.rs"), staged)?;
-            mod_items.push(quote! { mod api; pub use self::api::*; });
+            // Operations are compiled with their own group's feature only.
+            let cfg = match (feature(gv), module_gates.get(gv)) {
+                (Some(f), Some(g)) if g.len() > 1 => features_cfg([f]),
+                _ => quote!(),
+            };
+            mod_items.push(quote! { #cfg mod api; #cfg pub use self::api::*; });
             origins.insert(origin);
-            for op in ops {
-                let mut refs = Vec::new();
-                op.each_ty(|ty| ty.refs(&mut refs));
-                depend(gv, refs);
-            }
         }
         let what = match (count, ops.len()) {
             (_, 0) => "Types",
@@ -414,6 +405,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         put(&mut files, format!("{prefix}{gm}/{vm}/mod.rs"), text)?;
         summaries.push(GroupSummary {
             module: module_path(gv),
+            api_version: gv.api_version(),
             types: count,
             operations: ops.len(),
         });
@@ -422,8 +414,11 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
     for (gm, gvs) in &groups {
         let items = gvs.iter().map(|gv| {
             let vm = format_ident!("{}", version_module(&gv.version));
-            match feature(gv).filter(|_| options.crate_files) {
-                Some(f) => quote! { #[cfg(feature = #f)] pub mod #vm; },
+            match module_gates.get(gv).filter(|_| options.crate_files) {
+                Some(g) => {
+                    let cfg = features_cfg(g);
+                    quote! { #cfg pub mod #vm; }
+                }
                 None => quote! { pub mod #vm; },
             }
         });
@@ -463,7 +458,11 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
     };
     let group_items = groups.iter().map(|(gm, gvs)| {
         let m = format_ident!("{}", gm);
-        let feats: Vec<String> = gvs.iter().filter_map(feature).collect();
+        let feats: BTreeSet<&String> = gvs
+            .iter()
+            .filter_map(|gv| module_gates.get(gv))
+            .flatten()
+            .collect();
         // rustfmt::skip: emitted files are formatted by prettyplease; `cargo fmt` must not
         // reformat them or the stale-output check would fail.
         if options.crate_files {
@@ -479,6 +478,8 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             quote! {
                 #![doc = #doc]
                 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
+                // Docs are the specs' prose: Kubernetes continues list items on unindented lines.
+                #![allow(clippy::doc_lazy_continuation)]
                 pub mod runtime;
                 #params_item
                 #(#group_items)*
@@ -490,7 +491,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         put(
             &mut files,
             "Cargo.toml".into(),
-            cargo_toml(options, &gvs, &feature_deps).into(),
+            cargo_toml(options, &gvs).into(),
         )?;
     } else {
         let text = stage_tokens(
@@ -532,18 +533,21 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         format: emitted.elapsed(),
         ..Timings::default()
     };
+    let types = api
+        .types
+        .values()
+        .filter(|t| t.root == t.id)
+        .map(|t| (t.id.clone(), format!("{}::{}", module_path(&t.gv), t.name)))
+        .collect();
     Ok(Output {
         files: out,
         groups: summaries,
+        types,
         timings,
     })
 }
 
-fn cargo_toml(
-    options: &Options,
-    modules: &BTreeSet<GroupVersion>,
-    deps: &BTreeMap<String, BTreeSet<String>>,
-) -> String {
+fn cargo_toml(options: &Options, modules: &BTreeSet<GroupVersion>) -> String {
     let features: Vec<String> = modules.iter().filter_map(feature).collect();
     let mut s = header(options, "specs/", "#");
     s.push_str(
@@ -571,14 +575,10 @@ client = ["dep:reqwest", "dep:rustls", "dep:rustls-native-certs", "dep:futures-u
 kubeconfig = ["client", "dep:kube", "dep:k8s-openapi", "dep:secrecy"]
 "#,
     );
+    // A group/version that names another's types compiles just those types (the files are
+    // gated by every feature reaching them), so no feature needs another.
     for f in &features {
-        let d: Vec<String> = deps
-            .get(f)
-            .into_iter()
-            .flatten()
-            .map(|d| format!("\"{d}\""))
-            .collect();
-        s.push_str(&format!("{f} = [{}]\n", d.join(", ")));
+        s.push_str(&format!("{f} = []\n"));
     }
     s.push_str(
         r#"

@@ -51,6 +51,8 @@ impl Default for Options {
 pub struct GroupSummary {
     /// Module path, e.g. `authentication_k8s_io::v1`.
     pub module: String,
+    /// `apiVersion` of its kinds, e.g. `authentication.k8s.io/v1` (`v1` for core).
+    pub api_version: String,
     /// Number of Rust types emitted for it.
     pub types: usize,
     /// Number of operations (client methods) emitted for it.
@@ -79,6 +81,10 @@ pub struct Output {
     pub files: FileSet,
     /// One entry per group/version module.
     pub groups: Vec<GroupSummary>,
+    /// Where each named schema went: its id (the OpenAPI schema name, or `group/version/Kind`
+    /// for a CRD kind) to the Rust path of its type below the crate root
+    /// (`io.k8s.api.apps.v1.Deployment` → `apps::v1::Deployment`).
+    pub types: std::collections::BTreeMap<String, String>,
     /// Time spent per stage.
     pub timings: Timings,
 }

@@ -116,9 +116,12 @@ pub(crate) fn lower(sources: &[Source], keep_status: bool) -> Result<Api, Error>
                 }
                 ops.extend(crd_ops);
             }
-            Source::OpenApi { origin, doc } => {
-                ops.extend(operations::openapi_operations(origin, doc, &mut conv, &mut seen_ops)?)
-            }
+            Source::OpenApi { origin, doc } => ops.extend(operations::openapi_operations(
+                origin,
+                doc,
+                &mut conv,
+                &mut seen_ops,
+            )?),
         }
     }
     ops.sort_by(|a, b| {
@@ -215,6 +218,10 @@ impl crate::ir::Operation {
         }
         match &self.returns {
             crate::ir::Returns::Json(ty) | crate::ir::Returns::Watch(ty) => f(ty),
+            crate::ir::Returns::StatusOr(ty) => {
+                f(ty);
+                f(&Ty::Ref(crate::fixups::STATUS.into()));
+            }
             crate::ir::Returns::Text
             | crate::ir::Returns::Connect
             | crate::ir::Returns::Nothing => {}

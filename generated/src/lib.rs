@@ -6,10 +6,11 @@
     rustdoc::invalid_html_tags,
     rustdoc::invalid_rust_codeblocks
 )]
+#![allow(clippy::doc_lazy_continuation)]
 pub mod runtime;
 #[rustfmt::skip]
 pub mod params;
-#[cfg(feature = "authentication_k8s_io_v1")]
+#[cfg(any(feature = "authentication_k8s_io_v1", feature = "core_v1"))]
 #[rustfmt::skip]
 pub mod authentication_k8s_io;
 #[cfg(feature = "config_openshift_io_v1")]

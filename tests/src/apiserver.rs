@@ -181,7 +181,9 @@ pub fn binaries() -> Result<(PathBuf, PathBuf), String> {
                 "building {name} from {package} (tests/apiserver/go.mod); the first build takes several minutes on 2 cores"
             );
             let status = Command::new("go")
-                .args(["build", "-v", "-o"])
+                // -buildvcs=false: the packages come from the module cache, not from this
+                // checkout, whose git state must not matter.
+                .args(["build", "-v", "-buildvcs=false", "-o"])
                 .arg(&path)
                 .arg(package)
                 .current_dir(&module)

@@ -9,6 +9,7 @@ pub mod fixtures {
 include!(concat!(env!("OUT_DIR"), "/fixtures/random_checks.rs"));
 
 pub mod apiserver;
+pub mod fetch;
 
 /// Deserializes `json` into `T`, serializes it back, and compares the JSON values.
 pub fn round_trip_str<T: serde::de::DeserializeOwned + serde::Serialize>(
@@ -28,6 +29,37 @@ pub fn round_trip_str<T: serde::de::DeserializeOwned + serde::Serialize>(
 }
 
 use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// The first differing place, as a JSON pointer, so a failure says where to look.
+pub fn first_difference(a: &Value, b: &Value, at: &str) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            // Each key once: those of ours, then those only upstream has.
+            for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
+                let p = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                match (x.get(k), y.get(k)) {
+                    (Some(xv), Some(yv)) => {
+                        if let Some(d) = first_difference(xv, yv, &p) {
+                            return Some(d);
+                        }
+                    }
+                    (Some(_), None) => return Some(format!("{p}: only in ours")),
+                    (None, _) => return Some(format!("{p}: only upstream")),
+                }
+            }
+            None
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (xv, yv))| first_difference(xv, yv, &format!("{at}/{i}"))),
+        _ if a == b => None,
+        _ => Some(format!("{at}: ours {a} vs upstream {b}")),
+    }
+}
 
 /// The workspace root.
 pub fn workspace() -> PathBuf {

@@ -126,3 +126,19 @@ async fn self_subject_review_answers_for_each_caller() {
         }
     }
 }
+
+/// Our sans-io requests are plain `http::Request`s: kube-rs's client carries them as they are.
+#[tokio::test]
+async fn kube_client_carries_our_sans_io_requests() {
+    let cluster = shared();
+    let kubeconfig = kube::config::Kubeconfig::from_yaml(&cluster.kubeconfig()).unwrap();
+    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
+        .await
+        .unwrap();
+    let client = kube::Client::try_from(config).unwrap();
+    let req = authn::requests::create_self_subject_review(&Default::default(), &Default::default())
+        .unwrap();
+    let review: authn::SelfSubjectReview = client.request(req).await.unwrap();
+    let info = review.status.unwrap().user_info.unwrap();
+    assert_eq!(info.username.as_deref(), Some("admin"));
+}

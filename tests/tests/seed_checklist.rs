@@ -143,8 +143,12 @@ fn generated_params(
 #[test]
 fn every_seed_endpoint_and_query_parameter_is_generated() {
     let seed = tests::workspace().join("../shared/seeds/003_10b23eab243a1269.txt");
-    let text = std::fs::read_to_string(&seed)
-        .unwrap_or_else(|e| panic!("{}: {e} (the seed documents are the checklist)", seed.display()));
+    let text = std::fs::read_to_string(&seed).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (the seed documents are the checklist)",
+            seed.display()
+        )
+    });
     let expected = seed_endpoints(&text);
     assert_eq!(
         expected.len(),

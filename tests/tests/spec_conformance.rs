@@ -15,34 +15,7 @@ fn load(path: &std::path::Path) -> Value {
     v
 }
 
-/// The first differing place, as a JSON pointer, so a failure says where to look.
-fn first_difference(a: &Value, b: &Value, at: &str) -> Option<String> {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            // Each key once: those of ours, then those only upstream has.
-            for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
-                let p = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
-                match (x.get(k), y.get(k)) {
-                    (Some(xv), Some(yv)) => {
-                        if let Some(d) = first_difference(xv, yv, &p) {
-                            return Some(d);
-                        }
-                    }
-                    (Some(_), None) => return Some(format!("{p}: only in ours")),
-                    (None, _) => return Some(format!("{p}: only upstream")),
-                }
-            }
-            None
-        }
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
-            .iter()
-            .zip(y)
-            .enumerate()
-            .find_map(|(i, (xv, yv))| first_difference(xv, yv, &format!("{at}/{i}"))),
-        _ if a == b => None,
-        _ => Some(format!("{at}: ours {a} vs upstream {b}")),
-    }
-}
+use tests::first_difference;
 
 fn compare(ours: &str, upstream: &std::path::Path) {
     let ours_v = load(&tests::workspace().join(ours));

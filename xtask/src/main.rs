@@ -91,6 +91,26 @@ enum Command {
         #[arg(long)]
         kubeconfig: PathBuf,
     },
+    /// Write a live cluster's OpenAPI v3 group documents and CRDs into a specs folder, one
+    /// file each (a group/version served by a CRD comes from the CRD). Everything the cluster
+    /// serves unless narrowed with --group-version / --crd.
+    Fetch {
+        /// The kubeconfig to connect with.
+        #[arg(long)]
+        kubeconfig: PathBuf,
+        /// Its context (default: the current one).
+        #[arg(long)]
+        context: Option<String>,
+        /// A group/version to fetch (`apps/v1`, `v1` for core); repeatable.
+        #[arg(long = "group-version")]
+        group_versions: Vec<String>,
+        /// A CRD to fetch, by name (`authentications.config.openshift.io`); repeatable.
+        #[arg(long = "crd")]
+        crds: Vec<String>,
+        /// The specs folder to write into.
+        #[arg(long, default_value = "specs")]
+        specs: PathBuf,
+    },
 }
 
 fn workspace_root() -> PathBuf {
@@ -102,36 +122,29 @@ fn workspace_root() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// Builds the harness binary of the `tests` crate and becomes it (exec), so Ctrl-C and SIGTERM
-/// reach the process that stops the cluster. xtask itself stays free of its dependencies.
-fn apiserver(kubeconfig: &Path) -> anyhow::Result<ExitCode> {
+/// Builds a tool of the `tests` crate (the real-cluster harness and the fetcher, which need
+/// the generated client) and becomes it (exec), so Ctrl-C and SIGTERM reach the process
+/// that acts on them. xtask itself stays free of their dependencies.
+fn harness(bin: &str, args: &[(&str, PathBuf)]) -> anyhow::Result<ExitCode> {
     use std::os::unix::process::CommandExt as _;
     let root = workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = std::process::Command::new(&cargo)
-        .args([
-            "build",
-            "--quiet",
-            "--package",
-            "tests",
-            "--bin",
-            "apiserver",
-        ])
+        .args(["build", "--quiet", "--package", "tests", "--bin", bin])
         .current_dir(&root)
         .status()?;
     if !status.success() {
-        anyhow::bail!("building the apiserver harness failed ({status})");
+        anyhow::bail!("building the {bin} tool failed ({status})");
     }
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
-    // Relative to where the user ran the command, not to the workspace.
-    let kubeconfig = std::env::current_dir()?.join(kubeconfig);
-    let err = std::process::Command::new(target.join("debug/apiserver"))
-        .arg("--kubeconfig")
-        .arg(kubeconfig)
-        .exec();
-    Err(anyhow::anyhow!("cannot run the apiserver harness: {err}"))
+    let mut cmd = std::process::Command::new(target.join("debug").join(bin));
+    for (flag, value) in args {
+        cmd.arg(flag).arg(value);
+    }
+    let err = cmd.exec();
+    Err(anyhow::anyhow!("cannot run the {bin} tool: {err}"))
 }
 
 /// `mi_option_purge_delay` in mimalloc's `mi_option_e` (the Rust binding names no constant
@@ -155,7 +168,32 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Apiserver { kubeconfig } => apiserver(&kubeconfig),
+        Command::Apiserver { kubeconfig } => {
+            let here = std::env::current_dir()?;
+            harness("apiserver", &[("--kubeconfig", here.join(kubeconfig))])
+        }
+        Command::Fetch {
+            kubeconfig,
+            context,
+            group_versions,
+            crds,
+            specs,
+        } => {
+            // Paths are the user's, relative to where the command was run.
+            let here = std::env::current_dir()?;
+            let mut args = vec![
+                ("--kubeconfig", here.join(kubeconfig)),
+                ("--specs", here.join(specs)),
+            ];
+            args.extend(context.map(|c| ("--context", PathBuf::from(c))));
+            args.extend(
+                group_versions
+                    .into_iter()
+                    .map(|g| ("--group-version", PathBuf::from(g))),
+            );
+            args.extend(crds.into_iter().map(|c| ("--crd", PathBuf::from(c))));
+            harness("fetch", &args)
+        }
         Command::Bench {
             only,
             runs,

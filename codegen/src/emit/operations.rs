@@ -60,6 +60,11 @@ fn path_format(cx: &Ctx<'_>, op: &Operation) -> (String, Vec<TokenStream>) {
 fn returns(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
     match &op.returns {
         Returns::Json(ty) | Returns::Watch(ty) => ty_tokens(cx, ty),
+        Returns::StatusOr(ty) => {
+            let rt = &cx.runtime;
+            let ty = ty_tokens(cx, ty);
+            quote!(#rt::DeleteResponse<#ty>)
+        }
         Returns::Text => quote!(String),
         Returns::Connect => quote!(Vec<u8>),
         Returns::Nothing => quote!(serde_json::Value),

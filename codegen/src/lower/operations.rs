@@ -136,7 +136,6 @@ pub(crate) fn crd_operations(
         let camel = gv_camel(&gv);
         let kind_ty = Ty::Ref(format!("{}/{}/{kind}", spec.group, version.name));
         let list_ty = Ty::Ref(format!("{}/{}/{list_kind}", spec.group, version.name));
-        let status_ty = Ty::Ref(fixups::STATUS.into());
         let ns = if namespaced { "Namespaced" } else { "" };
         let all = format!(
             "/apis/{}/{}/{}",
@@ -229,7 +228,7 @@ pub(crate) fn crd_operations(
                 ty: Ty::Ref(fixups::DELETE_OPTIONS.into()),
                 required: false,
             }),
-            Returns::Json(status_ty.clone()),
+            Returns::StatusOr(list_ty.clone()),
             &[200],
             format!("Delete a collection of {kind}."),
         ));
@@ -277,7 +276,7 @@ pub(crate) fn crd_operations(
                 ty: Ty::Ref(fixups::DELETE_OPTIONS.into()),
                 required: false,
             }),
-            Returns::Json(status_ty.clone()),
+            Returns::StatusOr(kind_ty.clone()),
             &[200, 202],
             format!("Delete the specified {kind}."),
         ));
@@ -634,6 +633,19 @@ pub(crate) fn openapi_operations<'a>(
                     "the `/watch/` paths are deprecated: watch the list (the `watch_…` method of the kind's list, `watch=true`)".to_string()
                 });
             }
+            // The server answers a delete with a Status when the object is gone and with the
+            // object when it is still there (finalizers, graceful deletion), whatever the
+            // document declares; deletecollection likewise with the list.
+            if matches!(&returns, Returns::Json(Ty::Ref(id)) if id == fixups::STATUS) {
+                let object = match action {
+                    "delete" => kind_ty.clone(),
+                    "deletecollection" => list_type(op, conv),
+                    _ => None,
+                };
+                if let Some(object) = object {
+                    returns = Returns::StatusOr(object);
+                }
+            }
             listed.push(kind_ty.filter(|_| action == "list"));
             let doc = op
                 .description
@@ -702,6 +714,15 @@ fn operation_shape(
 fn gvk_type(op: &openapiv3::Operation, conv: &Converter<'_, '_>) -> Option<Ty> {
     let key = super::openapi::gvk(super::openapi::operation_gvk(op)?)?;
     conv.space.kinds.get(&key).map(|id| Ty::Ref(id.clone()))
+}
+
+/// The list kind of the kind an operation is declared for (`ConfigMap` → `ConfigMapList`).
+fn list_type(op: &openapiv3::Operation, conv: &Converter<'_, '_>) -> Option<Ty> {
+    let (g, v, k) = super::openapi::gvk(super::openapi::operation_gvk(op)?)?;
+    conv.space
+        .kinds
+        .get(&(g, v, format!("{k}List")))
+        .map(|id| Ty::Ref(id.clone()))
 }
 
 fn resolve_param<'a>(doc: &'a OpenAPI, p: &'a ReferenceOr<Parameter>) -> Option<&'a Parameter> {

@@ -7,6 +7,7 @@ use std::fmt;
 
 #[cfg(feature = "client")]
 mod client;
+mod delete;
 pub mod embedded;
 mod error;
 #[cfg(feature = "kubeconfig")]
@@ -21,6 +22,7 @@ mod watch;
 pub use crate::__string_enum as string_enum;
 #[cfg(feature = "client")]
 pub use client::{paginate, Client, ClientBuilder, List, WatchStream, DEFAULT_MAX_RESPONSE_BYTES};
+pub use delete::DeleteResponse;
 pub use error::Error;
 /// Re-exported so emitted code (and users of the sans-io requests) name one `http` crate.
 pub use http;
@@ -77,10 +79,42 @@ pub struct Time(pub jiff::Timestamp);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MicroTime(pub jiff::Timestamp);
 
-/// Parses the string in place (borrowed or not): no allocation unless it is invalid.
+/// Go's zero `time.Time`, 0001-01-01T00:00:00Z: what meta/v1 Time and MicroTime read `null` as
+/// and write as `null`, as Go does (a zero time in a map is written `null`: policy/v1
+/// PodDisruptionBudget's `disruptedPods`).
+const GO_ZERO_SECOND: i64 = -62_135_596_800;
+
+fn go_zero() -> jiff::Timestamp {
+    jiff::Timestamp::from_second(GO_ZERO_SECOND).unwrap_or(jiff::Timestamp::MIN)
+}
+
+impl Time {
+    /// Go's zero time, written as `null`.
+    pub fn zero() -> Self {
+        Time(go_zero())
+    }
+    /// Whether this is Go's zero time.
+    pub fn is_zero(&self) -> bool {
+        self.0 == go_zero()
+    }
+}
+
+impl MicroTime {
+    /// Go's zero time, written as `null`.
+    pub fn zero() -> Self {
+        MicroTime(go_zero())
+    }
+    /// Whether this is Go's zero time.
+    pub fn is_zero(&self) -> bool {
+        self.0 == go_zero()
+    }
+}
+
+/// Parses the string in place (borrowed or not): no allocation unless it is invalid. `null` is
+/// Go's zero time.
 fn parse_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<jiff::Timestamp, D::Error> {
     struct V;
-    impl serde::de::Visitor<'_> for V {
+    impl<'de> serde::de::Visitor<'de> for V {
         type Value = jiff::Timestamp;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("an RFC 3339 timestamp")
@@ -89,12 +123,24 @@ fn parse_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<jiff::Timestamp, D
             s.parse::<jiff::Timestamp>()
                 .map_err(|e| E::custom(format!("invalid RFC 3339 timestamp {s:?}: {e}")))
         }
+        fn visit_none<E: serde::de::Error>(self) -> Result<jiff::Timestamp, E> {
+            Ok(go_zero())
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<jiff::Timestamp, E> {
+            Ok(go_zero())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<jiff::Timestamp, D::Error> {
+            d.deserialize_str(self)
+        }
     }
-    d.deserialize_str(V)
+    d.deserialize_option(V)
 }
 
 impl Serialize for Time {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.is_zero() {
+            return s.serialize_none();
+        }
         s.collect_str(&self.0.strftime("%Y-%m-%dT%H:%M:%SZ"))
     }
 }
@@ -107,6 +153,9 @@ impl<'de> Deserialize<'de> for Time {
 
 impl Serialize for MicroTime {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.is_zero() {
+            return s.serialize_none();
+        }
         s.collect_str(&self.0.strftime("%Y-%m-%dT%H:%M:%S%.6fZ"))
     }
 }
@@ -217,6 +266,23 @@ impl<'de> Deserialize<'de> for ByteString {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn null_is_gos_zero_time_both_ways() {
+        let m: std::collections::BTreeMap<String, Time> =
+            serde_json::from_str(r#"{"a": null, "b": "2008-01-01T01:01:01Z"}"#).unwrap();
+        assert!(m["a"].is_zero() && !m["b"].is_zero());
+        assert_eq!(
+            serde_json::to_string(&m).unwrap(),
+            r#"{"a":null,"b":"2008-01-01T01:01:01Z"}"#
+        );
+        let z: MicroTime = serde_json::from_str("null").unwrap();
+        assert_eq!(z, MicroTime::zero());
+        assert_eq!(serde_json::to_string(&z).unwrap(), "null");
+        // An optional field still reads null as absent.
+        let o: Option<Time> = serde_json::from_str("null").unwrap();
+        assert_eq!(o, None);
+    }
 
     #[test]
     fn time_round_trips_as_the_api_writes_it() {

@@ -2,9 +2,13 @@
 //! Types and operations of `authentication.k8s.io/v1`.
 mod bound_object_reference;
 pub use self::bound_object_reference::BoundObjectReference;
+#[cfg(feature = "authentication_k8s_io_v1")]
 mod self_subject_review;
+#[cfg(feature = "authentication_k8s_io_v1")]
 pub use self::self_subject_review::SelfSubjectReview;
+#[cfg(feature = "authentication_k8s_io_v1")]
 mod self_subject_review_status;
+#[cfg(feature = "authentication_k8s_io_v1")]
 pub use self::self_subject_review_status::SelfSubjectReviewStatus;
 mod token_request;
 pub use self::token_request::TokenRequest;
@@ -12,13 +16,23 @@ mod token_request_spec;
 pub use self::token_request_spec::TokenRequestSpec;
 mod token_request_status;
 pub use self::token_request_status::TokenRequestStatus;
+#[cfg(feature = "authentication_k8s_io_v1")]
 mod token_review;
+#[cfg(feature = "authentication_k8s_io_v1")]
 pub use self::token_review::TokenReview;
+#[cfg(feature = "authentication_k8s_io_v1")]
 mod token_review_spec;
+#[cfg(feature = "authentication_k8s_io_v1")]
 pub use self::token_review_spec::TokenReviewSpec;
+#[cfg(feature = "authentication_k8s_io_v1")]
 mod token_review_status;
+#[cfg(feature = "authentication_k8s_io_v1")]
 pub use self::token_review_status::TokenReviewStatus;
+#[cfg(feature = "authentication_k8s_io_v1")]
 mod user_info;
+#[cfg(feature = "authentication_k8s_io_v1")]
 pub use self::user_info::UserInfo;
+#[cfg(feature = "authentication_k8s_io_v1")]
 mod api;
+#[cfg(feature = "authentication_k8s_io_v1")]
 pub use self::api::*;

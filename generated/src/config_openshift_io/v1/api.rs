@@ -35,7 +35,9 @@ impl Api {
         name: &str,
         body: Option<&crate::meta::v1::DeleteOptions>,
         params: &DeleteAuthenticationParams,
-    ) -> crate::runtime::Result<crate::meta::v1::Status> {
+    ) -> crate::runtime::Result<
+        crate::runtime::DeleteResponse<crate::config_openshift_io::v1::Authentication>,
+    > {
         self.client.send(requests::delete_authentication(name, body, params)?).await
     }
     /// Delete a collection of Authentication.
@@ -46,7 +48,11 @@ impl Api {
         &self,
         body: Option<&crate::meta::v1::DeleteOptions>,
         params: &DeleteCollectionAuthenticationParams,
-    ) -> crate::runtime::Result<crate::meta::v1::Status> {
+    ) -> crate::runtime::Result<
+        crate::runtime::DeleteResponse<
+            crate::config_openshift_io::v1::AuthenticationList,
+        >,
+    > {
         self.client.send(requests::delete_collection_authentication(body, params)?).await
     }
     /// List or watch objects of kind Authentication.
@@ -214,7 +220,9 @@ pub mod requests {
     pub fn parse_delete_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> crate::runtime::Result<crate::meta::v1::Status> {
+    ) -> crate::runtime::Result<
+        crate::runtime::DeleteResponse<crate::config_openshift_io::v1::Authentication>,
+    > {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::delete_collection_authentication`](super::Api::delete_collection_authentication): `DELETE /apis/config.openshift.io/v1/authentications`.
@@ -235,7 +243,11 @@ pub mod requests {
     pub fn parse_delete_collection_authentication(
         status: crate::runtime::http::StatusCode,
         body: &[u8],
-    ) -> crate::runtime::Result<crate::meta::v1::Status> {
+    ) -> crate::runtime::Result<
+        crate::runtime::DeleteResponse<
+            crate::config_openshift_io::v1::AuthenticationList,
+        >,
+    > {
         crate::runtime::request::decode(status, body)
     }
     /// Builds the request of [`Api::list_authentication`](super::Api::list_authentication): `GET /apis/config.openshift.io/v1/authentications`.

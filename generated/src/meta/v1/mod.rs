@@ -12,23 +12,71 @@ pub use self::api_resource_list::APIResourceList;
 mod delete_options;
 #[cfg(feature = "config_openshift_io_v1")]
 pub use self::delete_options::DeleteOptions;
-#[cfg(any(feature = "authentication_k8s_io_v1", feature = "config_openshift_io_v1"))]
+#[cfg(
+    any(
+        feature = "authentication_k8s_io_v1",
+        feature = "config_openshift_io_v1",
+        feature = "core_v1"
+    )
+)]
 mod fields_v1;
-#[cfg(any(feature = "authentication_k8s_io_v1", feature = "config_openshift_io_v1"))]
+#[cfg(
+    any(
+        feature = "authentication_k8s_io_v1",
+        feature = "config_openshift_io_v1",
+        feature = "core_v1"
+    )
+)]
 pub use self::fields_v1::FieldsV1;
 mod list_meta;
 pub use self::list_meta::ListMeta;
-#[cfg(any(feature = "authentication_k8s_io_v1", feature = "config_openshift_io_v1"))]
+#[cfg(
+    any(
+        feature = "authentication_k8s_io_v1",
+        feature = "config_openshift_io_v1",
+        feature = "core_v1"
+    )
+)]
 mod managed_fields_entry;
-#[cfg(any(feature = "authentication_k8s_io_v1", feature = "config_openshift_io_v1"))]
+#[cfg(
+    any(
+        feature = "authentication_k8s_io_v1",
+        feature = "config_openshift_io_v1",
+        feature = "core_v1"
+    )
+)]
 pub use self::managed_fields_entry::ManagedFieldsEntry;
-#[cfg(any(feature = "authentication_k8s_io_v1", feature = "config_openshift_io_v1"))]
+#[cfg(
+    any(
+        feature = "authentication_k8s_io_v1",
+        feature = "config_openshift_io_v1",
+        feature = "core_v1"
+    )
+)]
 mod object_meta;
-#[cfg(any(feature = "authentication_k8s_io_v1", feature = "config_openshift_io_v1"))]
+#[cfg(
+    any(
+        feature = "authentication_k8s_io_v1",
+        feature = "config_openshift_io_v1",
+        feature = "core_v1"
+    )
+)]
 pub use self::object_meta::ObjectMeta;
-#[cfg(any(feature = "authentication_k8s_io_v1", feature = "config_openshift_io_v1"))]
+#[cfg(
+    any(
+        feature = "authentication_k8s_io_v1",
+        feature = "config_openshift_io_v1",
+        feature = "core_v1"
+    )
+)]
 mod owner_reference;
-#[cfg(any(feature = "authentication_k8s_io_v1", feature = "config_openshift_io_v1"))]
+#[cfg(
+    any(
+        feature = "authentication_k8s_io_v1",
+        feature = "config_openshift_io_v1",
+        feature = "core_v1"
+    )
+)]
 pub use self::owner_reference::OwnerReference;
 #[cfg(feature = "config_openshift_io_v1")]
 mod preconditions;

@@ -1,0 +1,621 @@
+//! config.openshift.io/v1 Authentication, the CRD in specs/, installed on the real
+//! kube-apiserver (tests/src/apiserver.rs) and driven through every generated operation, with
+//! the query parameters doing what the server says they do. Authentication is cluster-scoped:
+//! each test uses object names (and a label) of its own.
+
+use futures_util::StreamExt as _;
+use generated::config_openshift_io::v1 as config;
+use generated::params::{
+    DeleteParams, GetParams, ListParams, PatchParams, WatchParams, WriteParams,
+};
+use generated::runtime::{Patch, WatchEvent};
+use tests::apiserver::{plain, shared, Identity};
+
+/// Installs the CRD from specs/ once per test binary and waits until it is served.
+async fn install_crd() -> config::Api {
+    static INSTALLED: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    let cluster = shared();
+    let admin = cluster.client(Identity::Admin).unwrap();
+    INSTALLED
+        .get_or_init(|| async {
+            let text = std::fs::read_to_string(
+                tests::workspace()
+                    .join("specs/config.openshift.io/authentications-Default.crd.yaml"),
+            )
+            .unwrap();
+            let crd: serde_json::Value = serde_yaml_ng::from_str(&text).unwrap();
+            let (status, body) = plain(
+                &admin,
+                "POST",
+                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+                Some(crd),
+            )
+            .await;
+            assert!(
+                status == 201 || status == 409,
+                "installing the CRD: {status} {body}"
+            );
+            let api = config::Api::new(admin.clone());
+            // Established, and the new endpoints answer.
+            for _ in 0..200 {
+                if api
+                    .list_authentication(&ListParams::default())
+                    .await
+                    .is_ok()
+                {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            panic!("the Authentication CRD was not served within 20 s");
+        })
+        .await;
+    config::Api::new(admin)
+}
+
+fn object(name: &str, label: &str) -> config::Authentication {
+    serde_json::from_value(serde_json::json!({
+        "apiVersion": "config.openshift.io/v1",
+        "kind": "Authentication",
+        "metadata": {"name": name, "labels": {"test": label}},
+        "spec": {"type": "IntegratedOAuth", "serviceAccountIssuer": "https://issuer.example"}
+    }))
+    .unwrap()
+}
+
+fn status_reason(e: &generated::runtime::Error) -> String {
+    format!("{:?} {:?}", e.status(), e.reason())
+}
+
+#[tokio::test]
+async fn create_read_replace_patch_and_status() {
+    let api = install_crd().await;
+    let created = api
+        .create_authentication(&object("crud", "crud"), &WriteParams::default())
+        .await
+        .unwrap();
+    let meta = created.metadata.clone().unwrap();
+    assert_eq!(meta.name.as_deref(), Some("crud"));
+    assert_eq!(
+        created.spec.service_account_issuer.as_deref(),
+        Some("https://issuer.example")
+    );
+
+    let read = api
+        .read_authentication("crud", &GetParams::default())
+        .await
+        .unwrap();
+    assert_eq!(read, created);
+
+    // Replace with the current resourceVersion; then again with the stale one: 409.
+    let mut changed = read.clone();
+    changed.spec.service_account_issuer = Some("https://other.example".into());
+    let replaced = api
+        .replace_authentication("crud", &changed, &WriteParams::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        replaced.spec.service_account_issuer.as_deref(),
+        Some("https://other.example")
+    );
+    let stale = api
+        .replace_authentication("crud", &changed, &WriteParams::default())
+        .await
+        .unwrap_err();
+    assert_eq!(stale.status().map(|s| s.as_u16()), Some(409), "{stale}");
+    assert_eq!(stale.reason(), Some("Conflict"));
+
+    // JSON Patch and merge patch.
+    let patched = api
+        .patch_authentication(
+            "crud",
+            &Patch::Json(serde_json::json!([
+                {"op": "replace", "path": "/spec/serviceAccountIssuer", "value": "https://json.example"}
+            ])),
+            &PatchParams::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        patched.spec.service_account_issuer.as_deref(),
+        Some("https://json.example")
+    );
+    let patched = api
+        .patch_authentication(
+            "crud",
+            &Patch::Merge(serde_json::json!({"metadata": {"labels": {"merged": "yes"}}})),
+            &PatchParams::default(),
+        )
+        .await
+        .unwrap();
+    let labels = patched.metadata.unwrap().labels.unwrap();
+    assert_eq!(labels.get("merged").map(String::as_str), Some("yes"));
+    // Strategic merge patch is for built-in kinds: a custom resource refuses it (415).
+    let refused = api
+        .patch_authentication(
+            "crud",
+            &Patch::Strategic(serde_json::json!({"spec": {"serviceAccountIssuer": "x"}})),
+            &PatchParams::default(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(415), "{refused}");
+
+    // The status subresource: the main endpoint ignores status, the subresource writes it.
+    let status = serde_json::json!({"integratedOAuthMetadata": {"name": "oauth-meta"}});
+    let ignored = api
+        .patch_authentication(
+            "crud",
+            &Patch::Merge(serde_json::json!({"status": status})),
+            &PatchParams::default(),
+        )
+        .await
+        .unwrap();
+    assert!(ignored
+        .status
+        .is_none_or(|s| s.integrated_o_auth_metadata.is_none()));
+    let with_status = api
+        .patch_authentication_status(
+            "crud",
+            &Patch::Merge(serde_json::json!({"status": status})),
+            &PatchParams::default(),
+        )
+        .await
+        .unwrap();
+    let read_status = api
+        .read_authentication_status("crud", &GetParams::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        read_status
+            .status
+            .as_ref()
+            .and_then(|s| s.integrated_o_auth_metadata.as_ref())
+            .map(|m| m.name.as_str()),
+        Some("oauth-meta")
+    );
+    let mut cleared = with_status.clone();
+    cleared.status = Some(Default::default());
+    let replaced = api
+        .replace_authentication_status("crud", &cleared, &WriteParams::default())
+        .await
+        .unwrap();
+    assert!(replaced
+        .status
+        .is_none_or(|s| s.integrated_o_auth_metadata.is_none()));
+
+    let deleted = api
+        .delete_authentication("crud", None, &DeleteParams::default())
+        .await
+        .unwrap();
+    assert!(
+        deleted.is_deleted(),
+        "no finalizer: gone at once, a Status: {deleted:?}"
+    );
+    let gone = api
+        .read_authentication("crud", &GetParams::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        gone.status().map(|s| s.as_u16()),
+        Some(404),
+        "{}",
+        status_reason(&gone)
+    );
+    assert_eq!(gone.reason(), Some("NotFound"));
+}
+
+#[tokio::test]
+async fn dry_run_and_field_validation() {
+    let api = install_crd().await;
+    let dry = WriteParams {
+        dry_run: Some("All".into()),
+        ..Default::default()
+    };
+    let answered = api
+        .create_authentication(&object("dry", "dry"), &dry)
+        .await
+        .unwrap();
+    assert_eq!(answered.metadata.unwrap().name.as_deref(), Some("dry"));
+    let absent = api
+        .read_authentication("dry", &GetParams::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        absent.status().map(|s| s.as_u16()),
+        Some(404),
+        "dry run persisted the object"
+    );
+
+    // An unknown field: Strict refuses it, with the server's Status; Ignore drops it. (A
+    // server-side apply with an unknown field fails whatever fieldValidation says: the
+    // server showed "field not declared in schema" with Ignore.)
+    let mut unknown = serde_json::to_value(object("strict", "strict")).unwrap();
+    unknown["spec"]["notAField"] = serde_json::json!(true);
+    let (status, body) = plain(
+        &shared().client(Identity::Admin).unwrap(),
+        "POST",
+        "/apis/config.openshift.io/v1/authentications?fieldValidation=Strict",
+        Some(unknown.clone()),
+    )
+    .await;
+    assert_eq!(status, 400, "plain request with Strict: {body}");
+    // The same through the generated request: the typed body cannot carry an unknown field,
+    // so the sans-io request is sent with the raw body.
+    let mut req = config::requests::create_authentication(
+        &object("strict", "strict"),
+        &WriteParams {
+            field_validation: Some("Strict".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    *req.body_mut() = unknown.to_string().into_bytes();
+    assert!(req.uri().to_string().contains("fieldValidation=Strict"));
+    let client = shared().client(Identity::Admin).unwrap();
+    let (status, body) = client.execute(req).await.unwrap();
+    let refused = config::requests::parse_create_authentication(status, &body).unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(400), "{refused}");
+    assert!(
+        refused.to_string().contains("notAField"),
+        "the error names the field: {refused}"
+    );
+    let mut req = config::requests::create_authentication(
+        &object("strict", "strict"),
+        &WriteParams {
+            field_validation: Some("Ignore".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    *req.body_mut() = unknown.to_string().into_bytes();
+    let (status, body) = client.execute(req).await.unwrap();
+    let created = config::requests::parse_create_authentication(status, &body).unwrap();
+    assert_eq!(created.metadata.unwrap().name.as_deref(), Some("strict"));
+    api.delete_authentication("strict", None, &DeleteParams::default())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn server_side_apply_conflicts_and_force() {
+    let api = install_crd().await;
+    let apply = |manager: &str, force: Option<bool>| PatchParams {
+        field_manager: Some(manager.into()),
+        force,
+        ..Default::default()
+    };
+    let mut obj = object("ssa", "ssa");
+    api.patch_authentication("ssa", &Patch::apply(&obj).unwrap(), &apply("first", None))
+        .await
+        .unwrap();
+    obj.spec.service_account_issuer = Some("https://second.example".into());
+    let conflict = api
+        .patch_authentication("ssa", &Patch::apply(&obj).unwrap(), &apply("second", None))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        conflict.status().map(|s| s.as_u16()),
+        Some(409),
+        "{conflict}"
+    );
+    assert!(
+        conflict.to_string().contains("first"),
+        "names the owner: {conflict}"
+    );
+    let forced = api
+        .patch_authentication(
+            "ssa",
+            &Patch::apply(&obj).unwrap(),
+            &apply("second", Some(true)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        forced.spec.service_account_issuer.as_deref(),
+        Some("https://second.example")
+    );
+    let managers: Vec<String> = forced
+        .metadata
+        .unwrap()
+        .managed_fields
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|m| m.manager)
+        .collect();
+    assert!(managers.contains(&"second".to_string()), "{managers:?}");
+    // Apply without a field manager is refused by the server (422, "fieldManager: Required").
+    let refused = api
+        .patch_authentication("ssa", &Patch::apply(&obj).unwrap(), &PatchParams::default())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(422), "{refused}");
+    assert!(refused.to_string().contains("fieldManager"), "{refused}");
+    api.delete_authentication("ssa", None, &DeleteParams::default())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn list_selectors_pagination_and_delete_collection() {
+    let api = install_crd().await;
+    for i in 0..5 {
+        api.create_authentication(
+            &object(&format!("page-{i}"), "page"),
+            &WriteParams::default(),
+        )
+        .await
+        .unwrap();
+    }
+    let mine = ListParams {
+        label_selector: Some("test=page".into()),
+        ..Default::default()
+    };
+    let all = api.list_authentication(&mine).await.unwrap();
+    assert_eq!(all.items.len(), 5);
+    let by_field = api
+        .list_authentication(&ListParams {
+            field_selector: Some("metadata.name=page-3".into()),
+            ..mine.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(by_field.items.len(), 1);
+
+    // limit + continue, by hand and through runtime::paginate.
+    let first = api
+        .list_authentication(&ListParams {
+            limit: Some(2),
+            ..mine.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(first.items.len(), 2);
+    let token = first.metadata.as_ref().and_then(|m| m.continue_.clone());
+    assert!(token.is_some(), "a continue token after 2 of 5");
+    let names: Vec<String> = generated::runtime::paginate(|token| {
+        let api = api.clone();
+        let params = ListParams {
+            limit: Some(2),
+            continue_: token,
+            ..mine.clone()
+        };
+        async move { api.list_authentication(&params).await }
+    })
+    .map(|item| item.unwrap().metadata.unwrap().name.unwrap())
+    .collect()
+    .await;
+    assert_eq!(names, ["page-0", "page-1", "page-2", "page-3", "page-4"]);
+
+    // resourceVersion + resourceVersionMatch=Exact serves the list as of that version.
+    let rv = all.metadata.unwrap().resource_version.unwrap();
+    api.create_authentication(&object("page-5", "page"), &WriteParams::default())
+        .await
+        .unwrap();
+    let then = api
+        .list_authentication(&ListParams {
+            resource_version: Some(rv),
+            resource_version_match: Some("Exact".into()),
+            ..mine.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(then.items.len(), 5, "the list as it was");
+
+    let dry = generated::params::DeleteCollectionParams {
+        label_selector: Some("test=page".into()),
+        dry_run: Some("All".into()),
+        ..Default::default()
+    };
+    api.delete_collection_authentication(None, &dry)
+        .await
+        .unwrap();
+    assert_eq!(api.list_authentication(&mine).await.unwrap().items.len(), 6);
+    let real = generated::params::DeleteCollectionParams {
+        dry_run: None,
+        ..dry
+    };
+    api.delete_collection_authentication(None, &real)
+        .await
+        .unwrap();
+    assert!(api
+        .list_authentication(&mine)
+        .await
+        .unwrap()
+        .items
+        .is_empty());
+}
+
+#[tokio::test]
+async fn watch_events_bookmarks_initial_events_and_expiry() {
+    let api = install_crd().await;
+    let mine = |extra: WatchParams| WatchParams {
+        label_selector: Some("test=watch".into()),
+        timeout_seconds: Some(30),
+        ..extra
+    };
+    let start = api
+        .list_authentication(&ListParams {
+            label_selector: Some("test=watch".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let rv = start.metadata.unwrap().resource_version.unwrap();
+    let mut events = api
+        .watch_authentication(&mine(WatchParams {
+            resource_version: Some(rv.clone()),
+            allow_watch_bookmarks: Some(true),
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    api.create_authentication(&object("watched", "watch"), &WriteParams::default())
+        .await
+        .unwrap();
+    api.patch_authentication(
+        "watched",
+        &Patch::Merge(serde_json::json!({"spec": {"serviceAccountIssuer": "https://w.example"}})),
+        &PatchParams::default(),
+    )
+    .await
+    .unwrap();
+    api.delete_authentication("watched", None, &DeleteParams::default())
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    while seen.len() < 3 {
+        match events.next().await.expect("the watch ended early").unwrap() {
+            WatchEvent::Added(o) => seen.push(("ADDED", o.metadata.unwrap().name.unwrap())),
+            WatchEvent::Modified(o) => seen.push(("MODIFIED", o.metadata.unwrap().name.unwrap())),
+            WatchEvent::Deleted(o) => seen.push(("DELETED", o.metadata.unwrap().name.unwrap())),
+            WatchEvent::Bookmark(_) => {}
+            WatchEvent::Error(s) => panic!("watch error: {s:?}"),
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            ("ADDED", "watched".to_string()),
+            ("MODIFIED", "watched".to_string()),
+            ("DELETED", "watched".to_string())
+        ]
+    );
+
+    // sendInitialEvents: the current objects as ADDED, then a bookmark marking their end.
+    api.create_authentication(&object("initial", "watch"), &WriteParams::default())
+        .await
+        .unwrap();
+    let mut initial = api
+        .watch_authentication(&mine(WatchParams {
+            send_initial_events: Some(true),
+            resource_version_match: Some("NotOlderThan".into()),
+            allow_watch_bookmarks: Some(true),
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    let mut added = Vec::new();
+    loop {
+        match initial
+            .next()
+            .await
+            .expect("ended before the bookmark")
+            .unwrap()
+        {
+            WatchEvent::Added(o) => added.push(o.metadata.unwrap().name.unwrap()),
+            WatchEvent::Bookmark(b) => {
+                assert_eq!(
+                    b.annotations
+                        .get("k8s.io/initial-events-end")
+                        .map(String::as_str),
+                    Some("true")
+                );
+                break;
+            }
+            other => panic!("unexpected before the bookmark: {other:?}"),
+        }
+    }
+    assert_eq!(added, ["initial"]);
+    api.delete_authentication("initial", None, &DeleteParams::default())
+        .await
+        .unwrap();
+
+    // A resourceVersion long compacted away: 410 Gone, as an error value that says so (the
+    // server answers either with a 410 status or with an ERROR event carrying it).
+    let expired = api
+        .watch_authentication(&mine(WatchParams {
+            resource_version: Some("1".into()),
+            ..Default::default()
+        }))
+        .await;
+    let gone = match expired {
+        Err(e) => e.is_expired(),
+        Ok(mut stream) => match stream.next().await {
+            Some(Ok(WatchEvent::Error(s))) => s.code == Some(410),
+            other => panic!("expected 410, got {other:?}"),
+        },
+    };
+    assert!(gone, "an expired resourceVersion is reported as 410 Gone");
+}
+
+#[tokio::test]
+async fn delete_while_a_finalizer_holds_the_object_returns_the_object() {
+    let api = install_crd().await;
+    let mut held = object("held", "held");
+    held.metadata.as_mut().unwrap().finalizers = Some(vec!["kube-codegen.test/hold".into()]);
+    api.create_authentication(&held, &WriteParams::default())
+        .await
+        .unwrap();
+    let answer = api
+        .delete_authentication("held", None, &DeleteParams::default())
+        .await
+        .unwrap();
+    let pending = answer
+        .pending()
+        .expect("the object, not a Status, while the finalizer holds it");
+    let meta = pending.metadata.unwrap();
+    assert!(meta.deletion_timestamp.is_some(), "{meta:?}");
+    // Releasing the finalizer lets the deletion finish.
+    api.patch_authentication(
+        "held",
+        &Patch::Merge(serde_json::json!({"metadata": {"finalizers": null}})),
+        &PatchParams::default(),
+    )
+    .await
+    .unwrap();
+    let gone = api
+        .read_authentication("held", &GetParams::default())
+        .await
+        .unwrap_err();
+    assert_eq!(gone.status().map(|s| s.as_u16()), Some(404), "{gone}");
+}
+
+#[tokio::test]
+async fn errors_are_typed_with_the_servers_status() {
+    let api = install_crd().await;
+    // 403: `user` has no RBAC grant.
+    let user = config::Api::new(shared().client(Identity::User).unwrap());
+    let forbidden = user
+        .list_authentication(&ListParams::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        forbidden.status().map(|s| s.as_u16()),
+        Some(403),
+        "{forbidden}"
+    );
+    assert_eq!(forbidden.reason(), Some("Forbidden"));
+    // 422: a value the schema refuses (`type` is an enum).
+    let mut bad = serde_json::to_value(object("invalid", "invalid")).unwrap();
+    bad["spec"]["type"] = serde_json::json!("NotAType");
+    let bad: config::Authentication = serde_json::from_value(bad).unwrap();
+    let invalid = api
+        .create_authentication(&bad, &WriteParams::default())
+        .await
+        .unwrap_err();
+    assert_eq!(invalid.status().map(|s| s.as_u16()), Some(422), "{invalid}");
+    assert_eq!(invalid.reason(), Some("Invalid"));
+    // 409 on create of an existing name.
+    api.create_authentication(&object("twice", "twice"), &WriteParams::default())
+        .await
+        .unwrap();
+    let exists = api
+        .create_authentication(&object("twice", "twice"), &WriteParams::default())
+        .await
+        .unwrap_err();
+    assert_eq!(exists.status().map(|s| s.as_u16()), Some(409), "{exists}");
+    assert_eq!(exists.reason(), Some("AlreadyExists"));
+    // Delete with options: propagationPolicy and gracePeriodSeconds are accepted.
+    api.delete_authentication(
+        "twice",
+        None,
+        &DeleteParams {
+            propagation_policy: Some("Foreground".into()),
+            grace_period_seconds: Some(0),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+}

@@ -1,0 +1,190 @@
+//! `cargo xtask fetch` on the real kube-apiserver (tests/src/apiserver.rs): a cluster's group
+//! documents and CRDs land in a specs folder, a second fetch of the unchanged cluster changes
+//! nothing, and what was fetched generates a crate that compiles.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use tests::apiserver::{plain, shared, Identity};
+use tests::fetch::{client_from_kubeconfig, fetch, Selection};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = tests::workspace().join("target/apiserver-fetch").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn install_crd() {
+    let admin = shared().client(Identity::Admin).unwrap();
+    let text = std::fs::read_to_string(
+        tests::workspace().join("specs/config.openshift.io/authentications-Default.crd.yaml"),
+    )
+    .unwrap();
+    let crd: serde_json::Value = serde_yaml_ng::from_str(&text).unwrap();
+    let (status, body) = plain(
+        &admin,
+        "POST",
+        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+        Some(crd),
+    )
+    .await;
+    assert!(status == 201 || status == 409, "{status} {body}");
+    // Served once established.
+    for _ in 0..100 {
+        let (status, _) = plain(
+            &admin,
+            "GET",
+            "/apis/config.openshift.io/v1/authentications",
+            None,
+        )
+        .await;
+        if status == 200 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("the CRD was not served");
+}
+
+async fn kubeconfig_client(dir: &std::path::Path) -> generated::runtime::Client {
+    let path = dir.join("kubeconfig");
+    shared().write_kubeconfig(&path).unwrap();
+    client_from_kubeconfig(&path, Some("admin")).await.unwrap()
+}
+
+#[tokio::test]
+async fn fetched_groups_and_crds_generate_a_crate_that_compiles() {
+    install_crd().await;
+    let dir = scratch("some");
+    let client = kubeconfig_client(&dir).await;
+    let specs = dir.join("specs");
+    let selection = Selection {
+        group_versions: vec![
+            "v1".into(),
+            "apps/v1".into(),
+            "authentication.k8s.io/v1".into(),
+        ],
+        crds: vec!["authentications.config.openshift.io".into()],
+    };
+    let first = fetch(&client, &selection, &specs).await.unwrap();
+    let paths: Vec<String> = first.iter().map(|w| w.path.display().to_string()).collect();
+    assert_eq!(
+        paths,
+        [
+            "apps/v1.json",
+            "authentication.k8s.io/v1.json",
+            "config.openshift.io/authentications.config.openshift.io.crd.json",
+            "core/v1.json"
+        ]
+    );
+    assert!(first.iter().all(|w| w.changed));
+    let again = fetch(&client, &selection, &specs).await.unwrap();
+    assert!(
+        again.iter().all(|w| !w.changed),
+        "a second fetch changed {again:?}"
+    );
+
+    // Asking for what the cluster does not serve is an error naming it.
+    let err = fetch(
+        &client,
+        &Selection {
+            group_versions: vec!["example.com/v9".into()],
+            crds: vec![],
+        },
+        &dir.join("none"),
+    )
+    .await
+    .unwrap_err();
+    assert!(err.contains("example.com/v9"), "{err}");
+
+    // Generate and compile.
+    let out = dir.join("out");
+    let gen = Command::new(env!("CARGO"))
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "xtask",
+            "--",
+            "codegen",
+            "--specs",
+        ])
+        .arg(&specs)
+        .arg("--out")
+        .arg(&out)
+        .current_dir(tests::workspace())
+        .env(
+            "CARGO_TARGET_DIR",
+            tests::workspace().join("target/apiserver-fetch/xtask"),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        gen.status.success(),
+        "codegen: {}",
+        String::from_utf8_lossy(&gen.stderr)
+    );
+    let runtime = tests::workspace().join("generated/src/runtime");
+    std::fs::create_dir_all(out.join("src/runtime")).unwrap();
+    for e in std::fs::read_dir(&runtime).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, out.join("src/runtime").join(p.file_name().unwrap())).unwrap();
+    }
+    std::fs::copy(
+        tests::workspace().join("Cargo.lock"),
+        out.join("Cargo.lock"),
+    )
+    .unwrap();
+    let manifest = out.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, format!("{text}\n[workspace]\n")).unwrap();
+    let check = Command::new(env!("CARGO"))
+        .args(["check", "--quiet", "--manifest-path"])
+        .arg(&manifest)
+        // Shares the whole-API test's dependencies.
+        .env(
+            "CARGO_TARGET_DIR",
+            tests::workspace().join("target/whole-api/target"),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "the fetched specs do not compile:\n{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[tokio::test]
+async fn fetching_everything_takes_a_crd_group_from_its_crd() {
+    install_crd().await;
+    let dir = scratch("all");
+    let client = kubeconfig_client(&dir).await;
+    let specs = dir.join("specs");
+    let written = fetch(&client, &Selection::default(), &specs).await.unwrap();
+    let paths: Vec<String> = written
+        .iter()
+        .map(|w| w.path.display().to_string())
+        .collect();
+    assert!(paths.contains(&"core/v1.json".to_string()), "{paths:?}");
+    assert!(
+        paths.contains(&"apiextensions.k8s.io/v1.json".to_string()),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(
+            &"config.openshift.io/authentications.config.openshift.io.crd.json".to_string()
+        ),
+        "{paths:?}"
+    );
+    assert!(
+        !paths.contains(&"config.openshift.io/v1.json".to_string()),
+        "the group served by the CRD came twice: {paths:?}"
+    );
+    // A default 1.35 server serves its GA group/versions: 22 documents and the CRD.
+    assert!(paths.len() >= 20, "{paths:?}");
+    // Everything the cluster serves generates together.
+    let files = codegen::read_specs_dir(&specs).unwrap();
+    codegen::generate(&files, &Default::default()).unwrap_or_else(|e| panic!("{e}"));
+}

@@ -1,0 +1,473 @@
+//! The whole Kubernetes API, as users drop it into `specs/`: every real group document and CRD
+//! in ../shared/upstream generates alone and together with the project's own specs; every
+//! (path, method) of a document becomes an operation; and the crate of all 37 documents (with
+//! the smaller CRD sets) compiles, clippy-clean, each group/version feature alone too, and
+//! round-trips every Kubernetes fixture whose kind it defines.
+//!
+//! One scratch crate under `target/whole-api` serves every build here, so a second run only
+//! rebuilds what changed. BENCHMARKS.md says how long the first run takes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use codegen::{Options, SpecFile};
+
+/// Every real file users would drop in: the 37 Kubernetes 1.35 documents (and the older
+/// authentication.k8s.io v1alpha1/v1beta1 ones beside them), the config.openshift.io/v1
+/// CRDs and the third-party CRDs.
+fn real_files() -> Vec<PathBuf> {
+    let up = tests::upstream();
+    let mut out = Vec::new();
+    for dir in [
+        up.join("k8s-openapi-v3"),
+        up.join("openshift-crds/config-v1"),
+    ]
+    .into_iter()
+    .chain(subdirs(&up.join("thirdparty-crds")))
+    {
+        for e in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let p = e.unwrap().path();
+            if matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("json" | "yaml")
+            ) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn subdirs(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    v.sort();
+    v
+}
+
+fn spec_file(path: &Path) -> SpecFile {
+    SpecFile {
+        name: format!("specs/{}", path.file_name().unwrap().to_string_lossy()),
+        bytes: std::fs::read(path).unwrap(),
+    }
+}
+
+fn own_specs() -> Vec<SpecFile> {
+    codegen::read_specs_dir(&tests::workspace().join("specs")).unwrap()
+}
+
+fn generate(specs: &[SpecFile]) -> Result<codegen::Output, String> {
+    codegen::generate(specs, &Options::default()).map_err(|e| e.to_string())
+}
+
+#[test]
+fn every_real_file_generates_alone() {
+    let files = real_files();
+    assert!(files.len() >= 37 + 21 + 29, "{} files", files.len());
+    let mut failed = Vec::new();
+    for path in &files {
+        if let Err(e) = generate(&[spec_file(path)]) {
+            failed.push(format!("{}: {e}", path.display()));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "do not generate alone:\n{}",
+        failed.join("\n")
+    );
+}
+
+#[test]
+fn every_real_file_generates_together_with_our_specs() {
+    let mut specs = own_specs();
+    specs.extend(real_files().iter().map(|p| spec_file(p)));
+    let out = generate(&specs).unwrap_or_else(|e| panic!("all together: {e}"));
+    for module in [
+        "core::v1",
+        "apps::v1",
+        "argoproj_io::v1alpha1",
+        "config_openshift_io::v1",
+    ] {
+        assert!(
+            out.groups.iter().any(|g| g.module == module),
+            "{module} missing"
+        );
+    }
+}
+
+/// Every (path, method) of every real document is one operation: its method's docs name
+/// `METHOD path` in the api.rs of its group/version. The only paths without a version
+/// module are group discovery (`/apis/{group}/`), listed in the README.
+#[test]
+fn every_operation_of_every_document_is_generated() {
+    let up = tests::upstream();
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for path in real_files()
+        .into_iter()
+        .filter(|p| p.starts_with(up.join("k8s-openapi-v3")))
+    {
+        let out = generate(&[spec_file(&path)]).unwrap();
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let api: String = out
+            .files
+            .files
+            .iter()
+            .filter(|(name, _)| name.ends_with("/api.rs"))
+            .map(|(_, text)| text.as_str())
+            .collect();
+        for (p, item) in doc["paths"].as_object().unwrap() {
+            let segments: Vec<&str> = p.trim_matches('/').split('/').collect();
+            if matches!(segments.as_slice(), ["apis", _]) {
+                continue;
+            }
+            for method in item.as_object().unwrap().keys() {
+                if method == "parameters" {
+                    continue;
+                }
+                let line = format!("`{} {p}`", method.to_ascii_uppercase());
+                checked += 1;
+                if !api.contains(&line) {
+                    missing.push(format!("{}: {line}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} operations seen");
+    assert!(
+        missing.is_empty(),
+        "operations not generated:\n{}",
+        missing.join("\n")
+    );
+}
+
+/// The files compiled into the scratch crate: every Kubernetes document and the CRD sets
+/// whose output is of ordinary size. prometheus-operator's and Argo Workflows' CRDs inline
+/// Kubernetes' Pod schemas many times over; they generate (above) but are not compiled here
+/// (README, "What does not work yet").
+fn compiled_files() -> Vec<PathBuf> {
+    real_files()
+        .into_iter()
+        .filter(|p| {
+            let s = p.to_string_lossy();
+            !s.contains("/prometheus-operator/") && !s.contains("/argo-workflows/")
+        })
+        .collect()
+}
+
+fn scratch() -> PathBuf {
+    tests::workspace().join("target/whole-api")
+}
+
+fn cargo(args: &[&str], dir: &Path) -> (bool, String) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(args)
+        .current_dir(dir)
+        // A target folder of its own: the outer `cargo test` holds the lock on the usual one.
+        .env("CARGO_TARGET_DIR", scratch().join("target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// Writes the scratch crate (only files whose text changed, so cargo's fingerprints hold) and
+/// returns where each schema's type went.
+fn write_crate(dir: &Path) -> BTreeMap<String, String> {
+    let mut specs = own_specs();
+    specs.extend(compiled_files().iter().map(|p| spec_file(p)));
+    let out = generate(&specs).unwrap();
+    let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut put = |rel: &str, text: &str| {
+        let path = dir.join(rel);
+        wanted.insert(path.clone());
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+        }
+    };
+    for (rel, text) in &out.files.files {
+        if rel == "Cargo.toml" {
+            put(rel, &format!("{text}\n[workspace]\n"));
+        } else {
+            put(rel, text);
+        }
+    }
+    // The hand-written runtime goes beside the emitted modules, as in generated/.
+    let runtime = tests::workspace().join("generated/src/runtime");
+    for e in std::fs::read_dir(&runtime).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        put(
+            &format!("src/runtime/{name}"),
+            &std::fs::read_to_string(&p).unwrap(),
+        );
+    }
+    put(
+        "Cargo.lock",
+        &std::fs::read_to_string(tests::workspace().join("Cargo.lock")).unwrap(),
+    );
+    put("examples/roundtrip.rs", &roundtrip_example(&out.types));
+    remove_stale(dir, &wanted);
+    out.types
+}
+
+fn remove_stale(dir: &Path, wanted: &BTreeSet<PathBuf>) {
+    for sub in ["src", "examples"] {
+        let mut stack = vec![dir.join(sub)];
+        while let Some(d) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if !wanted.contains(&p) {
+                    std::fs::remove_file(&p).unwrap();
+                }
+            }
+        }
+    }
+}
+
+/// The kinds the real documents declare (`x-kubernetes-group-version-kind`), as the fixtures
+/// name them (`apps.v1.Deployment`, `core.v1.Pod`), each with the schema declaring it.
+fn declared_kinds(files: &[PathBuf]) -> BTreeMap<String, String> {
+    let mut kinds = BTreeMap::new();
+    for path in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+    {
+        let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        let Some(schemas) = doc
+            .pointer("/components/schemas")
+            .and_then(|s| s.as_object())
+        else {
+            continue;
+        };
+        for (name, schema) in schemas {
+            for gvk in schema["x-kubernetes-group-version-kind"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let group = gvk["group"].as_str().unwrap_or("");
+                let group = if group.is_empty() { "core" } else { group };
+                let key = format!(
+                    "{group}.{}.{}",
+                    gvk["version"].as_str().unwrap_or(""),
+                    gvk["kind"].as_str().unwrap_or("")
+                );
+                kinds.entry(key).or_insert_with(|| name.clone());
+            }
+        }
+    }
+    kinds
+}
+
+/// A program that round-trips each fixture it is given through the type of its kind. The
+/// dispatch is built from what the documents declare and where the generator put each schema.
+fn roundtrip_example(types: &BTreeMap<String, String>) -> String {
+    let kinds = declared_kinds(&compiled_files());
+    let mut arms = String::new();
+    for (fixture, schema) in &kinds {
+        if let Some(path) = types.get(schema) {
+            arms.push_str(&format!(
+                "        {fixture:?} => check::<generated::{path}>(&json),\n"
+            ));
+        }
+    }
+    format!(
+        r#"//! Written by tests/tests/whole_api.rs: round-trips Kubernetes' fixtures.
+fn check<T: serde::de::DeserializeOwned + serde::Serialize>(json: &serde_json::Value) -> Result<(), String> {{
+    let typed: T = serde_json::from_value(json.clone()).map_err(|e| format!("does not deserialize: {{e}}"))?;
+    let back = serde_json::to_value(&typed).map_err(|e| format!("does not serialize: {{e}}"))?;
+    match first_difference(json, &back, "") {{
+        None => Ok(()),
+        Some(d) => Err(format!("round trip changed the value at {{d}}")),
+    }}
+}}
+
+fn first_difference(a: &serde_json::Value, b: &serde_json::Value, at: &str) -> Option<String> {{
+    use serde_json::Value;
+    match (a, b) {{
+        (Value::Object(x), Value::Object(y)) => {{
+            for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {{
+                let p = format!("{{at}}/{{k}}");
+                match (x.get(k), y.get(k)) {{
+                    (Some(xv), Some(yv)) => {{
+                        if let Some(d) = first_difference(xv, yv, &p) {{
+                            return Some(d);
+                        }}
+                    }}
+                    (Some(v), None) => return Some(format!("{{p}}: dropped {{v}}")),
+                    (None, Some(v)) => return Some(format!("{{p}}: added {{v}}")),
+                    (None, None) => {{}}
+                }}
+            }}
+            None
+        }}
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (xv, yv))| first_difference(xv, yv, &format!("{{at}}/{{i}}"))),
+        _ if a == b => None,
+        _ => Some(format!("{{at}}: {{a}} became {{b}}")),
+    }}
+}}
+
+fn main() {{
+    for path in std::env::args().skip(1) {{
+        let name = std::path::Path::new(&path).file_stem().unwrap().to_string_lossy().into_owned();
+        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let result = match name.as_str() {{
+{arms}        _ => {{
+            println!("UNKNOWN {{name}}");
+            continue;
+        }}
+        }};
+        match result {{
+            Ok(()) => println!("OK {{name}}"),
+            Err(e) => println!("FAIL {{name}}: {{e}}"),
+        }}
+    }}
+}}
+"#
+    )
+}
+
+/// Every group/version feature of the scratch crate, `client` and `kubeconfig` aside.
+fn group_features(dir: &Path) -> Vec<String> {
+    let toml = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    let section = toml.split("[features]").nth(1).unwrap();
+    section
+        .lines()
+        .take_while(|l| !l.starts_with('['))
+        .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_string()))
+        .filter(|k| !matches!(k.as_str(), "default" | "client" | "kubeconfig"))
+        .collect()
+}
+
+#[test]
+fn whole_api_compiles_and_round_trips_every_fixture() {
+    let dir = scratch().join("crate");
+    let types = write_crate(&dir);
+    let features = group_features(&dir);
+    let all = features.join(",");
+
+    // Models and sans-io requests, every group: no warnings.
+    let (ok, text) = cargo(
+        &[
+            "rustc",
+            "--quiet",
+            "--no-default-features",
+            "--features",
+            &all,
+            "--lib",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &dir,
+    );
+    assert!(
+        ok,
+        "the whole API does not compile without warnings:\n{text}"
+    );
+    // With the client, clippy-clean.
+    let (ok, text) = cargo(
+        &[
+            "clippy",
+            "--quiet",
+            "--features",
+            "client",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &dir,
+    );
+    assert!(ok, "clippy on the whole API:\n{text}");
+
+    // Round trips: every fixture of a kind the documents declare.
+    let up = tests::upstream();
+    let kinds = declared_kinds(&compiled_files());
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(up.join("k8s-testdata"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| kinds.contains_key(&*p.file_stem().unwrap().to_string_lossy()))
+        .collect();
+    fixtures.sort();
+    // Kubernetes 1.35 serves 95 of the 183 kinds; the 96th is authentication.k8s.io/v1beta1
+    // SelfSubjectReview, from the 1.32 document beside them.
+    assert_eq!(
+        fixtures.len(),
+        96,
+        "fixtures of declared kinds: {fixtures:?}"
+    );
+    for fixture in &fixtures {
+        let stem = fixture.file_stem().unwrap().to_string_lossy().into_owned();
+        assert!(
+            types.contains_key(&kinds[&stem]),
+            "{stem}: schema {} has no generated type",
+            kinds[&stem]
+        );
+    }
+    let mut args: Vec<String> = [
+        "run",
+        "--quiet",
+        "--no-default-features",
+        "--features",
+        &all,
+        "--example",
+        "roundtrip",
+        "--",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend(fixtures.iter().map(|p| p.display().to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (ok, text) = cargo(&args, &dir);
+    assert!(ok, "round-trip program failed:\n{text}");
+    let passed = text.lines().filter(|l| l.starts_with("OK ")).count();
+    let failed: Vec<&str> = text.lines().filter(|l| !l.starts_with("OK ")).collect();
+    assert!(
+        failed.is_empty(),
+        "fixtures that do not round-trip:\n{}",
+        failed.join("\n")
+    );
+    assert_eq!(passed, fixtures.len(), "{text}");
+
+    // Each group/version alone compiles, with only the types of others it names.
+    let mut broken = Vec::new();
+    for f in &features {
+        let (ok, text) = cargo(
+            &["check", "--quiet", "--no-default-features", "--features", f],
+            &dir,
+        );
+        if !ok {
+            broken.push(format!("{f}:\n{text}"));
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "features that do not compile alone:\n{}",
+        broken.join("\n")
+    );
+}
