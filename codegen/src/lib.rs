@@ -5,6 +5,7 @@
 //! disk: [`generate`] returns a [`FileSet`] and the caller (the `xtask` binary, or a test)
 //! decides what to do with it.
 
+mod dedup;
 mod emit;
 mod error;
 mod fileset;
@@ -99,6 +100,7 @@ pub fn generate(specs: &[SpecFile], options: &Options) -> Result<Output, Error> 
     let t1 = std::time::Instant::now();
     let mut api = lower::lower(&sources, options.crate_files)?;
     let t2 = std::time::Instant::now();
+    dedup::merge_identical(&mut api);
     names::plan(&mut api)?;
     let t3 = std::time::Instant::now();
     let mut out = emit::emit(&api, options)?;

@@ -186,6 +186,19 @@ fn prune_unused_builtins(api: &mut Api, keep_status: bool) {
 }
 
 impl Ty {
+    /// Points every reference `to` maps at its new target.
+    pub(crate) fn rewrite_refs(&mut self, to: &impl Fn(&str) -> Option<String>) {
+        match self {
+            Ty::Ref(id) => {
+                if let Some(new) = to(id) {
+                    *id = new;
+                }
+            }
+            Ty::Vec(t) | Ty::Map(t) => t.rewrite_refs(to),
+            _ => {}
+        }
+    }
+
     /// Every named type this type mentions.
     pub(crate) fn refs(&self, out: &mut Vec<String>) {
         match self {
@@ -197,6 +210,19 @@ impl Ty {
 }
 
 impl crate::ir::TypeKind {
+    pub(crate) fn each_ty_mut(&mut self, mut f: impl FnMut(&mut Ty)) {
+        match self {
+            crate::ir::TypeKind::Struct { fields } => {
+                fields.iter_mut().for_each(|fl| f(&mut fl.ty))
+            }
+            crate::ir::TypeKind::Alias(t) => f(t),
+            crate::ir::TypeKind::Union { variants } => {
+                variants.iter_mut().for_each(|(_, t, _)| f(t))
+            }
+            crate::ir::TypeKind::Enum { .. } | crate::ir::TypeKind::IntEnum { .. } => {}
+        }
+    }
+
     pub(crate) fn each_ty(&self, mut f: impl FnMut(&Ty)) {
         match self {
             crate::ir::TypeKind::Struct { fields } => fields.iter().for_each(|fl| f(&fl.ty)),
@@ -208,6 +234,24 @@ impl crate::ir::TypeKind {
 }
 
 impl crate::ir::Operation {
+    pub(crate) fn each_ty_mut(&mut self, mut f: impl FnMut(&mut Ty)) {
+        self.path_params
+            .iter_mut()
+            .chain(&mut self.query)
+            .for_each(|p| f(&mut p.ty));
+        if let Some(crate::ir::Body::Json { ty, .. }) = &mut self.body {
+            f(ty);
+        }
+        match &mut self.returns {
+            crate::ir::Returns::Json(ty)
+            | crate::ir::Returns::Watch(ty)
+            | crate::ir::Returns::StatusOr(ty) => f(ty),
+            crate::ir::Returns::Text
+            | crate::ir::Returns::Connect
+            | crate::ir::Returns::Nothing => {}
+        }
+    }
+
     pub(crate) fn each_ty(&self, mut f: impl FnMut(&Ty)) {
         self.path_params
             .iter()

@@ -521,3 +521,37 @@ pub async fn namespace(client: &generated::runtime::Client, prefix: &str) -> Str
     assert_eq!(status, 201, "creating namespace {name}: {body}");
     name
 }
+
+/// Installs the config.openshift.io/v1 Authentication CRD from specs/ (once: a second call
+/// finds it there) and returns when the server serves the kind.
+pub async fn install_authentication_crd(client: &generated::runtime::Client) {
+    let path =
+        crate::workspace().join("specs/config.openshift.io/authentications-Default.crd.yaml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let crd: serde_json::Value = serde_yaml_ng::from_str(&text).expect("the CRD parses");
+    let (status, body) = plain(
+        client,
+        "POST",
+        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+        Some(crd),
+    )
+    .await;
+    assert!(
+        status == 201 || status == 409,
+        "installing the CRD: {status} {body}"
+    );
+    for _ in 0..200 {
+        let (status, _) = plain(
+            client,
+            "GET",
+            "/apis/config.openshift.io/v1/authentications",
+            None,
+        )
+        .await;
+        if status == 200 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the Authentication CRD was not served within 20 s");
+}

@@ -11,45 +11,10 @@ use generated::params::{
 use generated::runtime::{Patch, WatchEvent};
 use tests::apiserver::{plain, shared, Identity};
 
-/// Installs the CRD from specs/ once per test binary and waits until it is served.
+/// The Authentication API, with the CRD from specs/ installed.
 async fn install_crd() -> config::Api {
-    static INSTALLED: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
-    let cluster = shared();
-    let admin = cluster.client(Identity::Admin).unwrap();
-    INSTALLED
-        .get_or_init(|| async {
-            let text = std::fs::read_to_string(
-                tests::workspace()
-                    .join("specs/config.openshift.io/authentications-Default.crd.yaml"),
-            )
-            .unwrap();
-            let crd: serde_json::Value = serde_yaml_ng::from_str(&text).unwrap();
-            let (status, body) = plain(
-                &admin,
-                "POST",
-                "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
-                Some(crd),
-            )
-            .await;
-            assert!(
-                status == 201 || status == 409,
-                "installing the CRD: {status} {body}"
-            );
-            let api = config::Api::new(admin.clone());
-            // Established, and the new endpoints answer.
-            for _ in 0..200 {
-                if api
-                    .list_authentication(&ListParams::default())
-                    .await
-                    .is_ok()
-                {
-                    return;
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
-            panic!("the Authentication CRD was not served within 20 s");
-        })
-        .await;
+    let admin = shared().client(Identity::Admin).unwrap();
+    tests::apiserver::install_authentication_crd(&admin).await;
     config::Api::new(admin)
 }
 

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use tests::apiserver::{plain, shared, Identity};
+use tests::apiserver::{shared, Identity};
 use tests::fetch::{client_from_kubeconfig, fetch, Selection};
 
 fn scratch(name: &str) -> PathBuf {
@@ -17,34 +17,7 @@ fn scratch(name: &str) -> PathBuf {
 
 async fn install_crd() {
     let admin = shared().client(Identity::Admin).unwrap();
-    let text = std::fs::read_to_string(
-        tests::workspace().join("specs/config.openshift.io/authentications-Default.crd.yaml"),
-    )
-    .unwrap();
-    let crd: serde_json::Value = serde_yaml_ng::from_str(&text).unwrap();
-    let (status, body) = plain(
-        &admin,
-        "POST",
-        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
-        Some(crd),
-    )
-    .await;
-    assert!(status == 201 || status == 409, "{status} {body}");
-    // Served once established.
-    for _ in 0..100 {
-        let (status, _) = plain(
-            &admin,
-            "GET",
-            "/apis/config.openshift.io/v1/authentications",
-            None,
-        )
-        .await;
-        if status == 200 {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-    panic!("the CRD was not served");
+    tests::apiserver::install_authentication_crd(&admin).await;
 }
 
 async fn kubeconfig_client(dir: &std::path::Path) -> generated::runtime::Client {

@@ -289,6 +289,9 @@ async fn authentication_crud_on_the_wire() {
         (seen.method.as_str(), seen.query.as_str()),
         ("DELETE", "gracePeriodSeconds=0")
     );
+    let generated::runtime::DeleteResponse::Deleted(st) = st else {
+        panic!("the server answered a Status: {st:?}");
+    };
     assert_eq!(st.status.as_deref(), Some("Success"));
     let err = api
         .read_authentication("cluster", &Default::default())
@@ -386,6 +389,9 @@ async fn list_selectors_pagination_and_delete_collection() {
         )
         .await
         .unwrap();
+    let generated::runtime::DeleteResponse::Deleted(st) = st else {
+        panic!("the server answered a Status: {st:?}");
+    };
     assert_eq!(st.status.as_deref(), Some("Success"));
     assert_eq!(
         (server.last().method.as_str(), server.last().query.as_str()),

@@ -149,8 +149,12 @@ fn is_option(cx: &Ctx<'_>, f: &Field) -> bool {
 }
 
 /// The `serialize_with` of a field that holds a kind (or a list of them), which is written
-/// without `apiVersion` and `kind` (see `runtime::embedded`).
-fn embedded_with(cx: &Ctx<'_>, f: &Field) -> Option<String> {
+/// without `apiVersion` and `kind` (see `runtime::embedded`). A list kind's `items` keep
+/// theirs, as the API server writes a custom resource list and `kubectl get -o json` a List.
+fn embedded_with(cx: &Ctx<'_>, holder: &TypeDef, f: &Field) -> Option<String> {
+    if holder.resource.is_some() && f.wire == "items" {
+        return None;
+    }
     let is_kind = |ty: &Ty| match ty {
         Ty::Ref(id) => cx.api.types.get(id).is_some_and(|t| t.resource.is_some()),
         _ => false,
@@ -309,7 +313,7 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
                     let with = format!("{}::deserialize_null_as_default", path_string(rt));
                     serde_attrs.push(quote!(default, deserialize_with = #with));
                 }
-                if let Some(with) = embedded_with(cx, f) {
+                if let Some(with) = embedded_with(cx, t, f) {
                     serde_attrs.push(quote!(serialize_with = #with));
                 }
                 let serde = if serde_attrs.is_empty() {
@@ -420,7 +424,7 @@ fn resource_impl(
         } else {
             // A kind inside this one is written without its TypeMeta, as the derived
             // serializers of other structs write it (`serialize_with`).
-            let wrap = |v: TokenStream| match embedded_with(cx, f)
+            let wrap = |v: TokenStream| match embedded_with(cx, t, f)
                 .as_deref()
                 .and_then(|w| w.rsplit("::").next())
             {

@@ -123,17 +123,13 @@ fn parse_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<jiff::Timestamp, D
             s.parse::<jiff::Timestamp>()
                 .map_err(|e| E::custom(format!("invalid RFC 3339 timestamp {s:?}: {e}")))
         }
-        fn visit_none<E: serde::de::Error>(self) -> Result<jiff::Timestamp, E> {
-            Ok(go_zero())
-        }
         fn visit_unit<E: serde::de::Error>(self) -> Result<jiff::Timestamp, E> {
             Ok(go_zero())
         }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<jiff::Timestamp, D::Error> {
-            d.deserialize_str(self)
-        }
     }
-    d.deserialize_option(V)
+    // `deserialize_any`, not `deserialize_option`: a missing required field must stay an error
+    // (serde answers `deserialize_option` of a missing field with None), `null` is the zero.
+    d.deserialize_any(V)
 }
 
 impl Serialize for Time {
@@ -282,6 +278,17 @@ mod tests {
         // An optional field still reads null as absent.
         let o: Option<Time> = serde_json::from_str("null").unwrap();
         assert_eq!(o, None);
+        // A required timestamp that is missing is still an error.
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Required {
+            at: Time,
+        }
+        assert!(serde_json::from_str::<Required>("{}").is_err());
+        assert!(serde_json::from_str::<Required>(r#"{"at": null}"#)
+            .unwrap()
+            .at
+            .is_zero());
     }
 
     #[test]

@@ -6,11 +6,7 @@ pub struct AuthenticationList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::ListMeta>,
     /// The Authentication objects.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::deserialize_null_as_default",
-        serialize_with = "crate::runtime::embedded::vec"
-    )]
+    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub items: Vec<crate::config_openshift_io::v1::Authentication>,
 }
 impl crate::runtime::Resource for AuthenticationList {
@@ -29,10 +25,7 @@ impl crate::runtime::embedded::Fields for AuthenticationList {
         if let Some(v) = &self.metadata {
             map.serialize_entry("metadata", v)?;
         }
-        map.serialize_entry(
-            "items",
-            &crate::runtime::embedded::EmbeddedVec(&self.items),
-        )?;
+        map.serialize_entry("items", &self.items)?;
         Ok(())
     }
 }
