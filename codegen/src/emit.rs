@@ -405,7 +405,6 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         put(&mut files, format!("{prefix}{gm}/{vm}/mod.rs"), text)?;
         summaries.push(GroupSummary {
             module: module_path(gv),
-            api_version: gv.api_version(),
             types: count,
             operations: ops.len(),
         });

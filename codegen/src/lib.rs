@@ -52,8 +52,6 @@ impl Default for Options {
 pub struct GroupSummary {
     /// Module path, e.g. `authentication_k8s_io::v1`.
     pub module: String,
-    /// `apiVersion` of its kinds, e.g. `authentication.k8s.io/v1` (`v1` for core).
-    pub api_version: String,
     /// Number of Rust types emitted for it.
     pub types: usize,
     /// Number of operations (client methods) emitted for it.

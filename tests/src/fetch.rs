@@ -76,7 +76,7 @@ fn group_version_of(key: &str) -> Option<(String, String)> {
 }
 
 fn wanted_gv(selection: &Selection, group: &str, version: &str) -> bool {
-    selection.group_versions.is_empty() && selection.crds.is_empty()
+    (selection.group_versions.is_empty() && selection.crds.is_empty())
         || selection.group_versions.iter().any(|gv| {
             let gv = gv.strip_prefix("core/").unwrap_or(gv);
             if group.is_empty() {
@@ -157,15 +157,17 @@ pub async fn fetch(
                 "the server lists a CRD with an invalid name or group: {name:?} {group:?}"
             ));
         }
+        // A group/version asked for that this CRD serves comes from the CRD.
+        let mut asked_for = false;
         for v in crd["spec"]["versions"].as_array().into_iter().flatten() {
             if v["served"].as_bool() == Some(true) {
-                crd_gvs.insert((
-                    group.clone(),
-                    v["name"].as_str().unwrap_or_default().to_string(),
-                ));
+                let version = v["name"].as_str().unwrap_or_default().to_string();
+                asked_for |= !selection.group_versions.is_empty()
+                    && wanted_gv(selection, &group, &version);
+                crd_gvs.insert((group.clone(), version));
             }
         }
-        if everything || selection.crds.contains(&name) {
+        if everything || asked_for || selection.crds.contains(&name) {
             found_crds.insert(name.clone());
             written.push(write(
                 dir,

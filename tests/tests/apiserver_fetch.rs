@@ -58,6 +58,23 @@ async fn fetched_groups_and_crds_generate_a_crate_that_compiles() {
         "a second fetch changed {again:?}"
     );
 
+    // A group/version served by a CRD, asked for by name, comes as the CRD.
+    let by_gv = fetch(
+        &client,
+        &Selection {
+            group_versions: vec!["config.openshift.io/v1".into()],
+            crds: vec![],
+        },
+        &dir.join("by-gv"),
+    )
+    .await
+    .unwrap();
+    let paths: Vec<String> = by_gv.iter().map(|w| w.path.display().to_string()).collect();
+    assert_eq!(
+        paths,
+        ["config.openshift.io/authentications.config.openshift.io.crd.json"]
+    );
+
     // Asking for what the cluster does not serve is an error naming it.
     let err = fetch(
         &client,

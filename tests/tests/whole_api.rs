@@ -147,13 +147,6 @@ fn every_operation_of_every_document_is_generated() {
     );
 }
 
-/// The files compiled into the scratch crate: every real file. (Argo Workflows' CRDs inline
-/// Kubernetes' Pod schemas many times over; identical nested types are one type, so they
-/// compile in seconds, not in 13 GB.)
-fn compiled_files() -> Vec<PathBuf> {
-    real_files()
-}
-
 fn scratch() -> PathBuf {
     tests::workspace().join("target/whole-api")
 }
@@ -180,7 +173,7 @@ fn cargo(args: &[&str], dir: &Path) -> (bool, String) {
 /// returns where each schema's type went.
 fn write_crate(dir: &Path) -> BTreeMap<String, String> {
     let mut specs = own_specs();
-    specs.extend(compiled_files().iter().map(|p| spec_file(p)));
+    specs.extend(real_files().iter().map(|p| spec_file(p)));
     let out = generate(&specs).unwrap();
     let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
     let mut put = |rel: &str, text: &str| {
@@ -274,7 +267,7 @@ fn declared_kinds(files: &[PathBuf]) -> BTreeMap<String, String> {
 /// A program that round-trips each fixture it is given through the type of its kind. The
 /// dispatch is built from what the documents declare and where the generator put each schema.
 fn roundtrip_example(types: &BTreeMap<String, String>) -> String {
-    let kinds = declared_kinds(&compiled_files());
+    let kinds = declared_kinds(&real_files());
     let mut arms = String::new();
     for (fixture, schema) in &kinds {
         if let Some(path) = types.get(schema) {
@@ -398,7 +391,7 @@ fn whole_api_compiles_and_round_trips_every_fixture() {
 
     // Round trips: every fixture of a kind the documents declare.
     let up = tests::upstream();
-    let kinds = declared_kinds(&compiled_files());
+    let kinds = declared_kinds(&real_files());
     let mut fixtures: Vec<PathBuf> = std::fs::read_dir(up.join("k8s-testdata"))
         .unwrap()
         .map(|e| e.unwrap().path())
