@@ -162,8 +162,8 @@ pub async fn fetch(
         for v in crd["spec"]["versions"].as_array().into_iter().flatten() {
             if v["served"].as_bool() == Some(true) {
                 let version = v["name"].as_str().unwrap_or_default().to_string();
-                asked_for |= !selection.group_versions.is_empty()
-                    && wanted_gv(selection, &group, &version);
+                asked_for |=
+                    !selection.group_versions.is_empty() && wanted_gv(selection, &group, &version);
                 crd_gvs.insert((group.clone(), version));
             }
         }
