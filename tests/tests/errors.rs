@@ -208,3 +208,49 @@ fn a_type_id_two_crds_define_is_reported_at_the_later_file() {
     let msg = error_of(&[crd("A.spec", "1.yaml"), crd("A", "2.yaml")]);
     assert_mentions(&msg, &["2.yaml", "is defined twice"]);
 }
+
+/// Two documents serving one (method, path): one operation when they agree (descriptions and
+/// where a parameter is declared aside), an error naming both when they do not.
+#[test]
+fn same_operation_in_two_files_is_one_or_a_conflict_naming_both() {
+    let doc = |name: &str, param_level: &str, extra: &str| {
+        let params = format!(
+            "[{{name: name, in: path, required: true, schema: {{type: string}}}}, {{name: pretty, in: query, schema: {{type: string}}, description: {name}}}{extra}]"
+        );
+        let (path_params, op_params) = if param_level == "path" {
+            (params, "[]".to_string())
+        } else {
+            ("[]".to_string(), params)
+        };
+        codegen::SpecFile {
+            name: format!("{name}.yaml"),
+            bytes: format!(
+                "openapi: 3.0.0\ninfo: {{title: x, version: v1}}\npaths:\n  /apis/example.com/v1/things/{{name}}:\n    parameters: {path_params}\n    get:\n      operationId: readExampleComV1Thing\n      description: {name}\n      parameters: {op_params}\n      responses: {{'200': {{description: OK, content: {{application/json: {{schema: {{type: string}}}}}}}}}}\n"
+            )
+            .into_bytes(),
+        }
+    };
+    let out = codegen::generate(
+        &[doc("first", "path", ""), doc("second", "operation", "")],
+        &codegen::Options::default(),
+    )
+    .unwrap_or_else(|e| panic!("the same operation twice: {e}"));
+    let api = &out.files.files["src/example_com/v1/api.rs"];
+    assert_eq!(api.matches("pub async fn read_thing(").count(), 1, "{api}");
+    let err = error_of(&[
+        doc("first", "path", ""),
+        doc(
+            "second",
+            "path",
+            ", {name: limit, in: query, schema: {type: integer}}",
+        ),
+    ]);
+    assert_mentions(
+        &err,
+        &[
+            "first.yaml#/paths/~1apis~1example.com~1v1~1things~1{name}/get",
+            "second.yaml#/paths/~1apis~1example.com~1v1~1things~1{name}/get",
+            "GET /apis/example.com/v1/things/{name}",
+        ],
+    );
+}
