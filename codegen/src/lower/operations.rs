@@ -425,17 +425,26 @@ fn content_schema(content: &openapiv3::Content) -> Option<&ReferenceOr<openapiv3
     fixups::json_media_type(content).and_then(|m| m.schema.as_ref())
 }
 
+/// Where an operation was first seen: its place, and what its shape is computed from (only
+/// when a second document serves the same (method, path), which is rare).
+pub(crate) struct SeenOperation<'a> {
+    place: String,
+    doc: &'a OpenAPI,
+    path_params: &'a [ReferenceOr<Parameter>],
+    op: &'a openapiv3::Operation,
+}
+
 /// Every (path, method) of an OpenAPI document.
 ///
 /// Documents overlap (the real core/v1 and a slice of it both serve
-/// `serviceaccounts/{name}/token`): `seen` holds every (method, path) lowered so far with where
-/// and the operation's shape; the same operation again is skipped when the shapes agree
-/// (descriptions aside) and an error naming both places when they do not.
+/// `serviceaccounts/{name}/token`): `seen` holds every (method, path) lowered so far; the same
+/// operation again is skipped when the two agree in shape (descriptions aside) and an error
+/// naming both places when they do not.
 pub(crate) fn openapi_operations<'a>(
     origin: &str,
     doc: &'a OpenAPI,
     conv: &mut Converter<'_, 'a>,
-    seen: &mut BTreeMap<(String, String), (String, serde_json::Value)>,
+    seen: &mut BTreeMap<(String, String), SeenOperation<'a>>,
 ) -> Result<Vec<Operation>, Error> {
     let mut out = Vec::new();
     // The listed kind of each list operation in `out`, for its watch.
@@ -454,12 +463,13 @@ pub(crate) fn openapi_operations<'a>(
             let Some(operation_id) = op.operation_id.clone() else {
                 return Err(Error::at(origin, &op_ptr, "operation has no operationId"));
             };
-            let shape = operation_shape(doc, &item.parameters, op);
             let key = (method.to_ascii_uppercase(), path.clone());
-            if let Some((first, prev)) = seen.get(&key) {
-                if *prev != shape {
+            if let Some(first) = seen.get(&key) {
+                if operation_shape(first.doc, first.path_params, first.op)
+                    != operation_shape(doc, &item.parameters, op)
+                {
                     return Err(Error::Conflict {
-                        first: first.clone(),
+                        first: first.place.clone(),
                         second: format!("{origin}#{op_ptr}"),
                         message: format!(
                             "both define `{} {path}`, with different parameters, bodies or responses",
@@ -469,7 +479,15 @@ pub(crate) fn openapi_operations<'a>(
                 }
                 continue;
             }
-            seen.insert(key, (format!("{origin}#{op_ptr}"), shape));
+            seen.insert(
+                key,
+                SeenOperation {
+                    place: format!("{origin}#{op_ptr}"),
+                    doc,
+                    path_params: &item.parameters,
+                    op,
+                },
+            );
             let ctx = Ctx {
                 origin: origin.to_string(),
                 pointer: op_ptr.clone(),
