@@ -45,3 +45,22 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for DeleteResponse<T> {
         result.map_err(serde::de::Error::custom)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn told_apart_by_kind() {
+        let gone: DeleteResponse<serde_json::Value> = serde_json::from_str(
+            r#"{"kind":"Status","apiVersion":"v1","status":"Success","details":{"name":"x"}}"#,
+        )
+        .unwrap();
+        assert!(gone.is_deleted());
+        let held: DeleteResponse<serde_json::Value> = serde_json::from_str(
+            r#"{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"x","deletionTimestamp":"2024-01-01T00:00:00Z"}}"#,
+        )
+        .unwrap();
+        assert_eq!(held.pending().unwrap()["kind"], "ConfigMap");
+    }
+}

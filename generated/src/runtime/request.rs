@@ -218,6 +218,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn text_and_connect_answers_are_not_decoded_as_json() {
+        let ok = http::StatusCode::OK;
+        // A log is what the container wrote: not JSON, not necessarily UTF-8.
+        assert_eq!(
+            decode_text(ok, b"line 1\n\xff").unwrap(),
+            "line 1\n\u{fffd}"
+        );
+        assert_eq!(decode_bytes(ok, b"\x00\x01").unwrap(), vec![0, 1]);
+        let status = br#"{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"NotFound","code":404}"#;
+        let err = decode_text(http::StatusCode::NOT_FOUND, status).unwrap_err();
+        assert_eq!(err.reason(), Some("NotFound"));
+        let req = accept_any(build("GET", "/api/v1/namespaces/a/pods/b/log".into(), None)).unwrap();
+        assert_eq!(req.headers()[http::header::ACCEPT], "*/*");
+    }
+
+    #[test]
     fn hostile_segments_stay_one_segment() {
         assert_eq!(
             path_segment("name", "a/b?c#d%e").unwrap(),
