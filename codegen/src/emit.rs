@@ -1,6 +1,7 @@
 //! Emission: IR → token streams (with `quote`) → `syn::File` → text (with `prettyplease`),
 //! laid out as one module per group/version and one file per top-level type.
 
+mod crates;
 mod models;
 mod operations;
 
@@ -292,7 +293,16 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
     } else {
         BTreeMap::new()
     };
-    let prefix = if options.crate_files { "src/" } else { "" };
+    // Where a group/version's files go: its crate's `src/` (see `crates`), or the root of the
+    // module tree when emitting modules only.
+    let split = options.crate_files;
+    let src = |gv: &GroupVersion| {
+        if split {
+            format!("{}/src/", crates::Crate::of(gv).dir())
+        } else {
+            String::new()
+        }
+    };
     let started = std::time::Instant::now();
     let mut files: Vec<(String, Staged)> = Vec::new();
     fn put<'a>(
@@ -347,10 +357,10 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             let names = members.iter().map(|t| format_ident!("{}", t.name));
             count += members.len();
             let file_mod = format_ident!("{}", ident(&root.name, true));
-            // A file needs a gate of its own where the module's is wider than its own.
+            // Every file carries its whole gate: a crate is compiled whenever a crate naming it
+            // is, with none of its own features on.
             let cfg = gates
                 .get(root.id.as_str())
-                .filter(|g| module_gates.get(gv) != Some(*g))
                 .map(features_cfg)
                 .unwrap_or_default();
             mod_items
@@ -362,7 +372,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             };
             put(
                 &mut files,
-                format!("{prefix}{gm}/{vm}/{file_mod}.rs"),
+                format!("{}{gm}/{vm}/{file_mod}.rs", src(gv)),
                 staged,
             )?;
             origins.insert(root.origin.clone());
@@ -377,11 +387,11 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
                 header: header(options, &origin, "//"),
                 origin: origin.clone(),
             };
-            put(&mut files, format!("{prefix}{gm}/{vm}/api.rs"), staged)?;
+            put(&mut files, format!("{}{gm}/{vm}/api.rs", src(gv)), staged)?;
             // Operations are compiled with their own group's feature only.
-            let cfg = match (feature(gv), module_gates.get(gv)) {
-                (Some(f), Some(g)) if g.len() > 1 => features_cfg([f]),
-                _ => quote!(),
+            let cfg = match feature(gv).filter(|_| split) {
+                Some(f) => features_cfg([f]),
+                None => quote!(),
             };
             mod_items.push(quote! { #cfg mod api; #cfg pub use self::api::*; });
             origins.insert(origin);
@@ -402,7 +412,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             &header(options, &origin, "//"),
             &origin,
         )?;
-        put(&mut files, format!("{prefix}{gm}/{vm}/mod.rs"), text)?;
+        put(&mut files, format!("{}{gm}/{vm}/mod.rs", src(gv)), text)?;
         summaries.push(GroupSummary {
             module: module_path(gv),
             types: count,
@@ -410,89 +420,79 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         });
     }
     let specs = "specs/";
-    for (gm, gvs) in &groups {
-        let items = gvs.iter().map(|gv| {
-            let vm = format_ident!("{}", version_module(&gv.version));
-            match module_gates.get(gv).filter(|_| options.crate_files) {
-                Some(g) => {
-                    let cfg = features_cfg(g);
-                    quote! { #cfg pub mod #vm; }
-                }
-                None => quote! { pub mod #vm; },
-            }
-        });
-        let doc = match gvs.first().map(|g| g.group.as_str()) {
-            Some(META_GROUP) => {
-                " Shared apimachinery types (meta/v1), used by every group.".to_string()
-            }
-            Some("") => " The legacy core API group.".to_string(),
-            Some(g) => format!(" API group `{g}`."),
-            None => String::new(),
-        };
-        let text = stage_tokens(
-            quote! { #![doc = #doc] #(#items)* },
-            &header(options, specs, "//"),
-            specs,
-        )?;
-        put(&mut files, format!("{prefix}{gm}/mod.rs"), text)?;
-    }
     let shared = operations::shared_params_tokens(
         &context(api, options, &module_names)?,
         &api.operations.iter().collect::<Vec<_>>(),
     );
     let has_params = shared.is_some();
     if let Some(tokens) = shared {
+        let path = if split {
+            format!("{}/src/params.rs", crates::Crate::Runtime.dir())
+        } else {
+            "params.rs".to_string()
+        };
         put(
             &mut files,
-            format!("{prefix}params.rs"),
+            path,
             stage_tokens(tokens, &header(options, specs, "//"), specs)?,
         )?;
     }
-    let params_item = if !has_params {
-        quote!()
-    } else if options.crate_files {
-        quote! { #[rustfmt::skip] pub mod params; }
-    } else {
-        quote! { pub mod params; }
-    };
-    let group_items = groups.iter().map(|(gm, gvs)| {
-        let m = format_ident!("{}", gm);
-        let feats: BTreeSet<&String> = gvs
+    if split {
+        let params_gates = api
+            .operations
             .iter()
-            .filter_map(|gv| module_gates.get(gv))
-            .flatten()
+            .filter(|op| op.shared_params.is_some())
+            .filter_map(|op| feature(&op.gv))
             .collect();
-        // rustfmt::skip: emitted files are formatted by prettyplease; `cargo fmt` must not
-        // reformat them or the stale-output check would fail.
-        if options.crate_files {
-            let cfg = features_cfg(&feats);
-            quote! { #cfg #[rustfmt::skip] pub mod #m; }
-        } else {
-            quote! { pub mod #m; }
+        let layout = crates::plan(api, &gvs, &gates, &params_gates)?;
+        // Each crate's `<group>/mod.rs`: its own version, and the same group's other versions
+        // that it names.
+        for gv in &gvs {
+            let text = stage_tokens(layout.group_mod(gv), &header(options, specs, "//"), specs)?;
+            put(
+                &mut files,
+                format!("{}{}/mod.rs", src(gv), group_module(&gv.group)),
+                text,
+            )?;
         }
-    });
-    if options.crate_files {
-        let doc = " Typed Kubernetes API bindings generated from the OpenAPI v3 documents and CustomResourceDefinitions in `specs/`.";
-        let text = stage_tokens(
-            quote! {
-                #![doc = #doc]
-                #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
-                // Docs are the specs' prose: Kubernetes continues list items on unindented lines.
-                #![allow(clippy::doc_lazy_continuation)]
-                pub mod runtime;
-                #params_item
-                #(#group_items)*
-            },
-            &header(options, specs, "//"),
-            specs,
-        )?;
-        put(&mut files, "src/lib.rs".into(), text)?;
+        for krate in layout.deps.keys() {
+            let dir = krate.dir();
+            let lib = layout.lib_rs(krate, has_params);
+            put(
+                &mut files,
+                format!("{dir}/src/lib.rs"),
+                stage_tokens(lib, &header(options, specs, "//"), specs)?,
+            )?;
+            let toml = header(options, specs, "#") + &layout.cargo_toml(krate);
+            put(&mut files, format!("{dir}/Cargo.toml"), toml.into())?;
+        }
+        let lib = layout.facade_lib_rs(&module_gates, has_params);
         put(
             &mut files,
-            "Cargo.toml".into(),
-            cargo_toml(options, &gvs).into(),
+            "src/lib.rs".into(),
+            stage_tokens(lib, &header(options, specs, "//"), specs)?,
         )?;
+        let toml = header(options, specs, "#") + &layout.facade_cargo_toml();
+        put(&mut files, "Cargo.toml".into(), toml.into())?;
     } else {
+        for (gm, gvs) in &groups {
+            let items = gvs.iter().map(|gv| {
+                let vm = format_ident!("{}", version_module(&gv.version));
+                quote! { pub mod #vm; }
+            });
+            let doc = crates::group_doc(&gvs[0].group);
+            let text = stage_tokens(
+                quote! { #![doc = #doc] #(#items)* },
+                &header(options, specs, "//"),
+                specs,
+            )?;
+            put(&mut files, format!("{gm}/mod.rs"), text)?;
+        }
+        let params_item = has_params.then(|| quote! { pub mod params; });
+        let group_items = groups.keys().map(|gm| {
+            let m = format_ident!("{}", gm);
+            quote! { pub mod #m; }
+        });
         let text = stage_tokens(
             quote! { #params_item #(#group_items)* },
             &header(options, specs, "//"),
@@ -544,63 +544,4 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
         types,
         timings,
     })
-}
-
-fn cargo_toml(options: &Options, modules: &BTreeSet<GroupVersion>) -> String {
-    let features: Vec<String> = modules.iter().filter_map(feature).collect();
-    let mut s = header(options, "specs/", "#");
-    s.push_str(
-        r#"[package]
-name = "generated"
-version = "0.1.0"
-edition = "2021"
-license = "Apache-2.0"
-description = "Typed Kubernetes and OpenShift API bindings generated from specs/."
-publish = false
-
-[features]
-"#,
-    );
-    let quoted: Vec<String> = std::iter::once("client".to_string())
-        .chain(features.iter().cloned())
-        .map(|f| format!("\"{f}\""))
-        .collect();
-    s.push_str(&format!("default = [{}]\n", quoted.join(", ")));
-    s.push_str(
-        r#"# The async HTTP client (reqwest + rustls). Without it, every operation still builds its
-# http::Request and decodes responses (sans-io).
-client = ["dep:reqwest", "dep:rustls", "dep:rustls-native-certs", "dep:futures-util", "dep:bytes"]
-# Client::from_kubeconfig and Client::in_cluster, using kube's config loader.
-kubeconfig = ["client", "dep:kube", "dep:k8s-openapi", "dep:secrecy"]
-"#,
-    );
-    // A group/version that names another's types compiles just those types (the files are
-    // gated by every feature reaching them), so no feature needs another.
-    for f in &features {
-        s.push_str(&format!("{f} = []\n"));
-    }
-    s.push_str(
-        r#"
-[dependencies]
-base64 = "0.22"
-form_urlencoded = "1"
-http = "1"
-# Timestamps only (meta/v1 Time and MicroTime): no time zone database, no serde impls of its
-# own; perf-inline kept (without it, serializing a TokenReview takes 7% more instructions).
-jiff = { version = "1", default-features = false, features = ["std", "perf-inline"] }
-percent-encoding = "2"
-serde = { version = "1", features = ["derive"] }
-serde_json = { version = "1", features = ["raw_value"] }
-thiserror = "2"
-bytes = { version = "1", optional = true }
-futures-util = { version = "0.3", default-features = false, features = ["std"], optional = true }
-reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider", "stream", "http2"], optional = true }
-rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }
-rustls-native-certs = { version = "0.8", optional = true }
-kube = { version = "5", default-features = false, features = ["config"], optional = true }
-k8s-openapi = { version = "0.29", default-features = false, features = ["latest"], optional = true }
-secrecy = { version = "0.10", optional = true }
-"#,
-    );
-    s
 }

@@ -78,8 +78,10 @@ impl FileSet {
             .collect())
     }
 
-    /// Emitted files present under `out`: `Cargo.toml` and `src/**/*.rs` whose first line
-    /// carries the marker; hand-written files are never listed. Only the files `check`
+    /// Emitted files present under `out`: `Cargo.toml` and `src/**/*.rs`, of the facade and
+    /// of each crate in `crates/`, whose first line carries the marker; hand-written files are
+    /// never listed (so a group/version no spec produces any more leaves nothing behind but
+    /// files someone wrote by hand). Only the files `check`
     /// selects (by relative path) are read for their header; the others (those this set
     /// emits, which are compared whole anyway) are listed without being read.
     fn emitted_files(
@@ -87,19 +89,31 @@ impl FileSet {
         check: &dyn Fn(&str) -> bool,
     ) -> std::io::Result<std::collections::BTreeSet<String>> {
         let mut found = std::collections::BTreeSet::new();
-        if std::fs::read_to_string(out.join("Cargo.toml")).is_ok_and(|t| Self::is_generated(&t)) {
-            found.insert("Cargo.toml".to_string());
+        let mut roots = vec![out.to_path_buf()];
+        if let Ok(entries) = std::fs::read_dir(out.join("crates")) {
+            for e in entries {
+                let e = e?;
+                if e.file_type()?.is_dir() {
+                    roots.push(e.path());
+                }
+            }
         }
-        let src = out.join("src");
-        if src.is_dir() {
-            let mut rels = Vec::new();
-            let generated = |p: &std::path::Path| {
-                p.extension().is_some_and(|e| e == "rs")
-                    && (!check(&relative(out, p))
-                        || std::fs::read_to_string(p).is_ok_and(|t| Self::is_generated(&t)))
-            };
-            relative_files(out, &src, &generated, &mut rels)?;
-            found.extend(rels);
+        let generated = |p: &std::path::Path| {
+            !check(&relative(out, p))
+                || std::fs::read_to_string(p).is_ok_and(|t| Self::is_generated(&t))
+        };
+        for root in roots {
+            let manifest = root.join("Cargo.toml");
+            if manifest.is_file() && generated(&manifest) {
+                found.insert(relative(out, &manifest));
+            }
+            let src = root.join("src");
+            if src.is_dir() {
+                let mut rels = Vec::new();
+                let rust = |p: &std::path::Path| p.extension().is_some_and(|e| e == "rs") && generated(p);
+                relative_files(out, &src, &rust, &mut rels)?;
+                found.extend(rels);
+            }
         }
         Ok(found)
     }

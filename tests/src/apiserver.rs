@@ -397,12 +397,15 @@ impl Cluster {
 
     /// A client of the generated crate, authenticated as `who`.
     pub fn client(&self, who: Identity) -> Result<generated::runtime::Client, String> {
+        self.client_builder(who).build().map_err(|e| e.to_string())
+    }
+
+    /// The settings of [`Cluster::client`], to change some before building it.
+    pub fn client_builder(&self, who: Identity) -> generated::runtime::ClientBuilder {
         generated::runtime::Client::builder(&self.server)
             .ca_bundle_pem(self.ca_pem.as_bytes())
             .bearer_token(self.token(who))
             .timeout(Duration::from_secs(60))
-            .build()
-            .map_err(|e| e.to_string())
     }
 
     /// A kubeconfig for this cluster: the server, its CA, and the contexts `admin` (current)

@@ -80,3 +80,26 @@ pub fn upstream() -> PathBuf {
     );
     p
 }
+
+/// Where the hand-written runtime lives inside an output crate folder (beside the emitted
+/// meta/v1 and parameter sets of the `generated-runtime` crate).
+pub const RUNTIME_DIR: &str = "crates/runtime/src/runtime";
+
+/// The hand-written runtime files, as (path inside an output folder, text): what a scratch
+/// output needs beside the emitted files to build, as `generated/` has it.
+pub fn hand_written_runtime() -> Vec<(String, String)> {
+    let dir = workspace().join("generated").join(RUNTIME_DIR);
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (
+                format!("{RUNTIME_DIR}/{name}"),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}

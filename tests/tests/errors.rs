@@ -235,7 +235,7 @@ fn same_operation_in_two_files_is_one_or_a_conflict_naming_both() {
         &codegen::Options::default(),
     )
     .unwrap_or_else(|e| panic!("the same operation twice: {e}"));
-    let api = &out.files.files["src/example_com/v1/api.rs"];
+    let api = &out.files.files["crates/example-com-v1/src/example_com/v1/api.rs"];
     assert_eq!(api.matches("pub async fn read_thing(").count(), 1, "{api}");
     let err = error_of(&[
         doc("first", "path", ""),

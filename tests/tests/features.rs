@@ -61,11 +61,17 @@ fn each_feature_alone_and_none() {
 /// use it: a build of one built-in group does not pay for the CRD parameter sets.
 #[test]
 fn shared_params_are_gated_by_the_groups_using_them() {
-    let src = tests::workspace().join("generated/src");
-    let params = std::fs::read_to_string(src.join("params.rs")).unwrap();
-    // Feature of each group/version whose api.rs names a set: `<group>/<version>/api.rs`.
+    let crates = tests::workspace().join("generated/crates");
+    let params = std::fs::read_to_string(crates.join("runtime/src/params.rs")).unwrap();
+    // Feature of each group/version whose api.rs names a set:
+    // `crates/<crate>/src/<group>/<version>/api.rs`.
     let mut users: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    for group in std::fs::read_dir(&src).unwrap().map(|e| e.unwrap().path()) {
+    let groups = std::fs::read_dir(&crates)
+        .unwrap()
+        .flat_map(|c| std::fs::read_dir(c.unwrap().path().join("src")).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir());
+    for group in groups {
         for version in std::fs::read_dir(&group).into_iter().flatten() {
             let version = version.unwrap().path();
             let Ok(api) = std::fs::read_to_string(version.join("api.rs")) else {
@@ -163,7 +169,7 @@ fn meta_files_are_gated_by_the_groups_using_them() {
         &codegen::Options::default(),
     )
     .unwrap();
-    let meta = &out.files.files["src/meta/v1/mod.rs"];
+    let meta = &out.files.files["crates/runtime/src/meta/v1/mod.rs"];
     let both = Some(r#"#[cfg(any(feature = "a_example_com_v1", feature = "b_example_com_v1"))]"#);
     for item in [
         "mod object_meta;",
@@ -184,14 +190,150 @@ fn meta_files_are_gated_by_the_groups_using_them() {
     }
     // With one group, that group alone.
     let out = codegen::generate(&[crd("a.example.com")], &codegen::Options::default()).unwrap();
-    let meta = &out.files.files["src/meta/v1/mod.rs"];
+    let meta = &out.files.files["crates/runtime/src/meta/v1/mod.rs"];
     assert_eq!(
         cfg_above(meta, "mod delete_options;"),
         Some(r#"#[cfg(feature = "a_example_com_v1")]"#)
     );
-    let params = &out.files.files["src/params.rs"];
+    let params = &out.files.files["crates/runtime/src/params.rs"];
     assert_eq!(
         cfg_above(params, "pub struct ListParams {"),
         Some(r#"#[cfg(feature = "a_example_com_v1")]"#)
     );
+}
+
+/// An OpenAPI document of group/versions naming each other's schemas: `refs` lists
+/// (group, names group). Each group has one schema `Thing` with a field per named group.
+fn doc_naming(name: &str, groups: &[&str], refs: &[(&str, &str)]) -> codegen::SpecFile {
+    let mut schemas = serde_json::Map::new();
+    for g in groups {
+        let mut props = serde_json::Map::new();
+        props.insert("name".into(), serde_json::json!({"type": "string"}));
+        for (from, to) in refs.iter().filter(|(f, _)| f == g) {
+            let _ = from;
+            props.insert(
+                format!("{to}Thing"),
+                serde_json::json!({"$ref": format!("#/components/schemas/io.k8s.api.{to}.v1.Thing")}),
+            );
+        }
+        schemas.insert(
+            format!("io.k8s.api.{g}.v1.Thing"),
+            serde_json::json!({"type": "object", "properties": props}),
+        );
+    }
+    let doc = serde_json::json!({
+        "openapi": "3.0.0",
+        "info": {"title": name, "version": "v1"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    });
+    codegen::SpecFile {
+        name: format!("{name}.json"),
+        bytes: serde_json::to_vec(&doc).unwrap(),
+    }
+}
+
+/// One crate per group/version: each depends on exactly the crates its code names (and the
+/// runtime), and passes each of its features on to the crates that declare it, so a build of
+/// one group compiles in the others only the files it reaches. The facade re-exports each
+/// crate at `generated::<group>::<version>`.
+#[test]
+fn each_group_version_is_a_crate_naming_only_what_it_uses() {
+    let out = codegen::generate(
+        &[doc_naming(
+            "x",
+            &["alpha", "beta", "gamma"],
+            &[("alpha", "beta")],
+        )],
+        &codegen::Options::default(),
+    )
+    .unwrap();
+    let f = &out.files.files;
+    let deps = |toml: &str| -> Vec<String> {
+        toml.split("[dependencies]")
+            .nth(1)
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with("generated-"))
+            .map(|l| l.split(" = ").next().unwrap().to_string())
+            .collect()
+    };
+    let alpha = &f["crates/alpha-v1/Cargo.toml"];
+    assert_eq!(
+        deps(alpha),
+        ["generated-runtime", "generated-beta-v1"],
+        "{alpha}"
+    );
+    assert!(
+        alpha.contains("alpha_v1 = [\"generated-beta-v1/alpha_v1\"]"),
+        "{alpha}"
+    );
+    let beta = &f["crates/beta-v1/Cargo.toml"];
+    assert_eq!(deps(beta), ["generated-runtime"], "{beta}");
+    // beta/v1's Thing is compiled for alpha too; gamma's is its own.
+    assert!(
+        beta.contains("\nalpha_v1 = []\n") && beta.contains("\nbeta_v1 = []\n"),
+        "{beta}"
+    );
+    assert!(!beta.contains("gamma_v1"), "{beta}");
+    let beta_mod = &f["crates/beta-v1/src/beta/v1/mod.rs"];
+    assert!(
+        beta_mod.contains(r#"#[cfg(any(feature = "alpha_v1", feature = "beta_v1"))]"#),
+        "{beta_mod}"
+    );
+    // alpha's crate root puts beta/v1 where emitted code names it: crate::beta::v1.
+    let lib = &f["crates/alpha-v1/src/lib.rs"];
+    assert!(
+        lib.contains("pub use generated_beta_v1::beta::v1;"),
+        "{lib}"
+    );
+    let thing = &f["crates/alpha-v1/src/alpha/v1/thing.rs"];
+    assert!(thing.contains("crate::beta::v1::Thing"), "{thing}");
+    // The facade: one optional dependency per crate; alpha_v1 turns on alpha's crate and,
+    // in beta's, the files alpha reaches; the modules follow.
+    let facade = &f["Cargo.toml"];
+    assert!(
+        facade.contains(
+            "\nalpha_v1 = [\"generated-alpha-v1/alpha_v1\", \"generated-beta-v1/alpha_v1\"]\n"
+        ),
+        "{facade}"
+    );
+    assert!(
+        facade.contains("generated-gamma-v1 = { path = \"crates/gamma-v1\", optional = true }"),
+        "{facade}"
+    );
+    let facade_lib = &f["src/lib.rs"];
+    assert!(
+        facade_lib.contains("#[cfg(any(feature = \"alpha_v1\", feature = \"beta_v1\"))]\n    pub use generated_beta_v1::beta::v1;"),
+        "{facade_lib}"
+    );
+}
+
+/// Crates cannot depend on each other in a cycle: group/versions whose schemas name each other
+/// are refused, naming the cycle (Kubernetes' own never do: they are Go packages).
+#[test]
+fn group_versions_naming_each_other_are_refused_with_the_cycle() {
+    let err = codegen::generate(
+        &[doc_naming(
+            "cycle",
+            &["alpha", "beta", "gamma"],
+            &[("alpha", "beta"), ("beta", "gamma"), ("gamma", "alpha")],
+        )],
+        &codegen::Options::default(),
+    )
+    .expect_err("a cycle of group/versions is an error")
+    .to_string();
+    for part in ["alpha/v1", "beta/v1", "gamma/v1", "cycle", "→"] {
+        assert!(err.contains(part), "{err}");
+    }
+    // The same groups without the cycle generate.
+    codegen::generate(
+        &[doc_naming(
+            "chain",
+            &["alpha", "beta", "gamma"],
+            &[("alpha", "beta"), ("beta", "gamma")],
+        )],
+        &codegen::Options::default(),
+    )
+    .unwrap();
 }

@@ -159,11 +159,13 @@ fn every_seed_endpoint_and_query_parameter_is_generated() {
     let checked: usize = expected.values().map(Vec::len).sum();
     assert_eq!(checked, 44, "(endpoint, query parameter) pairs in the seed");
     let api_rs = std::fs::read_to_string(
-        tests::workspace().join("generated/src/config_openshift_io/v1/api.rs"),
+        tests::workspace()
+            .join("generated/crates/config-openshift-io-v1/src/config_openshift_io/v1/api.rs"),
     )
     .unwrap();
     let params_rs =
-        std::fs::read_to_string(tests::workspace().join("generated/src/params.rs")).unwrap();
+        std::fs::read_to_string(tests::workspace().join("generated/crates/runtime/src/params.rs"))
+            .unwrap();
     let ours = generated_params(&api_rs, &params_rs);
     for ((method, path), params) in &expected {
         let got = ours

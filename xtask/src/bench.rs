@@ -135,6 +135,50 @@ pub fn write_inputs(dir: &Path, scales: &[usize]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The real CRDs of `../shared/upstream` (OpenShift config/v1 and the third-party operators),
+/// `copies` times over, copy `i` with every group renamed `c<i>.<group>`: as many kinds as a
+/// cluster with a few hundred CRDs (300 for 6 copies), of real shapes and sizes, spread over
+/// 6× as many group/versions. Written to `dir/crds-x<copies>/`.
+pub fn write_repeated_crds(upstream: &Path, dir: &Path, copies: usize) -> anyhow::Result<()> {
+    let mut files = Vec::new();
+    for sub in ["openshift-crds/config-v1", "thirdparty-crds"] {
+        let mut stack = vec![upstream.join(sub)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
+                let p = e?.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "yaml") {
+                    files.push(p);
+                }
+            }
+        }
+    }
+    files.sort();
+    let out = dir.join(format!("crds-x{copies}"));
+    std::fs::create_dir_all(&out)?;
+    let mut written = 0;
+    for path in &files {
+        let text = std::fs::read_to_string(path)?;
+        // `spec.group` of a CRD: the first `  group: …` line (two spaces: directly in spec).
+        let Some(group) = text
+            .lines()
+            .find_map(|l| l.strip_prefix("  group: "))
+            .map(|g| g.trim().trim_matches('"').to_string())
+        else {
+            continue;
+        };
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        for i in 0..copies {
+            let renamed = text.replace(&group, &format!("c{i}.{group}"));
+            std::fs::write(out.join(format!("c{i}-{name}")), renamed)?;
+            written += 1;
+        }
+    }
+    println!("{} ({written} CRD files)", out.display());
+    Ok(())
+}
+
 pub fn generation(root: &Path, runs: usize, scales: &[usize]) -> anyhow::Result<()> {
     let scratch = root.join("target/bench/gen-out");
     let _ = std::fs::remove_dir_all(&scratch);
@@ -175,19 +219,28 @@ pub fn generation(root: &Path, runs: usize, scales: &[usize]) -> anyhow::Result<
     Ok(())
 }
 
+/// Size of the rlibs whose names start with `prefix` (several crates for ours): the largest
+/// file of each crate (an older build may have left another), summed.
 fn dir_size_of(dir: &Path, prefix: &str) -> u64 {
-    std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .filter(|e| {
-                    let n = e.file_name().to_string_lossy().into_owned();
-                    n.starts_with(prefix) && n.ends_with(".rlib")
-                })
-                .filter_map(|e| e.metadata().ok().map(|m| m.len()))
-                .max()
-                .unwrap_or(0)
-        })
-        .unwrap_or(0)
+    let mut by_crate: std::collections::BTreeMap<String, u64> = Default::default();
+    for e in std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+    {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if !(n.starts_with(prefix) && n.ends_with(".rlib")) {
+            continue;
+        }
+        let name = n
+            .rsplit_once('-')
+            .map_or(n.as_str(), |(c, _)| c)
+            .to_string();
+        let len = e.metadata().map(|m| m.len()).unwrap_or(0);
+        let max = by_crate.entry(name).or_default();
+        *max = (*max).max(len);
+    }
+    by_crate.values().sum()
 }
 
 fn cargo(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> anyhow::Result<Duration> {
@@ -218,30 +271,42 @@ const MODES: [(&str, &[(&str, &str)]); 2] = [
     ("incremental off", &[("CARGO_INCREMENTAL", "0")]),
 ];
 
+/// The packages of a generated output: `generated` and each crate in `crates/`
+/// (`crates/core-v1` is `generated-core-v1`).
+fn generated_packages(out: &Path) -> anyhow::Result<Vec<String>> {
+    let mut names = vec!["generated".to_string()];
+    for e in std::fs::read_dir(out.join("crates")).context("read crates/")? {
+        let dir = e?.file_name().to_string_lossy().into_owned();
+        names.push(format!("generated-{dir}"));
+    }
+    names.sort();
+    Ok(names)
+}
+
 /// One scratch crate per configuration, each built from clean in its own target folder; then
 /// `runs` rounds that rebuild each crate alone (`cargo clean -p` + `cargo build`) in both
 /// modes, the configurations taking turns so that the machine's drift hits all of them alike.
-pub fn compile(root: &Path, runs: usize) -> anyhow::Result<()> {
-    let base = root.join("target/bench/compile");
+/// specs/ as `generated/` has it, three ways, and k8s-openapi (last).
+fn our_configs(root: &Path) -> Vec<(String, String, String, String)> {
     let generated = root.join("generated");
     let configs: Vec<(&str, String, &str, &str)> = vec![
         (
             "generated: authentication_k8s_io_v1 only, no client",
             format!("generated = {{ path = {:?}, default-features = false, features = [\"authentication_k8s_io_v1\"] }}", generated),
             "use generated::authentication_k8s_io::v1::TokenReview as T;",
-            "libgenerated-",
+            "libgenerated",
         ),
         (
             "generated: every group, no client",
             format!("generated = {{ path = {:?}, default-features = false, features = [\"authentication_k8s_io_v1\", \"config_openshift_io_v1\", \"core_v1\"] }}", generated),
             "use generated::authentication_k8s_io::v1::TokenReview as T;",
-            "libgenerated-",
+            "libgenerated",
         ),
         (
             "generated: default features (every group + client)",
             format!("generated = {{ path = {:?} }}", generated),
             "use generated::authentication_k8s_io::v1::TokenReview as T;",
-            "libgenerated-",
+            "libgenerated",
         ),
         (
             "k8s-openapi 0.29 (latest), every group",
@@ -250,6 +315,102 @@ pub fn compile(root: &Path, runs: usize) -> anyhow::Result<()> {
             "libk8s_openapi-",
         ),
     ];
+    configs
+        .into_iter()
+        .map(|(a, b, c, d)| (a.to_string(), b, c.to_string(), d.to_string()))
+        .collect()
+}
+
+/// The 38 versioned Kubernetes 1.35 documents of ../shared/upstream with specs/, generated into
+/// `base/out`: every group (models and sans-io requests, no client), `apps_v1` alone (with the
+/// core/v1 and autoscaling/v1 types it names), and k8s-openapi (last).
+fn whole_api_configs(
+    root: &Path,
+    base: &Path,
+) -> anyhow::Result<Vec<(String, String, String, String)>> {
+    let docs = root.join("../shared/upstream/k8s-openapi-v3");
+    let mut specs = codegen::read_specs_dir(&root.join("specs"))?;
+    let mut names: Vec<std::path::PathBuf> = std::fs::read_dir(&docs)
+        .with_context(|| format!("reading {}", docs.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let n = p.file_name().unwrap_or_default().to_string_lossy();
+            n.starts_with("api__v1_") || n.contains("__v")
+        })
+        .collect();
+    names.sort();
+    for p in &names {
+        specs.push(codegen::SpecFile {
+            name: p.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+            bytes: std::fs::read(p)?,
+        });
+    }
+    let output = codegen::generate(&specs, &codegen::Options::default())?;
+    let out = base.join("out");
+    let _ = std::fs::remove_dir_all(&out);
+    for (rel, text) in &output.files.files {
+        let path = out.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, text)?;
+    }
+    let runtime = "crates/runtime/src/runtime";
+    std::fs::create_dir_all(out.join(runtime))?;
+    for e in std::fs::read_dir(root.join("generated").join(runtime))? {
+        let p = e?.path();
+        std::fs::copy(&p, out.join(runtime).join(p.file_name().unwrap_or_default()))?;
+    }
+    let all: Vec<String> = output
+        .groups
+        .iter()
+        .filter(|g| g.module != "meta::v1")
+        .map(|g| format!("\"{}\"", g.module.replace("::", "_")))
+        .collect();
+    let lines: usize = output.files.files.values().map(|t| t.lines().count()).sum();
+    println!(
+        "whole API: {} documents + specs/, {} group/versions, {lines} lines",
+        names.len(),
+        all.len()
+    );
+    let dep = |features: &str| {
+        format!("generated = {{ path = {out:?}, default-features = false, features = [{features}] }}")
+    };
+    Ok(vec![
+        (
+            format!("ours: the whole API ({} documents + specs/), no client", names.len()),
+            dep(&all.join(", ")),
+            "use generated::apps::v1::Deployment as T;".into(),
+            "libgenerated".into(),
+        ),
+        (
+            "ours: apps_v1 alone, no client".into(),
+            dep("\"apps_v1\""),
+            "use generated::apps::v1::Deployment as T;".into(),
+            "libgenerated".into(),
+        ),
+        (
+            "k8s-openapi 0.29 (latest), every group".into(),
+            "k8s-openapi = { version = \"0.29\", features = [\"latest\"] }".into(),
+            "use k8s_openapi::api::apps::v1::Deployment as T;".into(),
+            "libk8s_openapi-".into(),
+        ),
+    ])
+}
+
+pub fn compile(root: &Path, runs: usize, whole_api: bool) -> anyhow::Result<()> {
+    let (base, configs) = if whole_api {
+        let base = root.join("target/bench/compile-whole-api");
+        let configs = whole_api_configs(root, &base)?;
+        (base, configs)
+    } else {
+        (root.join("target/bench/compile"), our_configs(root))
+    };
+    let generated = if whole_api {
+        base.join("out")
+    } else {
+        root.join("generated")
+    };
     let mut full = Vec::new();
     for (i, (_, dep, usage, _)) in configs.iter().enumerate() {
         let dir = base.join(format!("c{i}"));
@@ -269,13 +430,18 @@ pub fn compile(root: &Path, runs: usize) -> anyhow::Result<()> {
     for _ in 0..runs {
         for (i, (_, _, _, rlib)) in configs.iter().enumerate() {
             let dir = base.join(format!("c{i}"));
-            let krate = if rlib.starts_with("libgenerated") {
-                "generated"
+            // Ours is the facade and one crate per group/version (and the runtime).
+            let packages = if rlib.starts_with("libgenerated") {
+                generated_packages(&generated)?
             } else {
-                "k8s-openapi"
+                vec!["k8s-openapi".to_string()]
             };
+            let mut clean = vec!["clean", "--quiet"];
+            for p in &packages {
+                clean.extend(["-p", p.as_str()]);
+            }
             for (m, (_, env)) in MODES.iter().enumerate() {
-                cargo(&["clean", "--quiet", "-p", krate], &dir, env)?;
+                cargo(&clean, &dir, env)?;
                 alone[i][m].push(cargo(&["build", "--quiet"], &dir, env)?);
             }
         }
@@ -298,23 +464,26 @@ pub fn compile(root: &Path, runs: usize) -> anyhow::Result<()> {
             size as f64 / (1 << 20) as f64
         );
     }
-    // One group against k8s-openapi, round by round (each ratio from one round's pair).
+    // Each of ours against k8s-openapi, round by round (each ratio from one round's pair):
+    // above 1, k8s-openapi took longer.
     let theirs = configs.len() - 1;
-    for (m, (mode, _)) in MODES.iter().enumerate() {
-        let ratios: Vec<String> = (0..runs)
-            .map(|r| {
-                format!(
-                    "{:.1}x",
-                    alone[theirs][m][r].as_secs_f64() / alone[0][m][r].as_secs_f64()
-                )
-            })
-            .collect();
-        println!(
-            "\nOne group vs k8s-openapi, the crate alone, {mode}: {} (medians: {:.1}x)",
-            ratios.join(" / "),
-            median(alone[theirs][m].clone()).as_secs_f64()
-                / median(alone[0][m].clone()).as_secs_f64()
-        );
+    for (c, (label, ..)) in configs.iter().enumerate().take(theirs) {
+        for (m, (mode, _)) in MODES.iter().enumerate() {
+            let ratios: Vec<String> = (0..runs)
+                .map(|r| {
+                    format!(
+                        "{:.2}x",
+                        alone[theirs][m][r].as_secs_f64() / alone[c][m][r].as_secs_f64()
+                    )
+                })
+                .collect();
+            println!(
+                "\nk8s-openapi time / {label}, the crate alone, {mode}: {} (medians: {:.2}x)",
+                ratios.join(" / "),
+                median(alone[theirs][m].clone()).as_secs_f64()
+                    / median(alone[c][m].clone()).as_secs_f64()
+            );
+        }
     }
     Ok(())
 }

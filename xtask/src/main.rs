@@ -82,6 +82,15 @@ enum Command {
         /// with `xtask codegen --specs DIR/x8`; measure nothing.
         #[arg(long, value_name = "DIR")]
         inputs: Option<PathBuf>,
+        /// With --inputs: also write the real CRDs of ../shared/upstream this many times over
+        /// (groups renamed per copy) to `DIR/crds-xN`, the few-hundred-CRD cluster of BENCHMARKS.md.
+        #[arg(long, value_name = "N")]
+        repeat_crds: Option<usize>,
+        /// Compile cost of the whole Kubernetes API (the versioned documents of
+        /// ../shared/upstream with specs/) and of `apps_v1` alone, beside k8s-openapi, instead of
+        /// specs/ as generated/ has it.
+        #[arg(long)]
+        whole_api: bool,
     },
     /// A throwaway real cluster: builds kube-apiserver and etcd from their Go modules (once),
     /// starts them on loopback, writes a kubeconfig with the contexts `admin` and `user`, and
@@ -200,17 +209,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             compile_runs,
             scales,
             inputs,
+            repeat_crds,
+            whole_api,
         } => {
             let root = workspace_root();
             if let Some(dir) = inputs {
                 bench::write_inputs(&dir, &scales)?;
+                if let Some(n) = repeat_crds {
+                    bench::write_repeated_crds(&root.join("../shared/upstream"), &dir, n)?;
+                }
                 return Ok(ExitCode::SUCCESS);
             }
             if only == "all" || only == "gen" {
                 bench::generation(&root, runs.max(1), &scales)?;
             }
             if only == "all" || only == "compile" {
-                bench::compile(&root, compile_runs.max(1))?;
+                bench::compile(&root, compile_runs.max(1), whole_api)?;
             }
             Ok(ExitCode::SUCCESS)
         }

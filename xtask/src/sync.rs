@@ -16,7 +16,8 @@ fn sibling(out: &Path, suffix: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.codegen-{suffix}"))
 }
 
-/// Puts every file of `from` into `to` except those `skip` names (relative, `/`-separated):
+/// Puts every file of `from` into `to` except those `skip` names (relative, `/`-separated),
+/// creating only the folders that keep a file (a crate no spec produces any more goes whole):
 /// as hard links, so an unchanged file costs a directory entry, not a new inode and a copy
 /// (on ext4, allocating thousands of inodes right after deleting thousands is slow); as a copy
 /// where links are not supported.
@@ -26,7 +27,6 @@ fn link_tree(
     rel: &str,
     skip: &std::collections::BTreeSet<&str>,
 ) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -38,8 +38,11 @@ fn link_tree(
         let dest = to.join(entry.file_name());
         if entry.file_type()?.is_dir() {
             link_tree(&entry.path(), &dest, &rel, skip)?;
-        } else if !skip.contains(rel.as_str()) && std::fs::hard_link(entry.path(), &dest).is_err() {
-            std::fs::copy(entry.path(), dest)?;
+        } else if !skip.contains(rel.as_str()) {
+            std::fs::create_dir_all(to)?;
+            if std::fs::hard_link(entry.path(), &dest).is_err() {
+                std::fs::copy(entry.path(), dest)?;
+            }
         }
     }
     Ok(())
@@ -62,6 +65,7 @@ pub fn write(out: &Path, files: &FileSet) -> std::io::Result<Vec<String>> {
         return Ok(Vec::new());
     }
     let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging)?;
     if out.exists() {
         // Changed files get new ones below (never written through a link into the old tree);
         // stale ones are left out.

@@ -81,8 +81,8 @@ fn upstream_specs_generate_and_compile() {
         );
         // The hand-written runtime goes beside the emitted modules, as in generated/.
         copy_dir(
-            &workspace().join("generated/src/runtime"),
-            &out.join("src/runtime"),
+            &workspace().join("generated/crates/runtime/src/runtime"),
+            &out.join("crates/runtime/src/runtime"),
         );
         std::fs::copy(workspace().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
         // An empty [workspace] keeps cargo from looking for one above the scratch folder.
