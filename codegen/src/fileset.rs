@@ -110,7 +110,8 @@ impl FileSet {
             let src = root.join("src");
             if src.is_dir() {
                 let mut rels = Vec::new();
-                let rust = |p: &std::path::Path| p.extension().is_some_and(|e| e == "rs") && generated(p);
+                let rust =
+                    |p: &std::path::Path| p.extension().is_some_and(|e| e == "rs") && generated(p);
                 relative_files(out, &src, &rust, &mut rels)?;
                 found.extend(rels);
             }

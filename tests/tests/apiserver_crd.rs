@@ -240,6 +240,41 @@ async fn dry_run_and_field_validation() {
     api.delete_authentication("strict", None, &DeleteParams::default())
         .await
         .unwrap();
+
+    // Warn: the server keeps the object (without the field) and says so in a `Warning:`
+    // header, which reaches the client's warning handler.
+    let seen: std::sync::Arc<std::sync::Mutex<Vec<generated::runtime::Warning>>> =
+        Default::default();
+    let sink = seen.clone();
+    let warned = shared()
+        .client_builder(Identity::Admin)
+        .on_warning(move |w| sink.lock().unwrap().push(w.clone()))
+        .build()
+        .unwrap();
+    let mut req = config::requests::create_authentication(
+        &object("warn", "warn"),
+        &WriteParams {
+            field_validation: Some("Warn".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut body = unknown.clone();
+    body["metadata"]["name"] = "warn".into();
+    *req.body_mut() = body.to_string().into_bytes();
+    let (status, body) = warned.execute(req).await.unwrap();
+    let created = config::requests::parse_create_authentication(status, &body).unwrap();
+    assert_eq!(created.metadata.unwrap().name.as_deref(), Some("warn"));
+    let seen = seen.lock().unwrap().clone();
+    assert!(
+        seen.iter().any(|w| w.code == 299
+            && w.text.contains("unknown field")
+            && w.text.contains("notAField")),
+        "the server's warning: {seen:?}"
+    );
+    api.delete_authentication("warn", None, &DeleteParams::default())
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

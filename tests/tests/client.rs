@@ -1028,3 +1028,58 @@ fn hostile_parameters_stay_in_place_for_every_operation_kind() {
     )
     .is_err());
 }
+
+/// Every `Warning:` header of an answer reaches the client's handler, in order, for successes
+/// and failures alike; a warning never fails the request.
+#[tokio::test]
+async fn warnings_reach_the_handler() {
+    let seen: std::sync::Arc<std::sync::Mutex<Vec<generated::runtime::Warning>>> =
+        Default::default();
+    let client = |url: &str| {
+        let sink = seen.clone();
+        Client::builder(url)
+            .on_warning(move |w| sink.lock().unwrap().push(w.clone()))
+            .build()
+            .unwrap()
+    };
+    let body = r#"{"apiVersion":"config.openshift.io/v1","kind":"Authentication","metadata":{"name":"cluster"},"spec":{}}"#;
+    let url = server::raw_server(raw(
+        "200 OK",
+        "warning: 299 - \"unknown field \\\"spec.x\\\"\"\r\nwarning: 299 - \"config.openshift.io/v1 is fine\", 299 - \"a second\"\r\n",
+        body,
+    ))
+    .await;
+    let got = config::Api::new(client(&url))
+        .read_authentication("cluster", &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(got.metadata.unwrap().name.as_deref(), Some("cluster"));
+    let texts: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|w| w.text.clone())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "unknown field \"spec.x\"",
+            "config.openshift.io/v1 is fine",
+            "a second"
+        ]
+    );
+    seen.lock().unwrap().clear();
+    let missing = r#"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"no","reason":"NotFound","code":404}"#;
+    let url = server::raw_server(raw(
+        "404 Not Found",
+        "warning: 299 - \"deprecated\"\r\n",
+        missing,
+    ))
+    .await;
+    let err = config::Api::new(client(&url))
+        .read_authentication("cluster", &Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.reason(), Some("NotFound"));
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}

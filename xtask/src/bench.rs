@@ -341,7 +341,11 @@ fn whole_api_configs(
     names.sort();
     for p in &names {
         specs.push(codegen::SpecFile {
-            name: p.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+            name: p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned(),
             bytes: std::fs::read(p)?,
         });
     }
@@ -359,7 +363,10 @@ fn whole_api_configs(
     std::fs::create_dir_all(out.join(runtime))?;
     for e in std::fs::read_dir(root.join("generated").join(runtime))? {
         let p = e?.path();
-        std::fs::copy(&p, out.join(runtime).join(p.file_name().unwrap_or_default()))?;
+        std::fs::copy(
+            &p,
+            out.join(runtime).join(p.file_name().unwrap_or_default()),
+        )?;
     }
     let all: Vec<String> = output
         .groups
@@ -374,11 +381,16 @@ fn whole_api_configs(
         all.len()
     );
     let dep = |features: &str| {
-        format!("generated = {{ path = {out:?}, default-features = false, features = [{features}] }}")
+        format!(
+            "generated = {{ path = {out:?}, default-features = false, features = [{features}] }}"
+        )
     };
     Ok(vec![
         (
-            format!("ours: the whole API ({} documents + specs/), no client", names.len()),
+            format!(
+                "ours: the whole API ({} documents + specs/), no client",
+                names.len()
+            ),
             dep(&all.join(", ")),
             "use generated::apps::v1::Deployment as T;".into(),
             "libgenerated".into(),

@@ -104,8 +104,9 @@ fn generate_check_and_report_stale_files() {
     );
     for rel in ["Cargo.toml", "src/lib.rs", "thing.rs"] {
         assert!(
-            text.lines()
-                .any(|l| l.starts_with("Extra:") && l.contains("crates/gone-v1/") && l.ends_with(&format!("{rel} (no spec produces it)"))),
+            text.lines().any(|l| l.starts_with("Extra:")
+                && l.contains("crates/gone-v1/")
+                && l.ends_with(&format!("{rel} (no spec produces it)"))),
             "{rel}: {text}"
         );
     }

@@ -11,6 +11,7 @@ use futures_util::{Stream, StreamExt as _};
 use serde::de::DeserializeOwned;
 
 use super::request;
+use super::warning::{warnings, Warning};
 use super::watch::{WatchDecoder, WatchEvent};
 use super::Error;
 
@@ -27,6 +28,24 @@ impl fmt::Debug for Secret {
 /// Events of a watch, decoded one at a time as the body arrives.
 pub type WatchStream<T> = Pin<Box<dyn Stream<Item = Result<WatchEvent<T>, Error>> + Send>>;
 
+/// What the client does with each warning the server sends (see
+/// [`ClientBuilder::on_warning`]).
+#[derive(Clone)]
+pub struct WarningHandler(Arc<dyn Fn(&Warning) + Send + Sync>);
+
+impl fmt::Debug for WarningHandler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WarningHandler")
+    }
+}
+
+impl Default for WarningHandler {
+    /// `Warning: <text>` on stderr, as client-go's default handler and kubectl write them.
+    fn default() -> Self {
+        WarningHandler(Arc::new(|w: &Warning| eprintln!("Warning: {}", w.text)))
+    }
+}
+
 /// Default limit on a response body: 256 MiB. Large lists should be paginated with `limit`.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 256 << 20;
 
@@ -42,9 +61,19 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     max_response_bytes: usize,
+    on_warning: WarningHandler,
 }
 
 impl ClientBuilder {
+    /// Calls `handler` with each warning the server sends (`Warning:` headers: a deprecated
+    /// API, an unknown field under `fieldValidation=Warn`, …), for every request and watch,
+    /// successful or not. By default each is written to stderr as `Warning: <text>`, as
+    /// client-go's default handler does; `on_warning(|_| {})` drops them.
+    pub fn on_warning(mut self, handler: impl Fn(&Warning) + Send + Sync + 'static) -> Self {
+        self.on_warning = WarningHandler(Arc::new(handler));
+        self
+    }
+
     /// Sends `Authorization: Bearer <token>` with every request.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(Secret(token.into()));
@@ -130,6 +159,7 @@ impl ClientBuilder {
                 auth,
                 timeout: self.timeout,
                 max_response_bytes: self.max_response_bytes,
+                on_warning: self.on_warning,
             }),
         })
     }
@@ -239,6 +269,7 @@ struct Inner {
     auth: Option<http::HeaderValue>,
     timeout: Option<Duration>,
     max_response_bytes: usize,
+    on_warning: WarningHandler,
 }
 
 /// Sends the requests the generated operations build. Cheap to clone.
@@ -322,6 +353,7 @@ impl Client {
             timeout: None,
             connect_timeout: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            on_warning: WarningHandler::default(),
         }
     }
 
@@ -356,6 +388,12 @@ impl Client {
             rb = rb.timeout(t);
         }
         Ok(rb)
+    }
+
+    fn warn(&self, headers: &http::HeaderMap) {
+        for w in warnings(headers) {
+            (self.inner.on_warning.0)(&w);
+        }
     }
 
     async fn body(&self, resp: reqwest::Response) -> Result<bytes::Bytes, Error> {
@@ -393,6 +431,7 @@ impl Client {
         req: http::Request<Vec<u8>>,
     ) -> Result<(http::StatusCode, bytes::Bytes, Option<u64>), Error> {
         let resp = self.prepare(req, true)?.send().await.map_err(transport)?;
+        self.warn(resp.headers());
         let status = resp.status();
         let retry_after = retry_after(resp.headers());
         let body = self.body(resp).await?;
@@ -424,6 +463,7 @@ impl Client {
         req: http::Request<Vec<u8>>,
     ) -> Result<WatchStream<T>, Error> {
         let resp = self.prepare(req, false)?.send().await.map_err(transport)?;
+        self.warn(resp.headers());
         let status = resp.status();
         if !status.is_success() {
             let retry = retry_after(resp.headers());

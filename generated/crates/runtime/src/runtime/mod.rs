@@ -15,13 +15,16 @@ mod kubeconfig;
 mod patch;
 pub mod request;
 mod string_enum;
+pub mod warning;
 mod watch;
 
 /// Used by emitted string enums (see `string_enum.rs`).
 #[doc(hidden)]
 pub use crate::__string_enum as string_enum;
 #[cfg(feature = "client")]
-pub use client::{paginate, Client, ClientBuilder, List, WatchStream, DEFAULT_MAX_RESPONSE_BYTES};
+pub use client::{
+    paginate, Client, ClientBuilder, List, WarningHandler, WatchStream, DEFAULT_MAX_RESPONSE_BYTES,
+};
 pub use delete::DeleteResponse;
 pub use error::Error;
 /// Re-exported so emitted code (and users of the sans-io requests) name one `http` crate.
@@ -29,6 +32,7 @@ pub use http;
 pub use patch::Patch;
 #[doc(hidden)]
 pub use string_enum::StringEnumVisitor;
+pub use warning::Warning;
 pub use watch::{WatchDecoder, WatchEvent};
 
 /// The result of every operation: [`Error`] unless said otherwise.
