@@ -15,6 +15,7 @@ mod load;
 mod lower;
 mod names;
 mod par;
+mod validate;
 mod view;
 
 pub use error::{Error, Location};

@@ -129,7 +129,45 @@ pub(crate) fn lower(sources: &[Source], keep_status: bool) -> Result<Api, Error>
     });
     api.operations = ops;
     prune_unused_builtins(&mut api, keep_status);
+    check_group_versions(&api)?;
     Ok(api)
+}
+
+/// Every group/version becomes module names, a Cargo feature and a crate: it must be one the
+/// API server could serve (a DNS-1123 subdomain, or `""` for core; a DNS-1035 label), and its
+/// module must not be one the crate roots already use (`runtime`, `params`, `meta`). Checked
+/// once over everything lowered, so OpenAPI kinds, document paths and CRDs all pass here.
+fn check_group_versions(api: &Api) -> Result<(), Error> {
+    let places = api
+        .types
+        .values()
+        .map(|t| (&t.gv, &t.origin, &t.pointer))
+        .chain(
+            api.operations
+                .iter()
+                .map(|o| (&o.gv, &o.origin, &o.pointer)),
+        );
+    let mut checked = BTreeSet::new();
+    for (gv, origin, pointer) in places {
+        if *gv == GroupVersion::meta() || !checked.insert(gv) {
+            continue;
+        }
+        let fail = |m: String| Error::at(origin, pointer, m);
+        if !gv.group.is_empty() {
+            crate::validate::dns1123_subdomain(&gv.group)
+                .map_err(|m| fail(format!("API group `{}` {m}", gv.group.escape_debug())))?;
+        }
+        crate::validate::dns1035_label(&gv.version)
+            .map_err(|m| fail(format!("API version `{}` {m}", gv.version.escape_debug())))?;
+        let module = crate::emit::group_module(&gv.group);
+        if crate::validate::RESERVED_MODULES.contains(&module.as_str()) {
+            return Err(fail(format!(
+                "API group `{}` would be the module `{module}`, which the generated crates use for their own (runtime, params, meta/v1)",
+                gv.group
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// One CRD's types and operations, lowered apart from everything else.

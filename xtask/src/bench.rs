@@ -271,15 +271,31 @@ const MODES: [(&str, &[(&str, &str)]); 2] = [
     ("incremental off", &[("CARGO_INCREMENTAL", "0")]),
 ];
 
-/// The packages of a generated output: `generated` and each crate in `crates/`
-/// (`crates/core-v1` is `generated-core-v1`).
-fn generated_packages(out: &Path) -> anyhow::Result<Vec<String>> {
-    let mut names = vec!["generated".to_string()];
-    for e in std::fs::read_dir(out.join("crates")).context("read crates/")? {
-        let dir = e?.file_name().to_string_lossy().into_owned();
-        names.push(format!("generated-{dir}"));
+/// Our packages a scratch crate builds: the facade and the crates of `crates/` its features
+/// turn on (`cargo clean -p` refuses a package outside the build), as `cargo tree` lists them.
+fn generated_packages(dir: &Path) -> anyhow::Result<Vec<String>> {
+    let out = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "tree", "--quiet", "--prefix", "none", "-e", "normal", "-f", "{p}",
+        ])
+        .current_dir(dir)
+        .output()
+        .context("cargo tree")?;
+    if !out.status.success() {
+        bail!(
+            "cargo tree in {}: {}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
+    let mut names: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| *n == "generated" || n.starts_with("generated-"))
+        .map(str::to_string)
+        .collect();
     names.sort();
+    names.dedup();
     Ok(names)
 }
 
@@ -418,11 +434,6 @@ pub fn compile(root: &Path, runs: usize, whole_api: bool) -> anyhow::Result<()> 
     } else {
         (root.join("target/bench/compile"), our_configs(root))
     };
-    let generated = if whole_api {
-        base.join("out")
-    } else {
-        root.join("generated")
-    };
     let mut full = Vec::new();
     for (i, (_, dep, usage, _)) in configs.iter().enumerate() {
         let dir = base.join(format!("c{i}"));
@@ -444,7 +455,7 @@ pub fn compile(root: &Path, runs: usize, whole_api: bool) -> anyhow::Result<()> 
             let dir = base.join(format!("c{i}"));
             // Ours is the facade and one crate per group/version (and the runtime).
             let packages = if rlib.starts_with("libgenerated") {
-                generated_packages(&generated)?
+                generated_packages(&dir)?
             } else {
                 vec!["k8s-openapi".to_string()]
             };

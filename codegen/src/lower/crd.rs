@@ -6,6 +6,7 @@ use crate::error::Error;
 use crate::fixups;
 use crate::ir::{Field, GroupVersion, ResourceInfo, Ty};
 use crate::load::Crd;
+use crate::validate;
 use crate::view::View;
 
 pub(crate) fn lower_crd<'a>(
@@ -26,6 +27,30 @@ pub(crate) fn lower_crd<'a>(
             &at("/names"),
             "CRD names need a kind and a plural",
         ));
+    }
+    // What the API server would refuse (these go into request paths and module names).
+    let invalid = |field: &str, value: &str, why: String| {
+        Error::at(
+            origin,
+            &at(field),
+            format!("`{}` {why}", value.escape_debug()),
+        )
+    };
+    validate::dns1123_subdomain(&spec.group)
+        .and_then(|()| match spec.group.contains('.') {
+            true => Ok(()),
+            false => Err("must be a domain with at least one dot".into()),
+        })
+        .map_err(|m| invalid("/group", &spec.group, m))?;
+    validate::dns1035_label(&spec.names.plural)
+        .map_err(|m| invalid("/names/plural", &spec.names.plural, m))?;
+    validate::kind(kind).map_err(|m| invalid("/names/kind", kind, m))?;
+    if let Some(list_kind) = &spec.names.list_kind {
+        validate::kind(list_kind).map_err(|m| invalid("/names/listKind", list_kind, m))?;
+    }
+    for (i, v) in spec.versions.iter().enumerate() {
+        validate::dns1035_label(&v.name)
+            .map_err(|m| invalid(&format!("/versions/{i}/name"), &v.name, m))?;
     }
     if spec.versions.is_empty() {
         return Err(Error::at(

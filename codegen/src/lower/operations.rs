@@ -454,6 +454,7 @@ pub(crate) fn openapi_operations<'a>(
             continue;
         };
         let path_ptr = format!("/paths/{}", ptr_token(path));
+        crate::validate::path_template(origin, &path_ptr, path)?;
         let Some(gv) = fixups::document_group_version(std::iter::once(path)) else {
             // Group discovery (`/apis/{group}/`) has no version module to live in.
             continue;
