@@ -2,7 +2,7 @@
 //! stage by stage) and the compile cost of what users depend on, beside k8s-openapi.
 //! Medians of several runs in one process; no thresholds (this machine is noisy).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -135,31 +135,56 @@ pub fn write_inputs(dir: &Path, scales: &[usize]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The real CRDs of `../shared/upstream` (OpenShift config/v1 and the third-party operators),
-/// `copies` times over, copy `i` with every group renamed `c<i>.<group>`: as many kinds as a
-/// cluster with a few hundred CRDs (300 for 6 copies), of real shapes and sizes, spread over
-/// 6× as many group/versions. Written to `dir/crds-x<copies>/`.
-pub fn write_repeated_crds(upstream: &Path, dir: &Path, copies: usize) -> anyhow::Result<()> {
+/// The `.json` and `.yaml` files below `dirs` (recursively), sorted by path.
+fn spec_paths(dirs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
-    for sub in ["openshift-crds/config-v1", "thirdparty-crds"] {
-        let mut stack = vec![upstream.join(sub)];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
-                let p = e?.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "yaml") {
-                    files.push(p);
-                }
+    let mut stack = dirs.to_vec();
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
+            let p = e?.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "yaml" || x == "json") {
+                files.push(p);
             }
         }
     }
     files.sort();
-    let out = dir.join(format!("crds-x{copies}"));
-    std::fs::create_dir_all(&out)?;
-    let mut written = 0;
-    for path in &files {
-        let text = std::fs::read_to_string(path)?;
+    Ok(files)
+}
+
+/// Every real file of `../shared/upstream` (the Kubernetes documents, the config.openshift.io
+/// CRDs, the third-party CRDs) and specs/: the whole-API input of the tests.
+fn upstream_input(root: &Path) -> anyhow::Result<Vec<codegen::SpecFile>> {
+    let up = root.join("../shared/upstream");
+    let mut specs = codegen::read_specs_dir(&root.join("specs"))?;
+    for p in spec_paths(&[
+        up.join("k8s-openapi-v3"),
+        up.join("openshift-crds/config-v1"),
+        up.join("thirdparty-crds"),
+    ])? {
+        specs.push(codegen::SpecFile {
+            name: format!(
+                "upstream/{}",
+                p.file_name().unwrap_or_default().to_string_lossy()
+            ),
+            bytes: std::fs::read(&p)?,
+        });
+    }
+    Ok(specs)
+}
+
+/// The real CRDs of `../shared/upstream` (OpenShift config/v1 and the third-party operators),
+/// `copies` times over, copy `i` with every group renamed `c<i>.<group>`: as many kinds as a
+/// cluster with a few hundred CRDs (300 for 6 copies), of real shapes and sizes, spread over
+/// 6× as many group/versions.
+fn repeated_crds(upstream: &Path, copies: usize) -> anyhow::Result<Vec<codegen::SpecFile>> {
+    let mut out = Vec::new();
+    for path in spec_paths(&[
+        upstream.join("openshift-crds/config-v1"),
+        upstream.join("thirdparty-crds"),
+    ])? {
+        let text = std::fs::read_to_string(&path)?;
         // `spec.group` of a CRD: the first `  group: …` line (two spaces: directly in spec).
         let Some(group) = text
             .lines()
@@ -170,12 +195,60 @@ pub fn write_repeated_crds(upstream: &Path, dir: &Path, copies: usize) -> anyhow
         };
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         for i in 0..copies {
-            let renamed = text.replace(&group, &format!("c{i}.{group}"));
-            std::fs::write(out.join(format!("c{i}-{name}")), renamed)?;
-            written += 1;
+            out.push(codegen::SpecFile {
+                name: format!("c{i}-{name}"),
+                bytes: text.replace(&group, &format!("c{i}.{group}")).into_bytes(),
+            });
         }
     }
-    println!("{} ({written} CRD files)", out.display());
+    Ok(out)
+}
+
+/// [`repeated_crds`], written to `dir/crds-x<copies>/`.
+pub fn write_repeated_crds(upstream: &Path, dir: &Path, copies: usize) -> anyhow::Result<()> {
+    let out = dir.join(format!("crds-x{copies}"));
+    std::fs::create_dir_all(&out)?;
+    let files = repeated_crds(upstream, copies)?;
+    for f in &files {
+        std::fs::write(out.join(&f.name), &f.bytes)?;
+    }
+    println!("{} ({} CRD files)", out.display(), files.len());
+    Ok(())
+}
+
+/// Generation of real input: everything in `../shared/upstream` with specs/, and its CRDs
+/// repeated 1, 2, 4 and 6 times (groups renamed), with the growth per CRD.
+pub fn generation_real(root: &Path, runs: usize) -> anyhow::Result<()> {
+    let scratch = root.join("target/bench/gen-real-out");
+    let _ = std::fs::remove_dir_all(&scratch);
+    println!("Generation of real input, median of {runs} runs (generate in memory, then write every file to an empty folder):\n");
+    println!("| input | spec files | schemas | files out | load | lower | plan | emit | build + format | in memory | write | total |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    let all = upstream_input(root)?;
+    gen_report("../shared/upstream + specs/", &all, None, runs, &scratch)?;
+    let upstream = root.join("../shared/upstream");
+    let mut per_file = Vec::new();
+    for copies in [1, 2, 4, 6] {
+        let files = repeated_crds(&upstream, copies)?;
+        let t = gen_report(&format!("CRDs ×{copies}"), &files, None, runs, &scratch)?;
+        per_file.push((copies, t));
+    }
+    if let Some(&(first, t0)) = per_file.first() {
+        let growth: Vec<String> = per_file
+            .iter()
+            .map(|&(n, t)| {
+                format!(
+                    "×{n}: {:.2}",
+                    (t.as_secs_f64() / n as f64) / (t0.as_secs_f64() / first as f64)
+                )
+            })
+            .collect();
+        println!(
+            "\nIn-memory time per copy of the CRDs, relative to ×{first} (1.00 = linear): {}",
+            growth.join(", ")
+        );
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
     Ok(())
 }
 
@@ -346,7 +419,7 @@ fn whole_api_configs(
 ) -> anyhow::Result<Vec<(String, String, String, String)>> {
     let docs = root.join("../shared/upstream/k8s-openapi-v3");
     let mut specs = codegen::read_specs_dir(&root.join("specs"))?;
-    let mut names: Vec<std::path::PathBuf> = std::fs::read_dir(&docs)
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&docs)
         .with_context(|| format!("reading {}", docs.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {

@@ -66,7 +66,8 @@ enum Command {
     /// Benchmarks: generation time by stage and input size, and compile cost beside
     /// k8s-openapi. Runtime and client benchmarks are criterion benches in benches/.
     Bench {
-        /// Which part: gen, compile or all.
+        /// Which part: gen (synthetic input), gen-real (../shared/upstream, and its CRDs
+        /// repeated), compile, or all.
         #[arg(long, default_value = "all")]
         only: String,
         /// Runs per generation measurement (the median is reported).
@@ -222,6 +223,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             if only == "all" || only == "gen" {
                 bench::generation(&root, runs.max(1), &scales)?;
+            }
+            if only == "all" || only == "gen-real" {
+                bench::generation_real(&root, runs.max(1))?;
             }
             if only == "all" || only == "compile" {
                 bench::compile(&root, compile_runs.max(1), whole_api)?;
