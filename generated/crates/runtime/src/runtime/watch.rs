@@ -91,10 +91,26 @@ impl<T: DeserializeOwned> WatchEvent<T> {
 }
 
 /// Splits a watch body into events as bytes arrive. The API server writes one JSON object per
-/// line; the decoder does not rely on it and finds each object's end itself.
+/// line; the decoder does not rely on it and finds each object's end itself, looking at each
+/// byte once (a scan that resumed from the start on every chunk would make an event sent in
+/// tiny chunks cost time quadratic in its size).
 #[derive(Debug)]
 pub struct WatchDecoder<T> {
     buf: Vec<u8>,
+    /// `buf[..head]` is consumed (dropped once it is at least half of `buf`, so keeping it
+    /// costs amortized constant time per byte).
+    head: usize,
+    /// `buf[..pos]` has been scanned; the state below describes it.
+    pos: usize,
+    /// Where the value being scanned starts.
+    start: Option<usize>,
+    depth: u32,
+    in_string: bool,
+    escaped: bool,
+    /// Dropping a malformed line up to its newline (the server frames events by newlines).
+    skipping: bool,
+    /// Bytes looked at, by the scan and by decoding complete events (for tests).
+    scanned: u64,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -102,6 +118,14 @@ impl<T> Default for WatchDecoder<T> {
     fn default() -> Self {
         WatchDecoder {
             buf: Vec::new(),
+            head: 0,
+            pos: 0,
+            start: None,
+            depth: 0,
+            in_string: false,
+            escaped: false,
+            skipping: false,
+            scanned: 0,
             _t: PhantomData,
         }
     }
@@ -115,45 +139,85 @@ impl<T: DeserializeOwned> WatchDecoder<T> {
 
     /// Adds bytes received.
     pub fn push(&mut self, chunk: &[u8]) {
+        if self.head > 0 && self.head >= self.buf.len() - self.head {
+            self.buf.drain(..self.head);
+            self.pos -= self.head;
+            self.start = self.start.map(|s| s - self.head);
+            self.head = 0;
+        }
         self.buf.extend_from_slice(chunk);
     }
 
     /// The next complete event, if the buffer holds one. A malformed event is an error and is
     /// dropped, so decoding can go on with the next one.
     pub fn next_event(&mut self) -> Option<Result<WatchEvent<T>, Error>> {
-        let start = match self.buf.iter().position(|b| !b.is_ascii_whitespace()) {
-            Some(s) => s,
-            None => {
-                self.buf.clear();
-                return None;
+        while self.pos < self.buf.len() {
+            let b = self.buf[self.pos];
+            self.pos += 1;
+            self.scanned += 1;
+            if self.skipping {
+                if b == b'\n' {
+                    self.skipping = false;
+                    self.head = self.pos;
+                }
+                continue;
             }
-        };
-        let mut values = serde_json::Deserializer::from_slice(&self.buf[start..])
-            .into_iter::<&serde_json::value::RawValue>();
-        match values.next()? {
-            Ok(raw) => {
-                let result = WatchEvent::from_slice(raw.get().as_bytes()).map_err(Error::Decode);
-                let used = start + values.byte_offset();
-                self.buf.drain(..used);
-                Some(result)
+            let Some(start) = self.start else {
+                match b {
+                    b'{' | b'[' => {
+                        self.start = Some(self.pos - 1);
+                        self.depth = 1;
+                    }
+                    b if b.is_ascii_whitespace() => self.head = self.pos,
+                    _ => {
+                        self.skipping = true;
+                        return Some(Err(Error::Decode(serde::de::Error::custom(
+                            "a watch event is a JSON object",
+                        ))));
+                    }
+                }
+                continue;
+            };
+            if self.in_string {
+                match (self.escaped, b) {
+                    (true, _) => self.escaped = false,
+                    (false, b'\\') => self.escaped = true,
+                    (false, b'"') => self.in_string = false,
+                    _ => {}
+                }
+                continue;
             }
-            Err(e) if e.is_eof() => None,
-            Err(e) => {
-                // Skip to the next line: the server frames events by newlines.
-                let end = self.buf[start..]
-                    .iter()
-                    .position(|b| *b == b'\n')
-                    .map_or(self.buf.len(), |p| start + p + 1);
-                self.buf.drain(..end);
-                Some(Err(Error::Decode(e)))
+            match b {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => {
+                    self.depth -= 1;
+                    if self.depth == 0 {
+                        let event = &self.buf[start..self.pos];
+                        self.scanned += event.len() as u64;
+                        let result = WatchEvent::from_slice(event).map_err(Error::Decode);
+                        self.start = None;
+                        self.head = self.pos;
+                        return Some(result);
+                    }
+                }
+                _ => {}
             }
         }
+        None
     }
 
     /// Call when the body ends: an error if it stopped in the middle of an event.
     pub fn finish(&mut self) -> Option<Error> {
-        let rest = self.buf.iter().any(|b| !b.is_ascii_whitespace());
-        self.buf.clear();
+        let rest = self.start.is_some()
+            || (!self.skipping
+                && self.buf[self.head..]
+                    .iter()
+                    .any(|b| !b.is_ascii_whitespace()));
+        *self = Self {
+            scanned: self.scanned,
+            ..Self::default()
+        };
         rest.then_some(Error::Truncated)
     }
 }
@@ -194,6 +258,42 @@ mod tests {
         for size in 1..BODY.len() {
             assert_eq!(decode_in_chunks(size), whole, "chunk size {size}");
         }
+    }
+
+    /// One event of about 1 MB sent a byte at a time (the worst case for a decoder that
+    /// rescans): every byte is looked at once by the scan and once more when the event is
+    /// decoded, whatever the chunking.
+    #[test]
+    fn decoding_is_linear_in_the_bytes_received() {
+        let big = format!(
+            "{{\"type\":\"ADDED\",\"object\":{{\"data\":\"{}\",\"n\":[{}]}}}}\n",
+            "x{}\\\"".repeat(100_000),
+            vec!["{\"a\":[1]}"; 10_000].join(",")
+        );
+        let body = big.repeat(2);
+        let mut d = WatchDecoder::<Obj>::new();
+        let mut events = 0;
+        for b in body.as_bytes() {
+            d.push(std::slice::from_ref(b));
+            while let Some(ev) = d.next_event() {
+                ev.unwrap();
+                events += 1;
+            }
+        }
+        assert_eq!(events, 2);
+        assert!(
+            d.buf.len() <= big.len(),
+            "the first event was dropped once consumed: {} bytes held",
+            d.buf.len()
+        );
+        assert!(d.finish().is_none());
+        // Each byte scanned once, each event's bytes decoded once.
+        assert!(
+            d.scanned >= body.len() as u64 && d.scanned <= 2 * body.len() as u64,
+            "{} bytes looked at for {} received",
+            d.scanned,
+            body.len()
+        );
     }
 
     #[test]
