@@ -1083,3 +1083,67 @@ async fn warnings_reach_the_handler() {
     assert_eq!(err.reason(), Some("NotFound"));
     assert_eq!(seen.lock().unwrap().len(), 1);
 }
+
+/// `paginate` always ends: a server handing back the continue token it was sent, or sending
+/// empty chunks with ever new tokens, ends the stream with `Error::Pagination` after a
+/// bounded number of requests.
+#[tokio::test]
+async fn paginate_ends_on_servers_that_never_do() {
+    use generated::runtime::{paginate, Error, MAX_EMPTY_PAGES};
+    let chunk = |items: usize, token: Option<String>| config::AuthenticationList {
+        items: (0..items).map(|_| Default::default()).collect(),
+        metadata: Some(generated::meta::v1::ListMeta {
+            continue_: token,
+            ..Default::default()
+        }),
+    };
+    // The same token back.
+    let calls = std::cell::Cell::new(0);
+    let out: Vec<Result<config::Authentication, Error>> = paginate(|_token| {
+        calls.set(calls.get() + 1);
+        let list = chunk(1, Some("same".into()));
+        async move { Ok(list) }
+    })
+    .collect()
+    .await;
+    assert_eq!(calls.get(), 2, "the second answer repeats the token");
+    assert_eq!(out.len(), 3, "two items, then the error");
+    assert!(
+        matches!(out.last(), Some(Err(Error::Pagination(_)))),
+        "{:?}",
+        out.last()
+    );
+
+    // Empty chunks, each with a new token.
+    let calls = std::cell::Cell::new(0);
+    let out: Vec<Result<config::Authentication, Error>> = paginate(|_token| {
+        calls.set(calls.get() + 1);
+        let list = chunk(0, Some(format!("t{}", calls.get())));
+        async move { Ok(list) }
+    })
+    .collect()
+    .await;
+    assert_eq!(calls.get(), MAX_EMPTY_PAGES);
+    assert!(
+        matches!(out.as_slice(), [Err(Error::Pagination(_))]),
+        "{out:?}"
+    );
+
+    // Empty chunks between full ones are followed: the count is of chunks in a row.
+    let calls = std::cell::Cell::new(0);
+    let out: Vec<Result<config::Authentication, Error>> = paginate(|_token| {
+        calls.set(calls.get() + 1);
+        let n = calls.get();
+        let list = match n {
+            250 => chunk(1, None),
+            n if n % 50 == 0 => chunk(1, Some(format!("t{n}"))),
+            n => chunk(0, Some(format!("t{n}"))),
+        };
+        async move { Ok(list) }
+    })
+    .collect()
+    .await;
+    assert_eq!(calls.get(), 250);
+    assert_eq!(out.len(), 5);
+    assert!(out.iter().all(Result::is_ok));
+}

@@ -528,8 +528,16 @@ pub trait List {
     fn into_parts(self) -> (Vec<Self::Item>, Option<String>);
 }
 
+/// How many empty chunks in a row [`paginate`] follows before giving up. The API server fills
+/// each chunk up to its `limit` unless the list ends, so an empty chunk with a continue
+/// token is rare (a selector matching nothing in a stretch it gave up on) and a hundred in a
+/// row is a server that will never end.
+pub const MAX_EMPTY_PAGES: usize = 100;
+
 /// Every item of a list, following `continue` tokens: `fetch` gets the token to send (None for
-/// the first chunk) and returns one chunk.
+/// the first chunk) and returns one chunk. It always ends: a chunk whose continue token is the
+/// one just sent, or the [`MAX_EMPTY_PAGES`]th empty chunk in a row, ends it with
+/// [`Error::Pagination`].
 pub fn paginate<'a, L, F, Fut>(fetch: F) -> impl Stream<Item = Result<L::Item, Error>> + 'a
 where
     L: List + 'a,
@@ -541,23 +549,49 @@ where
         fetch: F,
         next: Option<Option<String>>,
         items: std::collections::VecDeque<I>,
+        empty_in_a_row: usize,
+        /// Yielded after the items of the chunk that caused it.
+        failed: Option<Error>,
     }
     let state = State {
         fetch,
         next: Some(None),
         items: Default::default(),
+        empty_in_a_row: 0,
+        failed: None,
     };
     futures_util::stream::unfold(state, |mut st| async move {
         loop {
             if let Some(item) = st.items.pop_front() {
                 return Some((Ok(item), st));
             }
+            if let Some(e) = st.failed.take() {
+                return Some((Err(e), st));
+            }
             let token = st.next.take()?;
-            match (st.fetch)(token).await {
+            match (st.fetch)(token.clone()).await {
                 Ok(list) => {
                     let (items, cont) = list.into_parts();
+                    let cont = cont.filter(|c| !c.is_empty());
+                    st.empty_in_a_row = if items.is_empty() {
+                        st.empty_in_a_row + 1
+                    } else {
+                        0
+                    };
                     st.items.extend(items);
-                    st.next = cont.filter(|c| !c.is_empty()).map(Some);
+                    // A server that hands back the token it was sent, or sends nothing but
+                    // empty chunks, would keep this loop going forever.
+                    if cont.is_some() && cont == token {
+                        st.failed = Some(Error::Pagination(
+                            "the server returned the continue token it was sent",
+                        ));
+                    } else if cont.is_some() && st.empty_in_a_row >= MAX_EMPTY_PAGES {
+                        st.failed = Some(Error::Pagination(
+                            "the server sent 100 empty chunks in a row, each with a continue token",
+                        ));
+                    } else {
+                        st.next = cont.map(Some);
+                    }
                 }
                 Err(e) => return Some((Err(e), st)),
             }

@@ -54,6 +54,10 @@ pub enum Error {
     /// The client could not be configured (bad CA bundle, unreadable kubeconfig, …).
     #[error("client configuration: {0}")]
     Config(String),
+    /// A paginated list would never end: the server handed back the continue token it was
+    /// sent, or kept sending empty chunks (see `runtime::paginate`).
+    #[error("pagination: {0}")]
+    Pagination(&'static str),
 }
 
 fn api_message(status: &http::StatusCode, details: Option<&Status>, body: &str) -> String {

@@ -24,6 +24,7 @@ pub use crate::__string_enum as string_enum;
 #[cfg(feature = "client")]
 pub use client::{
     paginate, Client, ClientBuilder, List, WarningHandler, WatchStream, DEFAULT_MAX_RESPONSE_BYTES,
+    MAX_EMPTY_PAGES,
 };
 pub use delete::DeleteResponse;
 pub use error::Error;
