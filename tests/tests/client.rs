@@ -1147,3 +1147,21 @@ async fn paginate_ends_on_servers_that_never_do() {
     assert_eq!(out.len(), 5);
     assert!(out.iter().all(Result::is_ok));
 }
+
+/// A password in the base URL would show in Debug output and in transport errors (reqwest
+/// names the URL): such a URL is refused, without repeating it.
+#[test]
+fn user_info_in_the_base_url_is_refused_without_showing_it() {
+    for url in [
+        "https://admin:hunter2@10.0.0.1:6443",
+        "https://hunter2@10.0.0.1:6443",
+        "http://:hunter2@127.0.0.1:1",
+    ] {
+        let err = Client::new(url).unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{url}: {err:?}");
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("user information"), "{shown}");
+    }
+    assert!(Client::new("https://10.0.0.1:6443").is_ok());
+}

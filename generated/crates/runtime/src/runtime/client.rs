@@ -139,6 +139,13 @@ impl ClientBuilder {
                 url.scheme()
             )));
         }
+        // A password in the URL would show in Debug output and in transport errors (which
+        // name the URL); the API server has no basic authentication since 1.19 anyway.
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(Error::Config(
+                "the base URL holds user information (`user:password@`), which the API server does not accept: use bearer_token or a client certificate".into(),
+            ));
+        }
         let mut http = reqwest::Client::builder().tls_backend_preconfigured(self.tls_config()?);
         if let Some(t) = self.connect_timeout {
             http = http.connect_timeout(t);
