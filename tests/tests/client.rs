@@ -792,6 +792,33 @@ async fn hostile_path_parameters_never_change_the_path() {
 
 #[tokio::test]
 async fn tokens_stay_out_of_debug_and_errors() {
+    // Model fields that hold credentials show only whether they are set.
+    let review = authn::TokenReview {
+        spec: authn::TokenReviewSpec {
+            token: Some("s3cr3t-t0ken".into()),
+            audiences: Some(vec!["api".into()]),
+        },
+        ..Default::default()
+    };
+    let shown = format!("{review:?} {:#?}", review.spec);
+    assert!(!shown.contains("s3cr3t"), "{shown}");
+    assert!(
+        shown.contains("token: Some(<redacted>)") && shown.contains("\"api\""),
+        "{shown}"
+    );
+    let empty = format!("{:?}", authn::TokenReviewSpec::default());
+    assert!(empty.contains("token: None"), "{empty}");
+    let issued: authn::TokenRequestStatus = serde_json::from_value(json!({
+        "token": "s3cr3t-t0ken", "expirationTimestamp": "2026-12-02T10:00:00Z"
+    }))
+    .unwrap();
+    let shown = format!("{issued:?}");
+    assert!(
+        !shown.contains("s3cr3t") && shown.contains("token: <redacted>"),
+        "{shown}"
+    );
+    assert!(shown.contains("2026"), "other fields still show: {shown}");
+
     let server = Server::start().await;
     let client = Client::builder(&server.url)
         .bearer_token("s3cr3t-t0ken")

@@ -478,3 +478,32 @@ fn argo_workflows_output_grows_with_distinct_shapes() {
         "{structs} structs for 479 distinct object shapes"
     );
 }
+
+/// The generator's table of sensitive fields reaches the real documents: core/v1 Secret's
+/// `data` and `stringData` print only whether they are set (k8s-openapi prints them).
+#[test]
+fn secrets_in_real_documents_are_redacted_in_debug() {
+    let up = tests::upstream();
+    let out = generate(&[spec_file(&up.join("k8s-openapi-v3/api__v1_openapi.json"))]).unwrap();
+    let secret = &out.files.files["crates/core-v1/src/core/v1/secret.rs"];
+    assert!(
+        secret.contains("impl std::fmt::Debug for Secret"),
+        "{secret}"
+    );
+    for field in ["data", "string_data"] {
+        assert!(
+            secret.contains(&format!(
+                ".field(\"{field}\", &crate::runtime::Redacted::option(&self.{field}))"
+            )),
+            "{field}: {secret}"
+        );
+    }
+    assert!(
+        secret.contains(".field(\"type_\", &self.type_)"),
+        "{secret}"
+    );
+    assert!(!secret.contains("#[derive(Clone, Debug"), "{secret}");
+    // A type without such fields keeps the derived Debug.
+    let config_map = &out.files.files["crates/core-v1/src/core/v1/config_map.rs"];
+    assert!(config_map.contains("#[derive(Clone, Debug"), "{config_map}");
+}

@@ -365,14 +365,23 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
             } else {
                 quote!(serde::Serialize,)
             };
+            // A credential is never printed (see `sensitive`): Debug by hand for those types.
+            let redact = fields
+                .iter()
+                .any(|f| crate::sensitive::is_sensitive(&t.id, &f.wire));
+            let (debug, debug_impl) = if redact {
+                (quote!(), redacted_debug(cx, t, fields))
+            } else {
+                (quote!(Debug,), quote!())
+            };
             let mut out = quote! {
                 #doc
-                #[derive(Clone, Debug, #default PartialEq, #ser serde::Deserialize)]
+                #[derive(Clone, #debug #default PartialEq, #ser serde::Deserialize)]
                 pub struct #name {
                     #(#defs)*
                 }
             };
-            out.extend(quote! { #default_impl #(#default_fns)* });
+            out.extend(quote! { #debug_impl #default_impl #(#default_fns)* });
             if let Some(r) = &t.resource {
                 out.extend(resource_impl(cx, t, r, fields));
             }
@@ -380,6 +389,31 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
             out
         }
     })
+}
+
+/// `Debug` as derived, except that each sensitive field shows only whether it is set.
+fn redacted_debug(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
+    let rt = &cx.runtime;
+    let name = format_ident!("{}", t.name);
+    let name_str = &t.name;
+    let entries = fields.iter().map(|f| {
+        let fname = format_ident!("{}", f.rust);
+        let shown = f.rust.trim_start_matches("r#");
+        if !crate::sensitive::is_sensitive(&t.id, &f.wire) {
+            quote! { .field(#shown, &self.#fname) }
+        } else if is_option(cx, f) {
+            quote! { .field(#shown, &#rt::Redacted::option(&self.#fname)) }
+        } else {
+            quote! { .field(#shown, &#rt::Redacted::Set) }
+        }
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#name_str) #(#entries)* .finish()
+            }
+        }
+    }
 }
 
 fn path_string(p: &syn::Path) -> String {

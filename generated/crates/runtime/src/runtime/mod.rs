@@ -36,6 +36,40 @@ pub use string_enum::StringEnumVisitor;
 pub use warning::Warning;
 pub use watch::{WatchDecoder, WatchEvent};
 
+/// What `Debug` shows of a field that holds a credential (a token, a Secret's data): whether
+/// it is set, never its value. Emitted types use it for the fields of the generator's table
+/// of sensitive fields (README).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Redacted {
+    /// The field has a value: shown as `Some(<redacted>)` (`<redacted>` for a required one).
+    Set,
+    /// An optional field with a value.
+    SetOptional,
+    /// An optional field without one: `None`.
+    Unset,
+}
+
+impl Redacted {
+    /// For an optional field.
+    pub fn option<T>(value: &Option<T>) -> Redacted {
+        if value.is_some() {
+            Redacted::SetOptional
+        } else {
+            Redacted::Unset
+        }
+    }
+}
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Redacted::Set => "<redacted>",
+            Redacted::SetOptional => "Some(<redacted>)",
+            Redacted::Unset => "None",
+        })
+    }
+}
+
 /// The result of every operation: [`Error`] unless said otherwise.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
