@@ -41,16 +41,47 @@ pub fn read_specs_dir(dir: &Path) -> Result<Vec<SpecFile>, Error> {
         .into_iter()
         .map(|rel| {
             let path = dir.join(&rel);
-            let bytes = std::fs::read(&path).map_err(|e| Error::Io {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            })?;
             Ok(SpecFile {
                 name: format!("{base}/{rel}"),
-                bytes,
+                bytes: read_bounded(&path)?,
             })
         })
         .collect()
+}
+
+/// Reads one spec file, refusing before reading what is not a regular file (a symlink to
+/// a device, a FIFO: reading those may never end) or is larger than [`MAX_SPEC_BYTES`]; the
+/// read itself stops past the limit too, should the file grow after it was looked at.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, Error> {
+    use std::io::Read as _;
+    let io = |message: String| Error::Io {
+        path: path.display().to_string(),
+        message,
+    };
+    // `metadata` follows symlinks: what is checked is what would be read.
+    let meta = std::fs::metadata(path).map_err(|e| io(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(io(
+            "not a regular file (a device, FIFO or socket, or a link to one): refused".into(),
+        ));
+    }
+    let too_big = |len: u64| {
+        io(format!(
+            "{len} bytes, more than the {MAX_SPEC_BYTES} bytes a spec file may have: refused"
+        ))
+    };
+    if meta.len() > MAX_SPEC_BYTES as u64 {
+        return Err(too_big(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| io(e.to_string()))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_SPEC_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io(e.to_string()))?;
+    if bytes.len() > MAX_SPEC_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// A document that lowering understands.

@@ -258,3 +258,43 @@ fn same_operation_in_two_files_is_one_or_a_conflict_naming_both() {
         ],
     );
 }
+
+/// What is not a regular file, or is too large, is refused before it is read: a FIFO or a
+/// link to a device might never end (`/dev/zero`), a huge file would be read whole. The
+/// error names the file; nothing is generated.
+#[test]
+fn specs_folder_refuses_devices_fifos_and_huge_files_before_reading() {
+    let dir = std::env::temp_dir().join(format!("codegen-special-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let only = |name: &str| {
+        let sub = dir.join(name.replace('.', "-"));
+        std::fs::create_dir_all(&sub).unwrap();
+        sub
+    };
+    // A link to a device that never ends.
+    let zero = only("zero.json");
+    std::os::unix::fs::symlink("/dev/zero", zero.join("zero.json")).unwrap();
+    // A FIFO nobody writes to: reading it would block forever.
+    let fifo = only("fifo.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(fifo.join("fifo.yaml"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // A sparse file one byte over the limit (no disk used).
+    let huge = only("huge.json");
+    std::fs::File::create(huge.join("huge.json"))
+        .unwrap()
+        .set_len(codegen::MAX_SPEC_BYTES as u64 + 1)
+        .unwrap();
+    for (sub, name, why) in [
+        (&zero, "zero.json", "not a regular file"),
+        (&fifo, "fifo.yaml", "not a regular file"),
+        (&huge, "huge.json", "more than the"),
+    ] {
+        let err = codegen::read_specs_dir(sub).expect_err(name).to_string();
+        assert_mentions(&err, &[name, why]);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
