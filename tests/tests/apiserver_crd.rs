@@ -192,6 +192,64 @@ async fn dry_run_and_field_validation() {
         "dry run persisted the object"
     );
 
+    // Replace, patch and delete with dryRun=All answer as if done and change nothing.
+    let real = api
+        .create_authentication(&object("dry-kept", "dry"), &WriteParams::default())
+        .await
+        .unwrap();
+    let version =
+        |a: &config::Authentication| a.metadata.as_ref().and_then(|m| m.resource_version.clone());
+    let mut changed = real.clone();
+    changed.spec.service_account_issuer = Some("https://replaced.example".into());
+    let replaced = api
+        .replace_authentication("dry-kept", &changed, &dry)
+        .await
+        .unwrap();
+    assert_eq!(
+        replaced.spec.service_account_issuer.as_deref(),
+        Some("https://replaced.example")
+    );
+    let patched = api
+        .patch_authentication(
+            "dry-kept",
+            &Patch::Merge(
+                serde_json::json!({"spec": {"serviceAccountIssuer": "https://patched.example"}}),
+            ),
+            &PatchParams {
+                dry_run: Some("All".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        patched.spec.service_account_issuer.as_deref(),
+        Some("https://patched.example")
+    );
+    api.delete_authentication(
+        "dry-kept",
+        None,
+        &DeleteParams {
+            dry_run: Some("All".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let stored = api
+        .read_authentication("dry-kept", &GetParams::default())
+        .await
+        .expect("a dry-run delete leaves the object");
+    assert_eq!(
+        stored.spec.service_account_issuer.as_deref(),
+        Some("https://issuer.example"),
+        "a dry-run replace or patch changed the object"
+    );
+    assert_eq!(version(&stored), version(&real), "nothing was written");
+    api.delete_authentication("dry-kept", None, &DeleteParams::default())
+        .await
+        .unwrap();
+
     // An unknown field: Strict refuses it, with the server's Status; Ignore drops it. (A
     // server-side apply with an unknown field fails whatever fieldValidation says: the
     // server showed "field not declared in schema" with Ignore.)
