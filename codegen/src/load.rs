@@ -3,8 +3,11 @@
 
 use std::path::Path;
 
+use serde::de::DeserializeSeed as _;
 use serde::Deserialize;
 use serde_json::Value;
+
+mod budget;
 
 use crate::error::{Error, Location};
 
@@ -227,14 +230,18 @@ fn parse_file(spec: &SpecFile, out: &mut Vec<Source>) -> Result<(), Error> {
         })?]
     } else {
         let mut docs = Vec::new();
+        // One budget for the whole file: its documents together hold what it expands to.
+        let mut left = budget::for_text(text.len());
         for de in serde_yaml_ng::Deserializer::from_str(text) {
-            let v: Value = Value::deserialize(de).map_err(|e| {
-                let loc = e.location().map_or(Location::File, |l| Location::Line {
-                    line: l.line(),
-                    column: l.column(),
-                });
-                Error::spec(file, loc, format!("invalid YAML: {e}"))
-            })?;
+            let v: Value = budget::Budgeted { left: &mut left }
+                .deserialize(de)
+                .map_err(|e| {
+                    let loc = e.location().map_or(Location::File, |l| Location::Line {
+                        line: l.line(),
+                        column: l.column(),
+                    });
+                    Error::spec(file, loc, format!("invalid YAML: {e}"))
+                })?;
             if !v.is_null() {
                 docs.push(v);
             }

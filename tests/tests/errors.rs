@@ -42,7 +42,7 @@ fn catalogue() {
         ("crd_without_versions.yaml", &["bad/crd_without_versions.yaml at #/spec/versions", "no versions"]),
         ("two_crds_one_kind.yaml", &["bad/two_crds_one_kind.yaml (document 1)#", "bad/two_crds_one_kind.yaml (document 2)#", "both define the kind example.com/v1/A"]),
         ("cyclic_alias.yaml", &["bad/cyclic_alias.yaml at #/components/schemas/io.k8s.api.example.v1.A", "`$ref` cycle", "io.k8s.api.example.v1.B"]),
-        ("garbage.yaml", &["bad/garbage.yaml"]),
+        ("garbage.yaml", &["bad/garbage.yaml", "not UTF-8"]),
         // Names the API server would refuse, which go into request paths and module names.
         ("crd_plural_escapes_path.yaml", &["bad/crd_plural_escapes_path.yaml at #/spec/names/plural", "`../../../api/v1/secrets`", "DNS-1035 label"]),
         ("crd_group_not_a_domain.yaml", &["bad/crd_group_not_a_domain.yaml at #/spec/group", "`Example_Com/x`", "DNS-1123 subdomain"]),
@@ -102,7 +102,31 @@ fn alias_bomb_is_refused_not_expanded() {
         name: "bomb.yaml".into(),
         bytes: y.into_bytes(),
     }]);
-    assert_mentions(&msg, &["bomb.yaml"]);
+    assert_mentions(&msg, &["bomb.yaml", "invalid YAML", "repetition limit"]);
+}
+
+/// One anchor used many times side by side (no nesting, so the parser's limit on aliases
+/// followed does not stop it): 600 KB of text naming a 10 KB anchor 200,000 times would be
+/// 2 GB. Refused while it is being built, by the size it has reached, not by time.
+#[test]
+fn flat_alias_repetition_is_refused_before_it_expands() {
+    let anchor = format!(
+        "[{}]",
+        vec![format!("\"{}\"", "x".repeat(1000)); 10].join(",")
+    );
+    let uses = vec!["*a"; 200_000].join(",");
+    let msg = error_of(&[codegen::SpecFile {
+        name: "flat.yaml".into(),
+        bytes: format!("a: &a {anchor}\nb: [{uses}]\n").into_bytes(),
+    }]);
+    assert_mentions(&msg, &["flat.yaml", "YAML aliases expand this document"]);
+    // A few uses of an anchor are fine.
+    let uses = ["*a"; 5].join(",");
+    let msg = error_of(&[codegen::SpecFile {
+        name: "few.yaml".into(),
+        bytes: format!("a: &a {anchor}\nb: [{uses}]\n").into_bytes(),
+    }]);
+    assert_mentions(&msg, &["few.yaml", "neither an OpenAPI v3 document"]);
 }
 
 #[test]

@@ -29,9 +29,11 @@ proptest! {
                 _ => {}
             }
         }
-        // Ok or a clear error; a panic fails the test.
+        // Ok or a clear error naming a spec file (not an internal one); a panic fails the test.
         if let Err(e) = generate(&files) {
-            prop_assert!(!e.to_string().is_empty());
+            let msg = e.to_string();
+            prop_assert!(files.iter().any(|f| msg.contains(&f.name)), "names no spec file: {msg}");
+            prop_assert!(!msg.contains("internal error"), "{msg}");
         }
     }
 
@@ -51,7 +53,10 @@ proptest! {
                     }
                 }
             }
-            Err(e) => prop_assert!(!e.to_string().is_empty()),
+            Err(e) => {
+                let msg = e.to_string();
+                prop_assert!(msg.contains("p.json") && !msg.contains("internal error"), "{msg}");
+            }
         }
     }
 }

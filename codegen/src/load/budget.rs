@@ -1,0 +1,109 @@
+//! Building a JSON value from YAML within a size budget. YAML aliases repeat what an anchor
+//! holds: a 600 KB file that names one 10 KB anchor 200,000 times expands to 2 GB.
+//! serde_yaml_ng bounds how many aliases are followed (which stops nested "billion laughs"),
+//! not how much each one brings, so the value is built here with a running count of what it
+//! holds, refused past the budget before memory goes.
+
+use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+/// Room for what a document of `len` bytes can honestly hold: every node and string byte
+/// counted, a value is at most a few times its text (`a: 1` is 4 bytes and 2 nodes); anchors
+/// used a few times fit easily.
+pub(crate) fn for_text(len: usize) -> usize {
+    len.saturating_mul(8).saturating_add(1 << 20)
+}
+
+/// A `DeserializeSeed` producing a `serde_json::Value`, charging each node one unit and each
+/// string its length against `left`.
+pub(crate) struct Budgeted<'a> {
+    pub left: &'a mut usize,
+}
+
+impl Budgeted<'_> {
+    fn charge<E: serde::de::Error>(&mut self, n: usize) -> Result<(), E> {
+        match self.left.checked_sub(n.saturating_add(1)) {
+            Some(rest) => {
+                *self.left = rest;
+                Ok(())
+            }
+            None => Err(E::custom(
+                "YAML aliases expand this document far beyond its size: refused",
+            )),
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Budgeted<'_> {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Budgeted<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON-compatible value")
+    }
+    fn visit_bool<E: serde::de::Error>(mut self, v: bool) -> Result<Value, E> {
+        self.charge(0)?;
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E: serde::de::Error>(mut self, v: i64) -> Result<Value, E> {
+        self.charge(0)?;
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E: serde::de::Error>(mut self, v: u64) -> Result<Value, E> {
+        self.charge(0)?;
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_f64<E: serde::de::Error>(mut self, v: f64) -> Result<Value, E> {
+        self.charge(0)?;
+        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E: serde::de::Error>(mut self, v: &str) -> Result<Value, E> {
+        self.charge(v.len())?;
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E: serde::de::Error>(mut self, v: String) -> Result<Value, E> {
+        self.charge(v.len())?;
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E: serde::de::Error>(mut self) -> Result<Value, E> {
+        self.charge(0)?;
+        Ok(Value::Null)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Value, E> {
+        self.visit_unit()
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Value, A::Error> {
+        self.charge(0)?;
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(Budgeted { left: self.left })? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Value, A::Error> {
+        self.charge(0)?;
+        let mut out = Map::new();
+        while let Some(key) = map.next_key_seed(Budgeted { left: self.left })? {
+            let key = match key {
+                Value::String(s) => s,
+                // YAML allows any scalar as a key; JSON (and every spec) has strings.
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                Value::Null => "null".to_string(),
+                _ => return Err(A::Error::custom("a mapping key is not a scalar")),
+            };
+            let value = map.next_value_seed(Budgeted { left: self.left })?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+}
