@@ -7,6 +7,9 @@ use std::collections::BTreeMap;
 pub struct Changes {
     /// Present with other content.
     pub changed: Vec<String>,
+    /// Those of `changed` without the emitted-file header: someone else's files, which a
+    /// sync must not replace.
+    pub foreign: Vec<String>,
     /// Not present.
     pub missing: Vec<String>,
     /// Emitted files present that the set does not hold.
@@ -48,9 +51,14 @@ impl FileSet {
     pub fn changes(&self, out: &std::path::Path) -> std::io::Result<Changes> {
         let mut c = Changes::default();
         for (rel, text) in &self.files {
-            match std::fs::read_to_string(out.join(rel)) {
-                Ok(old) if &old == text => {}
-                Ok(_) => c.changed.push(rel.clone()),
+            match std::fs::read(out.join(rel)) {
+                Ok(old) if old == text.as_bytes() => {}
+                Ok(old) => {
+                    if !Self::is_generated(&String::from_utf8_lossy(&old)) {
+                        c.foreign.push(rel.clone());
+                    }
+                    c.changed.push(rel.clone());
+                }
                 Err(_) => c.missing.push(rel.clone()),
             }
         }
