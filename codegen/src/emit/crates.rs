@@ -45,20 +45,22 @@ impl Crate {
         }
     }
 
-    /// The crate's folder below the output root. Feature names are ASCII letters, digits and
-    /// `_` (see `names::ident`), so the folder and package names hold nothing else either.
-    pub(crate) fn dir(&self) -> String {
+    /// The crate's folder name in `crates/`. Feature names are ASCII letters, digits and `_`
+    /// (see `names::ident`), so the folder and package names hold nothing else either.
+    fn folder(&self) -> String {
         match self {
-            Crate::Runtime => "crates/runtime".into(),
-            Crate::Group(f) => format!("crates/{}", f.replace('_', "-")),
+            Crate::Runtime => "runtime".into(),
+            Crate::Group(f) => f.replace('_', "-"),
         }
     }
 
+    /// The crate's folder below the output root.
+    pub(crate) fn dir(&self) -> String {
+        format!("crates/{}", self.folder())
+    }
+
     fn package(&self) -> String {
-        match self {
-            Crate::Runtime => "generated-runtime".into(),
-            Crate::Group(f) => format!("generated-{}", f.replace('_', "-")),
-        }
+        format!("generated-{}", self.folder())
     }
 
     fn lib(&self) -> syn::Ident {
@@ -114,9 +116,9 @@ pub(crate) fn plan(
     for gv in gvs {
         let c = Crate::of(gv);
         by_crate.insert(c.clone(), gv.clone());
-        deps.entry(c.clone()).or_default();
+        let named = deps.entry(c.clone()).or_default();
         if let Crate::Group(f) = &c {
-            deps.entry(c.clone()).or_default().insert(Crate::Runtime);
+            named.insert(Crate::Runtime);
             features.entry(c.clone()).or_default().insert(f.clone());
         }
     }
@@ -151,7 +153,8 @@ fn check_acyclic(
     deps: &BTreeMap<Crate, BTreeSet<Crate>>,
     gvs: &BTreeMap<Crate, GroupVersion>,
 ) -> Result<(), Error> {
-    // Iterative depth-first search; `on_path` holds the current chain.
+    // Iterative depth-first search; `stack` holds the current chain, each crate with the
+    // dependencies still to visit.
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         Open,
@@ -209,6 +212,16 @@ fn check_acyclic(
 }
 
 impl Crates {
+    /// `pub use generated_x::<group>::<version>;`: the module of crate `c` at the path it has
+    /// in every crate root (and the facade).
+    fn reexport(&self, c: &Crate) -> TokenStream {
+        let gv = &self.gvs[c];
+        let lib = c.lib();
+        let gm = format_ident!("{}", group_module(&gv.group));
+        let vm = format_ident!("{}", version_module(&gv.version));
+        quote! { pub use #lib::#gm::#vm; }
+    }
+
     /// The crates with a file gated by `feature` (the crates a build with it compiles code of).
     fn reached_by<'a>(&'a self, feature: &'a str) -> impl Iterator<Item = &'a Crate> + 'a {
         self.features
@@ -222,15 +235,10 @@ impl Crates {
     pub(crate) fn group_mod(&self, gv: &GroupVersion) -> TokenStream {
         let own = Crate::of(gv);
         let vm = format_ident!("{}", version_module(&gv.version));
-        let siblings = self.deps[&own].iter().filter_map(|d| {
-            let dgv = &self.gvs[d];
-            (dgv.group == gv.group).then(|| {
-                let lib = d.lib();
-                let gm = format_ident!("{}", group_module(&dgv.group));
-                let dvm = format_ident!("{}", version_module(&dgv.version));
-                quote! { pub use #lib::#gm::#dvm; }
-            })
-        });
+        let siblings = self.deps[&own]
+            .iter()
+            .filter(|d| self.gvs[*d].group == gv.group)
+            .map(|d| self.reexport(d));
         let doc = group_doc(&gv.group);
         quote! { #![doc = #doc] pub mod #vm; #(#siblings)* }
     }
@@ -270,13 +278,10 @@ impl Crates {
                     if *d == Crate::Runtime || dgv.group == gv.group {
                         continue;
                     }
-                    let lib = d.lib();
-                    let dgm = format_ident!("{}", group_module(&dgv.group));
-                    let dvm = format_ident!("{}", version_module(&dgv.version));
                     foreign
                         .entry(group_module(&dgv.group))
                         .or_default()
-                        .push(quote! { pub use #lib::#dgm::#dvm; });
+                        .push(self.reexport(d));
                 }
                 let foreign = foreign.iter().map(|(m, uses)| {
                     let m = format_ident!("{}", m);
@@ -321,9 +326,8 @@ impl Crates {
             let doc = group_doc(&members[0].0.group);
             let uses = members.iter().map(|(gv, c)| {
                 let cfg = super::features_cfg(module_gates.get(gv).into_iter().flatten());
-                let lib = c.lib();
-                let vm = format_ident!("{}", version_module(&gv.version));
-                quote! { #cfg pub use #lib::#m::#vm; }
+                let reexport = self.reexport(c);
+                quote! { #cfg #reexport }
             });
             quote! { #cfg pub mod #m { #![doc = #doc] #(#uses)* } }
         });
@@ -397,7 +401,7 @@ impl Crates {
                     s.push_str(&format!(
                         "{} = {{ path = \"../{}\" }}\n",
                         d.package(),
-                        d.dir().trim_start_matches("crates/")
+                        d.folder()
                     ));
                 }
                 s.push_str(GROUP_DEPENDENCIES);
