@@ -163,15 +163,20 @@ fn upstream_input(root: &Path) -> anyhow::Result<Vec<codegen::SpecFile>> {
         up.join("openshift-crds/config-v1"),
         up.join("thirdparty-crds"),
     ])? {
-        specs.push(codegen::SpecFile {
-            name: format!(
-                "upstream/{}",
-                p.file_name().unwrap_or_default().to_string_lossy()
-            ),
-            bytes: std::fs::read(&p)?,
-        });
+        specs.push(spec_file(&p, "upstream/")?);
     }
     Ok(specs)
+}
+
+/// One spec file, named `<prefix><file name>`.
+fn spec_file(path: &Path, prefix: &str) -> anyhow::Result<codegen::SpecFile> {
+    Ok(codegen::SpecFile {
+        name: format!(
+            "{prefix}{}",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        ),
+        bytes: std::fs::read(path).with_context(|| format!("reading {}", path.display()))?,
+    })
 }
 
 /// The real CRDs of `../shared/upstream` (OpenShift config/v1 and the third-party operators),
@@ -419,35 +424,21 @@ fn whole_api_configs(
 ) -> anyhow::Result<Vec<(String, String, String, String)>> {
     let docs = root.join("../shared/upstream/k8s-openapi-v3");
     let mut specs = codegen::read_specs_dir(&root.join("specs"))?;
-    let mut names: Vec<PathBuf> = std::fs::read_dir(&docs)
-        .with_context(|| format!("reading {}", docs.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
+    // The versioned documents, not the group discovery one.
+    let names: Vec<PathBuf> = spec_paths(&[docs])?
+        .into_iter()
         .filter(|p| {
             let n = p.file_name().unwrap_or_default().to_string_lossy();
             n.starts_with("api__v1_") || n.contains("__v")
         })
         .collect();
-    names.sort();
     for p in &names {
-        specs.push(codegen::SpecFile {
-            name: p
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned(),
-            bytes: std::fs::read(p)?,
-        });
+        specs.push(spec_file(p, "")?);
     }
     let output = codegen::generate(&specs, &codegen::Options::default())?;
     let out = base.join("out");
     let _ = std::fs::remove_dir_all(&out);
-    for (rel, text) in &output.files.files {
-        let path = out.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&path, text)?;
-    }
+    crate::sync::write(&out, &output.files)?;
     let runtime = "crates/runtime/src/runtime";
     std::fs::create_dir_all(out.join(runtime))?;
     for e in std::fs::read_dir(root.join("generated").join(runtime))? {
