@@ -165,6 +165,9 @@ pub(crate) struct Param {
     pub rust: String,
     pub ty: Ty,
     pub doc: Vec<String>,
+    /// The values the API server accepts, when it fixes them (`dryRun`, `propagationPolicy`,
+    /// …): the parameter is then that enum of the crate's `params` module.
+    pub values: Option<&'static crate::query_values::QueryValues>,
 }
 
 /// What an operation sends as its body.

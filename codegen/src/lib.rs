@@ -15,6 +15,7 @@ mod load;
 mod lower;
 mod names;
 mod par;
+mod query_values;
 mod sensitive;
 mod validate;
 mod view;

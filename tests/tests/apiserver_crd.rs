@@ -6,7 +6,8 @@
 use futures_util::StreamExt as _;
 use generated::config_openshift_io::v1 as config;
 use generated::params::{
-    DeleteParams, GetParams, ListParams, PatchParams, WatchParams, WriteParams,
+    DeleteParams, DryRun, FieldValidation, GetParams, ListParams, PatchParams, PropagationPolicy,
+    ResourceVersionMatch, WatchParams, WriteParams,
 };
 use generated::runtime::{Patch, WatchEvent};
 use tests::apiserver::{plain, shared, Identity};
@@ -174,7 +175,7 @@ async fn create_read_replace_patch_and_status() {
 async fn dry_run_and_field_validation() {
     let api = install_crd().await;
     let dry = WriteParams {
-        dry_run: Some("All".into()),
+        dry_run: Some(DryRun::All),
         ..Default::default()
     };
     let answered = api
@@ -216,7 +217,7 @@ async fn dry_run_and_field_validation() {
                 serde_json::json!({"spec": {"serviceAccountIssuer": "https://patched.example"}}),
             ),
             &PatchParams {
-                dry_run: Some("All".into()),
+                dry_run: Some(DryRun::All),
                 ..Default::default()
             },
         )
@@ -230,7 +231,7 @@ async fn dry_run_and_field_validation() {
         "dry-kept",
         None,
         &DeleteParams {
-            dry_run: Some("All".into()),
+            dry_run: Some(DryRun::All),
             ..Default::default()
         },
     )
@@ -268,7 +269,7 @@ async fn dry_run_and_field_validation() {
     let mut req = config::requests::create_authentication(
         &object("strict", "strict"),
         &WriteParams {
-            field_validation: Some("Strict".into()),
+            field_validation: Some(FieldValidation::Strict),
             ..Default::default()
         },
     )
@@ -286,7 +287,7 @@ async fn dry_run_and_field_validation() {
     let mut req = config::requests::create_authentication(
         &object("strict", "strict"),
         &WriteParams {
-            field_validation: Some("Ignore".into()),
+            field_validation: Some(FieldValidation::Ignore),
             ..Default::default()
         },
     )
@@ -312,7 +313,7 @@ async fn dry_run_and_field_validation() {
     let mut req = config::requests::create_authentication(
         &object("warn", "warn"),
         &WriteParams {
-            field_validation: Some("Warn".into()),
+            field_validation: Some(FieldValidation::Warn),
             ..Default::default()
         },
     )
@@ -382,13 +383,22 @@ async fn server_side_apply_conflicts_and_force() {
         .filter_map(|m| m.manager)
         .collect();
     assert!(managers.contains(&"second".to_string()), "{managers:?}");
-    // Apply without a field manager is refused by the server (422, "fieldManager: Required").
+    // Apply without a field manager is refused before it is sent (the server would answer 422,
+    // "fieldManager: Required": see refused_combinations_are_the_servers_…).
     let refused = api
         .patch_authentication("ssa", &Patch::apply(&obj).unwrap(), &PatchParams::default())
         .await
         .unwrap_err();
-    assert_eq!(refused.status().map(|s| s.as_u16()), Some(422), "{refused}");
-    assert!(refused.to_string().contains("fieldManager"), "{refused}");
+    assert!(
+        matches!(
+            refused,
+            generated::runtime::Error::InvalidOptions {
+                field: "fieldManager",
+                ..
+            }
+        ),
+        "{refused}"
+    );
     api.delete_authentication("ssa", None, &DeleteParams::default())
         .await
         .unwrap();
@@ -453,7 +463,7 @@ async fn list_selectors_pagination_and_delete_collection() {
     let then = api
         .list_authentication(&ListParams {
             resource_version: Some(rv),
-            resource_version_match: Some("Exact".into()),
+            resource_version_match: Some(ResourceVersionMatch::Exact),
             ..mine.clone()
         })
         .await
@@ -462,7 +472,7 @@ async fn list_selectors_pagination_and_delete_collection() {
 
     let dry = generated::params::DeleteCollectionParams {
         label_selector: Some("test=page".into()),
-        dry_run: Some("All".into()),
+        dry_run: Some(DryRun::All),
         ..Default::default()
     };
     api.delete_collection_authentication(None, &dry)
@@ -547,7 +557,7 @@ async fn watch_events_bookmarks_initial_events_and_expiry() {
     let mut initial = api
         .watch_authentication(&mine(WatchParams {
             send_initial_events: Some(true),
-            resource_version_match: Some("NotOlderThan".into()),
+            resource_version_match: Some(ResourceVersionMatch::NotOlderThan),
             allow_watch_bookmarks: Some(true),
             ..Default::default()
         }))
@@ -669,10 +679,200 @@ async fn errors_are_typed_with_the_servers_status() {
         "twice",
         None,
         &DeleteParams {
-            propagation_policy: Some("Foreground".into()),
+            propagation_policy: Some(PropagationPolicy::Foreground),
             grace_period_seconds: Some(0),
             ..Default::default()
         },
+    )
+    .await
+    .unwrap();
+}
+
+/// Each combination the client refuses before sending is one the real server refuses too,
+/// with the same words: every case is sent twice, through the generated request (refused,
+/// nothing sent) and as the same request built without the check (the server's answer).
+#[tokio::test]
+async fn refused_combinations_are_the_servers_and_are_refused_before_sending() {
+    use generated::runtime::request::{self, Query, QueryParams};
+    let api = install_crd().await;
+    let admin = api.client().clone();
+    let path = "/apis/config.openshift.io/v1/authentications";
+    let named = format!("{path}/refused-missing");
+    let apply = Patch::apply(&object("refused-missing", "refused")).unwrap();
+    let merge = Patch::Merge(serde_json::json!({"metadata": {"labels": {"a": "b"}}}));
+    let long_manager = "m".repeat(129);
+    type Case<'a> = (
+        &'a str,
+        generated::runtime::Result<generated::runtime::HttpRequest>,
+        (&'a str, String, Query, Option<(Vec<u8>, &'static str)>),
+    );
+    fn unchecked(params: &dyn QueryParams, fixed: &[(&str, &str)]) -> Query {
+        let mut q = Query::new();
+        for (k, v) in fixed {
+            q.push(k, v);
+        }
+        params.append_to(&mut q);
+        q
+    }
+    let list_rvm = ListParams::default().resource_version_match(ResourceVersionMatch::NotOlderThan);
+    let list_sie = ListParams::default().send_initial_events(true);
+    let list_exact0 = ListParams::default()
+        .resource_version("0")
+        .resource_version_match(ResourceVersionMatch::Exact);
+    let watch_sie = WatchParams::default().send_initial_events(true);
+    let watch_rvm =
+        WatchParams::default().resource_version_match(ResourceVersionMatch::NotOlderThan);
+    let no_manager = PatchParams::default();
+    let forced_merge = PatchParams::default().force(true);
+    let too_long = PatchParams::default().field_manager(long_manager.as_str());
+    let unprintable = WriteParams::default().field_manager("two\nlines");
+    let both = DeleteParams::default()
+        .orphan_dependents(true)
+        .propagation_policy(PropagationPolicy::Orphan);
+    let body = |p: &Patch| Some((p.body().unwrap(), p.content_type()));
+    let created = serde_json::to_vec(&object("refused-create", "refused")).unwrap();
+    let cases: Vec<Case> = vec![
+        (
+            "resourceVersionMatch is forbidden unless resourceVersion is provided",
+            config::requests::list_authentication(&list_rvm),
+            ("GET", path.into(), unchecked(&list_rvm, &[]), None),
+        ),
+        (
+            "sendInitialEvents is forbidden for list",
+            config::requests::list_authentication(&list_sie),
+            ("GET", path.into(), unchecked(&list_sie, &[]), None),
+        ),
+        (
+            "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"",
+            config::requests::list_authentication(&list_exact0),
+            ("GET", path.into(), unchecked(&list_exact0, &[]), None),
+        ),
+        (
+            "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+            config::requests::watch_authentication(&watch_sie),
+            (
+                "GET",
+                path.into(),
+                unchecked(&watch_sie, &[("watch", "true")]),
+                None,
+            ),
+        ),
+        (
+            "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
+            config::requests::watch_authentication(&watch_rvm),
+            (
+                "GET",
+                path.into(),
+                unchecked(&watch_rvm, &[("watch", "true")]),
+                None,
+            ),
+        ),
+        (
+            "is required for apply patch",
+            config::requests::patch_authentication("refused-missing", &apply, &no_manager),
+            (
+                "PATCH",
+                named.clone(),
+                unchecked(&no_manager, &[]),
+                body(&apply),
+            ),
+        ),
+        (
+            "may not be specified for non-apply patch",
+            config::requests::patch_authentication("refused-missing", &merge, &forced_merge),
+            (
+                "PATCH",
+                named.clone(),
+                unchecked(&forced_merge, &[]),
+                body(&merge),
+            ),
+        ),
+        (
+            "may not be more than 128 bytes",
+            config::requests::patch_authentication("refused-missing", &merge, &too_long),
+            (
+                "PATCH",
+                named.clone(),
+                unchecked(&too_long, &[]),
+                body(&merge),
+            ),
+        ),
+        (
+            "fieldManager: Invalid value: \"two\\nlines\": invalid character U+000A (at position 3)",
+            config::requests::create_authentication(
+                &object("refused-create", "refused"),
+                &unprintable,
+            ),
+            (
+                "POST",
+                path.into(),
+                unchecked(&unprintable, &[]),
+                Some((created.clone(), "application/json")),
+            ),
+        ),
+        (
+            "orphanDependents and deletionPropagation cannot be both set",
+            config::requests::delete_authentication("refused-missing", None, &both),
+            ("DELETE", named.clone(), unchecked(&both, &[]), None),
+        ),
+    ];
+    for (phrase, ours, (method, path, query, body)) in cases {
+        let err = ours.expect_err(phrase);
+        assert!(
+            matches!(err, generated::runtime::Error::InvalidOptions { .. }),
+            "{phrase}: {err:?}"
+        );
+        let ours = err.to_string();
+        assert!(ours.contains(phrase), "ours: {ours}");
+        let req = request::build(method, path.clone() + &query.finish(), body).unwrap();
+        let (status, answer) = admin.execute(req).await.unwrap();
+        let message = serde_json::from_slice::<serde_json::Value>(&answer).unwrap()["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            status.is_client_error() && message.contains(phrase),
+            "{method} {path}: the server answered {status} {message:?}, we said {ours:?}"
+        );
+        // The field the server names is the one we name.
+        let field = ours
+            .trim_start_matches("invalid request options: ")
+            .split(':')
+            .next()
+            .unwrap()
+            .to_string();
+        assert!(
+            message.contains(&format!("{field}: ")),
+            "{field} in {message:?}"
+        );
+    }
+
+    // What passes the checks is what the server serves.
+    let ok = ListParams::default()
+        .labels("test=refused")
+        .limit(1)
+        .resource_version("0")
+        .resource_version_match(ResourceVersionMatch::NotOlderThan);
+    assert_eq!(ok.label_selector.as_deref(), Some("test=refused"));
+    api.list_authentication(&ok).await.unwrap();
+    let applied = api
+        .patch_authentication(
+            "refused-applied",
+            &Patch::apply(&object("refused-applied", "refused")).unwrap(),
+            &PatchParams::default()
+                .field_manager("refusal-test")
+                .force(true),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        applied.metadata.unwrap().name.as_deref(),
+        Some("refused-applied")
+    );
+    api.delete_authentication(
+        "refused-applied",
+        None,
+        &DeleteParams::default().propagation_policy(PropagationPolicy::Background),
     )
     .await
     .unwrap();

@@ -119,7 +119,7 @@ async fn authentication_crud_on_the_wire() {
             "cluster",
             &changed,
             &config::ReplaceAuthenticationParams {
-                dry_run: Some("All".into()),
+                dry_run: Some(generated::params::DryRun::All),
                 ..Default::default()
             },
         )

@@ -12,8 +12,13 @@ use super::models::{doc_attrs, ty_tokens};
 use super::Ctx;
 use crate::ir::{Body, GroupVersion, Operation, Param, Returns, Ty};
 
-fn param_ty(ty: &Ty) -> TokenStream {
-    match ty {
+fn param_ty(cx: &Ctx<'_>, p: &Param) -> TokenStream {
+    if let Some(values) = p.values {
+        let root = &cx.root;
+        let name = format_ident!("{}", values.name);
+        return quote!(#root::params::#name);
+    }
+    match p.ty {
         Ty::Bool => quote!(bool),
         Ty::I32 => quote!(i32),
         Ty::I64 => quote!(i64),
@@ -22,9 +27,9 @@ fn param_ty(ty: &Ty) -> TokenStream {
     }
 }
 
-fn field(p: &Param) -> TokenStream {
+fn field(cx: &Ctx<'_>, p: &Param) -> TokenStream {
     let name = format_ident!("{}", p.rust);
-    let ty = param_ty(&p.ty);
+    let ty = param_ty(cx, p);
     let mut lines = p.doc.clone();
     if !lines.is_empty() {
         lines.push(String::new());
@@ -32,6 +37,51 @@ fn field(p: &Param) -> TokenStream {
     lines.push(format!("Query parameter `{}`.", p.wire));
     let doc = doc_attrs(&lines);
     quote! { #doc pub #name: Option<#ty>, }
+}
+
+/// Shorter names kube's `ListParams` users know, as extra setters beside the full ones.
+const SETTER_ALIASES: &[(&str, &str)] = &[("labelSelector", "labels"), ("fieldSelector", "fields")];
+
+/// `impl Params { pub fn field(mut self, value) -> Self }` for every parameter, so a set is
+/// built as `ListParams::default().labels("app=x").limit(50)`; strings and enums take
+/// `impl Into<…>`.
+fn setters(cx: &Ctx<'_>, ident: &proc_macro2::Ident, params: &[Param]) -> TokenStream {
+    let taken: BTreeSet<&str> = params.iter().map(|p| p.rust.as_str()).collect();
+    let fns = params.iter().flat_map(|p| {
+        let field = format_ident!("{}", p.rust);
+        let ty = param_ty(cx, p);
+        let (arg, value) = match (p.values, &p.ty) {
+            (Some(_), _) | (None, Ty::String) => (quote!(impl Into<#ty>), quote!(value.into())),
+            _ => (quote!(#ty), quote!(value)),
+        };
+        let alias = SETTER_ALIASES
+            .iter()
+            .find(|(wire, alias)| *wire == p.wire && !taken.contains(alias))
+            .map(|(_, alias)| *alias);
+        std::iter::once((p.rust.clone(), p.wire.clone(), false))
+            .chain(alias.map(|a| (a.to_string(), p.wire.clone(), true)))
+            .map(move |(name, wire, is_alias)| {
+                let name = format_ident!("{}", name);
+                let doc = if is_alias {
+                    format!(" Sets `{wire}` (same as [`Self::{field}`]).")
+                } else {
+                    format!(" Sets `{wire}`.")
+                };
+                quote! {
+                    #[doc = #doc]
+                    #[must_use]
+                    pub fn #name(mut self, value: #arg) -> Self {
+                        self.#field = Some(#value);
+                        self
+                    }
+                }
+            })
+            .collect::<Vec<_>>()
+    });
+    if params.is_empty() {
+        return quote!();
+    }
+    quote! { impl #ident { #(#fns)* } }
 }
 
 /// `format!` string for a path template, and the statements that encode each `{param}` into
@@ -94,11 +144,13 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
                 }
             }
             None => {
-                let fields = op.query.iter().map(field);
+                let fields = op.query.iter().map(|p| field(cx, p));
+                let setters = setters(cx, &params_name, &op.query);
                 quote! {
                     #[doc = #pdoc]
                     #[derive(Clone, Debug, Default, PartialEq)]
                     pub struct #params_name { #(#fields)* }
+                    #setters
                 }
             }
         });
@@ -189,8 +241,7 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
                 #(#fixed)*
                 #pushes
                 #(#encode)*
-                let path = #path_expr;
-                #rt::request::build(#method, path + &query.finish(), #body_expr)
+                #rt::request::build_query(#method, #path_expr, query, #body_expr)
             }
         };
         // Text and connect responses are not JSON: accept what the server sends.
@@ -332,9 +383,43 @@ pub(crate) fn shared_params_tokens(cx: &Ctx<'_>, ops: &[&Operation]) -> Option<T
             gvs.insert(&op.gv);
         }
     }
-    if sets.is_empty() {
+    // The enums of the parameters whose values the server fixes, used by any operation.
+    let mut fixed: BTreeMap<&str, &crate::query_values::QueryValues> = BTreeMap::new();
+    for p in ops.iter().flat_map(|op| &op.query) {
+        if let Some(v) = p.values {
+            fixed.insert(v.name, v);
+        }
+    }
+    if sets.is_empty() && fixed.is_empty() {
         return None;
     }
+    let rt = &cx.runtime;
+    let enums = fixed.values().map(|v| {
+        let name = format_ident!("{}", v.name);
+        let vs = v.values.iter().map(|(wire, what)| {
+            let ident = format_ident!("{}", wire);
+            let d = format!(" `{wire}`: {what}");
+            quote! { #[doc = #d] #ident, }
+        });
+        let pairs = v.values.iter().map(|(wire, _)| {
+            let ident = format_ident!("{}", wire);
+            quote!(#ident(#wire))
+        });
+        let doc = format!(" {}", v.doc);
+        let source = format!(" Values from {}.", v.source);
+        quote! {
+            #[doc = #doc]
+            #[doc = ""]
+            #[doc = #source]
+            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum #name {
+                #(#vs)*
+                /// A value this version of the bindings does not know, sent as it is.
+                Other(String),
+            }
+            #rt::string_enum!(#name, #(#pairs),*);
+        }
+    });
     let structs = sets.iter().map(|(name, (op, gvs))| {
         let ident = format_ident!("{}", name);
         // A build with none of the groups that use a set does not compile it.
@@ -344,15 +429,17 @@ pub(crate) fn shared_params_tokens(cx: &Ctx<'_>, ops: &[&Operation]) -> Option<T
         } else {
             quote!()
         };
-        let fields = op.query.iter().map(field);
-        let rt = &cx.runtime;
+        let fields = op.query.iter().map(|p| field(cx, p));
         let pushes = push_each(&op.query, &quote!(self));
-        let doc = format!(" Query parameters of every custom resource operation of this kind (`{}`): one `Option` each.", name.trim_end_matches("Params"));
+        let setters = setters(cx, &ident, &op.query);
+        let doc = format!(" The standard query parameters of a `{}` request, one `Option` each: shared by every operation that takes exactly these (every custom resource's, and the built-in ones that match).", name.trim_end_matches("Params"));
         quote! {
             #[doc = #doc]
             #cfg
             #[derive(Clone, Debug, Default, PartialEq)]
             pub struct #ident { #(#fields)* }
+            #cfg
+            #setters
             #cfg
             impl #rt::request::QueryParams for #ident {
                 #[inline]
@@ -363,7 +450,8 @@ pub(crate) fn shared_params_tokens(cx: &Ctx<'_>, ops: &[&Operation]) -> Option<T
         }
     });
     Some(quote! {
-        #![doc = " Query parameter sets shared by the operations of every custom resource (each `…Params` of a CRD operation is an alias of one)."]
+        #![doc = " Query parameter sets shared by operations (each `…Params` of such an operation is an alias of one), and the enums of the parameters whose values the API server fixes."]
+        #(#enums)*
         #(#structs)*
     })
 }

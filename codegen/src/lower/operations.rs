@@ -41,11 +41,19 @@ fn k8s_param(wire: &str) -> Param {
         other => (Ty::String, other),
     };
     Param {
+        values: fixed_values(wire, &ty),
         wire: wire.into(),
         rust: String::new(),
         ty,
         doc: vec![doc.into()],
     }
+}
+
+/// The values the API server fixes for a string query parameter (`crate::query_values`).
+fn fixed_values(wire: &str, ty: &Ty) -> Option<&'static crate::query_values::QueryValues> {
+    (*ty == Ty::String)
+        .then(|| crate::query_values::lookup(wire))
+        .flatten()
 }
 
 const GET: &[&str] = &["resourceVersion"];
@@ -98,6 +106,42 @@ fn shared_set(verb: &str, suffix: &str) -> String {
         _ => "DeleteParams",
     }
     .to_string()
+}
+
+/// Every standard parameter set, by name, with its parameters (`pretty` first).
+fn standard_sets() -> [(&'static str, Vec<Param>); 6] {
+    [
+        ("GetParams", params(GET)),
+        ("ListParams", params(LIST)),
+        ("WriteParams", params(CREATE)),
+        ("PatchParams", params(PATCH)),
+        ("DeleteParams", params(DELETE)),
+        (
+            "DeleteCollectionParams",
+            params(&delete_collection_params()),
+        ),
+    ]
+}
+
+/// The standard set a document's operation takes, when its query parameters are exactly one
+/// (the same names, parsed as the same types): it then shares that set with every other
+/// operation of its kind, built-in or custom, and its parameters become the set's (the
+/// documents' descriptions of them are the same for every operation). A list in core/v1 then
+/// takes the `ListParams` a CRD's list takes, as in kube's one `ListParams`.
+fn standard_set_of(query: &[Param]) -> Option<(String, Vec<Param>)> {
+    let key = |ps: &[Param]| {
+        let mut k: Vec<(String, String)> = ps
+            .iter()
+            .map(|p| (p.wire.clone(), format!("{:?}", p.ty)))
+            .collect();
+        k.sort();
+        k
+    };
+    let want = key(query);
+    standard_sets()
+        .into_iter()
+        .find(|(_, set)| key(set) == want)
+        .map(|(name, set)| (name.to_string(), set))
 }
 
 /// `config.openshift.io` + `v1` → `ConfigOpenshiftIoV1`, as Kubernetes spells operationIds.
@@ -372,6 +416,7 @@ fn path_params(path: &str, kind: &str) -> Vec<Param> {
                 rust: String::new(),
                 ty: Ty::String,
                 doc: vec![doc],
+                values: None,
             }
         })
         .collect();
@@ -539,7 +584,12 @@ pub(crate) fn openapi_operations<'a>(
                     }
                     ParameterSchemaOrContent::Content(_) => Ty::String,
                 };
+                let values = match p {
+                    Parameter::Query { .. } => fixed_values(&data.name, &ty),
+                    _ => None,
+                };
                 let param = Param {
+                    values,
                     wire: data.name.clone(),
                     rust: String::new(),
                     ty,
@@ -566,6 +616,10 @@ pub(crate) fn openapi_operations<'a>(
                     ));
                 }
             }
+            let (shared_params, query) = match standard_set_of(&query) {
+                Some((name, set)) => (Some(name), set),
+                None => (None, query),
+            };
             let body = match &op.request_body {
                 None => None,
                 Some(_) if method.eq_ignore_ascii_case("patch") => Some(Body::Patch),
@@ -684,7 +738,7 @@ pub(crate) fn openapi_operations<'a>(
                 returns,
                 statuses,
                 fixed_query: Vec::new(),
-                shared_params: None,
+                shared_params,
                 doc,
                 deprecated,
                 origin: origin.to_string(),

@@ -14,6 +14,16 @@ pub enum Error {
         /// What is wrong with its value.
         reason: &'static str,
     },
+    /// The query parameters hold a combination the API server refuses (apply without a field
+    /// manager, `sendInitialEvents` on a list, …); nothing was sent. The message is the
+    /// server's own.
+    #[error("invalid request options: {field}: {message}")]
+    InvalidOptions {
+        /// The parameter the server would name.
+        field: &'static str,
+        /// What is wrong, in the server's words.
+        message: String,
+    },
     /// The request could not be built.
     #[error("building the request: {0}")]
     Request(String),

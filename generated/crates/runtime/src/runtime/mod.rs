@@ -12,6 +12,7 @@ pub mod embedded;
 mod error;
 #[cfg(feature = "kubeconfig")]
 mod kubeconfig;
+mod options;
 mod patch;
 pub mod request;
 mod string_enum;

@@ -3,6 +3,9 @@
 
 use serde::Serialize;
 
+/// The media type of a server-side apply.
+pub(crate) const APPLY: &str = "application/apply-patch+yaml";
+
 /// A patch, sent with the Content-Type of its kind.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Patch {
@@ -39,7 +42,7 @@ impl Patch {
             Patch::Json(_) => "application/json-patch+json",
             Patch::Merge(_) => "application/merge-patch+json",
             Patch::Strategic(_) => "application/strategic-merge-patch+json",
-            Patch::Apply(_) => "application/apply-patch+yaml",
+            Patch::Apply(_) => APPLY,
         }
     }
 

@@ -33,7 +33,13 @@ pub fn path_segment(name: &'static str, value: &str) -> Result<String, Error> {
 }
 
 /// A query string under construction; values are form-encoded, so they cannot add parameters.
-pub struct Query(form_urlencoded::Serializer<'static, String>, bool);
+/// It also notes the parameters whose combinations the server checks, so [`build_query`]
+/// refuses what the server would.
+pub struct Query(
+    form_urlencoded::Serializer<'static, String>,
+    bool,
+    super::options::Seen,
+);
 
 impl std::fmt::Debug for Query {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -43,7 +49,11 @@ impl std::fmt::Debug for Query {
 
 impl Default for Query {
     fn default() -> Self {
-        Query(form_urlencoded::Serializer::new(String::new()), false)
+        Query(
+            form_urlencoded::Serializer::new(String::new()),
+            false,
+            Default::default(),
+        )
     }
 }
 
@@ -57,6 +67,7 @@ impl Query {
     pub fn push(&mut self, name: &str, value: &str) {
         self.0.append_pair(name, value);
         self.1 = true;
+        self.2.note(name, value);
     }
 
     /// Adds `name=value` when the value is set.
@@ -105,6 +116,21 @@ pub fn build_with<P: QueryParams>(
 ) -> Result<http::Request<Vec<u8>>, Error> {
     let mut query = Query::new();
     params.append_to(&mut query);
+    build_query(method, path, query, body)
+}
+
+/// [`build`] for `path` and `query`, after refusing the parameter combinations the API server
+/// refuses ([`Error::InvalidOptions`]: apply without a field manager, `force` on a patch that
+/// is not an apply, `resourceVersionMatch` without `resourceVersion`, …).
+pub fn build_query(
+    method: &str,
+    path: String,
+    query: Query,
+    body: Option<(Vec<u8>, &'static str)>,
+) -> Result<http::Request<Vec<u8>>, Error> {
+    query
+        .2
+        .check(body.as_ref().map(|(_, content_type)| *content_type))?;
     build(method, path + &query.finish(), body)
 }
 

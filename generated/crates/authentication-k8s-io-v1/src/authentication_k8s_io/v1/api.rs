@@ -49,45 +49,9 @@ impl Api {
     }
 }
 /// Query parameters of [`Api::create_self_subject_review`] (`POST /apis/authentication.k8s.io/v1/selfsubjectreviews`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateSelfSubjectReviewParams {
-    /// When set, changes are validated but not persisted. Only `All` is valid: run every dry-run stage. Any other value is an error.
-    ///
-    /// Query parameter `dryRun`.
-    pub dry_run: Option<String>,
-    /// Name of the actor making the change; at most 128 printable characters.
-    ///
-    /// Query parameter `fieldManager`.
-    pub field_manager: Option<String>,
-    /// What the server does with unknown or duplicate fields in the body: `Ignore` drops them silently, `Warn` (the default since v1.23) drops them with a warning header each, `Strict` rejects the request.
-    ///
-    /// Query parameter `fieldValidation`.
-    pub field_validation: Option<String>,
-    /// If 'true', the response is pretty-printed.
-    ///
-    /// Query parameter `pretty`.
-    pub pretty: Option<String>,
-}
+pub type CreateSelfSubjectReviewParams = crate::params::WriteParams;
 /// Query parameters of [`Api::create_token_review`] (`POST /apis/authentication.k8s.io/v1/tokenreviews`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateTokenReviewParams {
-    /// When set, changes are validated but not persisted. Only `All` is valid: run every dry-run stage. Any other value is an error.
-    ///
-    /// Query parameter `dryRun`.
-    pub dry_run: Option<String>,
-    /// Name of the actor making the change; at most 128 printable characters.
-    ///
-    /// Query parameter `fieldManager`.
-    pub field_manager: Option<String>,
-    /// What the server does with unknown or duplicate fields in the body: `Ignore` drops them silently, `Warn` (the default since v1.23) drops them with a warning header each, `Strict` rejects the request.
-    ///
-    /// Query parameter `fieldValidation`.
-    pub field_validation: Option<String>,
-    /// If 'true', the response is pretty-printed.
-    ///
-    /// Query parameter `pretty`.
-    pub pretty: Option<String>,
-}
+pub type CreateTokenReviewParams = crate::params::WriteParams;
 /// Query parameters of [`Api::get_api_resources`] (`GET /apis/authentication.k8s.io/v1/`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetApiResourcesParams {}
@@ -102,15 +66,10 @@ pub mod requests {
         body: &crate::authentication_k8s_io::v1::SelfSubjectReview,
         params: &CreateSelfSubjectReviewParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
-        let mut query = crate::runtime::request::Query::new();
-        query.push_opt("dryRun", params.dry_run.as_ref());
-        query.push_opt("fieldManager", params.field_manager.as_ref());
-        query.push_opt("fieldValidation", params.field_validation.as_ref());
-        query.push_opt("pretty", params.pretty.as_ref());
-        let path = String::from("/apis/authentication.k8s.io/v1/selfsubjectreviews");
-        crate::runtime::request::build(
+        crate::runtime::request::build_with(
             "POST",
-            path + &query.finish(),
+            String::from("/apis/authentication.k8s.io/v1/selfsubjectreviews"),
+            params,
             Some(crate::runtime::request::json_body(body)?),
         )
     }
@@ -128,15 +87,10 @@ pub mod requests {
         body: &crate::authentication_k8s_io::v1::TokenReview,
         params: &CreateTokenReviewParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
-        let mut query = crate::runtime::request::Query::new();
-        query.push_opt("dryRun", params.dry_run.as_ref());
-        query.push_opt("fieldManager", params.field_manager.as_ref());
-        query.push_opt("fieldValidation", params.field_validation.as_ref());
-        query.push_opt("pretty", params.pretty.as_ref());
-        let path = String::from("/apis/authentication.k8s.io/v1/tokenreviews");
-        crate::runtime::request::build(
+        crate::runtime::request::build_with(
             "POST",
-            path + &query.finish(),
+            String::from("/apis/authentication.k8s.io/v1/tokenreviews"),
+            params,
             Some(crate::runtime::request::json_body(body)?),
         )
     }
@@ -155,8 +109,12 @@ pub mod requests {
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         let _ = params;
         let query = crate::runtime::request::Query::new();
-        let path = String::from("/apis/authentication.k8s.io/v1/");
-        crate::runtime::request::build("GET", path + &query.finish(), None)
+        crate::runtime::request::build_query(
+            "GET",
+            String::from("/apis/authentication.k8s.io/v1/"),
+            query,
+            None,
+        )
     }
     /// Decodes the response of [`Api::get_api_resources`](super::Api::get_api_resources): the body for a success status (200), an error otherwise.
     #[inline]

@@ -414,7 +414,11 @@ pub mod requests {
         let mut query = crate::runtime::request::Query::new();
         query.push("watch", "true");
         crate::runtime::request::QueryParams::append_to(params, &mut query);
-        let path = String::from("/apis/config.openshift.io/v1/authentications");
-        crate::runtime::request::build("GET", path + &query.finish(), None)
+        crate::runtime::request::build_query(
+            "GET",
+            String::from("/apis/config.openshift.io/v1/authentications"),
+            query,
+            None,
+        )
     }
 }

@@ -39,25 +39,7 @@ impl Api {
     }
 }
 /// Query parameters of [`Api::create_namespaced_service_account_token`] (`POST /api/v1/namespaces/{namespace}/serviceaccounts/{name}/token`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CreateNamespacedServiceAccountTokenParams {
-    /// When set, changes are validated but not persisted. Only `All` is valid: run every dry-run stage. Any other value is an error.
-    ///
-    /// Query parameter `dryRun`.
-    pub dry_run: Option<String>,
-    /// Name of the actor making the change; at most 128 printable characters.
-    ///
-    /// Query parameter `fieldManager`.
-    pub field_manager: Option<String>,
-    /// What the server does with unknown or duplicate fields in the body: `Ignore` drops them silently, `Warn` (the default since v1.23) drops them with a warning header each, `Strict` rejects the request.
-    ///
-    /// Query parameter `fieldValidation`.
-    pub field_validation: Option<String>,
-    /// If 'true', the response is pretty-printed.
-    ///
-    /// Query parameter `pretty`.
-    pub pretty: Option<String>,
-}
+pub type CreateNamespacedServiceAccountTokenParams = crate::params::WriteParams;
 /// Sans-io: every operation's `http::Request` (path and query only; the client adds
 /// scheme, host and credentials) and its response decoder.
 pub mod requests {
@@ -71,19 +53,12 @@ pub mod requests {
         body: &crate::authentication_k8s_io::v1::TokenRequest,
         params: &CreateNamespacedServiceAccountTokenParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
-        let mut query = crate::runtime::request::Query::new();
-        query.push_opt("dryRun", params.dry_run.as_ref());
-        query.push_opt("fieldManager", params.field_manager.as_ref());
-        query.push_opt("fieldValidation", params.field_validation.as_ref());
-        query.push_opt("pretty", params.pretty.as_ref());
         let namespace = crate::runtime::request::path_segment("namespace", namespace)?;
         let name = crate::runtime::request::path_segment("name", name)?;
-        let path = format!(
-            "/api/v1/namespaces/{}/serviceaccounts/{}/token", namespace, name
-        );
-        crate::runtime::request::build(
+        crate::runtime::request::build_with(
             "POST",
-            path + &query.finish(),
+            format!("/api/v1/namespaces/{}/serviceaccounts/{}/token", namespace, name),
+            params,
             Some(crate::runtime::request::json_body(body)?),
         )
     }
