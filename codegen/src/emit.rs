@@ -2,6 +2,7 @@
 //! laid out as one module per group/version and one file per top-level type.
 
 mod crates;
+mod handles;
 mod models;
 mod operations;
 
@@ -169,7 +170,7 @@ fn render(staged: Staged<'_>, cx: &Ctx<'_>) -> Result<String, Error> {
             header,
             origin,
         } => unparse(
-            syn::parse2(operations::api_tokens(cx, gv, &ops)),
+            syn::parse2(operations::api_tokens(cx, gv, &ops)?),
             &header,
             &origin,
         ),

@@ -29,8 +29,8 @@ async fn token_request_token_is_reviewed_as_its_service_account() {
         },
         ..Default::default()
     };
-    let issued = generated::core::v1::Api::new(admin.clone())
-        .create_namespaced_service_account_token("robot", &ns, &request, &Default::default())
+    let issued = generated::core::v1::ServiceAccountApi::namespaced(&admin, &ns)
+        .create_token("robot", &request, &Default::default())
         .await
         .unwrap();
     let status = issued.status.expect("the server fills status");
@@ -43,7 +43,7 @@ async fn token_request_token_is_reviewed_as_its_service_account() {
     let lifetime = status.expiration_timestamp.0.as_second() - now;
     assert!((0..=610).contains(&lifetime), "expires in {lifetime} s");
 
-    let api = authn::Api::new(admin.clone());
+    let api = authn::TokenReviewApi::new(&admin);
     let review = |token: String, audiences: Vec<String>| authn::TokenReview {
         spec: authn::TokenReviewSpec {
             token: Some(token),
@@ -52,7 +52,7 @@ async fn token_request_token_is_reviewed_as_its_service_account() {
         ..Default::default()
     };
     let reviewed = api
-        .create_token_review(
+        .create(
             &review(status.token.clone(), vec!["kube-codegen-test".into()]),
             &Default::default(),
         )
@@ -89,7 +89,7 @@ async fn token_request_token_is_reviewed_as_its_service_account() {
         ),
     ] {
         let reviewed = api
-            .create_token_review(&review(token, audiences), &Default::default())
+            .create(&review(token, audiences), &Default::default())
             .await
             .unwrap()
             .status
@@ -106,9 +106,9 @@ async fn self_subject_review_answers_for_each_caller() {
         (Identity::Admin, "admin", Some("system:masters")),
         (Identity::User, "user", None),
     ] {
-        let api = authn::Api::new(cluster.client(who).unwrap());
+        let api = authn::SelfSubjectReviewApi::new(&cluster.client(who).unwrap());
         let review = api
-            .create_self_subject_review(&Default::default(), &Default::default())
+            .create(&Default::default(), &Default::default())
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let info = review.status.unwrap().user_info.unwrap();

@@ -12,11 +12,11 @@ use generated::params::{
 use generated::runtime::{Patch, WatchEvent};
 use tests::apiserver::{plain, shared, Identity};
 
-/// The Authentication API, with the CRD from specs/ installed.
-async fn install_crd() -> config::Api {
+/// The Authentication handle, with the CRD from specs/ installed.
+async fn install_crd() -> config::AuthenticationApi {
     let admin = shared().client(Identity::Admin).unwrap();
     tests::apiserver::install_authentication_crd(&admin).await;
-    config::Api::new(admin)
+    config::AuthenticationApi::new(&admin)
 }
 
 fn object(name: &str, label: &str) -> config::Authentication {
@@ -37,7 +37,7 @@ fn status_reason(e: &generated::runtime::Error) -> String {
 async fn create_read_replace_patch_and_status() {
     let api = install_crd().await;
     let created = api
-        .create_authentication(&object("crud", "crud"), &WriteParams::default())
+        .create(&object("crud", "crud"), &WriteParams::default())
         .await
         .unwrap();
     let meta = created.metadata.clone().unwrap();
@@ -47,17 +47,14 @@ async fn create_read_replace_patch_and_status() {
         Some("https://issuer.example")
     );
 
-    let read = api
-        .read_authentication("crud", &GetParams::default())
-        .await
-        .unwrap();
+    let read = api.get("crud", &GetParams::default()).await.unwrap();
     assert_eq!(read, created);
 
     // Replace with the current resourceVersion; then again with the stale one: 409.
     let mut changed = read.clone();
     changed.spec.service_account_issuer = Some("https://other.example".into());
     let replaced = api
-        .replace_authentication("crud", &changed, &WriteParams::default())
+        .replace("crud", &changed, &WriteParams::default())
         .await
         .unwrap();
     assert_eq!(
@@ -65,7 +62,7 @@ async fn create_read_replace_patch_and_status() {
         Some("https://other.example")
     );
     let stale = api
-        .replace_authentication("crud", &changed, &WriteParams::default())
+        .replace("crud", &changed, &WriteParams::default())
         .await
         .unwrap_err();
     assert_eq!(stale.status().map(|s| s.as_u16()), Some(409), "{stale}");
@@ -73,7 +70,7 @@ async fn create_read_replace_patch_and_status() {
 
     // JSON Patch and merge patch.
     let patched = api
-        .patch_authentication(
+        .patch(
             "crud",
             &Patch::Json(serde_json::json!([
                 {"op": "replace", "path": "/spec/serviceAccountIssuer", "value": "https://json.example"}
@@ -87,7 +84,7 @@ async fn create_read_replace_patch_and_status() {
         Some("https://json.example")
     );
     let patched = api
-        .patch_authentication(
+        .patch(
             "crud",
             &Patch::Merge(serde_json::json!({"metadata": {"labels": {"merged": "yes"}}})),
             &PatchParams::default(),
@@ -98,7 +95,7 @@ async fn create_read_replace_patch_and_status() {
     assert_eq!(labels.get("merged").map(String::as_str), Some("yes"));
     // Strategic merge patch is for built-in kinds: a custom resource refuses it (415).
     let refused = api
-        .patch_authentication(
+        .patch(
             "crud",
             &Patch::Strategic(serde_json::json!({"spec": {"serviceAccountIssuer": "x"}})),
             &PatchParams::default(),
@@ -110,7 +107,7 @@ async fn create_read_replace_patch_and_status() {
     // The status subresource: the main endpoint ignores status, the subresource writes it.
     let status = serde_json::json!({"integratedOAuthMetadata": {"name": "oauth-meta"}});
     let ignored = api
-        .patch_authentication(
+        .patch(
             "crud",
             &Patch::Merge(serde_json::json!({"status": status})),
             &PatchParams::default(),
@@ -121,17 +118,14 @@ async fn create_read_replace_patch_and_status() {
         .status
         .is_none_or(|s| s.integrated_o_auth_metadata.is_none()));
     let with_status = api
-        .patch_authentication_status(
+        .patch_status(
             "crud",
             &Patch::Merge(serde_json::json!({"status": status})),
             &PatchParams::default(),
         )
         .await
         .unwrap();
-    let read_status = api
-        .read_authentication_status("crud", &GetParams::default())
-        .await
-        .unwrap();
+    let read_status = api.get_status("crud", &GetParams::default()).await.unwrap();
     assert_eq!(
         read_status
             .status
@@ -143,7 +137,7 @@ async fn create_read_replace_patch_and_status() {
     let mut cleared = with_status.clone();
     cleared.status = Some(Default::default());
     let replaced = api
-        .replace_authentication_status("crud", &cleared, &WriteParams::default())
+        .replace_status("crud", &cleared, &WriteParams::default())
         .await
         .unwrap();
     assert!(replaced
@@ -151,17 +145,14 @@ async fn create_read_replace_patch_and_status() {
         .is_none_or(|s| s.integrated_o_auth_metadata.is_none()));
 
     let deleted = api
-        .delete_authentication("crud", None, &DeleteParams::default())
+        .delete("crud", None, &DeleteParams::default())
         .await
         .unwrap();
     assert!(
         deleted.is_deleted(),
         "no finalizer: gone at once, a Status: {deleted:?}"
     );
-    let gone = api
-        .read_authentication("crud", &GetParams::default())
-        .await
-        .unwrap_err();
+    let gone = api.get("crud", &GetParams::default()).await.unwrap_err();
     assert_eq!(
         gone.status().map(|s| s.as_u16()),
         Some(404),
@@ -178,15 +169,9 @@ async fn dry_run_and_field_validation() {
         dry_run: Some(DryRun::All),
         ..Default::default()
     };
-    let answered = api
-        .create_authentication(&object("dry", "dry"), &dry)
-        .await
-        .unwrap();
+    let answered = api.create(&object("dry", "dry"), &dry).await.unwrap();
     assert_eq!(answered.metadata.unwrap().name.as_deref(), Some("dry"));
-    let absent = api
-        .read_authentication("dry", &GetParams::default())
-        .await
-        .unwrap_err();
+    let absent = api.get("dry", &GetParams::default()).await.unwrap_err();
     assert_eq!(
         absent.status().map(|s| s.as_u16()),
         Some(404),
@@ -195,23 +180,20 @@ async fn dry_run_and_field_validation() {
 
     // Replace, patch and delete with dryRun=All answer as if done and change nothing.
     let real = api
-        .create_authentication(&object("dry-kept", "dry"), &WriteParams::default())
+        .create(&object("dry-kept", "dry"), &WriteParams::default())
         .await
         .unwrap();
     let version =
         |a: &config::Authentication| a.metadata.as_ref().and_then(|m| m.resource_version.clone());
     let mut changed = real.clone();
     changed.spec.service_account_issuer = Some("https://replaced.example".into());
-    let replaced = api
-        .replace_authentication("dry-kept", &changed, &dry)
-        .await
-        .unwrap();
+    let replaced = api.replace("dry-kept", &changed, &dry).await.unwrap();
     assert_eq!(
         replaced.spec.service_account_issuer.as_deref(),
         Some("https://replaced.example")
     );
     let patched = api
-        .patch_authentication(
+        .patch(
             "dry-kept",
             &Patch::Merge(
                 serde_json::json!({"spec": {"serviceAccountIssuer": "https://patched.example"}}),
@@ -227,7 +209,7 @@ async fn dry_run_and_field_validation() {
         patched.spec.service_account_issuer.as_deref(),
         Some("https://patched.example")
     );
-    api.delete_authentication(
+    api.delete(
         "dry-kept",
         None,
         &DeleteParams {
@@ -238,7 +220,7 @@ async fn dry_run_and_field_validation() {
     .await
     .unwrap();
     let stored = api
-        .read_authentication("dry-kept", &GetParams::default())
+        .get("dry-kept", &GetParams::default())
         .await
         .expect("a dry-run delete leaves the object");
     assert_eq!(
@@ -247,7 +229,7 @@ async fn dry_run_and_field_validation() {
         "a dry-run replace or patch changed the object"
     );
     assert_eq!(version(&stored), version(&real), "nothing was written");
-    api.delete_authentication("dry-kept", None, &DeleteParams::default())
+    api.delete("dry-kept", None, &DeleteParams::default())
         .await
         .unwrap();
 
@@ -296,7 +278,7 @@ async fn dry_run_and_field_validation() {
     let (status, body) = client.execute(req).await.unwrap();
     let created = config::requests::parse_create_authentication(status, &body).unwrap();
     assert_eq!(created.metadata.unwrap().name.as_deref(), Some("strict"));
-    api.delete_authentication("strict", None, &DeleteParams::default())
+    api.delete("strict", None, &DeleteParams::default())
         .await
         .unwrap();
 
@@ -331,7 +313,7 @@ async fn dry_run_and_field_validation() {
             && w.text.contains("notAField")),
         "the server's warning: {seen:?}"
     );
-    api.delete_authentication("warn", None, &DeleteParams::default())
+    api.delete("warn", None, &DeleteParams::default())
         .await
         .unwrap();
 }
@@ -339,18 +321,14 @@ async fn dry_run_and_field_validation() {
 #[tokio::test]
 async fn server_side_apply_conflicts_and_force() {
     let api = install_crd().await;
-    let apply = |manager: &str, force: Option<bool>| PatchParams {
-        field_manager: Some(manager.into()),
-        force,
-        ..Default::default()
-    };
+    // `apply` names the object by its metadata.name and sends it as the manager given.
     let mut obj = object("ssa", "ssa");
-    api.patch_authentication("ssa", &Patch::apply(&obj).unwrap(), &apply("first", None))
+    api.apply(&obj, "first", &PatchParams::default())
         .await
         .unwrap();
     obj.spec.service_account_issuer = Some("https://second.example".into());
     let conflict = api
-        .patch_authentication("ssa", &Patch::apply(&obj).unwrap(), &apply("second", None))
+        .apply(&obj, "second", &PatchParams::default())
         .await
         .unwrap_err();
     assert_eq!(
@@ -363,11 +341,7 @@ async fn server_side_apply_conflicts_and_force() {
         "names the owner: {conflict}"
     );
     let forced = api
-        .patch_authentication(
-            "ssa",
-            &Patch::apply(&obj).unwrap(),
-            &apply("second", Some(true)),
-        )
+        .apply(&obj, "second", &PatchParams::default().force(true))
         .await
         .unwrap();
     assert_eq!(
@@ -386,7 +360,7 @@ async fn server_side_apply_conflicts_and_force() {
     // Apply without a field manager is refused before it is sent (the server would answer 422,
     // "fieldManager: Required": see refused_combinations_are_the_servers_…).
     let refused = api
-        .patch_authentication("ssa", &Patch::apply(&obj).unwrap(), &PatchParams::default())
+        .patch("ssa", &Patch::apply(&obj).unwrap(), &PatchParams::default())
         .await
         .unwrap_err();
     assert!(
@@ -399,7 +373,36 @@ async fn server_side_apply_conflicts_and_force() {
         ),
         "{refused}"
     );
-    api.delete_authentication("ssa", None, &DeleteParams::default())
+    // apply_status: the status subresource, applied the same way; the main endpoint's
+    // fields stay as they were.
+    let mut with_status: config::Authentication = serde_json::from_value(serde_json::json!({
+        "apiVersion": "config.openshift.io/v1",
+        "kind": "Authentication",
+        "metadata": {"name": "ssa"},
+        "status": {"integratedOAuthMetadata": {"name": "applied-meta"}}
+    }))
+    .unwrap();
+    let applied = api
+        .apply_status(&with_status, "status-manager", &PatchParams::default())
+        .await
+        .unwrap();
+    let status = applied.status.unwrap();
+    assert_eq!(
+        status.integrated_o_auth_metadata.map(|m| m.name),
+        Some("applied-meta".to_string())
+    );
+    assert_eq!(
+        applied.spec.service_account_issuer.as_deref(),
+        Some("https://second.example")
+    );
+    // An object without a name cannot be applied: refused before sending.
+    with_status.metadata = None;
+    let nameless = api
+        .apply_status(&with_status, "status-manager", &PatchParams::default())
+        .await
+        .unwrap_err();
+    assert!(nameless.to_string().contains("metadata.name"), "{nameless}");
+    api.delete("ssa", None, &DeleteParams::default())
         .await
         .unwrap();
 }
@@ -408,7 +411,7 @@ async fn server_side_apply_conflicts_and_force() {
 async fn list_selectors_pagination_and_delete_collection() {
     let api = install_crd().await;
     for i in 0..5 {
-        api.create_authentication(
+        api.create(
             &object(&format!("page-{i}"), "page"),
             &WriteParams::default(),
         )
@@ -419,10 +422,10 @@ async fn list_selectors_pagination_and_delete_collection() {
         label_selector: Some("test=page".into()),
         ..Default::default()
     };
-    let all = api.list_authentication(&mine).await.unwrap();
+    let all = api.list(&mine).await.unwrap();
     assert_eq!(all.items.len(), 5);
     let by_field = api
-        .list_authentication(&ListParams {
+        .list(&ListParams {
             field_selector: Some("metadata.name=page-3".into()),
             ..mine.clone()
         })
@@ -432,7 +435,7 @@ async fn list_selectors_pagination_and_delete_collection() {
 
     // limit + continue, by hand and through runtime::paginate.
     let first = api
-        .list_authentication(&ListParams {
+        .list(&ListParams {
             limit: Some(2),
             ..mine.clone()
         })
@@ -448,7 +451,7 @@ async fn list_selectors_pagination_and_delete_collection() {
             continue_: token,
             ..mine.clone()
         };
-        async move { api.list_authentication(&params).await }
+        async move { api.list(&params).await }
     })
     .map(|item| item.unwrap().metadata.unwrap().name.unwrap())
     .collect()
@@ -457,11 +460,11 @@ async fn list_selectors_pagination_and_delete_collection() {
 
     // resourceVersion + resourceVersionMatch=Exact serves the list as of that version.
     let rv = all.metadata.unwrap().resource_version.unwrap();
-    api.create_authentication(&object("page-5", "page"), &WriteParams::default())
+    api.create(&object("page-5", "page"), &WriteParams::default())
         .await
         .unwrap();
     let then = api
-        .list_authentication(&ListParams {
+        .list(&ListParams {
             resource_version: Some(rv),
             resource_version_match: Some(ResourceVersionMatch::Exact),
             ..mine.clone()
@@ -475,23 +478,14 @@ async fn list_selectors_pagination_and_delete_collection() {
         dry_run: Some(DryRun::All),
         ..Default::default()
     };
-    api.delete_collection_authentication(None, &dry)
-        .await
-        .unwrap();
-    assert_eq!(api.list_authentication(&mine).await.unwrap().items.len(), 6);
+    api.delete_collection(None, &dry).await.unwrap();
+    assert_eq!(api.list(&mine).await.unwrap().items.len(), 6);
     let real = generated::params::DeleteCollectionParams {
         dry_run: None,
         ..dry
     };
-    api.delete_collection_authentication(None, &real)
-        .await
-        .unwrap();
-    assert!(api
-        .list_authentication(&mine)
-        .await
-        .unwrap()
-        .items
-        .is_empty());
+    api.delete_collection(None, &real).await.unwrap();
+    assert!(api.list(&mine).await.unwrap().items.is_empty());
 }
 
 #[tokio::test]
@@ -503,7 +497,7 @@ async fn watch_events_bookmarks_initial_events_and_expiry() {
         ..extra
     };
     let start = api
-        .list_authentication(&ListParams {
+        .list(&ListParams {
             label_selector: Some("test=watch".into()),
             ..Default::default()
         })
@@ -511,24 +505,24 @@ async fn watch_events_bookmarks_initial_events_and_expiry() {
         .unwrap();
     let rv = start.metadata.unwrap().resource_version.unwrap();
     let mut events = api
-        .watch_authentication(&mine(WatchParams {
+        .watch(&mine(WatchParams {
             resource_version: Some(rv.clone()),
             allow_watch_bookmarks: Some(true),
             ..Default::default()
         }))
         .await
         .unwrap();
-    api.create_authentication(&object("watched", "watch"), &WriteParams::default())
+    api.create(&object("watched", "watch"), &WriteParams::default())
         .await
         .unwrap();
-    api.patch_authentication(
+    api.patch(
         "watched",
         &Patch::Merge(serde_json::json!({"spec": {"serviceAccountIssuer": "https://w.example"}})),
         &PatchParams::default(),
     )
     .await
     .unwrap();
-    api.delete_authentication("watched", None, &DeleteParams::default())
+    api.delete("watched", None, &DeleteParams::default())
         .await
         .unwrap();
     let mut seen = Vec::new();
@@ -551,11 +545,11 @@ async fn watch_events_bookmarks_initial_events_and_expiry() {
     );
 
     // sendInitialEvents: the current objects as ADDED, then a bookmark marking their end.
-    api.create_authentication(&object("initial", "watch"), &WriteParams::default())
+    api.create(&object("initial", "watch"), &WriteParams::default())
         .await
         .unwrap();
     let mut initial = api
-        .watch_authentication(&mine(WatchParams {
+        .watch(&mine(WatchParams {
             send_initial_events: Some(true),
             resource_version_match: Some(ResourceVersionMatch::NotOlderThan),
             allow_watch_bookmarks: Some(true),
@@ -585,14 +579,14 @@ async fn watch_events_bookmarks_initial_events_and_expiry() {
         }
     }
     assert_eq!(added, ["initial"]);
-    api.delete_authentication("initial", None, &DeleteParams::default())
+    api.delete("initial", None, &DeleteParams::default())
         .await
         .unwrap();
 
     // A resourceVersion long compacted away: 410 Gone, as an error value that says so (the
     // server answers either with a 410 status or with an ERROR event carrying it).
     let expired = api
-        .watch_authentication(&mine(WatchParams {
+        .watch(&mine(WatchParams {
             resource_version: Some("1".into()),
             ..Default::default()
         }))
@@ -612,11 +606,9 @@ async fn delete_while_a_finalizer_holds_the_object_returns_the_object() {
     let api = install_crd().await;
     let mut held = object("held", "held");
     held.metadata.as_mut().unwrap().finalizers = Some(vec!["kube-codegen.test/hold".into()]);
-    api.create_authentication(&held, &WriteParams::default())
-        .await
-        .unwrap();
+    api.create(&held, &WriteParams::default()).await.unwrap();
     let answer = api
-        .delete_authentication("held", None, &DeleteParams::default())
+        .delete("held", None, &DeleteParams::default())
         .await
         .unwrap();
     let pending = answer
@@ -625,17 +617,14 @@ async fn delete_while_a_finalizer_holds_the_object_returns_the_object() {
     let meta = pending.metadata.unwrap();
     assert!(meta.deletion_timestamp.is_some(), "{meta:?}");
     // Releasing the finalizer lets the deletion finish.
-    api.patch_authentication(
+    api.patch(
         "held",
         &Patch::Merge(serde_json::json!({"metadata": {"finalizers": null}})),
         &PatchParams::default(),
     )
     .await
     .unwrap();
-    let gone = api
-        .read_authentication("held", &GetParams::default())
-        .await
-        .unwrap_err();
+    let gone = api.get("held", &GetParams::default()).await.unwrap_err();
     assert_eq!(gone.status().map(|s| s.as_u16()), Some(404), "{gone}");
 }
 
@@ -643,11 +632,8 @@ async fn delete_while_a_finalizer_holds_the_object_returns_the_object() {
 async fn errors_are_typed_with_the_servers_status() {
     let api = install_crd().await;
     // 403: `user` has no RBAC grant.
-    let user = config::Api::new(shared().client(Identity::User).unwrap());
-    let forbidden = user
-        .list_authentication(&ListParams::default())
-        .await
-        .unwrap_err();
+    let user = config::AuthenticationApi::new(&shared().client(Identity::User).unwrap());
+    let forbidden = user.list(&ListParams::default()).await.unwrap_err();
     assert_eq!(
         forbidden.status().map(|s| s.as_u16()),
         Some(403),
@@ -658,24 +644,21 @@ async fn errors_are_typed_with_the_servers_status() {
     let mut bad = serde_json::to_value(object("invalid", "invalid")).unwrap();
     bad["spec"]["type"] = serde_json::json!("NotAType");
     let bad: config::Authentication = serde_json::from_value(bad).unwrap();
-    let invalid = api
-        .create_authentication(&bad, &WriteParams::default())
-        .await
-        .unwrap_err();
+    let invalid = api.create(&bad, &WriteParams::default()).await.unwrap_err();
     assert_eq!(invalid.status().map(|s| s.as_u16()), Some(422), "{invalid}");
     assert_eq!(invalid.reason(), Some("Invalid"));
     // 409 on create of an existing name.
-    api.create_authentication(&object("twice", "twice"), &WriteParams::default())
+    api.create(&object("twice", "twice"), &WriteParams::default())
         .await
         .unwrap();
     let exists = api
-        .create_authentication(&object("twice", "twice"), &WriteParams::default())
+        .create(&object("twice", "twice"), &WriteParams::default())
         .await
         .unwrap_err();
     assert_eq!(exists.status().map(|s| s.as_u16()), Some(409), "{exists}");
     assert_eq!(exists.reason(), Some("AlreadyExists"));
     // Delete with options: propagationPolicy and gracePeriodSeconds are accepted.
-    api.delete_authentication(
+    api.delete(
         "twice",
         None,
         &DeleteParams {
@@ -854,9 +837,9 @@ async fn refused_combinations_are_the_servers_and_are_refused_before_sending() {
         .resource_version("0")
         .resource_version_match(ResourceVersionMatch::NotOlderThan);
     assert_eq!(ok.label_selector.as_deref(), Some("test=refused"));
-    api.list_authentication(&ok).await.unwrap();
+    api.list(&ok).await.unwrap();
     let applied = api
-        .patch_authentication(
+        .patch(
             "refused-applied",
             &Patch::apply(&object("refused-applied", "refused")).unwrap(),
             &PatchParams::default()
@@ -869,7 +852,7 @@ async fn refused_combinations_are_the_servers_and_are_refused_before_sending() {
         applied.metadata.unwrap().name.as_deref(),
         Some("refused-applied")
     );
-    api.delete_authentication(
+    api.delete(
         "refused-applied",
         None,
         &DeleteParams::default().propagation_policy(PropagationPolicy::Background),

@@ -39,14 +39,14 @@ async fn next(
         .expect("event decodes")
 }
 
-async fn setup() -> (Server, config::Api) {
+async fn setup() -> (Server, config::AuthenticationApi) {
     let server = Server::start().await;
     let client = Client::builder(&server.url)
         .bearer_token(ADMIN)
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap();
-    (server, config::Api::new(client))
+    (server, config::AuthenticationApi::new(&client))
 }
 
 #[tokio::test]
@@ -54,7 +54,7 @@ async fn authentication_crud_on_the_wire() {
     let (server, api) = setup().await;
 
     let created = api
-        .create_authentication(
+        .create(
             &auth("cluster", "https://a"),
             &config::CreateAuthenticationParams {
                 field_manager: Some("tests".into()),
@@ -91,10 +91,7 @@ async fn authentication_crud_on_the_wire() {
         .and_then(|m| m.resource_version.clone())
         .unwrap();
 
-    let read = api
-        .read_authentication("cluster", &Default::default())
-        .await
-        .unwrap();
+    let read = api.get("cluster", &Default::default()).await.unwrap();
     assert_eq!(read, created);
     let seen = server.last();
     assert_eq!(
@@ -115,7 +112,7 @@ async fn authentication_crud_on_the_wire() {
     let mut changed = read.clone();
     changed.spec.service_account_issuer = Some("https://b".into());
     let replaced = api
-        .replace_authentication(
+        .replace(
             "cluster",
             &changed,
             &config::ReplaceAuthenticationParams {
@@ -136,7 +133,7 @@ async fn authentication_crud_on_the_wire() {
         Some("https://b")
     );
     let replaced = api
-        .replace_authentication("cluster", &changed, &Default::default())
+        .replace("cluster", &changed, &Default::default())
         .await
         .unwrap();
     assert_eq!(server.last().method, "PUT");
@@ -150,7 +147,7 @@ async fn authentication_crud_on_the_wire() {
         Some(rv.as_str())
     );
     let err = api
-        .replace_authentication("cluster", &changed, &Default::default())
+        .replace("cluster", &changed, &Default::default())
         .await
         .unwrap_err();
     assert_eq!(
@@ -160,7 +157,7 @@ async fn authentication_crud_on_the_wire() {
 
     // Status subresource: only status changes.
     let mut with_status = api
-        .read_authentication_status("cluster", &Default::default())
+        .get_status("cluster", &Default::default())
         .await
         .unwrap();
     assert_eq!(
@@ -175,7 +172,7 @@ async fn authentication_crud_on_the_wire() {
     });
     with_status.spec.service_account_issuer = Some("https://ignored".into());
     let after = api
-        .replace_authentication_status("cluster", &with_status, &Default::default())
+        .replace_status("cluster", &with_status, &Default::default())
         .await
         .unwrap();
     assert_eq!(server.last().method, "PUT");
@@ -193,7 +190,7 @@ async fn authentication_crud_on_the_wire() {
         Some("https://b")
     );
     let patched = api
-        .patch_authentication_status(
+        .patch_status(
             "cluster",
             &Patch::Merge(json!({"status": {"integratedOAuthMetadata": {"name": "other"}}})),
             &Default::default(),
@@ -216,7 +213,7 @@ async fn authentication_crud_on_the_wire() {
 
     // Each patch kind goes with its own Content-Type.
     let merge = api
-        .patch_authentication(
+        .patch(
             "cluster",
             &Patch::Merge(json!({"spec": {"type": "OIDC"}})),
             &Default::default(),
@@ -229,7 +226,7 @@ async fn authentication_crud_on_the_wire() {
     );
     assert_eq!(merge.spec.type_, Some(config::AuthenticationSpecType::Oidc));
     let jp = api
-        .patch_authentication("cluster", &Patch::Json(json!([{"op": "replace", "path": "/spec/serviceAccountIssuer", "value": "https://c"}])), &Default::default())
+        .patch("cluster", &Patch::Json(json!([{"op": "replace", "path": "/spec/serviceAccountIssuer", "value": "https://c"}])), &Default::default())
         .await
         .unwrap();
     assert_eq!(
@@ -239,7 +236,7 @@ async fn authentication_crud_on_the_wire() {
     assert_eq!(jp.spec.service_account_issuer.as_deref(), Some("https://c"));
     let apply = Patch::apply(&auth("cluster", "https://d")).unwrap();
     let applied = api
-        .patch_authentication(
+        .patch(
             "cluster",
             &apply,
             &config::PatchAuthenticationParams {
@@ -263,7 +260,7 @@ async fn authentication_crud_on_the_wire() {
         Some("https://d")
     );
     let err = api
-        .patch_authentication("cluster", &Patch::Strategic(json!({})), &Default::default())
+        .patch("cluster", &Patch::Strategic(json!({})), &Default::default())
         .await
         .unwrap_err();
     assert_eq!(
@@ -274,7 +271,7 @@ async fn authentication_crud_on_the_wire() {
 
     // Delete, then it is gone.
     let st = api
-        .delete_authentication(
+        .delete(
             "cluster",
             None,
             &config::DeleteAuthenticationParams {
@@ -293,10 +290,7 @@ async fn authentication_crud_on_the_wire() {
         panic!("the server answered a Status: {st:?}");
     };
     assert_eq!(st.status.as_deref(), Some("Success"));
-    let err = api
-        .read_authentication("cluster", &Default::default())
-        .await
-        .unwrap_err();
+    let err = api.get("cluster", &Default::default()).await.unwrap_err();
     assert_eq!(
         (err.status().map(|s| s.as_u16()), err.reason()),
         (Some(404), Some("NotFound"))
@@ -313,12 +307,10 @@ async fn list_selectors_pagination_and_delete_collection() {
             a.metadata.as_mut().unwrap().labels =
                 Some([("tier".to_string(), "silver".to_string())].into());
         }
-        api.create_authentication(&a, &Default::default())
-            .await
-            .unwrap();
+        api.create(&a, &Default::default()).await.unwrap();
     }
     let gold = api
-        .list_authentication(&config::ListAuthenticationParams {
+        .list(&config::ListAuthenticationParams {
             label_selector: Some("tier=gold".into()),
             ..Default::default()
         })
@@ -332,7 +324,7 @@ async fn list_selectors_pagination_and_delete_collection() {
         .collect();
     assert_eq!(names, ["a0", "a2", "a4"]);
     let one = api
-        .list_authentication(&config::ListAuthenticationParams {
+        .list(&config::ListAuthenticationParams {
             field_selector: Some("metadata.name=a3".into()),
             ..Default::default()
         })
@@ -345,7 +337,7 @@ async fn list_selectors_pagination_and_delete_collection() {
     let all: Vec<config::Authentication> = generated::runtime::paginate(|token| {
         let api = api.clone();
         async move {
-            api.list_authentication(&config::ListAuthenticationParams {
+            api.list(&config::ListAuthenticationParams {
                 limit: Some(2),
                 continue_: token,
                 ..Default::default()
@@ -368,7 +360,7 @@ async fn list_selectors_pagination_and_delete_collection() {
     );
 
     let err = api
-        .list_authentication(&config::ListAuthenticationParams {
+        .list(&config::ListAuthenticationParams {
             continue_: Some("expired".into()),
             ..Default::default()
         })
@@ -380,7 +372,7 @@ async fn list_selectors_pagination_and_delete_collection() {
     );
 
     let st = api
-        .delete_collection_authentication(
+        .delete_collection(
             None,
             &config::DeleteCollectionAuthenticationParams {
                 label_selector: Some("tier=silver".into()),
@@ -397,21 +389,14 @@ async fn list_selectors_pagination_and_delete_collection() {
         (server.last().method.as_str(), server.last().query.as_str()),
         ("DELETE", "labelSelector=tier%3Dsilver")
     );
-    assert_eq!(
-        api.list_authentication(&Default::default())
-            .await
-            .unwrap()
-            .items
-            .len(),
-        3
-    );
+    assert_eq!(api.list(&Default::default()).await.unwrap().items.len(), 3);
 }
 
 #[tokio::test]
 async fn watch_streams_typed_events_with_bookmarks_and_errors() {
     let (server, api) = setup().await;
     let mut events = api
-        .watch_authentication(&config::WatchAuthenticationParams {
+        .watch(&config::WatchAuthenticationParams {
             allow_watch_bookmarks: Some(true),
             ..Default::default()
         })
@@ -428,17 +413,17 @@ async fn watch_streams_typed_events_with_bookmarks_and_errors() {
     assert!(
         matches!(next(&mut events).await, WatchEvent::Bookmark(b) if b.resource_version == "0")
     );
-    api.create_authentication(&auth("cluster", "https://a"), &Default::default())
+    api.create(&auth("cluster", "https://a"), &Default::default())
         .await
         .unwrap();
-    api.patch_authentication(
+    api.patch(
         "cluster",
         &Patch::Merge(json!({"spec": {"serviceAccountIssuer": "https://b"}})),
         &Default::default(),
     )
     .await
     .unwrap();
-    api.delete_authentication("cluster", None, &Default::default())
+    api.delete("cluster", None, &Default::default())
         .await
         .unwrap();
     match next(&mut events).await {
@@ -470,9 +455,9 @@ async fn watch_events_survive_any_chunk_boundaries_and_truncation_is_an_error() 
     );
     for size in [1, 2, 3, 7, 16, 50, 64, 200, body.len()] {
         let url = server::raw_server(server::chunked("200 OK", body.as_bytes(), size)).await;
-        let api = config::Api::new(Client::new(&url).unwrap());
+        let api = config::AuthenticationApi::new(&Client::new(&url).unwrap());
         let events: Vec<_> = api
-            .watch_authentication(&Default::default())
+            .watch(&Default::default())
             .await
             .unwrap()
             .collect()
@@ -492,9 +477,9 @@ async fn watch_events_survive_any_chunk_boundaries_and_truncation_is_an_error() 
     // The body stops in the middle of the second event.
     let cut = &body.as_bytes()[..body.find("BOOKMARK").unwrap()];
     let url = server::raw_server(server::chunked("200 OK", cut, 10)).await;
-    let api = config::Api::new(Client::new(&url).unwrap());
+    let api = config::AuthenticationApi::new(&Client::new(&url).unwrap());
     let events: Vec<_> = api
-        .watch_authentication(&Default::default())
+        .watch(&Default::default())
         .await
         .unwrap()
         .collect()
@@ -538,25 +523,19 @@ async fn truncated_malformed_and_oversized_responses_are_errors() {
     ];
     for (response, check) in cases {
         let url = server::raw_server(response).await;
-        let api = config::Api::new(Client::new(&url).unwrap());
-        let err = api
-            .read_authentication("cluster", &Default::default())
-            .await
-            .unwrap_err();
+        let api = config::AuthenticationApi::new(&Client::new(&url).unwrap());
+        let err = api.get("cluster", &Default::default()).await.unwrap_err();
         assert!(check(&err), "unexpected error {err:?}");
     }
     let big = vec![b'x'; 10_000];
     let url = server::raw_server(server::chunked("200 OK", &big, 1000)).await;
-    let api = config::Api::new(
-        Client::builder(&url)
+    let api = config::AuthenticationApi::new(
+        &Client::builder(&url)
             .max_response_bytes(4096)
             .build()
             .unwrap(),
     );
-    let err = api
-        .read_authentication("cluster", &Default::default())
-        .await
-        .unwrap_err();
+    let err = api.get("cluster", &Default::default()).await.unwrap_err();
     assert!(
         matches!(err, Error::BodyTooLarge { limit: 4096 }),
         "{err:?}"
@@ -566,17 +545,14 @@ async fn truncated_malformed_and_oversized_responses_are_errors() {
 #[tokio::test]
 async fn a_silent_server_hits_the_client_timeout() {
     let url = server::silent_server().await;
-    let api = config::Api::new(
-        Client::builder(&url)
+    let api = config::AuthenticationApi::new(
+        &Client::builder(&url)
             .timeout(Duration::from_millis(300))
             .build()
             .unwrap(),
     );
     let started = std::time::Instant::now();
-    let err = api
-        .read_authentication("cluster", &Default::default())
-        .await
-        .unwrap_err();
+    let err = api.get("cluster", &Default::default()).await.unwrap_err();
     assert!(matches!(err, Error::Timeout), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
@@ -584,25 +560,22 @@ async fn a_silent_server_hits_the_client_timeout() {
 #[tokio::test]
 async fn status_errors_401_403_409_422() {
     let server = Server::start().await;
-    let anonymous = config::Api::new(Client::new(&server.url).unwrap());
-    let err = anonymous
-        .list_authentication(&Default::default())
-        .await
-        .unwrap_err();
+    let anonymous = config::AuthenticationApi::new(&Client::new(&server.url).unwrap());
+    let err = anonymous.list(&Default::default()).await.unwrap_err();
     assert_eq!(
         (err.status().map(|s| s.as_u16()), err.reason()),
         (Some(401), Some("Unauthorized"))
     );
     assert!(server.last().header("authorization").is_none());
 
-    let viewer = config::Api::new(
-        Client::builder(&server.url)
+    let viewer = config::AuthenticationApi::new(
+        &Client::builder(&server.url)
             .bearer_token(READONLY)
             .build()
             .unwrap(),
     );
     let err = viewer
-        .create_authentication(&auth("x", "https://x"), &Default::default())
+        .create(&auth("x", "https://x"), &Default::default())
         .await
         .unwrap_err();
     assert_eq!(
@@ -610,18 +583,18 @@ async fn status_errors_401_403_409_422() {
         (Some(403), Some("Forbidden"))
     );
 
-    let admin = config::Api::new(
-        Client::builder(&server.url)
+    let admin = config::AuthenticationApi::new(
+        &Client::builder(&server.url)
             .bearer_token(ADMIN)
             .build()
             .unwrap(),
     );
     admin
-        .create_authentication(&auth("x", "https://x"), &Default::default())
+        .create(&auth("x", "https://x"), &Default::default())
         .await
         .unwrap();
     let err = admin
-        .create_authentication(&auth("x", "https://x"), &Default::default())
+        .create(&auth("x", "https://x"), &Default::default())
         .await
         .unwrap_err();
     assert_eq!(
@@ -631,7 +604,7 @@ async fn status_errors_401_403_409_422() {
     let mut nameless = auth("x", "https://x");
     nameless.metadata = None;
     let err = admin
-        .create_authentication(&nameless, &Default::default())
+        .create(&nameless, &Default::default())
         .await
         .unwrap_err();
     assert_eq!(
@@ -640,12 +613,7 @@ async fn status_errors_401_403_409_422() {
     );
     // The next request on the same client still works.
     assert_eq!(
-        admin
-            .list_authentication(&Default::default())
-            .await
-            .unwrap()
-            .items
-            .len(),
+        admin.list(&Default::default()).await.unwrap().items.len(),
         1
     );
 }
@@ -657,7 +625,7 @@ async fn token_review_self_subject_review_and_token_request() {
         .bearer_token(ADMIN)
         .build()
         .unwrap();
-    let api = authn::Api::new(client.clone());
+    let api = authn::TokenReviewApi::new(&client);
 
     let review = authn::TokenReview {
         spec: authn::TokenReviewSpec {
@@ -666,10 +634,7 @@ async fn token_review_self_subject_review_and_token_request() {
         },
         ..Default::default()
     };
-    let answer = api
-        .create_token_review(&review, &Default::default())
-        .await
-        .unwrap();
+    let answer = api.create(&review, &Default::default()).await.unwrap();
     let seen = server.last();
     assert_eq!(
         (seen.method.as_str(), seen.path.as_str()),
@@ -691,14 +656,11 @@ async fn token_review_self_subject_review_and_token_request() {
         },
         ..Default::default()
     };
-    let answer = api
-        .create_token_review(&unknown, &Default::default())
-        .await
-        .unwrap();
+    let answer = api.create(&unknown, &Default::default()).await.unwrap();
     assert_eq!(answer.status.unwrap().authenticated, Some(false));
 
-    let me = api
-        .create_self_subject_review(&Default::default(), &Default::default())
+    let me = authn::SelfSubjectReviewApi::new(&client)
+        .create(&Default::default(), &Default::default())
         .await
         .unwrap();
     assert_eq!(
@@ -706,11 +668,15 @@ async fn token_review_self_subject_review_and_token_request() {
         Some("admin")
     );
 
-    let resources = api.get_api_resources(&Default::default()).await.unwrap();
+    // Discovery is no resource: it stays on the group's Api.
+    let resources = authn::Api::new(client.clone())
+        .get_api_resources(&Default::default())
+        .await
+        .unwrap();
     assert_eq!(server.last().path, "/apis/authentication.k8s.io/v1/");
     assert_eq!(resources.group_version, "authentication.k8s.io/v1");
 
-    let core = core::Api::new(client);
+    let core = core::ServiceAccountApi::namespaced(&client, "ci");
     let request = authn::TokenRequest {
         spec: authn::TokenRequestSpec {
             audiences: vec!["vault".into()],
@@ -720,9 +686,8 @@ async fn token_review_self_subject_review_and_token_request() {
         ..Default::default()
     };
     let issued = core
-        .create_namespaced_service_account_token(
+        .create_token(
             "builder",
-            "ci",
             &request,
             &core::CreateNamespacedServiceAccountTokenParams {
                 dry_run: None,
@@ -755,10 +720,7 @@ async fn hostile_path_parameters_never_change_the_path() {
         "..%2F..",
         "名前",
     ] {
-        let err = api
-            .read_authentication(name, &Default::default())
-            .await
-            .unwrap_err();
+        let err = api.get(name, &Default::default()).await.unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
         let seen = server.last();
         assert_eq!(seen.query, "", "{name} added a query");
@@ -770,10 +732,7 @@ async fn hostile_path_parameters_never_change_the_path() {
     }
     let before = server.seen().len();
     for name in ["..", ".", ""] {
-        let err = api
-            .read_authentication(name, &Default::default())
-            .await
-            .unwrap_err();
+        let err = api.get(name, &Default::default()).await.unwrap_err();
         assert!(
             matches!(err, Error::InvalidPathParameter { name: "name", .. }),
             "{err:?}"
@@ -781,7 +740,7 @@ async fn hostile_path_parameters_never_change_the_path() {
     }
     assert_eq!(server.seen().len(), before, "refused names send nothing");
     // Selector values cannot add query parameters either.
-    api.list_authentication(&config::ListAuthenticationParams {
+    api.list(&config::ListAuthenticationParams {
         label_selector: Some("a=b&watch=true".into()),
         ..Default::default()
     })
@@ -827,27 +786,21 @@ async fn tokens_stay_out_of_debug_and_errors() {
     let shown = format!("{client:?}");
     assert!(!shown.contains("s3cr3t"), "{shown}");
     assert!(shown.contains("<redacted>"), "{shown}");
-    let api = config::Api::new(client);
+    let api = config::AuthenticationApi::new(&client);
     assert!(!format!("{api:?}").contains("s3cr3t"));
-    let err = api
-        .read_authentication("x", &Default::default())
-        .await
-        .unwrap_err();
+    let err = api.get("x", &Default::default()).await.unwrap_err();
     assert!(!format!("{err} {err:?}").contains("s3cr3t"));
     assert_eq!(
         server.last().header("authorization"),
         Some("Bearer s3cr3t-t0ken")
     );
-    let unreachable = config::Api::new(
-        Client::builder("http://127.0.0.1:1")
+    let unreachable = config::AuthenticationApi::new(
+        &Client::builder("http://127.0.0.1:1")
             .bearer_token("s3cr3t-t0ken")
             .build()
             .unwrap(),
     );
-    let err = unreachable
-        .read_authentication("x", &Default::default())
-        .await
-        .unwrap_err();
+    let err = unreachable.get("x", &Default::default()).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)));
     assert!(!format!("{err} {err:?}").contains("s3cr3t"));
 }
@@ -910,11 +863,8 @@ fn raw(status_line: &str, headers: &str, body: &str) -> Vec<Vec<u8>> {
 async fn throttling_and_expiry_are_typed() {
     let status = r#"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"slow down","reason":"TooManyRequests","code":429}"#;
     let url = server::raw_server(raw("429 Too Many Requests", "retry-after: 7\r\n", status)).await;
-    let api = config::Api::new(Client::new(&url).unwrap());
-    let err = api
-        .read_authentication("cluster", &Default::default())
-        .await
-        .unwrap_err();
+    let api = config::AuthenticationApi::new(&Client::new(&url).unwrap());
+    let err = api.get("cluster", &Default::default()).await.unwrap_err();
     assert_eq!(
         (err.status().map(|s| s.as_u16()), err.retry_after()),
         (Some(429), Some(Duration::from_secs(7)))
@@ -923,9 +873,9 @@ async fn throttling_and_expiry_are_typed() {
 
     let gone = r#"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"too old resource version: 1 (42)","reason":"Expired","code":410}"#;
     let url = server::raw_server(raw("410 Gone", "", gone)).await;
-    let api = config::Api::new(Client::new(&url).unwrap());
+    let api = config::AuthenticationApi::new(&Client::new(&url).unwrap());
     let err = api
-        .watch_authentication(&config::WatchAuthenticationParams {
+        .watch(&config::WatchAuthenticationParams {
             resource_version: Some("1".into()),
             ..Default::default()
         })
@@ -937,11 +887,8 @@ async fn throttling_and_expiry_are_typed() {
     // 5xx with a Status body keeps it.
     let unavailable = r#"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"etcd down","reason":"ServiceUnavailable","code":503,"details":{"retryAfterSeconds":3}}"#;
     let url = server::raw_server(raw("503 Service Unavailable", "", unavailable)).await;
-    let api = config::Api::new(Client::new(&url).unwrap());
-    let err = api
-        .read_authentication("cluster", &Default::default())
-        .await
-        .unwrap_err();
+    let api = config::AuthenticationApi::new(&Client::new(&url).unwrap());
+    let err = api.get("cluster", &Default::default()).await.unwrap_err();
     assert_eq!(
         (err.reason(), err.retry_after()),
         (Some("ServiceUnavailable"), Some(Duration::from_secs(3)))
@@ -952,25 +899,19 @@ async fn throttling_and_expiry_are_typed() {
 async fn huge_bodies_are_refused_without_reading_them() {
     // Announced as 2 GiB: refused from the header, before any of it is read.
     let url = server::raw_server(vec![b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2147483648\r\n\r\n{\"spec\":".to_vec()]).await;
-    let api = config::Api::new(Client::new(&url).unwrap());
-    let err = api
-        .read_authentication("cluster", &Default::default())
-        .await
-        .unwrap_err();
+    let api = config::AuthenticationApi::new(&Client::new(&url).unwrap());
+    let err = api.get("cluster", &Default::default()).await.unwrap_err();
     assert!(matches!(err, Error::BodyTooLarge { .. }), "{err:?}");
     // Chunked without a length: reading stops at the limit.
     let big = vec![b' '; 4 << 20];
     let url = server::raw_server(server::chunked("200 OK", &big, 64 << 10)).await;
-    let api = config::Api::new(
-        Client::builder(&url)
+    let api = config::AuthenticationApi::new(
+        &Client::builder(&url)
             .max_response_bytes(1 << 20)
             .build()
             .unwrap(),
     );
-    let err = api
-        .read_authentication("cluster", &Default::default())
-        .await
-        .unwrap_err();
+    let err = api.get("cluster", &Default::default()).await.unwrap_err();
     assert!(
         matches!(err, Error::BodyTooLarge { limit } if limit == 1 << 20),
         "{err:?}"
@@ -1076,8 +1017,8 @@ async fn warnings_reach_the_handler() {
         body,
     ))
     .await;
-    let got = config::Api::new(client(&url))
-        .read_authentication("cluster", &Default::default())
+    let got = config::AuthenticationApi::new(&client(&url))
+        .get("cluster", &Default::default())
         .await
         .unwrap();
     assert_eq!(got.metadata.unwrap().name.as_deref(), Some("cluster"));
@@ -1103,8 +1044,8 @@ async fn warnings_reach_the_handler() {
         missing,
     ))
     .await;
-    let err = config::Api::new(client(&url))
-        .read_authentication("cluster", &Default::default())
+    let err = config::AuthenticationApi::new(&client(&url))
+        .get("cluster", &Default::default())
         .await
         .unwrap_err();
     assert_eq!(err.reason(), Some("NotFound"));

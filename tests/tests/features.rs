@@ -146,18 +146,32 @@ spec:
 }
 
 /// The `#[cfg(…)]` right above the line `item` of `text` (among its attributes), if any.
-fn cfg_above<'a>(text: &'a str, item: &str) -> Option<&'a str> {
+fn cfg_above(text: &str, item: &str) -> Option<String> {
     let lines: Vec<&str> = text.lines().collect();
     let at = lines
         .iter()
         .position(|l| *l == item)
         .unwrap_or_else(|| panic!("no line {item:?} in\n{text}"));
-    lines[..at]
-        .iter()
-        .rev()
-        .take_while(|l| l.starts_with("#[") || l.starts_with("///"))
-        .find(|l| l.starts_with("#[cfg("))
-        .copied()
+    // The attributes and docs right above the item; prettyplease spreads a long `cfg` over
+    // several lines, so continuation lines belong to it too.
+    let mut block = Vec::new();
+    for l in lines[..at].iter().rev() {
+        let t = l.trim();
+        let continues = t.starts_with("feature")
+            || t.starts_with("any(")
+            || t.starts_with(')')
+            || t.starts_with("#[cfg(");
+        if t.starts_with("#[") || t.starts_with("///") || continues {
+            block.push(t);
+        } else {
+            break;
+        }
+    }
+    block.reverse();
+    let joined = block.concat().replace(",feature", ", feature");
+    let start = joined.find("#[cfg(")?;
+    let end = joined[start..].find(")]")? + start + 2;
+    Some(joined[start..end].to_string())
 }
 
 /// meta/v1 files only some groups use are compiled only with those groups; what the runtime
@@ -178,7 +192,7 @@ fn meta_files_are_gated_by_the_groups_using_them() {
         "mod delete_options;",
         "mod preconditions;",
     ] {
-        assert_eq!(cfg_above(meta, item), both, "{item}");
+        assert_eq!(cfg_above(meta, item).as_deref(), both, "{item}");
     }
     for item in [
         "mod status;",
@@ -186,18 +200,18 @@ fn meta_files_are_gated_by_the_groups_using_them() {
         "mod status_cause;",
         "mod list_meta;",
     ] {
-        assert_eq!(cfg_above(meta, item), None, "{item}");
+        assert_eq!(cfg_above(meta, item).as_deref(), None, "{item}");
     }
     // With one group, that group alone.
     let out = codegen::generate(&[crd("a.example.com")], &codegen::Options::default()).unwrap();
     let meta = &out.files.files["crates/runtime/src/meta/v1/mod.rs"];
     assert_eq!(
-        cfg_above(meta, "mod delete_options;"),
+        cfg_above(meta, "mod delete_options;").as_deref(),
         Some(r#"#[cfg(feature = "a_example_com_v1")]"#)
     );
     let params = &out.files.files["crates/runtime/src/params.rs"];
     assert_eq!(
-        cfg_above(params, "pub struct ListParams {"),
+        cfg_above(params, "pub struct ListParams {").as_deref(),
         Some(r#"#[cfg(feature = "a_example_com_v1")]"#)
     );
 }

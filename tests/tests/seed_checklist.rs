@@ -208,4 +208,55 @@ fn every_seed_endpoint_and_query_parameter_is_generated() {
         "/apis/config.openshift.io/v1/authentications".to_string(),
     )];
     assert!(list.iter().any(|(w, _)| w == "sendInitialEvents"));
+
+    // Every seed endpoint is a verb-named method of the resource's handle
+    // (`AuthenticationApi`), as client-go and kube name them.
+    let handle = handle_methods(&api_rs, "AuthenticationApi");
+    for (method, path) in expected.keys() {
+        let rest = path
+            .strip_prefix("/apis/config.openshift.io/v1/authentications")
+            .unwrap();
+        let want = match (method.as_str(), rest) {
+            ("GET", "") => "list",
+            ("POST", "") => "create",
+            ("DELETE", "") => "delete_collection",
+            ("GET", "/{name}") => "get",
+            ("PUT", "/{name}") => "replace",
+            ("PATCH", "/{name}") => "patch",
+            ("DELETE", "/{name}") => "delete",
+            ("GET", "/{name}/status") => "get_status",
+            ("PUT", "/{name}/status") => "replace_status",
+            ("PATCH", "/{name}/status") => "patch_status",
+            other => panic!("an endpoint the seed did not list before: {other:?}"),
+        };
+        let got = handle.get(&(method.clone(), path.clone()));
+        assert_eq!(got.map(String::as_str), Some(want), "{method} {path}");
+    }
+}
+
+/// (method, path) → the handle method that sends it, read off the handle's `impl` block (each
+/// method's doc starts with "`METHOD path`").
+fn handle_methods(api_rs: &str, handle: &str) -> BTreeMap<(String, String), String> {
+    let start = format!("impl {handle} {{");
+    let block = api_rs
+        .split_once(start.as_str())
+        .map(|(_, b)| b.split("\n}").next().unwrap_or(""))
+        .unwrap_or_else(|| panic!("no {start}"));
+    let mut out = BTreeMap::new();
+    let mut pending = None;
+    for line in block.lines().map(str::trim) {
+        if let Some(rest) = line.strip_prefix("/// `") {
+            if let Some((sig, _)) = rest.split_once("`: see") {
+                pending = sig
+                    .split_once(' ')
+                    .map(|(m, p)| (m.to_string(), p.to_string()));
+            }
+        } else if let Some(name) = line.strip_prefix("pub async fn ") {
+            if let Some(key) = pending.take() {
+                let name = name.split('(').next().unwrap_or("").to_string();
+                out.insert(key, name);
+            }
+        }
+    }
+    out
 }

@@ -147,6 +147,106 @@ fn every_operation_of_every_document_is_generated() {
     );
 }
 
+/// Every operation on a resource path (all but discovery and the deprecated `/watch/` paths)
+/// is also a verb-named method of its resource's handle, and the handles a Kubernetes user
+/// reaches for have the methods client-go and kube name.
+#[test]
+fn every_resource_operation_has_a_handle_method() {
+    let up = tests::upstream();
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    let mut all_api = String::new();
+    for path in real_files()
+        .into_iter()
+        .filter(|p| p.starts_with(up.join("k8s-openapi-v3")))
+    {
+        let out = generate(&[spec_file(&path)]).unwrap();
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let api: String = out
+            .files
+            .files
+            .iter()
+            .filter(|(name, _)| name.ends_with("/api.rs"))
+            .map(|(_, text)| text.as_str())
+            .collect();
+        for (p, item) in doc["paths"].as_object().unwrap() {
+            let segments: Vec<&str> = p.trim_matches('/').split('/').collect();
+            let rest = match segments.as_slice() {
+                ["api", "v1", rest @ ..] => rest,
+                ["apis", _, _, rest @ ..] => rest,
+                _ => continue,
+            };
+            let rest = match rest {
+                ["namespaces", "{namespace}", tail @ ..] if !tail.is_empty() => tail,
+                _ => rest,
+            };
+            let resource = !rest.is_empty()
+                && rest[0] != "watch"
+                && !rest[0].starts_with('{')
+                && rest.len() <= 4;
+            if !resource {
+                continue;
+            }
+            for method in item.as_object().unwrap().keys() {
+                if method == "parameters" {
+                    continue;
+                }
+                let m = method.to_ascii_uppercase();
+                checked += 1;
+                let plain = format!("`{m} {p}`: see [`Api::");
+                let watch = format!("`{m} {p}?watch=true`: see [`Api::");
+                if !api.contains(&plain) && !api.contains(&watch) {
+                    missing.push(format!("{}: {m} {p}", path.display()));
+                }
+            }
+        }
+        all_api.push_str(&api);
+    }
+    assert!(checked > 750, "only {checked} resource operations seen");
+    assert!(
+        missing.is_empty(),
+        "resource operations without a handle method:\n{}",
+        missing.join("\n")
+    );
+    for (handle, methods) in [
+        (
+            "PodApi",
+            &[
+                "get",
+                "list",
+                "watch",
+                "create",
+                "logs",
+                "evict",
+                "create_binding",
+                "get_status",
+                "apply_status",
+                "connect_get_exec",
+            ][..],
+        ),
+        (
+            "DeploymentApi",
+            &["get_scale", "replace_scale", "patch_scale", "apply"][..],
+        ),
+        ("ServiceAccountApi", &["create_token"][..]),
+        ("NamespaceApi", &["replace_finalize", "get_status"][..]),
+        ("CertificateSigningRequestApi", &["replace_approval"][..]),
+        ("PodAllNamespacesApi", &["list", "watch"][..]),
+    ] {
+        let block = all_api
+            .split_once(&format!("impl {handle} {{"))
+            .map(|(_, b)| b.split("\n}").next().unwrap_or(""))
+            .unwrap_or_else(|| panic!("no handle {handle}"));
+        for m in methods {
+            assert!(
+                block.contains(&format!("pub async fn {m}(")),
+                "{handle} has no `{m}`"
+            );
+        }
+    }
+}
+
 fn scratch() -> PathBuf {
     tests::workspace().join("target/whole-api")
 }

@@ -107,7 +107,7 @@ fn path_format(cx: &Ctx<'_>, op: &Operation) -> (String, Vec<TokenStream>) {
     (fmt, args)
 }
 
-fn returns(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
+pub(crate) fn returns(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
     match &op.returns {
         Returns::Json(ty) | Returns::Watch(ty) => ty_tokens(cx, ty),
         Returns::StatusOr(ty) => {
@@ -121,7 +121,13 @@ fn returns(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
     }
 }
 
-pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) -> TokenStream {
+pub(crate) fn api_tokens(
+    cx: &Ctx<'_>,
+    gv: &GroupVersion,
+    ops: &[&Operation],
+) -> Result<TokenStream, crate::error::Error> {
+    let handles = super::handles::plan(cx, gv, ops)?;
+    let handles = super::handles::tokens(cx, gv, &handles);
     let rt = &cx.runtime;
     let client_cfg = super::models::client_cfg(cx);
     let mut params_structs = Vec::new();
@@ -331,7 +337,7 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
         " The operations of `{}`, one async method each.",
         gv.api_version()
     );
-    quote! {
+    Ok(quote! {
         #[doc = #api_doc]
         #client_cfg
         #[derive(Clone, Debug)]
@@ -358,7 +364,8 @@ pub(crate) fn api_tokens(cx: &Ctx<'_>, gv: &GroupVersion, ops: &[&Operation]) ->
             use super::*;
             #(#request_fns)*
         }
-    }
+        #handles
+    })
 }
 
 /// The standard parameter sets CRD operations share, one struct each, in `params.rs`.
@@ -432,7 +439,7 @@ pub(crate) fn shared_params_tokens(cx: &Ctx<'_>, ops: &[&Operation]) -> Option<T
         let fields = op.query.iter().map(|p| field(cx, p));
         let pushes = push_each(&op.query, &quote!(self));
         let setters = setters(cx, &ident, &op.query);
-        let doc = format!(" The standard query parameters of a `{}` request, one `Option` each: shared by every operation that takes exactly these (every custom resource's, and the built-in ones that match).", name.trim_end_matches("Params"));
+        let doc = format!(" The standard query parameters of a `{}` request, one `Option` each: every custom resource's operation of this verb takes them, and so does every built-in one whose document lists some of them (the API server parses them all).", name.trim_end_matches("Params"));
         quote! {
             #[doc = #doc]
             #cfg

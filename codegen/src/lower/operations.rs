@@ -123,25 +123,41 @@ fn standard_sets() -> [(&'static str, Vec<Param>); 6] {
     ]
 }
 
-/// The standard set a document's operation takes, when its query parameters are exactly one
-/// (the same names, parsed as the same types): it then shares that set with every other
-/// operation of its kind, built-in or custom, and its parameters become the set's (the
-/// documents' descriptions of them are the same for every operation). A list in core/v1 then
-/// takes the `ListParams` a CRD's list takes, as in kube's one `ListParams`.
-fn standard_set_of(query: &[Param]) -> Option<(String, Vec<Param>)> {
-    let key = |ps: &[Param]| {
-        let mut k: Vec<(String, String)> = ps
-            .iter()
-            .map(|p| (p.wire.clone(), format!("{:?}", p.ty)))
-            .collect();
-        k.sort();
-        k
+/// The standard set a document's operation takes: the one of its verb (by HTTP method and
+/// path shape, as `shared_set` names a CRD's), when its query parameters are some of that
+/// set's (the same names, parsed as the same types). Documents list fewer than the API
+/// server's generic handlers parse: core/v1's reads list only `pretty`, though every get takes
+/// `resourceVersion` (GetOptions), and deletecollection leaves out the watch options the seed
+/// lists. Such an operation shares the set with every other of its verb, built-in or custom,
+/// and its parameters become the set's (the documents' descriptions of them are the same for
+/// every operation): a get in core/v1 takes the `GetParams` a CRD's get takes, as kube has one
+/// `GetParams`. Connect operations and operations without query parameters keep their own.
+fn standard_set_of(
+    method: &str,
+    path: &str,
+    returns: &Returns,
+    query: &[Param],
+) -> Option<(String, Vec<Param>)> {
+    // The deprecated `/watch/` lists take the list's parameters too.
+    let r = crate::ir::ResourcePath::of(&path.replacen("/watch/", "/", 1))?;
+    if query.is_empty() || matches!(returns, Returns::Connect) {
+        return None;
+    }
+    let name = match (method.to_ascii_lowercase().as_str(), r.named) {
+        ("get", false) if r.subresource.is_none() => "ListParams",
+        ("get", true) => "GetParams",
+        ("post", _) | ("put", true) => "WriteParams",
+        ("patch", true) => "PatchParams",
+        ("delete", true) => "DeleteParams",
+        ("delete", false) if r.subresource.is_none() => "DeleteCollectionParams",
+        _ => return None,
     };
-    let want = key(query);
-    standard_sets()
-        .into_iter()
-        .find(|(_, set)| key(set) == want)
-        .map(|(name, set)| (name.to_string(), set))
+    let (_, set) = standard_sets().into_iter().find(|(n, _)| *n == name)?;
+    let fits = query.iter().all(|p| {
+        set.iter()
+            .any(|s| s.wire == p.wire && format!("{:?}", s.ty) == format!("{:?}", p.ty))
+    });
+    fits.then(|| (name.to_string(), set))
 }
 
 /// `config.openshift.io` + `v1` → `ConfigOpenshiftIoV1`, as Kubernetes spells operationIds.
@@ -208,6 +224,7 @@ pub(crate) fn crd_operations(
             name: String::new(),
             method: method.into(),
             path_params: path_params(&path, kind),
+            resource: crate::ir::ResourcePath::of(&path),
             path,
             query,
             body,
@@ -616,10 +633,6 @@ pub(crate) fn openapi_operations<'a>(
                     ));
                 }
             }
-            let (shared_params, query) = match standard_set_of(&query) {
-                Some((name, set)) => (Some(name), set),
-                None => (None, query),
-            };
             let body = match &op.request_body {
                 None => None,
                 Some(_) if method.eq_ignore_ascii_case("patch") => Some(Body::Patch),
@@ -726,11 +739,16 @@ pub(crate) fn openapi_operations<'a>(
                 .or_else(|| op.summary.clone())
                 .map(|d| d.lines().map(str::to_string).collect())
                 .unwrap_or_default();
+            let (shared_params, query) = match standard_set_of(method, path, &returns, &query) {
+                Some((name, set)) => (Some(name), set),
+                None => (None, query),
+            };
             out.push(Operation {
                 gv: gv.clone(),
                 operation_id,
                 name: String::new(),
                 method: method.to_ascii_uppercase(),
+                resource: crate::ir::ResourcePath::of(path),
                 path: path.clone(),
                 path_params,
                 query,

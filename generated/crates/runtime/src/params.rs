@@ -61,8 +61,8 @@ pub enum ResourceVersionMatch {
 crate::runtime::string_enum!(
     ResourceVersionMatch, NotOlderThan("NotOlderThan"), Exact("Exact")
 );
-/// The standard query parameters of a `DeleteCollection` request, one `Option` each: shared by every operation that takes exactly these (every custom resource's, and the built-in ones that match).
-#[cfg(feature = "config_openshift_io_v1")]
+/// The standard query parameters of a `DeleteCollection` request, one `Option` each: every custom resource's operation of this verb takes them, and so does every built-in one whose document lists some of them (the API server parses them all).
+#[cfg(any(feature = "config_openshift_io_v1", feature = "core_v1"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteCollectionParams {
     /// If 'true', the response is pretty-printed.
@@ -130,7 +130,7 @@ pub struct DeleteCollectionParams {
     /// Query parameter `watch`.
     pub watch: Option<bool>,
 }
-#[cfg(feature = "config_openshift_io_v1")]
+#[cfg(any(feature = "config_openshift_io_v1", feature = "core_v1"))]
 impl DeleteCollectionParams {
     /// Sets `pretty`.
     #[must_use]
@@ -250,7 +250,7 @@ impl DeleteCollectionParams {
         self
     }
 }
-#[cfg(feature = "config_openshift_io_v1")]
+#[cfg(any(feature = "config_openshift_io_v1", feature = "core_v1"))]
 impl crate::runtime::request::QueryParams for DeleteCollectionParams {
     #[inline]
     fn append_to(&self, query: &mut crate::runtime::request::Query) {
@@ -276,8 +276,8 @@ impl crate::runtime::request::QueryParams for DeleteCollectionParams {
         query.push_opt("watch", self.watch.as_ref());
     }
 }
-/// The standard query parameters of a `Delete` request, one `Option` each: shared by every operation that takes exactly these (every custom resource's, and the built-in ones that match).
-#[cfg(feature = "config_openshift_io_v1")]
+/// The standard query parameters of a `Delete` request, one `Option` each: every custom resource's operation of this verb takes them, and so does every built-in one whose document lists some of them (the API server parses them all).
+#[cfg(any(feature = "config_openshift_io_v1", feature = "core_v1"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteParams {
     /// If 'true', the response is pretty-printed.
@@ -305,7 +305,7 @@ pub struct DeleteParams {
     /// Query parameter `propagationPolicy`.
     pub propagation_policy: Option<crate::params::PropagationPolicy>,
 }
-#[cfg(feature = "config_openshift_io_v1")]
+#[cfg(any(feature = "config_openshift_io_v1", feature = "core_v1"))]
 impl DeleteParams {
     /// Sets `pretty`.
     #[must_use]
@@ -350,7 +350,7 @@ impl DeleteParams {
         self
     }
 }
-#[cfg(feature = "config_openshift_io_v1")]
+#[cfg(any(feature = "config_openshift_io_v1", feature = "core_v1"))]
 impl crate::runtime::request::QueryParams for DeleteParams {
     #[inline]
     fn append_to(&self, query: &mut crate::runtime::request::Query) {
@@ -366,8 +366,8 @@ impl crate::runtime::request::QueryParams for DeleteParams {
         query.push_opt("propagationPolicy", self.propagation_policy.as_ref());
     }
 }
-/// The standard query parameters of a `Get` request, one `Option` each: shared by every operation that takes exactly these (every custom resource's, and the built-in ones that match).
-#[cfg(feature = "config_openshift_io_v1")]
+/// The standard query parameters of a `Get` request, one `Option` each: every custom resource's operation of this verb takes them, and so does every built-in one whose document lists some of them (the API server parses them all).
+#[cfg(any(feature = "config_openshift_io_v1", feature = "core_v1"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetParams {
     /// If 'true', the response is pretty-printed.
@@ -379,7 +379,7 @@ pub struct GetParams {
     /// Query parameter `resourceVersion`.
     pub resource_version: Option<String>,
 }
-#[cfg(feature = "config_openshift_io_v1")]
+#[cfg(any(feature = "config_openshift_io_v1", feature = "core_v1"))]
 impl GetParams {
     /// Sets `pretty`.
     #[must_use]
@@ -394,7 +394,7 @@ impl GetParams {
         self
     }
 }
-#[cfg(feature = "config_openshift_io_v1")]
+#[cfg(any(feature = "config_openshift_io_v1", feature = "core_v1"))]
 impl crate::runtime::request::QueryParams for GetParams {
     #[inline]
     fn append_to(&self, query: &mut crate::runtime::request::Query) {
@@ -402,8 +402,8 @@ impl crate::runtime::request::QueryParams for GetParams {
         query.push_opt("resourceVersion", self.resource_version.as_ref());
     }
 }
-/// The standard query parameters of a `List` request, one `Option` each: shared by every operation that takes exactly these (every custom resource's, and the built-in ones that match).
-#[cfg(feature = "config_openshift_io_v1")]
+/// The standard query parameters of a `List` request, one `Option` each: every custom resource's operation of this verb takes them, and so does every built-in one whose document lists some of them (the API server parses them all).
+#[cfg(any(feature = "config_openshift_io_v1", feature = "core_v1"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListParams {
     /// If 'true', the response is pretty-printed.
@@ -451,7 +451,7 @@ pub struct ListParams {
     /// Query parameter `watch`.
     pub watch: Option<bool>,
 }
-#[cfg(feature = "config_openshift_io_v1")]
+#[cfg(any(feature = "config_openshift_io_v1", feature = "core_v1"))]
 impl ListParams {
     /// Sets `pretty`.
     #[must_use]
@@ -535,7 +535,7 @@ impl ListParams {
         self
     }
 }
-#[cfg(feature = "config_openshift_io_v1")]
+#[cfg(any(feature = "config_openshift_io_v1", feature = "core_v1"))]
 impl crate::runtime::request::QueryParams for ListParams {
     #[inline]
     fn append_to(&self, query: &mut crate::runtime::request::Query) {
@@ -552,8 +552,8 @@ impl crate::runtime::request::QueryParams for ListParams {
         query.push_opt("watch", self.watch.as_ref());
     }
 }
-/// The standard query parameters of a `Patch` request, one `Option` each: shared by every operation that takes exactly these (every custom resource's, and the built-in ones that match).
-#[cfg(feature = "config_openshift_io_v1")]
+/// The standard query parameters of a `Patch` request, one `Option` each: every custom resource's operation of this verb takes them, and so does every built-in one whose document lists some of them (the API server parses them all).
+#[cfg(any(feature = "config_openshift_io_v1", feature = "core_v1"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PatchParams {
     /// If 'true', the response is pretty-printed.
@@ -577,7 +577,7 @@ pub struct PatchParams {
     /// Query parameter `force`.
     pub force: Option<bool>,
 }
-#[cfg(feature = "config_openshift_io_v1")]
+#[cfg(any(feature = "config_openshift_io_v1", feature = "core_v1"))]
 impl PatchParams {
     /// Sets `pretty`.
     #[must_use]
@@ -613,7 +613,7 @@ impl PatchParams {
         self
     }
 }
-#[cfg(feature = "config_openshift_io_v1")]
+#[cfg(any(feature = "config_openshift_io_v1", feature = "core_v1"))]
 impl crate::runtime::request::QueryParams for PatchParams {
     #[inline]
     fn append_to(&self, query: &mut crate::runtime::request::Query) {
@@ -624,8 +624,8 @@ impl crate::runtime::request::QueryParams for PatchParams {
         query.push_opt("force", self.force.as_ref());
     }
 }
-/// The standard query parameters of a `Watch` request, one `Option` each: shared by every operation that takes exactly these (every custom resource's, and the built-in ones that match).
-#[cfg(feature = "config_openshift_io_v1")]
+/// The standard query parameters of a `Watch` request, one `Option` each: every custom resource's operation of this verb takes them, and so does every built-in one whose document lists some of them (the API server parses them all).
+#[cfg(any(feature = "config_openshift_io_v1", feature = "core_v1"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WatchParams {
     /// If 'true', the response is pretty-printed.
@@ -669,7 +669,7 @@ pub struct WatchParams {
     /// Query parameter `timeoutSeconds`.
     pub timeout_seconds: Option<i64>,
 }
-#[cfg(feature = "config_openshift_io_v1")]
+#[cfg(any(feature = "config_openshift_io_v1", feature = "core_v1"))]
 impl WatchParams {
     /// Sets `pretty`.
     #[must_use]
@@ -747,7 +747,7 @@ impl WatchParams {
         self
     }
 }
-#[cfg(feature = "config_openshift_io_v1")]
+#[cfg(any(feature = "config_openshift_io_v1", feature = "core_v1"))]
 impl crate::runtime::request::QueryParams for WatchParams {
     #[inline]
     fn append_to(&self, query: &mut crate::runtime::request::Query) {
@@ -763,7 +763,7 @@ impl crate::runtime::request::QueryParams for WatchParams {
         query.push_opt("timeoutSeconds", self.timeout_seconds.as_ref());
     }
 }
-/// The standard query parameters of a `Write` request, one `Option` each: shared by every operation that takes exactly these (every custom resource's, and the built-in ones that match).
+/// The standard query parameters of a `Write` request, one `Option` each: every custom resource's operation of this verb takes them, and so does every built-in one whose document lists some of them (the API server parses them all).
 #[cfg(
     any(
         feature = "authentication_k8s_io_v1",

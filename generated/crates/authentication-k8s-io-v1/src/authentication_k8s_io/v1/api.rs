@@ -125,3 +125,59 @@ pub mod requests {
         crate::runtime::request::decode(status, body)
     }
 }
+/// The `selfsubjectreviews` (`authentication.k8s.io/v1`, cluster-scoped): one method per operation, named by verb.
+#[cfg(feature = "client")]
+#[derive(Clone, Debug)]
+pub struct SelfSubjectReviewApi {
+    api: Api,
+}
+#[cfg(feature = "client")]
+impl SelfSubjectReviewApi {
+    /// A handle that sends its requests through `client`.
+    pub fn new(client: &crate::runtime::Client) -> Self {
+        SelfSubjectReviewApi {
+            api: Api::new(client.clone()),
+        }
+    }
+    /// The client requests go through.
+    pub fn client(&self) -> &crate::runtime::Client {
+        self.api.client()
+    }
+    /// `POST /apis/authentication.k8s.io/v1/selfsubjectreviews`: see [`Api::create_self_subject_review`].
+    #[inline]
+    pub async fn create(
+        &self,
+        body: &crate::authentication_k8s_io::v1::SelfSubjectReview,
+        params: &CreateSelfSubjectReviewParams,
+    ) -> crate::runtime::Result<crate::authentication_k8s_io::v1::SelfSubjectReview> {
+        self.api.create_self_subject_review(body, params).await
+    }
+}
+/// The `tokenreviews` (`authentication.k8s.io/v1`, cluster-scoped): one method per operation, named by verb.
+#[cfg(feature = "client")]
+#[derive(Clone, Debug)]
+pub struct TokenReviewApi {
+    api: Api,
+}
+#[cfg(feature = "client")]
+impl TokenReviewApi {
+    /// A handle that sends its requests through `client`.
+    pub fn new(client: &crate::runtime::Client) -> Self {
+        TokenReviewApi {
+            api: Api::new(client.clone()),
+        }
+    }
+    /// The client requests go through.
+    pub fn client(&self) -> &crate::runtime::Client {
+        self.api.client()
+    }
+    /// `POST /apis/authentication.k8s.io/v1/tokenreviews`: see [`Api::create_token_review`].
+    #[inline]
+    pub async fn create(
+        &self,
+        body: &crate::authentication_k8s_io::v1::TokenReview,
+        params: &CreateTokenReviewParams,
+    ) -> crate::runtime::Result<crate::authentication_k8s_io::v1::TokenReview> {
+        self.api.create_token_review(body, params).await
+    }
+}

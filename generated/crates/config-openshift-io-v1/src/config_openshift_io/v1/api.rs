@@ -422,3 +422,174 @@ pub mod requests {
         )
     }
 }
+/// The `authentications` (`config.openshift.io/v1`, cluster-scoped): one method per operation, named by verb.
+#[cfg(feature = "client")]
+#[derive(Clone, Debug)]
+pub struct AuthenticationApi {
+    api: Api,
+}
+#[cfg(feature = "client")]
+impl AuthenticationApi {
+    /// A handle that sends its requests through `client`.
+    pub fn new(client: &crate::runtime::Client) -> Self {
+        AuthenticationApi {
+            api: Api::new(client.clone()),
+        }
+    }
+    /// The client requests go through.
+    pub fn client(&self) -> &crate::runtime::Client {
+        self.api.client()
+    }
+    /// `POST /apis/config.openshift.io/v1/authentications`: see [`Api::create_authentication`].
+    #[inline]
+    pub async fn create(
+        &self,
+        body: &crate::config_openshift_io::v1::Authentication,
+        params: &CreateAuthenticationParams,
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
+        self.api.create_authentication(body, params).await
+    }
+    /// `DELETE /apis/config.openshift.io/v1/authentications/{name}`: see [`Api::delete_authentication`].
+    #[inline]
+    pub async fn delete(
+        &self,
+        name: &str,
+        body: Option<&crate::meta::v1::DeleteOptions>,
+        params: &DeleteAuthenticationParams,
+    ) -> crate::runtime::Result<
+        crate::runtime::DeleteResponse<crate::config_openshift_io::v1::Authentication>,
+    > {
+        self.api.delete_authentication(name, body, params).await
+    }
+    /// `DELETE /apis/config.openshift.io/v1/authentications`: see [`Api::delete_collection_authentication`].
+    #[inline]
+    pub async fn delete_collection(
+        &self,
+        body: Option<&crate::meta::v1::DeleteOptions>,
+        params: &DeleteCollectionAuthenticationParams,
+    ) -> crate::runtime::Result<
+        crate::runtime::DeleteResponse<
+            crate::config_openshift_io::v1::AuthenticationList,
+        >,
+    > {
+        self.api.delete_collection_authentication(body, params).await
+    }
+    /// `GET /apis/config.openshift.io/v1/authentications`: see [`Api::list_authentication`].
+    #[inline]
+    pub async fn list(
+        &self,
+        params: &ListAuthenticationParams,
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::AuthenticationList> {
+        self.api.list_authentication(params).await
+    }
+    /// `PATCH /apis/config.openshift.io/v1/authentications/{name}`: see [`Api::patch_authentication`].
+    #[inline]
+    pub async fn patch(
+        &self,
+        name: &str,
+        patch: &crate::runtime::Patch,
+        params: &PatchAuthenticationParams,
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
+        self.api.patch_authentication(name, patch, params).await
+    }
+    /// Server-side apply (`application/apply-patch+yaml`) of `object`, named by its `metadata.name`, as `field_manager`: `PATCH /apis/config.openshift.io/v1/authentications/{name}`. `params.force` takes over fields other managers own.
+    pub async fn apply(
+        &self,
+        object: &crate::config_openshift_io::v1::Authentication,
+        field_manager: &str,
+        params: &PatchAuthenticationParams,
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
+        let name = object
+            .metadata
+            .as_ref()
+            .and_then(|m| m.name.as_deref())
+            .ok_or_else(|| crate::runtime::Error::Request(
+                "the object to apply has no metadata.name".into(),
+            ))?;
+        let patch = crate::runtime::Patch::apply(object)?;
+        let mut params = params.clone();
+        params.field_manager = Some(field_manager.to_owned());
+        let params = &params;
+        let patch = &patch;
+        self.api.patch_authentication(name, patch, params).await
+    }
+    /// `PATCH /apis/config.openshift.io/v1/authentications/{name}/status`: see [`Api::patch_authentication_status`].
+    #[inline]
+    pub async fn patch_status(
+        &self,
+        name: &str,
+        patch: &crate::runtime::Patch,
+        params: &PatchAuthenticationStatusParams,
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
+        self.api.patch_authentication_status(name, patch, params).await
+    }
+    /// Server-side apply (`application/apply-patch+yaml`) of `object`, named by its `metadata.name`, as `field_manager`: `PATCH /apis/config.openshift.io/v1/authentications/{name}/status`. `params.force` takes over fields other managers own.
+    pub async fn apply_status(
+        &self,
+        object: &crate::config_openshift_io::v1::Authentication,
+        field_manager: &str,
+        params: &PatchAuthenticationStatusParams,
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
+        let name = object
+            .metadata
+            .as_ref()
+            .and_then(|m| m.name.as_deref())
+            .ok_or_else(|| crate::runtime::Error::Request(
+                "the object to apply has no metadata.name".into(),
+            ))?;
+        let patch = crate::runtime::Patch::apply(object)?;
+        let mut params = params.clone();
+        params.field_manager = Some(field_manager.to_owned());
+        let params = &params;
+        let patch = &patch;
+        self.api.patch_authentication_status(name, patch, params).await
+    }
+    /// `GET /apis/config.openshift.io/v1/authentications/{name}`: see [`Api::read_authentication`].
+    #[inline]
+    pub async fn get(
+        &self,
+        name: &str,
+        params: &ReadAuthenticationParams,
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
+        self.api.read_authentication(name, params).await
+    }
+    /// `GET /apis/config.openshift.io/v1/authentications/{name}/status`: see [`Api::read_authentication_status`].
+    #[inline]
+    pub async fn get_status(
+        &self,
+        name: &str,
+        params: &ReadAuthenticationStatusParams,
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
+        self.api.read_authentication_status(name, params).await
+    }
+    /// `PUT /apis/config.openshift.io/v1/authentications/{name}`: see [`Api::replace_authentication`].
+    #[inline]
+    pub async fn replace(
+        &self,
+        name: &str,
+        body: &crate::config_openshift_io::v1::Authentication,
+        params: &ReplaceAuthenticationParams,
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
+        self.api.replace_authentication(name, body, params).await
+    }
+    /// `PUT /apis/config.openshift.io/v1/authentications/{name}/status`: see [`Api::replace_authentication_status`].
+    #[inline]
+    pub async fn replace_status(
+        &self,
+        name: &str,
+        body: &crate::config_openshift_io::v1::Authentication,
+        params: &ReplaceAuthenticationStatusParams,
+    ) -> crate::runtime::Result<crate::config_openshift_io::v1::Authentication> {
+        self.api.replace_authentication_status(name, body, params).await
+    }
+    /// `GET /apis/config.openshift.io/v1/authentications?watch=true`: see [`Api::watch_authentication`].
+    #[inline]
+    pub async fn watch(
+        &self,
+        params: &WatchAuthenticationParams,
+    ) -> crate::runtime::Result<
+        crate::runtime::WatchStream<crate::config_openshift_io::v1::Authentication>,
+    > {
+        self.api.watch_authentication(params).await
+    }
+}

@@ -1,0 +1,470 @@
+//! One handle per resource, scoped the way the resource is, with methods named by verb
+//! (client-go's `CoreV1().Pods(ns).Get(…)`, kube's `Api::<Pod>::namespaced(client, ns).get(…)`):
+//! `PodApi::namespaced(&client, "ns").get("web", &GetParams::default())`. Each method calls
+//! the group's `Api` method of its operation, which calls the sans-io request function: the
+//! handles are a view of the operations, never a second implementation of them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::models::ty_tokens;
+use super::Ctx;
+use crate::error::Error;
+use crate::ir::{Body, GroupVersion, Operation, Returns, Ty, TypeKind};
+
+/// Subresource method names that say what the operation does better than `<verb>_<segment>`
+/// (client-go: `GetLogs`, `Evict`), keyed by (segment, HTTP method).
+const SUBRESOURCE_NAMES: &[(&str, &str, &str)] =
+    &[("log", "GET", "logs"), ("eviction", "POST", "evict")];
+
+/// A method of a handle: its name and the operation it sends.
+pub(crate) struct Method<'a> {
+    pub name: String,
+    pub op: &'a Operation,
+    /// Also emit the server-side apply form of this patch (`apply`, `apply_status`), reading
+    /// the name from the object's metadata.
+    pub apply: Option<String>,
+}
+
+/// The handles of one resource (its plural).
+pub(crate) struct Handle<'a> {
+    /// `PodApi`.
+    pub name: String,
+    pub plural: String,
+    pub namespaced: bool,
+    pub methods: Vec<Method<'a>>,
+    /// The operations that span every namespace (`PodAllNamespacesApi`: list and watch).
+    pub all_namespaces: Vec<Method<'a>>,
+}
+
+impl Handle<'_> {
+    pub(crate) fn all_namespaces_name(&self) -> String {
+        format!("{}AllNamespacesApi", self.name.trim_end_matches("Api"))
+    }
+}
+
+/// The verb-named method of an operation on its resource's handle.
+fn verb(op: &Operation) -> Option<String> {
+    let r = op.resource.as_ref()?;
+    let watch = op
+        .fixed_query
+        .iter()
+        .any(|(k, v)| k == "watch" && v == "true");
+    let m = op.method.as_str();
+    let name = match (&r.subresource, r.named) {
+        (None, false) => match m {
+            "GET" if watch => "watch".to_string(),
+            "GET" => "list".to_string(),
+            "POST" => "create".to_string(),
+            "DELETE" => "delete_collection".to_string(),
+            _ => return None,
+        },
+        (None, true) => match m {
+            "GET" => "get",
+            "PUT" => "replace",
+            "PATCH" => "patch",
+            "DELETE" => "delete",
+            _ => return None,
+        }
+        .to_string(),
+        (Some(sub), true) => {
+            let seg = sub.to_snake_case();
+            if matches!(op.returns, Returns::Connect) {
+                let with = if r.sub_path { "_with_path" } else { "" };
+                format!("connect_{}_{seg}{with}", m.to_ascii_lowercase())
+            } else if let Some((_, _, n)) = SUBRESOURCE_NAMES
+                .iter()
+                .find(|(s, method, _)| s == sub && *method == m)
+            {
+                n.to_string()
+            } else {
+                let v = match m {
+                    "GET" => "get",
+                    "PUT" => "replace",
+                    "PATCH" => "patch",
+                    "POST" => "create",
+                    "DELETE" => "delete",
+                    _ => return None,
+                };
+                format!("{v}_{seg}")
+            }
+        }
+        (Some(_), false) => return None,
+    };
+    syn::parse_str::<syn::Ident>(&name).is_ok().then_some(name)
+}
+
+/// The kind's Rust name read off the operation names when no type of the group/version
+/// carries the resource (core/v1's `serviceaccounts/{name}/token` alone: ServiceAccount is not
+/// in the document): `create_namespaced_service_account_token` → `ServiceAccount`, kept only
+/// when it spells the plural's stem.
+fn kind_from_names(plural: &str, ops: &[&Operation]) -> Option<String> {
+    const VERBS: &[&str] = &[
+        "delete_collection_",
+        "list_",
+        "watch_",
+        "create_",
+        "read_",
+        "replace_",
+        "patch_",
+        "delete_",
+        "connect_get_",
+        "connect_post_",
+        "connect_put_",
+        "connect_patch_",
+        "connect_delete_",
+        "connect_head_",
+        "connect_options_",
+    ];
+    ops.iter().find_map(|op| {
+        let r = op.resource.as_ref()?;
+        let mut s = op.name.as_str();
+        s = VERBS.iter().find_map(|v| s.strip_prefix(v)).unwrap_or(s);
+        s = s.strip_prefix("namespaced_").unwrap_or(s);
+        s = s.strip_suffix("_for_all_namespaces").unwrap_or(s);
+        s = s.strip_suffix("_with_path").unwrap_or(s);
+        if let Some(sub) = &r.subresource {
+            s = s
+                .strip_suffix(&format!("_{}", sub.to_snake_case()))
+                .unwrap_or(s);
+        }
+        let stem = s.replace('_', "");
+        (!stem.is_empty() && plural.starts_with(&stem)).then(|| s.to_upper_camel_case())
+    })
+}
+
+/// The handles of one group/version. Handle names must not collide with the group's own
+/// names (types, `Api`, `…Params`): a collision is an error naming both.
+pub(crate) fn plan<'a>(
+    cx: &Ctx<'_>,
+    gv: &GroupVersion,
+    ops: &[&'a Operation],
+) -> Result<Vec<Handle<'a>>, Error> {
+    let mut by_plural: BTreeMap<&str, Vec<&'a Operation>> = BTreeMap::new();
+    for op in ops {
+        if let Some(r) = &op.resource {
+            if op.deprecated.is_none() {
+                by_plural.entry(r.plural.as_str()).or_default().push(op);
+            }
+        }
+    }
+    let types: Vec<_> = cx.api.types.values().filter(|t| t.gv == *gv).collect();
+    let mut taken: BTreeMap<String, String> = types
+        .iter()
+        .filter(|t| t.root == t.id)
+        .map(|t| (t.name.clone(), format!("{}#{}", t.origin, t.pointer)))
+        .collect();
+    taken.insert("Api".into(), "the group's Api".into());
+    for op in ops {
+        taken.insert(
+            format!("{}Params", op.name.to_upper_camel_case()),
+            format!("{}#{}", op.origin, op.pointer),
+        );
+    }
+    let mut handles = Vec::new();
+    for (plural, ops) in by_plural {
+        let kind = types
+            .iter()
+            .find(|t| {
+                t.resource
+                    .as_ref()
+                    .is_some_and(|r| r.plural == plural && !r.subresource)
+            })
+            .map(|t| t.name.clone())
+            .or_else(|| kind_from_names(plural, &ops))
+            .unwrap_or_else(|| plural.to_upper_camel_case());
+        let name = format!("{kind}Api");
+        let first = ops[0];
+        for n in [name.clone(), format!("{kind}AllNamespacesApi")] {
+            if let Some(prev) = taken.get(&n) {
+                return Err(Error::Conflict {
+                    first: prev.clone(),
+                    second: format!("{}#{}", first.origin, first.pointer),
+                    message: format!(
+                        "the handle of the resource `{plural}` would be named `{n}`, a name the group already uses"
+                    ),
+                });
+            }
+            taken.insert(n, format!("{}#{}", first.origin, first.pointer));
+        }
+        let namespaced = ops
+            .iter()
+            .any(|op| op.resource.as_ref().is_some_and(|r| r.namespaced));
+        let mut methods = Vec::new();
+        let mut all_namespaces = Vec::new();
+        for op in ops {
+            let (Some(r), Some(verb)) = (&op.resource, verb(op)) else {
+                continue;
+            };
+            let target = if namespaced && !r.namespaced {
+                if r.named || r.subresource.is_some() {
+                    continue;
+                }
+                &mut all_namespaces
+            } else {
+                &mut methods
+            };
+            let apply = (op.method == "PATCH" && applies(cx, op))
+                .then(|| verb.replacen("patch", "apply", 1));
+            target.push(Method {
+                name: verb,
+                op,
+                apply,
+            });
+        }
+        dedupe(&mut methods);
+        dedupe(&mut all_namespaces);
+        handles.push(Handle {
+            name,
+            plural: plural.to_string(),
+            namespaced,
+            methods,
+            all_namespaces,
+        });
+    }
+    Ok(handles)
+}
+
+/// Two operations that would get one method name both keep their operation's own name
+/// (deterministic, nothing dropped); an `apply` that collides is left out (its patch stays).
+fn dedupe(methods: &mut [Method<'_>]) {
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for m in methods.iter() {
+        *count.entry(m.name.clone()).or_default() += 1;
+    }
+    for m in methods.iter_mut() {
+        if count[&m.name] > 1 {
+            m.name = m.op.name.clone();
+        }
+    }
+    let names: BTreeSet<String> = methods.iter().map(|m| m.name.clone()).collect();
+    for m in methods.iter_mut() {
+        if m.apply.as_ref().is_some_and(|a| names.contains(a)) {
+            m.apply = None;
+        }
+    }
+}
+
+/// Whether a patch answers with an object whose `metadata` (meta/v1 ObjectMeta) names it, and
+/// takes a field manager: then `apply(&object, field_manager, …)` can send it.
+fn applies(cx: &Ctx<'_>, op: &Operation) -> bool {
+    object_meta(cx, op).is_some() && op.query.iter().any(|p| p.wire == "fieldManager")
+}
+
+/// The Rust name of the `metadata` field of the object a patch returns, and whether it is
+/// required (not an `Option`).
+fn object_meta(cx: &Ctx<'_>, op: &Operation) -> Option<(String, bool)> {
+    let Returns::Json(Ty::Ref(id)) = &op.returns else {
+        return None;
+    };
+    let TypeKind::Struct { fields } = &cx.api.types.get(id)?.kind else {
+        return None;
+    };
+    fields
+        .iter()
+        .find(|f| f.wire == "metadata" && f.ty == Ty::Ref(crate::fixups::OBJECT_META.into()))
+        .map(|f| (f.rust.clone(), f.required && !f.nullable))
+}
+
+/// The handle types and their methods.
+pub(crate) fn tokens(cx: &Ctx<'_>, gv: &GroupVersion, handles: &[Handle<'_>]) -> TokenStream {
+    let rt = &cx.runtime;
+    let cfg = super::models::client_cfg(cx);
+    let items = handles.iter().map(|h| {
+        let name = format_ident!("{}", h.name);
+        let methods = h.methods.iter().map(|m| method(cx, m, h.namespaced));
+        if !h.namespaced {
+            let doc = format!(
+                " The `{}` (`{}`, cluster-scoped): one method per operation, named by verb.",
+                h.plural,
+                gv.api_version()
+            );
+            return quote! {
+                #[doc = #doc]
+                #cfg
+                #[derive(Clone, Debug)]
+                pub struct #name { api: Api }
+                #cfg
+                impl #name {
+                    /// A handle that sends its requests through `client`.
+                    pub fn new(client: &#rt::Client) -> Self {
+                        #name { api: Api::new(client.clone()) }
+                    }
+                    /// The client requests go through.
+                    pub fn client(&self) -> &#rt::Client {
+                        self.api.client()
+                    }
+                    #(#methods)*
+                }
+            };
+        }
+        let doc = format!(
+            " The `{}` of one namespace (`{}`): one method per operation, named by verb.",
+            h.plural,
+            gv.api_version()
+        );
+        // The all-namespaces form exists where the API lists across namespaces.
+        let (all_ctor, all_type) = if h.all_namespaces.is_empty() {
+            (quote!(), quote!())
+        } else {
+            let all = format_ident!("{}", h.all_namespaces_name());
+            let all_doc = format!(" The `{}` of every namespace at once.", h.plural);
+            let all_methods = h.all_namespaces.iter().map(|m| method(cx, m, false));
+            (
+                quote! {
+                    /// A handle on every namespace at once (list and watch).
+                    pub fn all_namespaces(client: &#rt::Client) -> #all {
+                        #all { api: Api::new(client.clone()) }
+                    }
+                },
+                quote! {
+                    #[doc = #all_doc]
+                    #cfg
+                    #[derive(Clone, Debug)]
+                    pub struct #all { api: Api }
+                    #cfg
+                    impl #all { #(#all_methods)* }
+                },
+            )
+        };
+        quote! {
+            #[doc = #doc]
+            #cfg
+            #[derive(Clone, Debug)]
+            pub struct #name { api: Api, namespace: String }
+            #cfg
+            impl #name {
+                /// A handle on the objects of `namespace`.
+                pub fn namespaced(client: &#rt::Client, namespace: impl Into<String>) -> Self {
+                    #name { api: Api::new(client.clone()), namespace: namespace.into() }
+                }
+                #all_ctor
+                /// The namespace this handle works in.
+                pub fn namespace(&self) -> &str {
+                    &self.namespace
+                }
+                /// The client requests go through.
+                pub fn client(&self) -> &#rt::Client {
+                    self.api.client()
+                }
+                #(#methods)*
+            }
+            #all_type
+        }
+    });
+    quote! { #(#items)* }
+}
+
+/// One handle method: the group `Api`'s method of the operation, the namespace filled in.
+fn method(cx: &Ctx<'_>, m: &Method<'_>, namespaced: bool) -> TokenStream {
+    let rt = &cx.runtime;
+    let op = m.op;
+    let name = format_ident!("{}", m.name);
+    let target = format_ident!("{}", op.name);
+    let mut args = Vec::new();
+    let mut call = Vec::new();
+    for p in &op.path_params {
+        let a = format_ident!("{}", p.rust);
+        if namespaced && p.wire == "namespace" {
+            call.push(quote!(&self.namespace));
+        } else {
+            args.push(quote!(#a: &str));
+            call.push(quote!(#a));
+        }
+    }
+    let body_arg = match &op.body {
+        None => None,
+        Some(Body::Patch) => Some((quote!(patch), quote!(&#rt::Patch))),
+        Some(Body::Json { ty, required }) => {
+            let t = ty_tokens(cx, ty);
+            Some(if *required {
+                (quote!(body), quote!(&#t))
+            } else {
+                (quote!(body), quote!(Option<&#t>))
+            })
+        }
+    };
+    if let Some((a, t)) = &body_arg {
+        args.push(quote!(#a: #t));
+        call.push(quote!(#a));
+    }
+    let params = format_ident!("{}Params", op.name.to_upper_camel_case());
+    args.push(quote!(params: &#params));
+    call.push(quote!(params));
+    let ret = super::operations::returns(cx, op);
+    let ret = match op.returns {
+        Returns::Watch(_) => quote!(#rt::WatchStream<#ret>),
+        _ => ret,
+    };
+    let fixed: Vec<String> = op
+        .fixed_query
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let query = if fixed.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", fixed.join("&"))
+    };
+    let doc = format!(
+        " `{} {}{query}`: see [`Api::{}`].",
+        op.method, op.path, op.name
+    );
+    let apply = m.apply.as_ref().and_then(|apply| {
+        let (field, required) = object_meta(cx, op)?;
+        let apply = format_ident!("{}", apply);
+        let field = format_ident!("{}", field);
+        let Returns::Json(ty) = &op.returns else {
+            return None;
+        };
+        let object = ty_tokens(cx, ty);
+        let meta_name = if required {
+            quote!(object.#field.name.as_deref())
+        } else {
+            quote!(object.#field.as_ref().and_then(|m| m.name.as_deref()))
+        };
+        // Every path parameter but the name (and the handle's namespace) stays an argument.
+        let mut args = Vec::new();
+        let mut call = Vec::new();
+        for p in &op.path_params {
+            let a = format_ident!("{}", p.rust);
+            if namespaced && p.wire == "namespace" {
+                call.push(quote!(&self.namespace));
+            } else if p.wire == "name" {
+                call.push(quote!(name));
+            } else {
+                args.push(quote!(#a: &str));
+                call.push(quote!(#a));
+            }
+        }
+        let doc = format!(
+            " Server-side apply (`application/apply-patch+yaml`) of `object`, named by its `metadata.name`, as `field_manager`: `{} {}`. `params.force` takes over fields other managers own.",
+            op.method, op.path
+        );
+        Some(quote! {
+            #[doc = #doc]
+            pub async fn #apply(&self, #(#args,)* object: &#object, field_manager: &str, params: &#params) -> #rt::Result<#ret> {
+                let name = #meta_name.ok_or_else(|| #rt::Error::Request("the object to apply has no metadata.name".into()))?;
+                let patch = #rt::Patch::apply(object)?;
+                let mut params = params.clone();
+                params.field_manager = Some(field_manager.to_owned());
+                let params = &params;
+                let patch = &patch;
+                self.api.#target(#(#call,)* patch, params).await
+            }
+        })
+    });
+    let allow = op.deprecated.as_ref().map(|_| quote!(#[allow(deprecated)]));
+    quote! {
+        #[doc = #doc]
+        #allow
+        #[inline]
+        pub async fn #name(&self, #(#args),*) -> #rt::Result<#ret> {
+            self.api.#target(#(#call),*).await
+        }
+        #apply
+    }
+}
