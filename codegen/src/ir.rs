@@ -187,9 +187,12 @@ pub(crate) enum Returns {
     Json(Ty),
     /// A stream of watch events carrying objects of this type.
     Watch(Ty),
-    /// A delete: meta/v1 Status when the object is gone, the object (or for deletecollection
-    /// the list) of this type while it is still there.
+    /// A delete: meta/v1 Status when the object is gone, the object of this type while it is
+    /// still there.
     StatusOr(Ty),
+    /// A deletecollection: the list (of this type) of the objects it deleted, or a meta/v1
+    /// Status.
+    ListOrStatus(Ty),
     /// Plain text (pods/log is `text/plain`): the body as a `String`, not decoded as JSON.
     Text,
     /// A connect operation (exec, attach, portforward, proxy): the raw body as the server

@@ -283,7 +283,8 @@ impl crate::ir::Operation {
         match &mut self.returns {
             crate::ir::Returns::Json(ty)
             | crate::ir::Returns::Watch(ty)
-            | crate::ir::Returns::StatusOr(ty) => f(ty),
+            | crate::ir::Returns::StatusOr(ty)
+            | crate::ir::Returns::ListOrStatus(ty) => f(ty),
             crate::ir::Returns::Text
             | crate::ir::Returns::Connect
             | crate::ir::Returns::Nothing => {}
@@ -300,7 +301,7 @@ impl crate::ir::Operation {
         }
         match &self.returns {
             crate::ir::Returns::Json(ty) | crate::ir::Returns::Watch(ty) => f(ty),
-            crate::ir::Returns::StatusOr(ty) => {
+            crate::ir::Returns::StatusOr(ty) | crate::ir::Returns::ListOrStatus(ty) => {
                 f(ty);
                 f(&Ty::Ref(crate::fixups::STATUS.into()));
             }

@@ -157,12 +157,16 @@ async fn namespaced_handles_scope_every_call_and_all_namespaces_spans_them() {
     }
 
     // delete_collection in one namespace leaves the other.
-    in_b.delete_collection(
-        None,
-        &generated::params::DeleteCollectionParams::default().labels("test=scoped"),
-    )
-    .await
-    .unwrap();
+    let answer = in_b
+        .delete_collection(
+            None,
+            &generated::params::DeleteCollectionParams::default().labels("test=scoped"),
+        )
+        .await
+        .unwrap();
+    // kube-apiserver answers with the list of the objects it deleted.
+    let deleted = answer.deleted().expect("the list of what was deleted");
+    assert_eq!(names(&deleted), [(b.clone(), "settings".to_string())]);
     let left = core::ConfigMapApi::all_namespaces(&admin)
         .list(&ListParams::default().labels("test=scoped"))
         .await

@@ -115,6 +115,11 @@ pub(crate) fn returns(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
             let ty = ty_tokens(cx, ty);
             quote!(#rt::DeleteResponse<#ty>)
         }
+        Returns::ListOrStatus(ty) => {
+            let rt = &cx.runtime;
+            let ty = ty_tokens(cx, ty);
+            quote!(#rt::DeleteCollectionResponse<#ty>)
+        }
         Returns::Text => quote!(String),
         Returns::Connect => quote!(Vec<u8>),
         Returns::Nothing => quote!(serde_json::Value),

@@ -289,7 +289,7 @@ pub(crate) fn crd_operations(
                 ty: Ty::Ref(fixups::DELETE_OPTIONS.into()),
                 required: false,
             }),
-            Returns::StatusOr(list_ty.clone()),
+            Returns::ListOrStatus(list_ty.clone()),
             &[200],
             format!("Delete a collection of {kind}."),
         ));
@@ -721,15 +721,20 @@ pub(crate) fn openapi_operations<'a>(
             }
             // The server answers a delete with a Status when the object is gone and with the
             // object when it is still there (finalizers, graceful deletion), whatever the
-            // document declares; deletecollection likewise with the list.
+            // document declares; a deletecollection with the list of the objects it deleted.
             if matches!(&returns, Returns::Json(Ty::Ref(id)) if id == fixups::STATUS) {
-                let object = match action {
-                    "delete" => kind_ty.clone(),
-                    "deletecollection" => list_type(op, conv),
-                    _ => None,
-                };
-                if let Some(object) = object {
-                    returns = Returns::StatusOr(object);
+                match action {
+                    "delete" => {
+                        if let Some(object) = kind_ty.clone() {
+                            returns = Returns::StatusOr(object);
+                        }
+                    }
+                    "deletecollection" => {
+                        if let Some(list) = list_type(op, conv) {
+                            returns = Returns::ListOrStatus(list);
+                        }
+                    }
+                    _ => {}
                 }
             }
             listed.push(kind_ty.filter(|_| action == "list"));

@@ -27,7 +27,7 @@ pub use client::{
     paginate, Client, ClientBuilder, List, WarningHandler, WatchStream, DEFAULT_MAX_RESPONSE_BYTES,
     MAX_EMPTY_PAGES,
 };
-pub use delete::DeleteResponse;
+pub use delete::{DeleteCollectionResponse, DeleteResponse};
 pub use error::Error;
 /// Re-exported so emitted code (and users of the sans-io requests) name one `http` crate.
 pub use http;

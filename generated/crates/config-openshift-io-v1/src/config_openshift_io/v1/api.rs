@@ -49,7 +49,7 @@ impl Api {
         body: Option<&crate::meta::v1::DeleteOptions>,
         params: &DeleteCollectionAuthenticationParams,
     ) -> crate::runtime::Result<
-        crate::runtime::DeleteResponse<
+        crate::runtime::DeleteCollectionResponse<
             crate::config_openshift_io::v1::AuthenticationList,
         >,
     > {
@@ -244,7 +244,7 @@ pub mod requests {
         status: crate::runtime::http::StatusCode,
         body: &[u8],
     ) -> crate::runtime::Result<
-        crate::runtime::DeleteResponse<
+        crate::runtime::DeleteCollectionResponse<
             crate::config_openshift_io::v1::AuthenticationList,
         >,
     > {
@@ -468,7 +468,7 @@ impl AuthenticationApi {
         body: Option<&crate::meta::v1::DeleteOptions>,
         params: &DeleteCollectionAuthenticationParams,
     ) -> crate::runtime::Result<
-        crate::runtime::DeleteResponse<
+        crate::runtime::DeleteCollectionResponse<
             crate::config_openshift_io::v1::AuthenticationList,
         >,
     > {

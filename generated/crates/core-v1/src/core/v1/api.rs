@@ -61,7 +61,7 @@ impl Api {
         body: Option<&crate::meta::v1::DeleteOptions>,
         params: &DeleteCollectionNamespacedConfigMapParams,
     ) -> crate::runtime::Result<
-        crate::runtime::DeleteResponse<crate::core::v1::ConfigMapList>,
+        crate::runtime::DeleteCollectionResponse<crate::core::v1::ConfigMapList>,
     > {
         self.client
             .send(
@@ -489,7 +489,7 @@ pub mod requests {
         status: crate::runtime::http::StatusCode,
         body: &[u8],
     ) -> crate::runtime::Result<
-        crate::runtime::DeleteResponse<crate::core::v1::ConfigMapList>,
+        crate::runtime::DeleteCollectionResponse<crate::core::v1::ConfigMapList>,
     > {
         crate::runtime::request::decode(status, body)
     }
@@ -781,7 +781,7 @@ impl ConfigMapApi {
         body: Option<&crate::meta::v1::DeleteOptions>,
         params: &DeleteCollectionNamespacedConfigMapParams,
     ) -> crate::runtime::Result<
-        crate::runtime::DeleteResponse<crate::core::v1::ConfigMapList>,
+        crate::runtime::DeleteCollectionResponse<crate::core::v1::ConfigMapList>,
     > {
         self.api
             .delete_collection_namespaced_config_map(&self.namespace, body, params)
