@@ -57,6 +57,13 @@ fn core_v1_token_slice_matches_upstream() {
     if let Some(d) = first_difference(&ours, &full, "") {
         panic!("specs/core/v1-serviceaccount-token.json differs structurally from the upstream core/v1 slice: {d}");
     }
+    // The configmaps slice likewise.
+    let ours = load(&tests::workspace().join("specs/core/v1-configmaps.json"));
+    let mut full = load(&up.join("k8s-openapi-v3/api__v1_openapi.json"));
+    restrict(&mut full, &ours);
+    if let Some(d) = first_difference(&ours, &full, "") {
+        panic!("specs/core/v1-configmaps.json differs structurally from the upstream core/v1 slice: {d}");
+    }
 }
 
 /// Keeps only the paths and schemas `ours` has.
