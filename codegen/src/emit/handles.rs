@@ -13,7 +13,7 @@ use quote::{format_ident, quote};
 use super::models::ty_tokens;
 use super::Ctx;
 use crate::error::Error;
-use crate::ir::{Body, GroupVersion, Operation, Returns, Ty, TypeKind};
+use crate::ir::{GroupVersion, Operation, Returns, Ty, TypeKind};
 
 /// Subresource method names that say what the operation does better than `<verb>_<segment>`
 /// (client-go: `GetLogs`, `Evict`), keyed by (segment, HTTP method).
@@ -26,7 +26,15 @@ pub(crate) struct Method<'a> {
     pub op: &'a Operation,
     /// Also emit the server-side apply form of this patch (`apply`, `apply_status`), reading
     /// the name from the object's metadata.
-    pub apply: Option<String>,
+    pub apply: Option<Apply>,
+}
+
+/// The apply form of a patch: its method name, and the object's `metadata` field that names
+/// it (Rust name, and whether it is required rather than an `Option`).
+pub(crate) struct Apply {
+    pub name: String,
+    pub meta_field: String,
+    pub meta_required: bool,
 }
 
 /// The handles of one resource (its plural).
@@ -207,8 +215,11 @@ pub(crate) fn plan<'a>(
             } else {
                 &mut methods
             };
-            let apply = (op.method == "PATCH" && applies(cx, op))
-                .then(|| verb.replacen("patch", "apply", 1));
+            let apply = applies(cx, op).map(|(meta_field, meta_required)| Apply {
+                name: verb.replacen("patch", "apply", 1),
+                meta_field,
+                meta_required,
+            });
             target.push(Method {
                 name: verb,
                 op,
@@ -242,21 +253,19 @@ fn dedupe(methods: &mut [Method<'_>]) {
     }
     let names: BTreeSet<String> = methods.iter().map(|m| m.name.clone()).collect();
     for m in methods.iter_mut() {
-        if m.apply.as_ref().is_some_and(|a| names.contains(a)) {
+        if m.apply.as_ref().is_some_and(|a| names.contains(&a.name)) {
             m.apply = None;
         }
     }
 }
 
-/// Whether a patch answers with an object whose `metadata` (meta/v1 ObjectMeta) names it, and
-/// takes a field manager: then `apply(&object, field_manager, …)` can send it.
-fn applies(cx: &Ctx<'_>, op: &Operation) -> bool {
-    object_meta(cx, op).is_some() && op.query.iter().any(|p| p.wire == "fieldManager")
-}
-
-/// The Rust name of the `metadata` field of the object a patch returns, and whether it is
-/// required (not an `Option`).
-fn object_meta(cx: &Ctx<'_>, op: &Operation) -> Option<(String, bool)> {
+/// For a patch that takes a field manager and answers with an object whose `metadata` (meta/v1
+/// ObjectMeta) names it, so `apply(&object, field_manager, …)` can send it: that field's Rust
+/// name, and whether it is required (not an `Option`).
+fn applies(cx: &Ctx<'_>, op: &Operation) -> Option<(String, bool)> {
+    if op.method != "PATCH" || !op.query.iter().any(|p| p.wire == "fieldManager") {
+        return None;
+    }
     let Returns::Json(Ty::Ref(id)) = &op.returns else {
         return None;
     };
@@ -364,30 +373,26 @@ fn method(cx: &Ctx<'_>, m: &Method<'_>, namespaced: bool) -> TokenStream {
     let op = m.op;
     let name = format_ident!("{}", m.name);
     let target = format_ident!("{}", op.name);
-    let mut args = Vec::new();
-    let mut call = Vec::new();
-    for p in &op.path_params {
-        let a = format_ident!("{}", p.rust);
-        if namespaced && p.wire == "namespace" {
-            call.push(quote!(&self.namespace));
-        } else {
-            args.push(quote!(#a: &str));
-            call.push(quote!(#a));
-        }
-    }
-    let body_arg = match &op.body {
-        None => None,
-        Some(Body::Patch) => Some((quote!(patch), quote!(&#rt::Patch))),
-        Some(Body::Json { ty, required }) => {
-            let t = ty_tokens(cx, ty);
-            Some(if *required {
-                (quote!(body), quote!(&#t))
+    // Path parameters are arguments, but the handle's namespace, and for apply the name (read
+    // off the object).
+    let path_args = |name_from_object: bool| {
+        let mut args = Vec::new();
+        let mut call = Vec::new();
+        for p in &op.path_params {
+            let a = format_ident!("{}", p.rust);
+            if namespaced && p.wire == "namespace" {
+                call.push(quote!(&self.namespace));
+            } else if name_from_object && p.wire == "name" {
+                call.push(quote!(name));
             } else {
-                (quote!(body), quote!(Option<&#t>))
-            })
+                args.push(quote!(#a: &str));
+                call.push(quote!(#a));
+            }
         }
+        (args, call)
     };
-    if let Some((a, t)) = &body_arg {
+    let (mut args, mut call) = path_args(false);
+    if let Some((a, t)) = super::operations::body_param(cx, op) {
         args.push(quote!(#a: #t));
         call.push(quote!(#a));
     }
@@ -414,9 +419,9 @@ fn method(cx: &Ctx<'_>, m: &Method<'_>, namespaced: bool) -> TokenStream {
         op.method, op.path, op.name
     );
     let apply = m.apply.as_ref().and_then(|apply| {
-        let (field, required) = object_meta(cx, op)?;
-        let apply = format_ident!("{}", apply);
-        let field = format_ident!("{}", field);
+        let required = apply.meta_required;
+        let field = format_ident!("{}", apply.meta_field);
+        let apply = format_ident!("{}", apply.name);
         let Returns::Json(ty) = &op.returns else {
             return None;
         };
@@ -426,20 +431,7 @@ fn method(cx: &Ctx<'_>, m: &Method<'_>, namespaced: bool) -> TokenStream {
         } else {
             quote!(object.#field.as_ref().and_then(|m| m.name.as_deref()))
         };
-        // Every path parameter but the name (and the handle's namespace) stays an argument.
-        let mut args = Vec::new();
-        let mut call = Vec::new();
-        for p in &op.path_params {
-            let a = format_ident!("{}", p.rust);
-            if namespaced && p.wire == "namespace" {
-                call.push(quote!(&self.namespace));
-            } else if p.wire == "name" {
-                call.push(quote!(name));
-            } else {
-                args.push(quote!(#a: &str));
-                call.push(quote!(#a));
-            }
-        }
+        let (args, call) = path_args(true);
         let doc = format!(
             " Server-side apply (`application/apply-patch+yaml`) of `object`, named by its `metadata.name`, as `field_manager`: `{} {}`. `params.force` takes over fields other managers own.",
             op.method, op.path
@@ -451,9 +443,7 @@ fn method(cx: &Ctx<'_>, m: &Method<'_>, namespaced: bool) -> TokenStream {
                 let patch = #rt::Patch::apply(object)?;
                 let mut params = params.clone();
                 params.field_manager = Some(field_manager.to_owned());
-                let params = &params;
-                let patch = &patch;
-                self.api.#target(#(#call,)* patch, params).await
+                self.api.#target(#(#call,)* &patch, &params).await
             }
         })
     });

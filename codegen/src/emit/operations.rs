@@ -107,6 +107,27 @@ fn path_format(cx: &Ctx<'_>, op: &Operation) -> (String, Vec<TokenStream>) {
     (fmt, args)
 }
 
+/// The body argument of an operation's methods: `patch: &Patch`, `body: &T` or, when the
+/// body is optional, `body: Option<&T>`.
+pub(crate) fn body_param(
+    cx: &Ctx<'_>,
+    op: &Operation,
+) -> Option<(proc_macro2::Ident, TokenStream)> {
+    let rt = &cx.runtime;
+    Some(match op.body.as_ref()? {
+        Body::Patch => (format_ident!("patch"), quote!(&#rt::Patch)),
+        Body::Json { ty, required } => {
+            let t = ty_tokens(cx, ty);
+            let ty = if *required {
+                quote!(&#t)
+            } else {
+                quote!(Option<&#t>)
+            };
+            (format_ident!("body"), ty)
+        }
+    })
+}
+
 pub(crate) fn returns(cx: &Ctx<'_>, op: &Operation) -> TokenStream {
     match &op.returns {
         Returns::Json(ty) | Returns::Watch(ty) => ty_tokens(cx, ty),
@@ -174,26 +195,19 @@ pub(crate) fn api_tokens(
             args.push(quote!(#a: &str));
             call.push(quote!(#a));
         }
+        if let Some((a, t)) = body_param(cx, op) {
+            args.push(quote!(#a: #t));
+            call.push(quote!(#a));
+        }
         let body_expr = match &op.body {
             None => quote!(None),
-            Some(Body::Patch) => {
-                args.push(quote!(patch: &#rt::Patch));
-                call.push(quote!(patch));
-                quote!(Some((patch.body()?, patch.content_type())))
-            }
-            Some(Body::Json { ty, required: true }) => {
-                let t = ty_tokens(cx, ty);
-                args.push(quote!(body: &#t));
-                call.push(quote!(body));
+            Some(Body::Patch) => quote!(Some((patch.body()?, patch.content_type()))),
+            Some(Body::Json { required: true, .. }) => {
                 quote!(Some(#rt::request::json_body(body)?))
             }
             Some(Body::Json {
-                ty,
-                required: false,
+                required: false, ..
             }) => {
-                let t = ty_tokens(cx, ty);
-                args.push(quote!(body: Option<&#t>));
-                call.push(quote!(body));
                 quote!(body.map(#rt::request::json_body).transpose()?)
             }
         };

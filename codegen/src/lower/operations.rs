@@ -153,10 +153,9 @@ fn standard_set_of(
         _ => return None,
     };
     let (_, set) = standard_sets().into_iter().find(|(n, _)| *n == name)?;
-    let fits = query.iter().all(|p| {
-        set.iter()
-            .any(|s| s.wire == p.wire && format!("{:?}", s.ty) == format!("{:?}", p.ty))
-    });
+    let fits = query
+        .iter()
+        .all(|p| set.iter().any(|s| s.wire == p.wire && s.ty == p.ty));
     fits.then(|| (name.to_string(), set))
 }
 

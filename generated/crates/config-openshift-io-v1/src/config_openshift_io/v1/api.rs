@@ -509,9 +509,7 @@ impl AuthenticationApi {
         let patch = crate::runtime::Patch::apply(object)?;
         let mut params = params.clone();
         params.field_manager = Some(field_manager.to_owned());
-        let params = &params;
-        let patch = &patch;
-        self.api.patch_authentication(name, patch, params).await
+        self.api.patch_authentication(name, &patch, &params).await
     }
     /// `PATCH /apis/config.openshift.io/v1/authentications/{name}/status`: see [`Api::patch_authentication_status`].
     #[inline]
@@ -540,9 +538,7 @@ impl AuthenticationApi {
         let patch = crate::runtime::Patch::apply(object)?;
         let mut params = params.clone();
         params.field_manager = Some(field_manager.to_owned());
-        let params = &params;
-        let patch = &patch;
-        self.api.patch_authentication_status(name, patch, params).await
+        self.api.patch_authentication_status(name, &patch, &params).await
     }
     /// `GET /apis/config.openshift.io/v1/authentications/{name}`: see [`Api::read_authentication`].
     #[inline]

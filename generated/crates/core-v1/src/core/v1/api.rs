@@ -834,9 +834,9 @@ impl ConfigMapApi {
         let patch = crate::runtime::Patch::apply(object)?;
         let mut params = params.clone();
         params.field_manager = Some(field_manager.to_owned());
-        let params = &params;
-        let patch = &patch;
-        self.api.patch_namespaced_config_map(name, &self.namespace, patch, params).await
+        self.api
+            .patch_namespaced_config_map(name, &self.namespace, &patch, &params)
+            .await
     }
     /// `GET /api/v1/namespaces/{namespace}/configmaps/{name}`: see [`Api::read_namespaced_config_map`].
     #[inline]
