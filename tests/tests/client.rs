@@ -1053,6 +1053,75 @@ async fn warnings_reach_the_handler() {
     assert_eq!(seen.lock().unwrap().len(), 1);
 }
 
+/// Captures what the client logs for `WARNING_LOG_TARGET`.
+struct Captured(std::sync::Mutex<Vec<(log::Level, String)>>);
+
+impl log::Log for Captured {
+    fn enabled(&self, m: &log::Metadata) -> bool {
+        m.target() == generated::runtime::WARNING_LOG_TARGET
+    }
+    fn log(&self, r: &log::Record) {
+        if self.enabled(r.metadata()) {
+            self.0.lock().unwrap().push((r.level(), r.args().to_string()));
+        }
+    }
+    fn flush(&self) {}
+}
+
+static CAPTURED: Captured = Captured(std::sync::Mutex::new(Vec::new()));
+
+/// With the default handler, a warning reaches the application's logger at `warn` level, not
+/// stderr.
+#[tokio::test]
+async fn default_warning_handler_logs_to_the_applications_logger() {
+    log::set_logger(&CAPTURED).unwrap();
+    log::set_max_level(log::LevelFilter::Warn);
+    let body = r#"{"apiVersion":"config.openshift.io/v1","kind":"Authentication","metadata":{"name":"cluster"},"spec":{}}"#;
+    let url = server::raw_server(raw(
+        "200 OK",
+        "warning: 299 - \"field \\\"spec.x\\\" is unknown\"\r\n",
+        body,
+    ))
+    .await;
+    let client = Client::builder(&url).build().unwrap();
+    config::AuthenticationApi::new(&client)
+        .get("cluster", &Default::default())
+        .await
+        .unwrap();
+    let got = CAPTURED.0.lock().unwrap().clone();
+    assert!(
+        got.contains(&(log::Level::Warn, "field \"spec.x\" is unknown".to_string())),
+        "{got:?}"
+    );
+}
+
+/// Without a logger, the default handler writes `Warning: <text>` to stderr, as client-go
+/// does, control characters escaped. Runs `default_warning_child` in a process of its own,
+/// where no logger is installed.
+#[test]
+fn default_warning_handler_writes_to_stderr_without_a_logger() {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--ignored", "--exact", "default_warning_child", "--nocapture", "--test-threads=1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("Warning: stale \\u{1b}]0;title\\u{7}\\n and more\n"),
+        "{stderr:?}"
+    );
+}
+
+#[test]
+#[ignore = "run in its own process by default_warning_handler_writes_to_stderr_without_a_logger"]
+fn default_warning_child() {
+    generated::runtime::default_warning(&generated::runtime::Warning {
+        code: 299,
+        agent: "-".into(),
+        text: "stale \u{1b}]0;title\u{7}\n and more".into(),
+    });
+}
+
 /// `paginate` always ends: a server handing back the continue token it was sent, or sending
 /// empty chunks with ever new tokens, ends the stream with `Error::Pagination` after a
 /// bounded number of requests.

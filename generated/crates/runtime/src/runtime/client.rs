@@ -40,10 +40,39 @@ impl fmt::Debug for WarningHandler {
 }
 
 impl Default for WarningHandler {
-    /// `Warning: <text>` on stderr, as client-go's default handler and kubectl write them.
+    /// See [`default_warning`].
     fn default() -> Self {
-        WarningHandler(Arc::new(|w: &Warning| eprintln!("Warning: {}", w.text)))
+        WarningHandler(Arc::new(default_warning))
     }
+}
+
+/// The `log` target of the default warning handler.
+pub const WARNING_LOG_TARGET: &str = "kubernetes_warning";
+
+/// The default warning handler. A library should not write to stderr behind an application's
+/// back, nor swallow what the server says: when the application has a logger (the `log` crate's,
+/// which `tracing-subscriber` also collects) taking warnings for [`WARNING_LOG_TARGET`], the
+/// warning is logged there at `warn` level; without one it goes to stderr as
+/// `Warning: <text>`, as client-go's default handler and kubectl write it. The text comes from
+/// the server: control characters are escaped so it cannot move a terminal's cursor or forge
+/// log lines.
+pub fn default_warning(w: &Warning) {
+    let text = printable(&w.text);
+    if log::log_enabled!(target: WARNING_LOG_TARGET, log::Level::Warn) {
+        log::warn!(target: WARNING_LOG_TARGET, "{text}");
+    } else {
+        eprintln!("Warning: {text}");
+    }
+}
+
+fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+        .collect::<String>()
+        .into()
 }
 
 /// Default limit on a response body: 256 MiB. Large lists should be paginated with `limit`.
@@ -67,8 +96,9 @@ pub struct ClientBuilder {
 impl ClientBuilder {
     /// Calls `handler` with each warning the server sends (`Warning:` headers: a deprecated
     /// API, an unknown field under `fieldValidation=Warn`, …), for every request and watch,
-    /// successful or not. By default each is written to stderr as `Warning: <text>`, as
-    /// client-go's default handler does; `on_warning(|_| {})` drops them.
+    /// successful or not. By default ([`default_warning`]) each goes to the application's
+    /// logger, or to stderr as `Warning: <text>` when there is none; `on_warning(|_| {})`
+    /// drops them.
     pub fn on_warning(mut self, handler: impl Fn(&Warning) + Send + Sync + 'static) -> Self {
         self.on_warning = WarningHandler(Arc::new(handler));
         self

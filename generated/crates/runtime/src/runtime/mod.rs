@@ -24,8 +24,8 @@ mod watch;
 pub use crate::__string_enum as string_enum;
 #[cfg(feature = "client")]
 pub use client::{
-    paginate, Client, ClientBuilder, List, WarningHandler, WatchStream, DEFAULT_MAX_RESPONSE_BYTES,
-    MAX_EMPTY_PAGES,
+    default_warning, paginate, Client, ClientBuilder, List, WarningHandler, WatchStream,
+    DEFAULT_MAX_RESPONSE_BYTES, MAX_EMPTY_PAGES, WARNING_LOG_TARGET,
 };
 pub use delete::{DeleteCollectionResponse, DeleteResponse};
 pub use error::Error;
