@@ -19,6 +19,7 @@ mod query_values;
 mod sensitive;
 mod validate;
 mod view;
+mod work;
 
 pub use error::{Error, Location};
 pub use fileset::{Changes, FileSet};

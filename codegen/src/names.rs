@@ -97,38 +97,38 @@ pub(crate) fn plan(api: &mut Api) -> Result<(), Error> {
     for t in api.types.values_mut() {
         match &mut t.kind {
             TypeKind::Struct { fields } => {
-                let mut used = BTreeSet::new();
+                let mut names = Namer::new("_");
                 for f in fields.iter_mut() {
                     let base = if f.flatten {
                         "unknown_fields".to_string()
                     } else {
                         ident(&f.wire, true)
                     };
-                    f.rust = unique(&base, "_", &mut used);
+                    f.rust = names.take(&base);
                 }
             }
             TypeKind::Enum { variants } => {
                 // `Other` is the catch-all for values this version does not know.
-                let mut used: BTreeSet<String> = ["Other".to_string()].into();
+                let mut names = Namer::with_taken("", &["Other"]);
                 for (wire, rust) in variants.iter_mut() {
-                    *rust = unique(&ident(wire, false), "", &mut used);
+                    *rust = names.take(&ident(wire, false));
                 }
             }
             TypeKind::Union { variants } => {
-                let mut used = BTreeSet::new();
+                let mut names = Namer::new("");
                 for (name, _, _) in variants.iter_mut() {
-                    *name = unique(&ident(name, false), "", &mut used);
+                    *name = names.take(&ident(name, false));
                 }
             }
             TypeKind::IntEnum { variants } => {
-                let mut used: BTreeSet<String> = ["Other".to_string()].into();
+                let mut names = Namer::with_taken("_", &["Other"]);
                 for (value, rust) in variants.iter_mut() {
                     let base = if *value < 0 {
                         format!("VMinus{}", value.unsigned_abs())
                     } else {
                         format!("V{value}")
                     };
-                    *rust = unique(&base, "_", &mut used);
+                    *rust = names.take(&base);
                 }
             }
             TypeKind::Alias(_) => {}
@@ -205,61 +205,106 @@ fn plan_operations(api: &mut Api) -> Result<(), Error> {
                 ),
             });
         }
-        let mut used: BTreeSet<String> = ["body".to_string(), "params".to_string()].into();
+        let mut names = Namer::with_taken("_", &["body", "params"]);
         for p in op.path_params.iter_mut().chain(op.query.iter_mut()) {
             // Every operation of a kind takes the same dozen parameters: convert each once.
             let base = snake
                 .entry(p.wire.clone())
                 .or_insert_with(|| ident(&p.wire, true));
-            p.rust = unique(base, "_", &mut used);
+            p.rust = names.take(base);
         }
     }
     Ok(())
 }
 
 /// A schema that is only a `$ref` to another is a type alias; a ring of them (A → B → A) has
-/// no type at all.
+/// no type at all. Each alias is followed once over all starts (a chain of n aliases costs n
+/// steps, not n²): a walk stops at a type an earlier walk already cleared.
 fn check_alias_cycles(api: &Api) -> Result<(), Error> {
+    let mut cleared: BTreeSet<&str> = BTreeSet::new();
     for start in api.types.values() {
-        let mut seen = BTreeSet::new();
-        let mut chain = vec![start.id.as_str()];
+        // The aliases of this walk, in order, and where each sits in it.
+        let mut chain: Vec<&str> = Vec::new();
+        let mut on_chain: BTreeMap<&str, usize> = BTreeMap::new();
         let mut at = start;
-        while let TypeKind::Alias(Ty::Ref(next)) = &at.kind {
-            if next == &start.id {
-                return Err(Error::at(
-                    &start.origin,
-                    &start.pointer,
-                    format!(
-                        "`$ref` cycle with no type in it: {} → {}",
-                        chain.join(" → "),
-                        start.id
-                    ),
-                ));
-            }
-            if !seen.insert(next.as_str()) {
+        loop {
+            crate::work::step();
+            if cleared.contains(at.id.as_str()) {
                 break;
             }
-            chain.push(next);
-            match api.types.get(next) {
-                Some(t) => at = t,
-                None => break,
+            if let Some(&from) = on_chain.get(at.id.as_str()) {
+                // A ring: reported from its first id, whichever alias led into it.
+                let ring = &chain[from..];
+                let first = (0..ring.len()).min_by_key(|&i| ring[i]).unwrap_or(0);
+                let mut names: Vec<&str> = ring[first..].iter().chain(&ring[..first]).copied().collect();
+                let t = &api.types[names[0]];
+                names.push(names[0]);
+                return Err(Error::at(
+                    &t.origin,
+                    &t.pointer,
+                    format!("`$ref` cycle with no type in it: {}", names.join(" → ")),
+                ));
+            }
+            on_chain.insert(at.id.as_str(), chain.len());
+            chain.push(at.id.as_str());
+            match &at.kind {
+                TypeKind::Alias(Ty::Ref(next)) => match api.types.get(next) {
+                    Some(t) => at = t,
+                    None => break,
+                },
+                _ => break,
             }
         }
+        cleared.extend(chain);
     }
     Ok(())
 }
 
-/// `base`, or `base_2`, `base_3`… when taken (`fooBar` and `foo_bar` both snake-case to
-/// `foo_bar`; each keeps its own wire name).
-fn unique(base: &str, sep: &str, used: &mut BTreeSet<String>) -> String {
-    let mut name = base.to_string();
-    let mut n = 2;
-    while used.contains(&name) {
-        name = format!("{}{sep}{n}", base.trim_end_matches('_'));
-        n += 1;
+/// Unique names in one scope: `base`, or `base_2`, `base_3`… when taken (`fooBar` and
+/// `foo_bar` both snake-case to `foo_bar`; each keeps its own wire name). Each base remembers
+/// the next number to try, so k names on one base cost about k probes, not k² (a hostile
+/// object can hold thousands of properties that case the same way).
+pub(crate) struct Namer {
+    used: BTreeSet<String>,
+    next: BTreeMap<String, usize>,
+    sep: &'static str,
+}
+
+impl Namer {
+    /// Numbers as `{base}{sep}{n}`, a trailing `_` of the base dropped first (`type_` →
+    /// `type_2`, not `type__2`).
+    pub(crate) fn new(sep: &'static str) -> Self {
+        Namer {
+            used: BTreeSet::new(),
+            next: BTreeMap::new(),
+            sep,
+        }
     }
-    used.insert(name.clone());
-    name
+
+    /// A scope where `taken` are already used.
+    pub(crate) fn with_taken(sep: &'static str, taken: &[&str]) -> Self {
+        let mut n = Namer::new(sep);
+        n.used.extend(taken.iter().map(|t| t.to_string()));
+        n
+    }
+
+    pub(crate) fn take(&mut self, base: &str) -> String {
+        crate::work::step();
+        if self.used.insert(base.to_string()) {
+            return base.to_string();
+        }
+        let mut n = self.next.get(base).copied().unwrap_or(2);
+        let stem = base.trim_end_matches('_');
+        loop {
+            crate::work::step();
+            let name = format!("{stem}{}{n}", self.sep);
+            n += 1;
+            if self.used.insert(name.clone()) {
+                self.next.insert(base.to_string(), n);
+                return name;
+            }
+        }
+    }
 }
 
 /// Names emitted code uses unqualified (`Option<String>`, serde's `Option::is_none`, `impl
@@ -273,6 +318,7 @@ const PRELUDE_TYPES: &[&str] = &["Box", "From", "Option", "Result", "String", "V
 /// `XFooBar2`, in id order.
 fn plan_type_names(api: &mut Api) -> Result<(), Error> {
     let mut seen: BTreeMap<(crate::ir::GroupVersion, String), String> = BTreeMap::new();
+    let mut next: BTreeMap<(crate::ir::GroupVersion, String), usize> = BTreeMap::new();
     let mut ids: Vec<(bool, String)> = api
         .types
         .values()
@@ -287,14 +333,18 @@ fn plan_type_names(api: &mut Api) -> Result<(), Error> {
             base.push('_');
         }
         let mut name = base.clone();
-        let mut n = 2;
+        // Numbers already handed out for this base are all taken by nested types: start after.
+        let counter = (t.gv.clone(), base.clone());
+        let mut n = next.get(&counter).copied().unwrap_or(2);
         loop {
+            crate::work::step();
             let key = (t.gv.clone(), name.clone());
             match seen.get(&key) {
                 None => break,
                 Some(prev) if nested && api.types[prev].root != api.types[prev].id => {
                     name = format!("{base}{n}");
                     n += 1;
+                    next.insert(counter.clone(), n);
                 }
                 Some(prev) => {
                     let p = &api.types[prev];

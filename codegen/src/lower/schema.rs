@@ -317,6 +317,7 @@ impl<'s, 'a> Converter<'s, 'a> {
         preserve: bool,
     ) -> Result<Vec<Field>, Error> {
         let mut fields = Vec::new();
+        let required: std::collections::BTreeSet<&str> = required.iter().copied().collect();
         for (name, s) in props {
             let child = ctx.child(name);
             let ty = self.convert(*s, &child)?;
@@ -331,6 +332,7 @@ impl<'s, 'a> Converter<'s, 'a> {
                 }
                 SRef::Ref(_) => (Vec::new(), false, None),
             };
+            crate::work::step();
             let required = required.contains(name);
             fields.push(Field {
                 wire: name.to_string(),
@@ -381,6 +383,7 @@ impl<'s, 'a> Converter<'s, 'a> {
             return Ok(Shape::Ty(Ty::IntOrString));
         }
         let mut variants: Vec<(String, Ty, bool)> = Vec::new();
+        let mut names = crate::names::Namer::new("");
         for (i, (b, pointer)) in branches.iter().enumerate() {
             let branch_ctx = Ctx {
                 pointer: pointer.clone(),
@@ -403,13 +406,7 @@ impl<'s, 'a> Converter<'s, 'a> {
                     .to_string(),
                 other => format!("{other:?}"),
             };
-            let mut name = base.clone();
-            let mut n = 2;
-            while variants.iter().any(|(v, _, _)| *v == name) {
-                name = format!("{base}{n}");
-                n += 1;
-            }
-            variants.push((name, ty, false));
+            variants.push((names.take(&base), ty, false));
         }
         Ok(Shape::Union(variants))
     }
@@ -418,6 +415,9 @@ impl<'s, 'a> Converter<'s, 'a> {
     fn merge_all_of(&mut self, v: &View<'a>, ctx: &Ctx, preserve: bool) -> Result<Shape, Error> {
         let mut props: Vec<(&'a str, SRef<'a>)> = v.properties.clone();
         let mut required: Vec<&'a str> = v.required.clone();
+        // The first branch to name a property gives its schema (thousands of branches may
+        // repeat one: a set, not a scan of what is merged so far).
+        let mut seen: std::collections::BTreeSet<&'a str> = props.iter().map(|(k, _)| *k).collect();
         for (i, branch) in v.all_of.iter().enumerate() {
             let schema = match branch {
                 SRef::Inline(s) => *s,
@@ -437,7 +437,8 @@ impl<'s, 'a> Converter<'s, 'a> {
             };
             let bv = View::of(schema);
             for (k, s) in bv.properties {
-                if !props.iter().any(|(p, _)| *p == k) {
+                crate::work::step();
+                if seen.insert(k) {
                     props.push((k, s));
                 }
             }
