@@ -120,7 +120,9 @@ mod tests {
     #[test]
     fn planning_passes_grow_linearly_on_hostile_shapes() {
         let n = 1500;
-        let shapes: [(&str, fn(usize) -> Value, bool); 5] = [
+        // (what, the input at a size, whether it generates)
+        type Shape = (&'static str, fn(usize) -> Value, bool);
+        let shapes: [Shape; 5] = [
             ("alias chain", alias_chain, true),
             ("alias ring", alias_ring, false),
             ("colliding names", colliding_names, true),
