@@ -1,0 +1,4 @@
+//! libFuzzer entry for `codegen_fuzz::watch_decoder` (its property is documented there).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| codegen_fuzz::watch_decoder(data));
