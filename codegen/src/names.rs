@@ -236,7 +236,11 @@ fn check_alias_cycles(api: &Api) -> Result<(), Error> {
                 // A ring: reported from its first id, whichever alias led into it.
                 let ring = &chain[from..];
                 let first = (0..ring.len()).min_by_key(|&i| ring[i]).unwrap_or(0);
-                let mut names: Vec<&str> = ring[first..].iter().chain(&ring[..first]).copied().collect();
+                let mut names: Vec<&str> = ring[first..]
+                    .iter()
+                    .chain(&ring[..first])
+                    .copied()
+                    .collect();
                 let t = &api.types[names[0]];
                 names.push(names[0]);
                 return Err(Error::at(

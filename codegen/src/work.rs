@@ -53,7 +53,10 @@ mod tests {
     fn alias_ring(n: usize) -> Value {
         let mut s = serde_json::Map::new();
         for i in 0..n {
-            s.insert(format!("{SCHEMA}.R{i}"), schema_ref(&format!("R{}", (i + 1) % n)));
+            s.insert(
+                format!("{SCHEMA}.R{i}"),
+                schema_ref(&format!("R{}", (i + 1) % n)),
+            );
         }
         openapi(s)
     }
@@ -134,9 +137,15 @@ mod tests {
             let (small, ok) = steps(&make(n));
             assert_eq!(ok, generates, "{what}");
             let (large, _) = steps(&make(2 * n));
-            assert!(small >= n as u64, "{what}: only {small} steps counted for {n}: not measured");
+            assert!(
+                small >= n as u64,
+                "{what}: only {small} steps counted for {n}: not measured"
+            );
             if large > small * 5 / 2 || large > 16 * 2 * n as u64 {
-                failures.push(format!("{what}: {small} steps for {n}, {large} for {}", 2 * n));
+                failures.push(format!(
+                    "{what}: {small} steps for {n}, {large} for {}",
+                    2 * n
+                ));
             }
         }
         assert!(failures.is_empty(), "{failures:#?}");

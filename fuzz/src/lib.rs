@@ -57,13 +57,22 @@ pub fn watch_decoder(data: &[u8]) {
     let Some((&seed, body)) = data.split_first() else {
         return;
     };
-    let sizes: Vec<usize> = (0..4).map(|i| ((seed >> (2 * i)) & 3) as usize * 2 + 1).collect();
+    let sizes: Vec<usize> = (0..4)
+        .map(|i| ((seed >> (2 * i)) & 3) as usize * 2 + 1)
+        .collect();
     let whole = watch_outcomes::<serde_json::Value>(body, &[body.len()]);
     assert_eq!(whole, watch_outcomes::<serde_json::Value>(body, &sizes));
     let typed = watch_outcomes::<Authentication>(body, &[body.len()]);
     assert_eq!(typed, watch_outcomes::<Authentication>(body, &sizes));
     // A body that is one event per line decodes to as many outcomes as it has JSON lines.
-    assert!(whole.0.len() <= body.iter().filter(|&&b| b == b'}' || b == b']' || b == b'\n').count() + 1);
+    assert!(
+        whole.0.len()
+            <= body
+                .iter()
+                .filter(|&&b| b == b'}' || b == b']' || b == b'\n')
+                .count()
+                + 1
+    );
 }
 
 /// The first two bytes are a status code (100–599), the rest a response body; the body's
@@ -87,7 +96,10 @@ pub fn response(data: &[u8]) {
         Ok(_) | Err(Error::Decode(_) | Error::Truncated) => assert!(success),
         Err(e) => assert_eq!(e.status(), Some(status)),
     }
-    assert_eq!(decode_bytes(status, body).ok().as_deref(), success.then_some(body));
+    assert_eq!(
+        decode_bytes(status, body).ok().as_deref(),
+        success.then_some(body)
+    );
     assert_eq!(decode_text(status, body).is_ok(), success);
 
     let mut headers = http::HeaderMap::new();
@@ -99,7 +111,8 @@ pub fn response(data: &[u8]) {
     for w in warnings(&headers) {
         // What was parsed, written back as the server writes it, parses to the same warning.
         let quoted = w.text.replace('\\', "\\\\").replace('"', "\\\"");
-        let Ok(value) = http::HeaderValue::from_str(&format!("{} {} \"{quoted}\"", w.code, w.agent))
+        let Ok(value) =
+            http::HeaderValue::from_str(&format!("{} {} \"{quoted}\"", w.code, w.agent))
         else {
             continue;
         };
@@ -119,10 +132,17 @@ pub fn status(data: &[u8]) {
     let status = http::StatusCode::from_u16(u16::from_le_bytes(*code) % 200 + 400).unwrap();
     let parsed = serde_json::from_slice::<Status>(body).ok();
     let err = api_error(status, body);
-    let Error::Api { details, body: text, .. } = &err else {
+    let Error::Api {
+        details,
+        body: text,
+        ..
+    } = &err
+    else {
         panic!("not an API error: {err:?}");
     };
-    let is_status = parsed.as_ref().is_some_and(|s| s.kind.as_deref() == Some("Status"));
+    let is_status = parsed
+        .as_ref()
+        .is_some_and(|s| s.kind.as_deref() == Some("Status"));
     assert_eq!(details.is_some(), is_status);
     assert_eq!(text.is_empty(), is_status || body.is_empty());
     assert!(text.len() <= 4096 * 3, "kept {} bytes", text.len());

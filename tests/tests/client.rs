@@ -1062,7 +1062,10 @@ impl log::Log for Captured {
     }
     fn log(&self, r: &log::Record) {
         if self.enabled(r.metadata()) {
-            self.0.lock().unwrap().push((r.level(), r.args().to_string()));
+            self.0
+                .lock()
+                .unwrap()
+                .push((r.level(), r.args().to_string()));
         }
     }
     fn flush(&self) {}
@@ -1101,7 +1104,13 @@ async fn default_warning_handler_logs_to_the_applications_logger() {
 #[test]
 fn default_warning_handler_writes_to_stderr_without_a_logger() {
     let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--ignored", "--exact", "default_warning_child", "--nocapture", "--test-threads=1"])
+        .args([
+            "--ignored",
+            "--exact",
+            "default_warning_child",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");

@@ -11,13 +11,20 @@ use std::path::Path;
 /// Each file of `fuzz/corpus/<target>/` through `body`; the corpus must hold at least `min`
 /// inputs (a missing or emptied corpus fails instead of passing with nothing replayed).
 fn replay(target: &str, min: usize, body: fn(&[u8])) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus").join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/corpus")
+        .join(target);
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
         .collect();
     files.sort();
-    assert!(files.len() >= min, "{}: {} inputs, expected at least {min}", dir.display(), files.len());
+    assert!(
+        files.len() >= min,
+        "{}: {} inputs, expected at least {min}",
+        dir.display(),
+        files.len()
+    );
     for file in &files {
         let data = std::fs::read(file).unwrap();
         if let Err(panic) = std::panic::catch_unwind(|| body(&data)) {
