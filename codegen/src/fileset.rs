@@ -48,9 +48,20 @@ impl FileSet {
 impl FileSet {
     /// What differs between this set and the crate folder `out` (read-only): paths (relative)
     /// whose content changed, that are missing, and emitted files no spec produces any more.
+    ///
+    /// Symbolic links are never followed: `out` being one, or one standing on the path of a
+    /// file of the set (`crates/x -> /elsewhere`), is an error naming it, as writing or even
+    /// comparing through it would reach outside the output folder. Links elsewhere in `out`
+    /// are neither read nor listed as emitted.
     pub fn changes(&self, out: &std::path::Path) -> std::io::Result<Changes> {
         let mut c = Changes::default();
+        let mut clear = std::collections::BTreeSet::new();
+        refuse_link(out, out)?;
         for (rel, text) in &self.files {
+            if !no_link_on_the_way(out, rel, &mut clear)? {
+                c.missing.push(rel.clone());
+                continue;
+            }
             match std::fs::read(out.join(rel)) {
                 Ok(old) if old == text.as_bytes() => {}
                 Ok(old) => {
@@ -106,17 +117,20 @@ impl FileSet {
                 }
             }
         }
+        // A link is never ours (we write none), so never emitted: not read, never removed.
+        let file = |p: &std::path::Path| p.symlink_metadata().is_ok_and(|m| m.is_file());
         let generated = |p: &std::path::Path| {
-            !check(&relative(out, p))
-                || std::fs::read_to_string(p).is_ok_and(|t| Self::is_generated(&t))
+            file(p)
+                && (!check(&relative(out, p))
+                    || std::fs::read_to_string(p).is_ok_and(|t| Self::is_generated(&t)))
         };
         for root in roots {
             let manifest = root.join("Cargo.toml");
-            if manifest.is_file() && generated(&manifest) {
+            if generated(&manifest) {
                 found.insert(relative(out, &manifest));
             }
             let src = root.join("src");
-            if src.is_dir() {
+            if src.symlink_metadata().is_ok_and(|m| m.is_dir()) {
                 let mut rels = Vec::new();
                 let rust =
                     |p: &std::path::Path| p.extension().is_some_and(|e| e == "rs") && generated(p);
@@ -126,6 +140,46 @@ impl FileSet {
         }
         Ok(found)
     }
+}
+
+/// An error when `path` is a symbolic link.
+fn refuse_link(out: &std::path::Path, path: &std::path::Path) -> std::io::Result<()> {
+    match path.symlink_metadata() {
+        Ok(m) if m.file_type().is_symlink() => Err(std::io::Error::other(format!(
+            "{} is a symbolic link: links in or at the output folder are never followed (they \
+             could lead outside {}); replace it with the folder or file itself",
+            path.display(),
+            out.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Whether every step from `out` to `rel` exists and none is a link (an error naming the
+/// first link); `clear` remembers folders already checked.
+fn no_link_on_the_way(
+    out: &std::path::Path,
+    rel: &str,
+    clear: &mut std::collections::BTreeSet<std::path::PathBuf>,
+) -> std::io::Result<bool> {
+    let mut path = out.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        path.push(part);
+        let last = i + 1 == parts.len();
+        if !last && clear.contains(&path) {
+            continue;
+        }
+        match path.symlink_metadata() {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(e),
+            Ok(_) => refuse_link(out, &path)?,
+        }
+        if !last {
+            clear.insert(path.clone());
+        }
+    }
+    Ok(true)
 }
 
 /// Files below `dir` whose path `keep` accepts, as `/`-separated paths relative to `root`.

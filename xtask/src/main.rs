@@ -242,6 +242,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             progress.step("generating");
             let output = codegen::generate(&files, &codegen::Options::default())?;
             if check {
+                let _lock =
+                    sync::lock(&out, true).with_context(|| format!("locking {}", out.display()))?;
                 let report = output
                     .files
                     .diff(&out)

@@ -2,7 +2,9 @@
 //! the old one (unchanged and hand-written files linked, changed files written, stale emitted
 //! files left out)
 //! and swapped in with two renames. A failed or interrupted run leaves the old folder, or —
-//! between the two renames — both trees beside it, which the next run puts back.
+//! between the two renames — both trees beside it, which the next run puts back. Runs on one
+//! output folder take turns (a lock file beside it); links in or at it are never followed
+//! (`FileSet::changes` refuses them).
 
 use std::path::{Path, PathBuf};
 
@@ -37,14 +39,18 @@ fn link_tree(
             format!("{rel}/{name}")
         };
         let dest = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
             link_tree(&entry.path(), &dest, &rel, skip)?;
         } else if !skip.contains(rel.as_str()) {
             if !made {
                 std::fs::create_dir_all(to)?;
                 made = true;
             }
-            if std::fs::hard_link(entry.path(), &dest).is_err() {
+            if kind.is_symlink() {
+                // Someone's link: kept as a link, never read through.
+                copy_link(&entry.path(), &dest)?;
+            } else if std::fs::hard_link(entry.path(), &dest).is_err() {
                 std::fs::copy(entry.path(), dest)?;
             }
         }
@@ -52,11 +58,79 @@ fn link_tree(
     Ok(())
 }
 
+#[cfg(unix)]
+fn copy_link(link: &Path, dest: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(std::fs::read_link(link)?, dest)
+}
+
+#[cfg(not(unix))]
+fn copy_link(link: &Path, _dest: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::other(format!(
+        "{} is a symbolic link: move it out of the output folder",
+        link.display()
+    )))
+}
+
+/// Holds the output folder for one run: `shared` for reading it (`--check`), exclusive for
+/// writing. A second run waits for the first, saying so, instead of interleaving its renames
+/// with the first one's. The lock file beside `out` stays (removing it would race).
+pub fn lock(out: &Path, shared: bool) -> std::io::Result<std::fs::File> {
+    let path = sibling(out, "lock");
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        // Where the output folder will be (a run writing it makes it anyway).
+        std::fs::create_dir_all(parent)?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)?;
+    let got = if shared {
+        file.try_lock_shared()
+    } else {
+        file.try_lock()
+    };
+    match got {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            eprintln!(
+                "waiting for another `cargo xtask codegen` run on {} (lock {})",
+                out.display(),
+                path.display()
+            );
+            if shared {
+                file.lock_shared()?;
+            } else {
+                file.lock()?;
+            }
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(e),
+    }
+    Ok(file)
+}
+
+fn exists(p: &Path) -> bool {
+    p.symlink_metadata().is_ok()
+}
+
 /// Brings `out` in line with `files`; returns the paths that changed (written or removed).
 pub fn write(out: &Path, files: &FileSet) -> std::io::Result<Vec<String>> {
+    let _lock = lock(out, false)?;
     let (staging, old) = (sibling(out, "new"), sibling(out, "old"));
-    // An earlier run stopped between its two renames: the old tree is complete, put it back.
-    if !out.exists() && old.exists() {
+    if exists(&old) {
+        if exists(out) {
+            // An earlier run stopped between its renames and the folder was put back since
+            // (restored from git, say): the old tree may hold files the restored one lacks.
+            // Which to keep is the user's call, not ours: nothing is removed.
+            return Err(std::io::Error::other(format!(
+                "{} holds the output folder as it was before an interrupted run, and {} exists \
+                 again (restored since?): keep what you need from the first, remove it, and run \
+                 again. Nothing was written",
+                old.display(),
+                out.display()
+            )));
+        }
+        // An earlier run stopped between its two renames: the old tree is complete, put it back.
         std::fs::rename(&old, out)?;
     }
     let codegen::Changes {
@@ -80,7 +154,7 @@ pub fn write(out: &Path, files: &FileSet) -> std::io::Result<Vec<String>> {
     }
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging)?;
-    if out.exists() {
+    if exists(out) {
         // Changed files get new ones below (never written through a link into the old tree);
         // stale ones are left out.
         let skip = changed.iter().chain(&stale).map(String::as_str).collect();
@@ -93,8 +167,7 @@ pub fn write(out: &Path, files: &FileSet) -> std::io::Result<Vec<String>> {
         }
         std::fs::write(&path, &files.files[rel])?;
     }
-    let _ = std::fs::remove_dir_all(&old);
-    if out.exists() {
+    if exists(out) {
         std::fs::rename(out, &old)?;
     }
     if let Err(e) = std::fs::rename(&staging, out) {
