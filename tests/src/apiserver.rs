@@ -349,7 +349,12 @@ impl Cluster {
     }
 
     fn wait_ready(&mut self) -> Result<(), String> {
-        let client = self.client(Identity::Admin)?;
+        // Polled: each probe once, without the client's retries.
+        let client = self
+            .client_builder(Identity::Admin)
+            .retry_policy(generated::runtime::RetryPolicy::none())
+            .build()
+            .map_err(|e| e.to_string())?;
         let started = Instant::now();
         loop {
             for proc in [&mut self.etcd, &mut self.apiserver] {

@@ -860,11 +860,19 @@ fn raw(status_line: &str, headers: &str, body: &str) -> Vec<Vec<u8>> {
     vec![format!("HTTP/1.1 {status_line}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n{headers}\r\n{body}", body.len()).into_bytes()]
 }
 
+/// A client that sends each request once (for tests of how one answer is typed).
+fn no_retries(url: &str) -> Client {
+    Client::builder(url)
+        .retry_policy(generated::runtime::RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn throttling_and_expiry_are_typed() {
     let status = r#"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"slow down","reason":"TooManyRequests","code":429}"#;
     let url = server::raw_server(raw("429 Too Many Requests", "retry-after: 7\r\n", status)).await;
-    let api = config::AuthenticationApi::new(&Client::new(&url).unwrap());
+    let api = config::AuthenticationApi::new(&no_retries(&url));
     let err = api.get("cluster", &Default::default()).await.unwrap_err();
     assert_eq!(
         (err.status().map(|s| s.as_u16()), err.retry_after()),
@@ -874,7 +882,7 @@ async fn throttling_and_expiry_are_typed() {
 
     let gone = r#"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"too old resource version: 1 (42)","reason":"Expired","code":410}"#;
     let url = server::raw_server(raw("410 Gone", "", gone)).await;
-    let api = config::AuthenticationApi::new(&Client::new(&url).unwrap());
+    let api = config::AuthenticationApi::new(&no_retries(&url));
     let err = api
         .watch(&config::WatchAuthenticationParams {
             resource_version: Some("1".into()),
@@ -888,7 +896,7 @@ async fn throttling_and_expiry_are_typed() {
     // 5xx with a Status body keeps it.
     let unavailable = r#"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"etcd down","reason":"ServiceUnavailable","code":503,"details":{"retryAfterSeconds":3}}"#;
     let url = server::raw_server(raw("503 Service Unavailable", "", unavailable)).await;
-    let api = config::AuthenticationApi::new(&Client::new(&url).unwrap());
+    let api = config::AuthenticationApi::new(&no_retries(&url));
     let err = api.get("cluster", &Default::default()).await.unwrap_err();
     assert_eq!(
         (err.reason(), err.retry_after()),
@@ -1211,4 +1219,347 @@ fn user_info_in_the_base_url_is_refused_without_showing_it() {
         assert!(shown.contains("user information"), "{shown}");
     }
     assert!(Client::new("https://10.0.0.1:6443").is_ok());
+}
+
+fn status_response(code: u16, reason: &str, headers: &str) -> Vec<u8> {
+    let body = format!(
+        r#"{{"kind":"Status","apiVersion":"v1","status":"Failure","message":"{reason}","reason":"{reason}","code":{code}}}"#
+    );
+    format!("HTTP/1.1 {code} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n{headers}\r\n{body}", body.len()).into_bytes()
+}
+
+fn ok_response(body: &str) -> Vec<u8> {
+    format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+const CLUSTER: &str = r#"{"apiVersion":"config.openshift.io/v1","kind":"Authentication","metadata":{"name":"cluster"},"spec":{}}"#;
+
+/// A client with fast backoff whose retries are recorded.
+fn recording_client(
+    url: &str,
+    policy: generated::runtime::RetryPolicy,
+) -> (
+    Client,
+    std::sync::Arc<std::sync::Mutex<Vec<generated::runtime::RetryEvent>>>,
+) {
+    let events: std::sync::Arc<std::sync::Mutex<Vec<generated::runtime::RetryEvent>>> =
+        Default::default();
+    let sink = events.clone();
+    let client = Client::builder(url)
+        .retry_policy(policy)
+        .on_retry(move |e| sink.lock().unwrap().push(e.clone()))
+        .build()
+        .unwrap();
+    (client, events)
+}
+
+fn fast() -> generated::runtime::RetryPolicy {
+    generated::runtime::RetryPolicy {
+        max_retries: 5,
+        initial_backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_secs(2),
+    }
+}
+
+/// A read meets 429 (Retry-After: 0), 503 and 504 and then succeeds: three retries, each
+/// handed to the hook with its reason and wait (the server's for 429, backoff within its
+/// jitter range otherwise), and counted by the client.
+#[tokio::test]
+async fn reads_are_retried_on_429_503_504_and_each_retry_is_visible() {
+    use generated::runtime::RetryReason;
+    let (url, seen) = server::scripted_server(vec![
+        status_response(429, "TooManyRequests", "retry-after: 0\r\n"),
+        status_response(503, "ServiceUnavailable", ""),
+        status_response(504, "Timeout", ""),
+        ok_response(CLUSTER),
+    ])
+    .await;
+    let (client, events) = recording_client(&url, fast());
+    let got = config::AuthenticationApi::new(&client)
+        .get("cluster", &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(got.metadata.unwrap().name.as_deref(), Some("cluster"));
+    assert_eq!(seen.lock().unwrap().len(), 4);
+    assert_eq!(client.retries(), 3);
+    let events = events.lock().unwrap().clone();
+    let reasons: Vec<RetryReason> = events.iter().map(|e| e.reason.clone()).collect();
+    let status =
+        |c| RetryReason::Status(generated::runtime::http::StatusCode::from_u16(c).unwrap());
+    assert_eq!(reasons, [status(429), status(503), status(504)]);
+    assert_eq!(
+        events.iter().map(|e| e.attempt).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+    assert_eq!(events[0].delay, Duration::ZERO, "Retry-After: 0");
+    // Attempt 2 backs off 20 ms × 2 = 40 ms ceiling: between 20 and 40 ms; attempt 3: 40–80 ms.
+    assert!(
+        (Duration::from_millis(20)..=Duration::from_millis(40)).contains(&events[1].delay),
+        "{events:?}"
+    );
+    assert!(
+        (Duration::from_millis(40)..=Duration::from_millis(80)).contains(&events[2].delay),
+        "{events:?}"
+    );
+    assert_eq!(
+        events[0].path,
+        "/apis/config.openshift.io/v1/authentications/cluster"
+    );
+}
+
+/// Writes: 429 is retried (the server refused before doing anything), 503 is not (it may have
+/// been applied); a Retry-After beyond the policy's ceiling is not waited out; retries end at
+/// `max_retries` with the last answer; `RetryPolicy::none()` sends once.
+#[tokio::test]
+async fn what_is_not_retried_and_where_retrying_stops() {
+    use generated::runtime::RetryPolicy;
+    let body = config::Authentication {
+        metadata: Some(ObjectMeta {
+            name: Some("cluster".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    // A create meeting 429 then success: retried.
+    let (url, seen) = server::scripted_server(vec![
+        status_response(429, "TooManyRequests", "retry-after: 0\r\n"),
+        ok_response(CLUSTER),
+    ])
+    .await;
+    let (client, _) = recording_client(&url, fast());
+    config::AuthenticationApi::new(&client)
+        .create(&body, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!((seen.lock().unwrap().len(), client.retries()), (2, 1));
+    // A create meeting 503: the error, sent once.
+    let (url, seen) =
+        server::scripted_server(vec![status_response(503, "ServiceUnavailable", "")]).await;
+    let (client, _) = recording_client(&url, fast());
+    let err = config::AuthenticationApi::new(&client)
+        .create(&body, &Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!((seen.lock().unwrap().len(), client.retries()), (1, 0));
+    // Retry-After: 60 against a 2 s ceiling: returned at once, with the server's wait.
+    let (url, seen) = server::scripted_server(vec![status_response(
+        429,
+        "TooManyRequests",
+        "retry-after: 60\r\n",
+    )])
+    .await;
+    let (client, _) = recording_client(&url, fast());
+    let err = config::AuthenticationApi::new(&client)
+        .get("cluster", &Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(60)));
+    assert_eq!((seen.lock().unwrap().len(), client.retries()), (1, 0));
+    // Always 429: max_retries 2 means three requests, then the 429.
+    let (url, seen) = server::scripted_server(vec![status_response(
+        429,
+        "TooManyRequests",
+        "retry-after: 0\r\n",
+    )])
+    .await;
+    let (client, events) = recording_client(
+        &url,
+        RetryPolicy {
+            max_retries: 2,
+            ..fast()
+        },
+    );
+    let err = config::AuthenticationApi::new(&client)
+        .get("cluster", &Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    assert_eq!(
+        (
+            seen.lock().unwrap().len(),
+            client.retries(),
+            events.lock().unwrap().len()
+        ),
+        (3, 2, 2)
+    );
+    // Retries off.
+    let (url, seen) = server::scripted_server(vec![status_response(
+        429,
+        "TooManyRequests",
+        "retry-after: 0\r\n",
+    )])
+    .await;
+    let (client, _) = recording_client(&url, RetryPolicy::none());
+    assert!(config::AuthenticationApi::new(&client)
+        .get("cluster", &Default::default())
+        .await
+        .is_err());
+    assert_eq!((seen.lock().unwrap().len(), client.retries()), (1, 0));
+}
+
+/// Nothing listening: the request was never sent, so even a create is retried, each retry
+/// reported as a connection failure; then the transport error.
+#[tokio::test]
+async fn a_refused_connection_is_retried_for_any_method() {
+    use generated::runtime::RetryReason;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (client, events) = recording_client(
+        &format!("http://127.0.0.1:{port}"),
+        generated::runtime::RetryPolicy {
+            max_retries: 2,
+            ..fast()
+        },
+    );
+    let err = config::AuthenticationApi::new(&client)
+        .create(&Default::default(), &Default::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    let events = events.lock().unwrap().clone();
+    assert_eq!(events.len(), 2);
+    assert!(
+        events
+            .iter()
+            .all(|e| matches!(e.reason, RetryReason::Connection(_))),
+        "{events:?}"
+    );
+}
+
+/// The client names itself: `generated/<version> (<os>/<arch>)` unless set.
+#[tokio::test]
+async fn the_user_agent_names_the_crate_and_can_be_changed() {
+    let server = Server::start().await;
+    let api = config::AuthenticationApi::new(&Client::new(&server.url).unwrap());
+    let _ = api.list(&Default::default()).await;
+    let agent = server
+        .last()
+        .header("user-agent")
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(agent, generated::runtime::default_user_agent());
+    assert!(
+        agent.starts_with(&format!("generated/{} (", env!("CARGO_PKG_VERSION"))),
+        "{agent}"
+    );
+    let client = Client::builder(&server.url)
+        .user_agent("my-operator/2.1")
+        .build()
+        .unwrap();
+    let _ = config::AuthenticationApi::new(&client)
+        .list(&Default::default())
+        .await;
+    assert_eq!(server.last().header("user-agent"), Some("my-operator/2.1"));
+}
+
+/// A token file is read again after a 401 (the request is then sent again, once, when the
+/// token changed) and when the last read is older than the reload period.
+#[tokio::test]
+async fn a_token_file_is_read_again_after_a_401_and_when_stale() {
+    let server = Server::start().await;
+    let dir = std::env::temp_dir().join(format!("token-file-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("token");
+    std::fs::write(&file, "expired-token\n").unwrap();
+    let client = Client::builder(&server.url)
+        .bearer_token_file(&file)
+        .build()
+        .unwrap();
+    let api = config::AuthenticationApi::new(&client);
+    // The file still holds the rejected token: one request, the 401.
+    let err = api.list(&Default::default()).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    let before = server.seen().len();
+    // Rotated (well within the minute): the 401 makes the client read it again and resend.
+    std::fs::write(&file, format!("{ADMIN}\n")).unwrap();
+    api.list(&Default::default()).await.unwrap();
+    let auths: Vec<String> = server.seen()[before..]
+        .iter()
+        .map(|s| s.header("authorization").unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        auths,
+        [
+            "Bearer expired-token".to_string(),
+            format!("Bearer {ADMIN}")
+        ]
+    );
+    // Reloaded every time (period zero): the next request carries the file's new token.
+    let client = Client::builder(&server.url)
+        .bearer_token_file_reloaded_every(&file, Duration::ZERO)
+        .build()
+        .unwrap();
+    std::fs::write(&file, READONLY).unwrap();
+    config::AuthenticationApi::new(&client)
+        .list(&Default::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        server.last().header("authorization"),
+        Some(format!("Bearer {READONLY}").as_str())
+    );
+    // The token is not shown.
+    assert!(!format!("{client:?}").contains(READONLY));
+    // An unreadable file at build time is an error naming it.
+    let err = Client::builder(&server.url)
+        .bearer_token_file(dir.join("missing"))
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("missing"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A watch that stops receiving anything ends with `Error::WatchIdle` after the bound,
+/// instead of hanging; the events before it arrive.
+#[tokio::test]
+async fn a_watch_that_goes_silent_ends_with_a_clear_error() {
+    let url = server::stalled_watch_server(
+        r#"{"type":"BOOKMARK","object":{"kind":"Authentication","apiVersion":"config.openshift.io/v1","metadata":{"resourceVersion":"7"}}}"#,
+    )
+    .await;
+    let client = Client::builder(&url)
+        .watch_idle_timeout(Some(Duration::from_millis(300)))
+        .build()
+        .unwrap();
+    let mut events = config::AuthenticationApi::new(&client)
+        .watch(&Default::default())
+        .await
+        .unwrap();
+    assert!(matches!(
+        events.next().await,
+        Some(Ok(WatchEvent::Bookmark(_)))
+    ));
+    let err = events.next().await.unwrap().unwrap_err();
+    assert!(
+        matches!(err, Error::WatchIdle { after } if after == Duration::from_millis(300)),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("not even a bookmark"), "{err}");
+    assert!(events.next().await.is_none());
+}
+
+/// The defaults a long-running program gets without asking.
+#[test]
+fn a_client_has_timeouts_by_default() {
+    let client = Client::new("https://127.0.0.1:1").unwrap();
+    assert!(
+        format!("{client:?}").contains("timeout: Some(120s)"),
+        "{client:?}"
+    );
+    assert_eq!(
+        generated::runtime::DEFAULT_CONNECT_TIMEOUT,
+        Duration::from_secs(30)
+    );
+    let client = Client::builder("https://127.0.0.1:1")
+        .no_timeout()
+        .build()
+        .unwrap();
+    assert!(
+        format!("{client:?}").contains("timeout: None"),
+        "{client:?}"
+    );
 }

@@ -369,7 +369,7 @@ impl Crates {
                     "[features]\n",
                     "# The async HTTP client (reqwest + rustls). Without it, every operation still builds its\n",
                     "# http::Request and decodes responses (sans-io).\n",
-                    "client = [\"dep:reqwest\", \"dep:rustls\", \"dep:rustls-native-certs\", \"dep:futures-util\", \"dep:bytes\", \"dep:log\"]\n",
+                    "client = [\"dep:reqwest\", \"dep:rustls\", \"dep:rustls-native-certs\", \"dep:futures-util\", \"dep:bytes\", \"dep:log\", \"dep:tokio\"]\n",
                     "# Client::from_kubeconfig and Client::in_cluster, using kube's config loader.\n",
                     "kubeconfig = [\"client\", \"dep:kube\", \"dep:k8s-openapi\", \"dep:secrecy\"]\n",
                     "# The group/versions whose types or operations name meta/v1 types (or parameter sets)\n",
@@ -504,6 +504,8 @@ bytes = { version = "1", optional = true }
 futures-util = { version = "0.3", default-features = false, features = ["std"], optional = true }
 # The default warning handler logs through the application's logger (reqwest builds it anyway).
 log = { version = "0.4", optional = true }
+# Timers for retry backoff and the watch idle bound (reqwest runs on tokio anyway).
+tokio = { version = "1", default-features = false, features = ["time"], optional = true }
 reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider", "stream", "http2"], optional = true }
 rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }
 rustls-native-certs = { version = "0.8", optional = true }

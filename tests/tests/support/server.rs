@@ -568,3 +568,53 @@ pub async fn tls_server(body: &'static str) -> (String, String) {
     });
     (format!("https://localhost:{port}"), ca.pem())
 }
+
+/// A server answering the n-th connection with the n-th of `responses` (raw HTTP/1.1 bytes,
+/// each ending with `connection: close`), the last one again once they run out; the requests
+/// it read are kept, in order.
+pub async fn scripted_server(responses: Vec<Vec<u8>>) -> (String, Arc<Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen: Arc<Mutex<Vec<String>>> = Default::default();
+    let log = seen.clone();
+    tokio::spawn(async move {
+        let mut n = 0;
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let response = responses[n.min(responses.len() - 1)].clone();
+            n += 1;
+            let log = log.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let len = sock.read(&mut buf).await.unwrap_or(0);
+                log.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&buf[..len]).into_owned());
+                let _ = sock.write_all(&response).await;
+                let _ = sock.shutdown().await;
+            });
+        }
+    });
+    (url, seen)
+}
+
+/// A watch that sends its headers and `first` (one event line), then nothing, holding the
+/// connection open: for the client's idle bound.
+pub async fn stalled_watch_server(first: &'static str) -> String {
+    use tokio::io::AsyncWriteExt as _;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = vec![0u8; 65536];
+            let _ = tokio::io::AsyncReadExt::read(&mut sock, &mut buf).await;
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+            let chunk = format!("{:x}\r\n{first}\n\r\n", first.len() + 1);
+            let _ = sock.write_all(head.as_bytes()).await;
+            let _ = sock.write_all(chunk.as_bytes()).await;
+            held.push(sock);
+        }
+    });
+    url
+}

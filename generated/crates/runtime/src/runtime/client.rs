@@ -1,16 +1,20 @@
 // Hand-written: not produced by codegen.
-//! The async HTTP client: reqwest over rustls (ring), bearer tokens, custom CA bundles,
-//! timeouts and a response size limit. TLS verification is on unless turned off by name.
+//! The async HTTP client: reqwest over rustls (ring), bearer tokens (fixed or from a file read
+//! again before it goes stale), custom CA bundles, timeouts by default, retries of what is
+//! safe to repeat, and a response size limit. TLS verification is on unless turned off by name.
 
 use std::fmt;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{Stream, StreamExt as _};
 use serde::de::DeserializeOwned;
 
+use super::auth::{bearer, Auth, TokenFile, TOKEN_FILE_RELOAD};
 use super::request;
+use super::retry::{jitter, retryable, Failure, RetryEvent, RetryPolicy, RetryReason};
 use super::warning::{warnings, Warning};
 use super::watch::{WatchDecoder, WatchEvent};
 use super::Error;
@@ -84,19 +88,84 @@ fn printable(s: &str) -> std::borrow::Cow<'_, str> {
 /// Default limit on a response body: 256 MiB. Large lists should be paginated with `limit`.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 256 << 20;
 
+/// Default limit for making a connection (client-go's dialer uses the same).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Default limit for a whole request that is not a watch, body included. kube-apiserver ends
+/// the requests it does not count as long-running after 60 s (`--request-timeout`), so a
+/// request still unanswered at twice that is on a dead connection or a stopped server.
+/// `pods/log` with `follow` is long-running: give it `no_timeout()` or a longer limit.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Default bound on a watch receiving nothing at all. With `allowWatchBookmarks` the API
+/// server sends a bookmark about every minute (its cacher's `defaultBookmarkFrequency`), so a
+/// healthy watch is never this quiet; without bookmarks a quiet resource can be, and the watch
+/// then ends with [`Error::WatchIdle`] (ask for bookmarks, or raise the bound). Over HTTP/2,
+/// pings find a dead connection sooner (see [`ClientBuilder::http2_keep_alive`]).
+pub const DEFAULT_WATCH_IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// HTTP/2 keep-alive: a ping after this long without frames, even while idle, and the
+/// connection is dead when its answer takes longer than [`HTTP2_PING_TIMEOUT`] (client-go's
+/// `ReadIdleTimeout` and `PingTimeout`).
+pub const HTTP2_PING_INTERVAL: Duration = Duration::from_secs(30);
+
+/// See [`HTTP2_PING_INTERVAL`].
+pub const HTTP2_PING_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The `User-Agent` sent unless set: this crate, its version, and the platform, in client-go's
+/// shape (`<name>/<version> (<os>/<arch>)`).
+pub fn default_user_agent() -> String {
+    format!(
+        "generated/{} ({}/{})",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    )
+}
+
+/// What the client calls before each retry (see [`ClientBuilder::on_retry`]).
+#[derive(Clone)]
+pub struct RetryHandler(Arc<dyn Fn(&RetryEvent) + Send + Sync>);
+
+impl fmt::Debug for RetryHandler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RetryHandler")
+    }
+}
+
+impl Default for RetryHandler {
+    /// Logs each retry at `info` for the target `kubernetes_retry` (through the `log`
+    /// facade); [`Client::retries`] counts them whatever the handler.
+    fn default() -> Self {
+        RetryHandler(Arc::new(|r: &RetryEvent| {
+            log::info!(
+                target: "kubernetes_retry",
+                "{} {}: {:?}; retry {} in {:?}",
+                r.method, r.path, r.reason, r.attempt, r.delay
+            );
+        }))
+    }
+}
+
 /// Settings for a [`Client`].
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
     base_url: String,
     token: Option<Secret>,
+    token_file: Option<(std::path::PathBuf, Duration)>,
     ca_pem: Vec<u8>,
     ca_der: Vec<Vec<u8>>,
     identity_pem: Option<(Vec<u8>, Secret)>,
     accept_invalid_certs: bool,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    watch_idle_timeout: Option<Duration>,
+    http2_keep_alive: Option<(Duration, Duration)>,
     max_response_bytes: usize,
     on_warning: WarningHandler,
+    user_agent: Option<String>,
+    retry: RetryPolicy,
+    on_retry: RetryHandler,
 }
 
 impl ClientBuilder {
@@ -113,6 +182,46 @@ impl ClientBuilder {
     /// Sends `Authorization: Bearer <token>` with every request.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(Secret(token.into()));
+        self.token_file = None;
+        self
+    }
+
+    /// Sends the token the file at `path` holds (a pod's service-account token, a kubeconfig
+    /// `tokenFile`), read when the client is built, again when the last read is
+    /// [`TOKEN_FILE_RELOAD`] old, and at once after a 401 (the request is then sent again,
+    /// once, when the file holds another token).
+    pub fn bearer_token_file(self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.bearer_token_file_reloaded_every(path, TOKEN_FILE_RELOAD)
+    }
+
+    /// [`bearer_token_file`](Self::bearer_token_file) with another reload period.
+    pub fn bearer_token_file_reloaded_every(
+        mut self,
+        path: impl Into<std::path::PathBuf>,
+        period: Duration,
+    ) -> Self {
+        self.token_file = Some((path.into(), period));
+        self.token = None;
+        self
+    }
+
+    /// The `User-Agent` header ([`default_user_agent`] unless set).
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.user_agent = Some(agent.into());
+        self
+    }
+
+    /// How requests are retried ([`RetryPolicy::default`] unless set; `RetryPolicy::none()`
+    /// turns retries off). See `runtime::retry` for what is retried.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Calls `handler` before each retry, with what failed and how long the client waits
+    /// (by default each is logged at `info`; [`Client::retries`] counts them either way).
+    pub fn on_retry(mut self, handler: impl Fn(&RetryEvent) + Send + Sync + 'static) -> Self {
+        self.on_retry = RetryHandler(Arc::new(handler));
         self
     }
 
@@ -138,16 +247,38 @@ impl ClientBuilder {
         self
     }
 
-    /// Limit for a whole request, body included (not applied to watches, which the server's
-    /// `timeoutSeconds` ends).
+    /// Limit for a whole request, body included ([`DEFAULT_TIMEOUT`] unless set; not applied
+    /// to watches, which the server's `timeoutSeconds` ends and
+    /// [`watch_idle_timeout`](Self::watch_idle_timeout) bounds).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// Limit for establishing the connection.
+    /// No limit for a request (a `pods/log` with `follow`, say).
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = None;
+        self
+    }
+
+    /// Limit for establishing the connection ([`DEFAULT_CONNECT_TIMEOUT`] unless set).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How long a watch may receive nothing, not even a bookmark, before it ends with
+    /// [`Error::WatchIdle`] ([`DEFAULT_WATCH_IDLE_TIMEOUT`] unless set; `None`: no bound).
+    pub fn watch_idle_timeout(mut self, bound: Option<Duration>) -> Self {
+        self.watch_idle_timeout = bound;
+        self
+    }
+
+    /// HTTP/2 pings: one after `interval` without frames (also on an idle connection), the
+    /// connection given up when the answer takes longer than `timeout` ([`HTTP2_PING_INTERVAL`]
+    /// and [`HTTP2_PING_TIMEOUT`] unless set; `None`: no pings).
+    pub fn http2_keep_alive(mut self, interval_and_timeout: Option<(Duration, Duration)>) -> Self {
+        self.http2_keep_alive = interval_and_timeout;
         self
     }
 
@@ -186,23 +317,35 @@ impl ClientBuilder {
         if let Some(t) = self.connect_timeout {
             http = http.connect_timeout(t);
         }
-        let http = http.build().map_err(|e| Error::Config(e.to_string()))?;
-        let mut auth = None;
-        if let Some(Secret(token)) = &self.token {
-            let mut v = http::HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
-                Error::Config("the bearer token holds characters not allowed in a header".into())
-            })?;
-            v.set_sensitive(true);
-            auth = Some(v);
+        if let Some((interval, timeout)) = self.http2_keep_alive {
+            http = http
+                .http2_keep_alive_interval(interval)
+                .http2_keep_alive_timeout(timeout)
+                .http2_keep_alive_while_idle(true);
         }
+        let http = http.build().map_err(|e| Error::Config(e.to_string()))?;
+        let auth = match (&self.token, &self.token_file) {
+            (Some(Secret(token)), _) => Auth::Static(bearer(token)?),
+            (None, Some((path, period))) => Auth::File(TokenFile::new(path.clone(), *period)?),
+            (None, None) => Auth::None,
+        };
+        let agent = self.user_agent.unwrap_or_else(default_user_agent);
+        let user_agent = http::HeaderValue::from_str(&agent).map_err(|_| {
+            Error::Config("the user agent holds characters not allowed in a header".into())
+        })?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base,
                 auth,
+                user_agent,
                 timeout: self.timeout,
+                watch_idle: self.watch_idle_timeout,
                 max_response_bytes: self.max_response_bytes,
                 on_warning: self.on_warning,
+                retry: self.retry,
+                on_retry: self.on_retry,
+                retries: AtomicU64::new(0),
             }),
         })
     }
@@ -309,10 +452,15 @@ impl rustls::client::danger::ServerCertVerifier for NoVerification {
 struct Inner {
     http: reqwest::Client,
     base: String,
-    auth: Option<http::HeaderValue>,
+    auth: Auth,
+    user_agent: http::HeaderValue,
     timeout: Option<Duration>,
+    watch_idle: Option<Duration>,
     max_response_bytes: usize,
     on_warning: WarningHandler,
+    retry: RetryPolicy,
+    on_retry: RetryHandler,
+    retries: AtomicU64,
 }
 
 /// Sends the requests the generated operations build. Cheap to clone.
@@ -327,7 +475,11 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base)
             .field(
                 "bearer_token",
-                &self.inner.auth.as_ref().map(|_| "<redacted>"),
+                &match self.inner.auth {
+                    Auth::None => None,
+                    Auth::Static(_) => Some("<redacted>"),
+                    Auth::File(_) => Some("<redacted, from a file>"),
+                },
             )
             .field("timeout", &self.inner.timeout)
             .finish()
@@ -389,15 +541,26 @@ impl Client {
         ClientBuilder {
             base_url: base_url.to_string(),
             token: None,
+            token_file: None,
             ca_pem: Vec::new(),
             ca_der: Vec::new(),
             identity_pem: None,
             accept_invalid_certs: false,
-            timeout: None,
-            connect_timeout: None,
+            timeout: Some(DEFAULT_TIMEOUT),
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            watch_idle_timeout: Some(DEFAULT_WATCH_IDLE_TIMEOUT),
+            http2_keep_alive: Some((HTTP2_PING_INTERVAL, HTTP2_PING_TIMEOUT)),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             on_warning: WarningHandler::default(),
+            user_agent: None,
+            retry: RetryPolicy::default(),
+            on_retry: RetryHandler::default(),
         }
+    }
+
+    /// How many times this client (and its clones) has sent a request again.
+    pub fn retries(&self) -> u64 {
+        self.inner.retries.load(Ordering::Relaxed)
     }
 
     /// The API server's base URL.
@@ -405,11 +568,14 @@ impl Client {
         &self.inner.base
     }
 
-    fn prepare(
+    /// Sends a request, again while the failure is one worth retrying (`runtime::retry`) and
+    /// after a 401 when the token file holds a new token; returns the last answer, whatever
+    /// its status.
+    async fn send_with_retries(
         &self,
         req: http::Request<Vec<u8>>,
         with_timeout: bool,
-    ) -> Result<reqwest::RequestBuilder, Error> {
+    ) -> Result<reqwest::Response, Error> {
         let (parts, body) = req.into_parts();
         let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
         if !path.starts_with('/') {
@@ -418,19 +584,82 @@ impl Client {
             )));
         }
         let url = format!("{}{}", self.inner.base, path);
-        let mut rb = self
-            .inner
-            .http
-            .request(parts.method, url)
-            .headers(parts.headers)
-            .body(body);
-        if let Some(auth) = &self.inner.auth {
-            rb = rb.header(http::header::AUTHORIZATION, auth.clone());
+        let body = bytes::Bytes::from(body);
+        let mut attempt = 0;
+        let mut refreshed = false;
+        loop {
+            let auth = self.inner.auth.header();
+            let mut rb = self
+                .inner
+                .http
+                .request(parts.method.clone(), &url)
+                .headers(parts.headers.clone())
+                .body(body.clone());
+            if let Some(auth) = &auth {
+                rb = rb.header(http::header::AUTHORIZATION, auth.clone());
+            }
+            if !parts.headers.contains_key(http::header::USER_AGENT) {
+                rb = rb.header(http::header::USER_AGENT, self.inner.user_agent.clone());
+            }
+            if let (true, Some(t)) = (with_timeout, self.inner.timeout) {
+                rb = rb.timeout(t);
+            }
+            let (failure, retry_after, last) = match rb.send().await {
+                Ok(resp) => {
+                    let status = resp.status();
+                    if let (http::StatusCode::UNAUTHORIZED, Auth::File(file), Some(sent), false) =
+                        (status, &self.inner.auth, &auth, refreshed)
+                    {
+                        refreshed = true;
+                        if file.refresh_after_401(sent) {
+                            self.warn(resp.headers());
+                            continue;
+                        }
+                    }
+                    let failure = Failure::Status(status);
+                    if !retryable(&parts.method, &failure) {
+                        return Ok(resp);
+                    }
+                    (failure, retry_after(resp.headers()), Ok(resp))
+                }
+                Err(e) if e.is_timeout() || e.is_builder() => return Err(transport(e)),
+                Err(e) => {
+                    let failure = if e.is_connect() {
+                        Failure::NotConnected
+                    } else {
+                        Failure::ConnectionLost
+                    };
+                    if !retryable(&parts.method, &failure) {
+                        return Err(transport(e));
+                    }
+                    (failure, None, Err(e))
+                }
+            };
+            attempt += 1;
+            let Some(delay) = self.inner.retry.delay(attempt, retry_after, jitter()) else {
+                return last.map_err(transport);
+            };
+            let reason = match (failure, last) {
+                (Failure::Status(s), Ok(resp)) => {
+                    self.warn(resp.headers());
+                    RetryReason::Status(s)
+                }
+                (_, Err(e)) => match transport(e) {
+                    Error::Transport(text) => RetryReason::Connection(text),
+                    other => RetryReason::Connection(other.to_string()),
+                },
+                (_, Ok(_)) => unreachable!("a response is a status failure"),
+            };
+            self.inner.retries.fetch_add(1, Ordering::Relaxed);
+            (self.inner.on_retry.0)(&RetryEvent {
+                method: parts.method.clone(),
+                path: parts.uri.path().to_string(),
+                attempt,
+                delay,
+                reason,
+            });
+            tokio::time::sleep(delay).await;
         }
-        if let (true, Some(t)) = (with_timeout, self.inner.timeout) {
-            rb = rb.timeout(t);
-        }
-        Ok(rb)
     }
 
     fn warn(&self, headers: &http::HeaderMap) {
@@ -473,7 +702,7 @@ impl Client {
         &self,
         req: http::Request<Vec<u8>>,
     ) -> Result<(http::StatusCode, bytes::Bytes, Option<u64>), Error> {
-        let resp = self.prepare(req, true)?.send().await.map_err(transport)?;
+        let resp = self.send_with_retries(req, true).await?;
         self.warn(resp.headers());
         let status = resp.status();
         let retry_after = retry_after(resp.headers());
@@ -505,7 +734,7 @@ impl Client {
         &self,
         req: http::Request<Vec<u8>>,
     ) -> Result<WatchStream<T>, Error> {
-        let resp = self.prepare(req, false)?.send().await.map_err(transport)?;
+        let resp = self.send_with_retries(req, false).await?;
         self.warn(resp.headers());
         let status = resp.status();
         if !status.is_success() {
@@ -514,6 +743,7 @@ impl Client {
             return Err(with_retry_after(request::api_error(status, &body), retry));
         }
         let limit = self.inner.max_response_bytes;
+        let idle = self.inner.watch_idle;
         struct State<T> {
             body: Pin<Box<dyn Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
             decoder: WatchDecoder<T>,
@@ -535,7 +765,17 @@ impl Client {
                 if st.done {
                     return None;
                 }
-                match st.body.next().await {
+                let next = match idle {
+                    None => st.body.next().await,
+                    Some(after) => match tokio::time::timeout(after, st.body.next()).await {
+                        Ok(next) => next,
+                        Err(_) => {
+                            st.done = true;
+                            return Some((Err(Error::WatchIdle { after }), st));
+                        }
+                    },
+                };
+                match next {
                     Some(Ok(chunk)) => {
                         // One event may not grow beyond the body limit.
                         st.pending += chunk.len();

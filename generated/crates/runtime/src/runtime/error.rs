@@ -58,6 +58,13 @@ pub enum Error {
     /// The request did not complete in time.
     #[error("the request timed out")]
     Timeout,
+    /// A watch received nothing, not even a bookmark, for longer than the client's bound
+    /// (`ClientBuilder::watch_idle_timeout`): its connection is taken for dead.
+    #[error("the watch received nothing for {after:?}, not even a bookmark: its connection is taken for dead")]
+    WatchIdle {
+        /// The bound.
+        after: std::time::Duration,
+    },
     /// The connection failed.
     #[error("transport: {0}")]
     Transport(String),

@@ -59,9 +59,8 @@ impl Client {
         if let Some(t) = &auth.token {
             b = b.bearer_token(t.expose_secret());
         } else if let Some(path) = &auth.token_file {
-            let t = std::fs::read_to_string(path)
-                .map_err(|e| config_error(&format!("token file {path}"), e))?;
-            b = b.bearer_token(t.trim());
+            // Read again before it goes stale (a pod's token rotates about hourly).
+            b = b.bearer_token_file(path);
         }
         for der in cfg.root_cert.iter().flatten() {
             b = b.ca_certificate_der(der.clone());

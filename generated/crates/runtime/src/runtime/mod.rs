@@ -6,6 +6,8 @@
 use std::fmt;
 
 #[cfg(feature = "client")]
+mod auth;
+#[cfg(feature = "client")]
 mod client;
 mod delete;
 pub mod embedded;
@@ -15,6 +17,7 @@ mod kubeconfig;
 mod options;
 mod patch;
 pub mod request;
+pub mod retry;
 mod string_enum;
 pub mod warning;
 mod watch;
@@ -23,15 +26,20 @@ mod watch;
 #[doc(hidden)]
 pub use crate::__string_enum as string_enum;
 #[cfg(feature = "client")]
+pub use auth::TOKEN_FILE_RELOAD;
+#[cfg(feature = "client")]
 pub use client::{
-    default_warning, paginate, Client, ClientBuilder, List, WarningHandler, WatchStream,
-    DEFAULT_MAX_RESPONSE_BYTES, MAX_EMPTY_PAGES, WARNING_LOG_TARGET,
+    default_user_agent, default_warning, paginate, Client, ClientBuilder, List, RetryHandler,
+    WarningHandler, WatchStream, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT, DEFAULT_WATCH_IDLE_TIMEOUT, HTTP2_PING_INTERVAL, HTTP2_PING_TIMEOUT,
+    MAX_EMPTY_PAGES, WARNING_LOG_TARGET,
 };
 pub use delete::{DeleteCollectionResponse, DeleteResponse};
 pub use error::Error;
 /// Re-exported so emitted code (and users of the sans-io requests) name one `http` crate.
 pub use http;
 pub use patch::Patch;
+pub use retry::{RetryEvent, RetryPolicy, RetryReason};
 #[doc(hidden)]
 pub use string_enum::StringEnumVisitor;
 pub use warning::Warning;
