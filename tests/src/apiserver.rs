@@ -123,6 +123,22 @@ impl Proc {
         }
     }
 
+    /// The pid of the process itself (the watchdog shell's child of that name), from
+    /// /proc (Linux).
+    fn pid(&self) -> Result<u32, String> {
+        let sh = self.child.id();
+        let children = std::fs::read_to_string(format!("/proc/{sh}/task/{sh}/children"))
+            .map_err(|e| format!("children of {sh}: {e}"))?;
+        children
+            .split_whitespace()
+            .filter_map(|p| p.parse::<u32>().ok())
+            .find(|p| {
+                std::fs::read_to_string(format!("/proc/{p}/comm"))
+                    .is_ok_and(|c| self.name.starts_with(c.trim()))
+            })
+            .ok_or_else(|| format!("no {} process under {sh}", self.name))
+    }
+
     fn stop(&mut self) {
         // Closing stdin makes the watchdog kill the process and wait for it.
         drop(self.stdin.take());
@@ -450,10 +466,40 @@ current-context: admin
         )
     }
 
+    /// Stops kube-apiserver with SIGSTOP (it keeps its sockets but answers nothing, as a
+    /// hung server or a dead path would) until the guard is dropped (SIGCONT).
+    pub fn pause_apiserver(&self) -> Result<Paused, String> {
+        let pid = self.apiserver.pid()?;
+        signal("STOP", pid)?;
+        Ok(Paused(pid))
+    }
+
     /// Writes [`Cluster::kubeconfig`] to `path`, readable by its owner only.
     pub fn write_kubeconfig(&self, path: &Path) -> Result<(), String> {
         write(path, &self.kubeconfig())
     }
+}
+
+/// A stopped kube-apiserver, continued on drop.
+#[derive(Debug)]
+pub struct Paused(u32);
+
+impl Drop for Paused {
+    fn drop(&mut self) {
+        let _ = signal("CONT", self.0);
+    }
+}
+
+fn signal(name: &str, pid: u32) -> Result<(), String> {
+    let status = Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(pid.to_string())
+        .status()
+        .map_err(|e| format!("kill -{name} {pid}: {e}"))?;
+    status
+        .success()
+        .then_some(())
+        .ok_or_else(|| format!("kill -{name} {pid}: {status}"))
 }
 
 /// Removes a folder on drop unless kept.
