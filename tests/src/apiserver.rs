@@ -24,9 +24,13 @@ pub struct Cluster {
     admin_token: String,
     user_token: String,
     dir: PathBuf,
+    /// etcd's client URL (`http://127.0.0.1:<port>`).
+    etcd_url: String,
+    /// How to start kube-apiserver again (`restart_apiserver`).
+    apiserver_cmd: (PathBuf, Vec<String>),
     // Stopped in this order: the API server before its storage.
-    apiserver: Proc,
-    etcd: Proc,
+    apiserver: std::sync::Mutex<Proc>,
+    etcd: std::sync::Mutex<Proc>,
 }
 
 // Tokens are credentials: never in Debug output.
@@ -154,8 +158,14 @@ impl Drop for Proc {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        self.apiserver.stop();
-        self.etcd.stop();
+        self.apiserver
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .stop();
+        self.etcd
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .stop();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
@@ -351,20 +361,22 @@ impl Cluster {
         if let Some(e) = etcd.exited() {
             return Err(e);
         }
-        let mut cluster = Cluster {
+        let cluster = Cluster {
             server: format!("https://127.0.0.1:{port}"),
             ca_pem: ca.pem(),
             admin_token,
             user_token,
             dir: guard.keep(),
-            apiserver,
-            etcd,
+            etcd_url: etcd_url.clone(),
+            apiserver_cmd: (apiserver_bin.clone(), apiserver_args.clone()),
+            apiserver: std::sync::Mutex::new(apiserver),
+            etcd: std::sync::Mutex::new(etcd),
         };
         cluster.wait_ready()?;
         Ok(cluster)
     }
 
-    fn wait_ready(&mut self) -> Result<(), String> {
+    fn wait_ready(&self) -> Result<(), String> {
         // Polled: each probe once, without the client's retries.
         let client = self
             .client_builder(Identity::Admin)
@@ -373,10 +385,16 @@ impl Cluster {
             .map_err(|e| e.to_string())?;
         let started = Instant::now();
         loop {
-            for proc in [&mut self.etcd, &mut self.apiserver] {
-                if let Some(e) = proc.exited() {
-                    return Err(e);
-                }
+            if let Some(e) = self.etcd.lock().unwrap_or_else(|p| p.into_inner()).exited() {
+                return Err(e);
+            }
+            if let Some(e) = self
+                .apiserver
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .exited()
+            {
+                return Err(e);
             }
             let probe = client.clone();
             // A runtime of its own on a thread of its own: the caller may be inside one.
@@ -401,7 +419,7 @@ impl Cluster {
             if started.elapsed() > READY_TIMEOUT {
                 return Err(format!(
                     "kube-apiserver did not answer /readyz within {READY_TIMEOUT:?}; the end of its log:\n{}",
-                    self.apiserver.log_tail()
+                    self.apiserver.lock().unwrap_or_else(|p| p.into_inner()).log_tail()
                 ));
             }
             std::thread::sleep(Duration::from_millis(250));
@@ -469,9 +487,74 @@ current-context: admin
     /// Stops kube-apiserver with SIGSTOP (it keeps its sockets but answers nothing, as a
     /// hung server or a dead path would) until the guard is dropped (SIGCONT).
     pub fn pause_apiserver(&self) -> Result<Paused, String> {
-        let pid = self.apiserver.pid()?;
+        let pid = self.apiserver.lock().map_err(|e| e.to_string())?.pid()?;
         signal("STOP", pid)?;
         Ok(Paused(pid))
+    }
+
+    /// Kills kube-apiserver (SIGKILL, as a crash or an OOM kill would) and starts it again on
+    /// the same port and storage; returns once it answers `/readyz`.
+    pub fn restart_apiserver(&self) -> Result<(), String> {
+        self.restart_apiserver_with(&[])
+    }
+
+    /// [`restart_apiserver`](Self::restart_apiserver) with more flags (until the next restart).
+    pub fn restart_apiserver_with(&self, extra: &[&str]) -> Result<(), String> {
+        let mut proc = self.apiserver.lock().map_err(|e| e.to_string())?;
+        proc.stop();
+        let (bin, args) = &self.apiserver_cmd;
+        let args: Vec<String> = args
+            .iter()
+            .cloned()
+            .chain(extra.iter().map(|a| a.to_string()))
+            .collect();
+        *proc = Proc::spawn(
+            "kube-apiserver",
+            bin,
+            &args,
+            self.dir.join("kube-apiserver.log"),
+            None,
+        )?;
+        drop(proc);
+        self.wait_ready()
+    }
+
+    /// Compacts etcd's history up to its current revision, through etcd's JSON gateway: every
+    /// resourceVersion before now is gone from storage.
+    pub async fn compact_etcd(&self) -> Result<(), String> {
+        let etcd = generated::runtime::Client::builder(&self.etcd_url)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let post = |path: &str, body: serde_json::Value| {
+            generated::runtime::http::Request::post(path.to_string())
+                .header("content-type", "application/json")
+                .body(body.to_string().into_bytes())
+                .map_err(|e| e.to_string())
+        };
+        // Any key: the answer's header carries the store's revision.
+        let (status, body) = etcd
+            .execute(post("/v3/kv/range", serde_json::json!({"key": "Lw=="}))?)
+            .await
+            .map_err(|e| e.to_string())?;
+        let v: serde_json::Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+        let revision = v["header"]["revision"]
+            .as_str()
+            .ok_or_else(|| format!("etcd range: {status} {v}"))?
+            .to_string();
+        let (status, body) = etcd
+            .execute(post(
+                "/v3/kv/compaction",
+                serde_json::json!({"revision": revision, "physical": true}),
+            )?)
+            .await
+            .map_err(|e| e.to_string())?;
+        if !status.is_success() {
+            return Err(format!(
+                "etcd compaction: {status} {}",
+                String::from_utf8_lossy(&body)
+            ));
+        }
+        Ok(())
     }
 
     /// Writes [`Cluster::kubeconfig`] to `path`, readable by its owner only.

@@ -291,7 +291,9 @@ pub(crate) fn tokens(cx: &Ctx<'_>, gv: &GroupVersion, handles: &[Handle<'_>]) ->
                 h.plural,
                 gv.api_version()
             );
+            let watched = watched_impl(cx, &name, &h.methods);
             return quote! {
+                #watched
                 #[doc = #doc]
                 #cfg
                 #[derive(Clone, Debug)]
@@ -322,6 +324,7 @@ pub(crate) fn tokens(cx: &Ctx<'_>, gv: &GroupVersion, handles: &[Handle<'_>]) ->
             let all = format_ident!("{}", h.all_namespaces_name());
             let all_doc = format!(" The `{}` of every namespace at once.", h.plural);
             let all_methods = h.all_namespaces.iter().map(|m| method(cx, m, false));
+            let watched = watched_impl(cx, &all, &h.all_namespaces);
             (
                 quote! {
                     /// A handle on every namespace at once (list and watch).
@@ -330,6 +333,7 @@ pub(crate) fn tokens(cx: &Ctx<'_>, gv: &GroupVersion, handles: &[Handle<'_>]) ->
                     }
                 },
                 quote! {
+                    #watched
                     #[doc = #all_doc]
                     #cfg
                     #[derive(Clone, Debug)]
@@ -339,7 +343,9 @@ pub(crate) fn tokens(cx: &Ctx<'_>, gv: &GroupVersion, handles: &[Handle<'_>]) ->
                 },
             )
         };
+        let watched = watched_impl(cx, &name, &h.methods);
         quote! {
+            #watched
             #[doc = #doc]
             #cfg
             #[derive(Clone, Debug)]
@@ -365,6 +371,133 @@ pub(crate) fn tokens(cx: &Ctx<'_>, gv: &GroupVersion, handles: &[Handle<'_>]) ->
         }
     });
     quote! { #(#items)* }
+}
+
+/// `runtime::watcher::Watched` for a handle with `list` and `watch` whose list answers a list
+/// kind, whose watch carries objects with meta/v1 ObjectMeta, and whose parameters are the
+/// ones a watcher sets (every Kubernetes list and watch has them): nothing otherwise.
+fn watched_impl(cx: &Ctx<'_>, handle: &syn::Ident, methods: &[Method<'_>]) -> TokenStream {
+    let op = |verb: &str| methods.iter().find(|m| m.name == verb).map(|m| m.op);
+    let (Some(list), Some(watch)) = (op("list"), op("watch")) else {
+        return quote!();
+    };
+    let (Returns::Json(Ty::Ref(list_id)), Returns::Watch(object)) = (&list.returns, &watch.returns)
+    else {
+        return quote!();
+    };
+    if !cx
+        .api
+        .types
+        .get(list_id)
+        .is_some_and(super::models::is_list_kind)
+    {
+        return quote!();
+    }
+    let Ty::Ref(object_id) = object else {
+        return quote!();
+    };
+    let Some(TypeKind::Struct { fields }) = cx.api.types.get(object_id).map(|t| &t.kind) else {
+        return quote!();
+    };
+    let Some(meta) = fields
+        .iter()
+        .find(|f| f.wire == "metadata" && f.ty == Ty::Ref(crate::fixups::OBJECT_META.into()))
+    else {
+        return quote!();
+    };
+    // The parameter of `op` on the wire `wire`, when it has the type the watcher gives it.
+    let param = |op: &Operation, wire: &str, ty: Ty| {
+        op.query
+            .iter()
+            .find(|p| p.wire == wire && (p.ty == ty || (p.values.is_some() && ty == Ty::String)))
+            .map(|p| format_ident!("{}", p.rust))
+    };
+    let fields_of = |op: &Operation, wanted: &[(&str, Ty, TokenStream)]| {
+        wanted
+            .iter()
+            .map(|(wire, ty, value)| {
+                let field = param(op, wire, ty.clone())?;
+                Some(quote!(#field: #value))
+            })
+            .collect::<Option<Vec<_>>>()
+    };
+    let Some(list_fields) = fields_of(
+        list,
+        &[
+            ("labelSelector", Ty::String, quote!(q.label_selector)),
+            ("fieldSelector", Ty::String, quote!(q.field_selector)),
+            ("limit", Ty::I64, quote!(q.limit)),
+            ("continue", Ty::String, quote!(q.continue_token)),
+        ],
+    ) else {
+        return quote!();
+    };
+    let Some(watch_fields) = fields_of(
+        watch,
+        &[
+            ("labelSelector", Ty::String, quote!(q.label_selector)),
+            ("fieldSelector", Ty::String, quote!(q.field_selector)),
+            ("resourceVersion", Ty::String, quote!(q.resource_version)),
+            ("timeoutSeconds", Ty::I64, quote!(q.timeout_seconds)),
+            ("allowWatchBookmarks", Ty::Bool, quote!(Some(true))),
+        ],
+    ) else {
+        return quote!();
+    };
+    let streaming = fields_of(
+        watch,
+        &[
+            ("sendInitialEvents", Ty::Bool, quote!(Some(true))),
+            (
+                "resourceVersionMatch",
+                Ty::String,
+                quote!(Some("NotOlderThan".into())),
+            ),
+        ],
+    );
+    let supports = streaming.is_some();
+    let streaming = streaming.unwrap_or_default();
+    let rt = &cx.runtime;
+    let list_params = format_ident!("{}Params", list.name.to_upper_camel_case());
+    let watch_params = format_ident!("{}Params", watch.name.to_upper_camel_case());
+    let object = ty_tokens(cx, object);
+    let field = format_ident!("{}", meta.rust);
+    let rv = if meta.required && !meta.nullable {
+        quote!(object.#field.resource_version.as_deref())
+    } else {
+        quote!(object.#field.as_ref().and_then(|m| m.resource_version.as_deref()))
+    };
+    let cfg = super::models::client_cfg(cx);
+    quote! {
+        #cfg
+        impl #rt::watcher::Watched for #handle {
+            type Object = #object;
+            fn list_page(&self, q: #rt::watcher::ListQuery) -> #rt::watcher::BoxFuture<'_, #rt::Result<#rt::watcher::Page<#object>>> {
+                Box::pin(async move {
+                    let params = #list_params { #(#list_fields,)* ..Default::default() };
+                    let list = self.list(&params).await?;
+                    let resource_version = #rt::List::resource_version(&list).map(str::to_owned);
+                    let (items, continue_token) = #rt::List::into_parts(list);
+                    Ok(#rt::watcher::Page { items, resource_version, continue_token })
+                })
+            }
+            fn watch_from(&self, q: #rt::watcher::WatchQuery) -> #rt::watcher::BoxFuture<'_, #rt::Result<#rt::WatchStream<#object>>> {
+                Box::pin(async move {
+                    let mut params = #watch_params { #(#watch_fields,)* ..Default::default() };
+                    if q.send_initial_events {
+                        params = #watch_params { #(#streaming,)* ..params };
+                    }
+                    self.watch(&params).await
+                })
+            }
+            fn supports_streaming_list(&self) -> bool {
+                #supports
+            }
+            fn resource_version(object: &#object) -> Option<&str> {
+                #rv
+            }
+        }
+    }
 }
 
 /// One handle method: the group `Api`'s method of the operation, the namespace filled in.

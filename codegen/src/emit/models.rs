@@ -572,14 +572,30 @@ fn resource_impl(
     }
 }
 
+/// The `items` and `metadata` (ListMeta) fields of a list kind.
+fn list_fields<'f>(_t: &TypeDef, fields: &'f [Field]) -> Option<(&'f Field, &'f Field)> {
+    let items = fields.iter().find(|f| f.wire == "items" && f.required)?;
+    let meta = fields.iter().find(|f| {
+        f.wire == "metadata" && !f.required && f.ty == Ty::Ref(crate::fixups::LIST_META.into())
+    })?;
+    // Built-in list kinds (ConfigMapList) carry no resource of their own: the fields decide.
+    Some((items, meta))
+}
+
+/// Whether `runtime::List` is implemented for this type (see [`list_impl`]).
+pub(crate) fn is_list_kind(t: &TypeDef) -> bool {
+    match &t.kind {
+        crate::ir::TypeKind::Struct { fields } => {
+            list_fields(t, fields).is_some_and(|(items, _)| matches!(items.ty, Ty::Vec(_)))
+        }
+        _ => false,
+    }
+}
+
 /// A list kind (`items` of a kind, `metadata` of ListMeta) implements `runtime::List`, so
 /// `runtime::paginate` can follow its continue tokens.
 fn list_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
-    let items = fields.iter().find(|f| f.wire == "items" && f.required);
-    let meta = fields.iter().find(|f| {
-        f.wire == "metadata" && !f.required && f.ty == Ty::Ref(crate::fixups::LIST_META.into())
-    });
-    let (Some(items), Some(meta), true) = (items, meta, t.resource.is_some()) else {
+    let Some((items, meta)) = list_fields(t, fields) else {
         return quote!();
     };
     let Ty::Vec(item) = &items.ty else {
@@ -599,6 +615,9 @@ fn list_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
             type Item = #item;
             fn into_parts(self) -> (Vec<#item>, Option<String>) {
                 (self.#items, self.#meta.and_then(|m| m.continue_))
+            }
+            fn resource_version(&self) -> Option<&str> {
+                self.#meta.as_ref().and_then(|m| m.resource_version.as_deref())
             }
         }
     }

@@ -809,6 +809,8 @@ pub trait List {
     type Item;
     /// Items of this chunk, and the continue token when more remain.
     fn into_parts(self) -> (Vec<Self::Item>, Option<String>);
+    /// The list's resourceVersion (a watch from it sees every change after the list).
+    fn resource_version(&self) -> Option<&str>;
 }
 
 /// How many empty chunks in a row [`paginate`] follows before giving up. The API server fills

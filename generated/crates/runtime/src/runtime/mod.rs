@@ -21,6 +21,8 @@ pub mod retry;
 mod string_enum;
 pub mod warning;
 mod watch;
+#[cfg(feature = "client")]
+pub mod watcher;
 
 /// Used by emitted string enums (see `string_enum.rs`).
 #[doc(hidden)]

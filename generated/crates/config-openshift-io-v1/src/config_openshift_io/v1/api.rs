@@ -422,6 +422,74 @@ pub mod requests {
         )
     }
 }
+#[cfg(feature = "client")]
+impl crate::runtime::watcher::Watched for AuthenticationApi {
+    type Object = crate::config_openshift_io::v1::Authentication;
+    fn list_page(
+        &self,
+        q: crate::runtime::watcher::ListQuery,
+    ) -> crate::runtime::watcher::BoxFuture<
+        '_,
+        crate::runtime::Result<
+            crate::runtime::watcher::Page<crate::config_openshift_io::v1::Authentication>,
+        >,
+    > {
+        Box::pin(async move {
+            let params = ListAuthenticationParams {
+                label_selector: q.label_selector,
+                field_selector: q.field_selector,
+                limit: q.limit,
+                continue_: q.continue_token,
+                ..Default::default()
+            };
+            let list = self.list(&params).await?;
+            let resource_version = crate::runtime::List::resource_version(&list)
+                .map(str::to_owned);
+            let (items, continue_token) = crate::runtime::List::into_parts(list);
+            Ok(crate::runtime::watcher::Page {
+                items,
+                resource_version,
+                continue_token,
+            })
+        })
+    }
+    fn watch_from(
+        &self,
+        q: crate::runtime::watcher::WatchQuery,
+    ) -> crate::runtime::watcher::BoxFuture<
+        '_,
+        crate::runtime::Result<
+            crate::runtime::WatchStream<crate::config_openshift_io::v1::Authentication>,
+        >,
+    > {
+        Box::pin(async move {
+            let mut params = WatchAuthenticationParams {
+                label_selector: q.label_selector,
+                field_selector: q.field_selector,
+                resource_version: q.resource_version,
+                timeout_seconds: q.timeout_seconds,
+                allow_watch_bookmarks: Some(true),
+                ..Default::default()
+            };
+            if q.send_initial_events {
+                params = WatchAuthenticationParams {
+                    send_initial_events: Some(true),
+                    resource_version_match: Some("NotOlderThan".into()),
+                    ..params
+                };
+            }
+            self.watch(&params).await
+        })
+    }
+    fn supports_streaming_list(&self) -> bool {
+        true
+    }
+    fn resource_version(
+        object: &crate::config_openshift_io::v1::Authentication,
+    ) -> Option<&str> {
+        object.metadata.as_ref().and_then(|m| m.resource_version.as_deref())
+    }
+}
 /// The `authentications` (`config.openshift.io/v1`, cluster-scoped): one method per operation, named by verb.
 #[cfg(feature = "client")]
 #[derive(Clone, Debug)]

@@ -50,4 +50,7 @@ impl crate::runtime::List for AuthenticationList {
     ) -> (Vec<crate::config_openshift_io::v1::Authentication>, Option<String>) {
         (self.items, self.metadata.and_then(|m| m.continue_))
     }
+    fn resource_version(&self) -> Option<&str> {
+        self.metadata.as_ref().and_then(|m| m.resource_version.as_deref())
+    }
 }

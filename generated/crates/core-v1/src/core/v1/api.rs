@@ -732,6 +732,68 @@ pub mod requests {
         )
     }
 }
+#[cfg(feature = "client")]
+impl crate::runtime::watcher::Watched for ConfigMapApi {
+    type Object = crate::core::v1::ConfigMap;
+    fn list_page(
+        &self,
+        q: crate::runtime::watcher::ListQuery,
+    ) -> crate::runtime::watcher::BoxFuture<
+        '_,
+        crate::runtime::Result<crate::runtime::watcher::Page<crate::core::v1::ConfigMap>>,
+    > {
+        Box::pin(async move {
+            let params = ListNamespacedConfigMapParams {
+                label_selector: q.label_selector,
+                field_selector: q.field_selector,
+                limit: q.limit,
+                continue_: q.continue_token,
+                ..Default::default()
+            };
+            let list = self.list(&params).await?;
+            let resource_version = crate::runtime::List::resource_version(&list)
+                .map(str::to_owned);
+            let (items, continue_token) = crate::runtime::List::into_parts(list);
+            Ok(crate::runtime::watcher::Page {
+                items,
+                resource_version,
+                continue_token,
+            })
+        })
+    }
+    fn watch_from(
+        &self,
+        q: crate::runtime::watcher::WatchQuery,
+    ) -> crate::runtime::watcher::BoxFuture<
+        '_,
+        crate::runtime::Result<crate::runtime::WatchStream<crate::core::v1::ConfigMap>>,
+    > {
+        Box::pin(async move {
+            let mut params = WatchNamespacedConfigMapParams {
+                label_selector: q.label_selector,
+                field_selector: q.field_selector,
+                resource_version: q.resource_version,
+                timeout_seconds: q.timeout_seconds,
+                allow_watch_bookmarks: Some(true),
+                ..Default::default()
+            };
+            if q.send_initial_events {
+                params = WatchNamespacedConfigMapParams {
+                    send_initial_events: Some(true),
+                    resource_version_match: Some("NotOlderThan".into()),
+                    ..params
+                };
+            }
+            self.watch(&params).await
+        })
+    }
+    fn supports_streaming_list(&self) -> bool {
+        true
+    }
+    fn resource_version(object: &crate::core::v1::ConfigMap) -> Option<&str> {
+        object.metadata.as_ref().and_then(|m| m.resource_version.as_deref())
+    }
+}
 /// The `configmaps` of one namespace (`v1`): one method per operation, named by verb.
 #[cfg(feature = "client")]
 #[derive(Clone, Debug)]
@@ -866,6 +928,68 @@ impl ConfigMapApi {
         crate::runtime::WatchStream<crate::core::v1::ConfigMap>,
     > {
         self.api.watch_namespaced_config_map(&self.namespace, params).await
+    }
+}
+#[cfg(feature = "client")]
+impl crate::runtime::watcher::Watched for ConfigMapAllNamespacesApi {
+    type Object = crate::core::v1::ConfigMap;
+    fn list_page(
+        &self,
+        q: crate::runtime::watcher::ListQuery,
+    ) -> crate::runtime::watcher::BoxFuture<
+        '_,
+        crate::runtime::Result<crate::runtime::watcher::Page<crate::core::v1::ConfigMap>>,
+    > {
+        Box::pin(async move {
+            let params = ListConfigMapForAllNamespacesParams {
+                label_selector: q.label_selector,
+                field_selector: q.field_selector,
+                limit: q.limit,
+                continue_: q.continue_token,
+                ..Default::default()
+            };
+            let list = self.list(&params).await?;
+            let resource_version = crate::runtime::List::resource_version(&list)
+                .map(str::to_owned);
+            let (items, continue_token) = crate::runtime::List::into_parts(list);
+            Ok(crate::runtime::watcher::Page {
+                items,
+                resource_version,
+                continue_token,
+            })
+        })
+    }
+    fn watch_from(
+        &self,
+        q: crate::runtime::watcher::WatchQuery,
+    ) -> crate::runtime::watcher::BoxFuture<
+        '_,
+        crate::runtime::Result<crate::runtime::WatchStream<crate::core::v1::ConfigMap>>,
+    > {
+        Box::pin(async move {
+            let mut params = WatchConfigMapForAllNamespacesParams {
+                label_selector: q.label_selector,
+                field_selector: q.field_selector,
+                resource_version: q.resource_version,
+                timeout_seconds: q.timeout_seconds,
+                allow_watch_bookmarks: Some(true),
+                ..Default::default()
+            };
+            if q.send_initial_events {
+                params = WatchConfigMapForAllNamespacesParams {
+                    send_initial_events: Some(true),
+                    resource_version_match: Some("NotOlderThan".into()),
+                    ..params
+                };
+            }
+            self.watch(&params).await
+        })
+    }
+    fn supports_streaming_list(&self) -> bool {
+        true
+    }
+    fn resource_version(object: &crate::core::v1::ConfigMap) -> Option<&str> {
+        object.metadata.as_ref().and_then(|m| m.resource_version.as_deref())
     }
 }
 /// The `configmaps` of every namespace at once.

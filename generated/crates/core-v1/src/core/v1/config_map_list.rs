@@ -19,3 +19,13 @@ pub struct ConfigMapList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::ListMeta>,
 }
+#[cfg(feature = "client")]
+impl crate::runtime::List for ConfigMapList {
+    type Item = crate::core::v1::ConfigMap;
+    fn into_parts(self) -> (Vec<crate::core::v1::ConfigMap>, Option<String>) {
+        (self.items, self.metadata.and_then(|m| m.continue_))
+    }
+    fn resource_version(&self) -> Option<&str> {
+        self.metadata.as_ref().and_then(|m| m.resource_version.as_deref())
+    }
+}
