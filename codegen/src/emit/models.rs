@@ -573,7 +573,7 @@ fn resource_impl(
 }
 
 /// The `items` and `metadata` (ListMeta) fields of a list kind.
-fn list_fields<'f>(_t: &TypeDef, fields: &'f [Field]) -> Option<(&'f Field, &'f Field)> {
+fn list_fields<'f>(fields: &'f [Field]) -> Option<(&'f Field, &'f Field)> {
     let items = fields.iter().find(|f| f.wire == "items" && f.required)?;
     let meta = fields.iter().find(|f| {
         f.wire == "metadata" && !f.required && f.ty == Ty::Ref(crate::fixups::LIST_META.into())
@@ -586,7 +586,7 @@ fn list_fields<'f>(_t: &TypeDef, fields: &'f [Field]) -> Option<(&'f Field, &'f 
 pub(crate) fn is_list_kind(t: &TypeDef) -> bool {
     match &t.kind {
         crate::ir::TypeKind::Struct { fields } => {
-            list_fields(t, fields).is_some_and(|(items, _)| matches!(items.ty, Ty::Vec(_)))
+            list_fields(fields).is_some_and(|(items, _)| matches!(items.ty, Ty::Vec(_)))
         }
         _ => false,
     }
@@ -595,7 +595,7 @@ pub(crate) fn is_list_kind(t: &TypeDef) -> bool {
 /// A list kind (`items` of a kind, `metadata` of ListMeta) implements `runtime::List`, so
 /// `runtime::paginate` can follow its continue tokens.
 fn list_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
-    let Some((items, meta)) = list_fields(t, fields) else {
+    let Some((items, meta)) = list_fields(fields) else {
         return quote!();
     };
     let Ty::Vec(item) = &items.ty else {

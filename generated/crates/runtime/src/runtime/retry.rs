@@ -129,6 +129,7 @@ impl RetryPolicy {
 
 /// A value in [0, 1) that differs between calls and processes, for jitter (std's hasher keys
 /// are random per process; no random-number crate needed for this).
+#[cfg(feature = "client")]
 pub(crate) fn jitter() -> f64 {
     use std::hash::{BuildHasher as _, Hasher as _};
     static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -188,6 +189,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "client")]
     fn jitter_is_in_range_and_varies() {
         let values: Vec<f64> = (0..64).map(|_| jitter()).collect();
         assert!(values.iter().all(|v| (0.0..1.0).contains(v)));
