@@ -573,7 +573,7 @@ fn resource_impl(
 }
 
 /// The `items` and `metadata` (ListMeta) fields of a list kind.
-fn list_fields<'f>(fields: &'f [Field]) -> Option<(&'f Field, &'f Field)> {
+fn list_fields(fields: &[Field]) -> Option<(&Field, &Field)> {
     let items = fields.iter().find(|f| f.wire == "items" && f.required)?;
     let meta = fields.iter().find(|f| {
         f.wire == "metadata" && !f.required && f.ty == Ty::Ref(crate::fixups::LIST_META.into())
