@@ -142,3 +142,174 @@ async fn kube_client_carries_our_sans_io_requests() {
     let info = review.status.unwrap().user_info.unwrap();
     assert_eq!(info.username.as_deref(), Some("admin"));
 }
+
+/// A client from a kubeconfig text, through kube's loader and ours.
+async fn from_kubeconfig_text(
+    text: &str,
+) -> Result<generated::runtime::Client, generated::runtime::Error> {
+    let kubeconfig = kube::config::Kubeconfig::from_yaml(text).expect("the kubeconfig parses");
+    let cfg = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
+        .await
+        .expect("kube loads it");
+    generated::runtime::Client::from_kube_config(&cfg)
+}
+
+/// A kubeconfig for the test cluster whose user is `user` (YAML of the `user:` map, indented
+/// by four) and whose context has `namespace`.
+fn kubeconfig_with(cluster: &tests::apiserver::Cluster, user: &str, extra_context: &str) -> String {
+    use base64::Engine as _;
+    let ca = base64::engine::general_purpose::STANDARD.encode(&cluster.ca_pem);
+    format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: {}\n    certificate-authority-data: {ca}\n{extra_context}users:\n- name: u\n  user:\n{user}contexts:\n- name: x\n  context:\n    cluster: c\n    user: u\n    namespace: team-a\ncurrent-context: x\n",
+        cluster.server
+    )
+}
+
+async fn username(
+    client: &generated::runtime::Client,
+) -> Result<authn::UserInfo, generated::runtime::Error> {
+    Ok(authn::SelfSubjectReviewApi::new(client)
+        .create(&Default::default(), &Default::default())
+        .await?
+        .status
+        .and_then(|s| s.user_info)
+        .unwrap_or_default())
+}
+
+/// An exec credential plugin (a script of this test, in a kubeconfig): run for the first
+/// request, its token kept while it holds, run again once it is about to expire, and again
+/// after a 401 (its first token here is a wrong one). `interactiveMode: Always` is refused:
+/// this client has no terminal to give it.
+#[tokio::test]
+async fn exec_plugins_give_tokens_until_they_expire() {
+    let cluster = shared();
+    let dir = std::env::temp_dir().join(format!("exec-plugin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let count = dir.join("runs");
+    let script = dir.join("plugin.sh");
+    // Run 1 gives a token the server refuses; later runs the admin token, valid 11 s (the
+    // client renews 10 s before expiry, so it holds for about a second).
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho x >> {count}\nn=$(wc -l < {count})\ncase \"$KUBERNETES_EXEC_INFO\" in *'\"interactive\":false'*) ;; *) exit 3;; esac\nif [ \"$n\" -eq 1 ]; then t=wrong-token; else t=$TOKEN; fi\nprintf '{{\"apiVersion\":\"%s\",\"kind\":\"ExecCredential\",\"status\":{{\"token\":\"%s\",\"expirationTimestamp\":\"%s\"}}}}' \"$API\" \"$t\" \"$(date -u -d '+11 seconds' +%Y-%m-%dT%H:%M:%SZ)\"\n",
+            count = count.display()
+        ),
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&script)
+        .status()
+        .unwrap();
+    let runs = || {
+        std::fs::read_to_string(&count)
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+    for api in [
+        "client.authentication.k8s.io/v1",
+        "client.authentication.k8s.io/v1beta1",
+    ] {
+        let _ = std::fs::remove_file(&count);
+        let user = format!(
+            "    exec:\n      apiVersion: {api}\n      command: {}\n      interactiveMode: IfAvailable\n      env:\n      - name: TOKEN\n        value: {}\n      - name: API\n        value: {api}\n",
+            script.display(),
+            cluster.token(Identity::Admin)
+        );
+        let client = from_kubeconfig_text(&kubeconfig_with(cluster, &user, ""))
+            .await
+            .unwrap();
+        assert!(!format!("{client:?}").contains(cluster.token(Identity::Admin)));
+        // Run 1: refused (401); run 2 at once: accepted, the request sent again.
+        assert_eq!(
+            username(&client).await.unwrap().username.as_deref(),
+            Some("admin"),
+            "{api}"
+        );
+        assert_eq!(runs(), 2, "{api}");
+        // Kept while it holds.
+        username(&client).await.unwrap();
+        assert_eq!(runs(), 2, "{api}");
+        // About to expire: run again.
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        username(&client).await.unwrap();
+        assert_eq!(runs(), 3, "{api}");
+    }
+    let user = format!(
+        "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {}\n      interactiveMode: Always\n",
+        script.display()
+    );
+    let client = from_kubeconfig_text(&kubeconfig_with(cluster, &user, ""))
+        .await
+        .unwrap();
+    let err = username(&client).await.unwrap_err();
+    assert!(err.to_string().contains("interactive terminal"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// kubeconfig impersonation (`as`, `as-groups`, `as-user-extra`, `as-uid`) is what the server
+/// sees; the context's namespace is the handles' default; settings this client cannot honour
+/// are refused, never ignored.
+#[tokio::test]
+async fn kubeconfig_identity_fields_are_honoured_or_refused() {
+    let cluster = shared();
+    let user = format!(
+        "    token: {}\n    as: jane\n    as-uid: jane-uid\n    as-groups: [developers, qa]\n    as-user-extra:\n      reason: [on-call]\n",
+        cluster.token(Identity::Admin)
+    );
+    let client = from_kubeconfig_text(&kubeconfig_with(cluster, &user, ""))
+        .await
+        .unwrap();
+    let me = username(&client).await.unwrap();
+    assert_eq!(me.username.as_deref(), Some("jane"));
+    assert_eq!(me.uid.as_deref(), Some("jane-uid"));
+    let groups = me.groups.clone().unwrap_or_default();
+    assert!(
+        groups.contains(&"developers".to_string()) && groups.contains(&"qa".to_string()),
+        "{groups:?}"
+    );
+    assert_eq!(
+        me.extra.as_ref().and_then(|e| e.get("reason")).cloned(),
+        Some(vec!["on-call".to_string()]),
+        "{me:?}"
+    );
+    assert_eq!(client.default_namespace(), "team-a");
+    assert_eq!(
+        generated::core::v1::ConfigMapApi::default_namespaced(&client).namespace(),
+        "team-a"
+    );
+
+    let token = format!("    token: {}\n", cluster.token(Identity::Admin));
+    for (extra_cluster, user, refused) in [
+        (
+            "",
+            "    username: a\n    password: b\n".to_string(),
+            "basic authentication",
+        ),
+        (
+            "",
+            format!("{token}    auth-provider:\n      name: oidc\n"),
+            "auth-provider",
+        ),
+    ] {
+        let err = from_kubeconfig_text(&kubeconfig_with(cluster, &user, extra_cluster))
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains(refused), "{err}");
+    }
+    use base64::Engine as _;
+    let ca = base64::engine::general_purpose::STANDARD.encode(&cluster.ca_pem);
+    for (field, refused) in [
+        ("tls-server-name: other.example", "tls-server-name"),
+        ("proxy-url: http://127.0.0.1:1", "proxy-url"),
+    ] {
+        let text = format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: {}\n    certificate-authority-data: {ca}\n    {field}\nusers:\n- name: u\n  user:\n{token}contexts:\n- name: x\n  context:\n    cluster: c\n    user: u\ncurrent-context: x\n",
+            cluster.server
+        );
+        let err = from_kubeconfig_text(&text).await.unwrap_err();
+        assert!(err.to_string().contains(refused), "{err}");
+    }
+}

@@ -504,8 +504,9 @@ bytes = { version = "1", optional = true }
 futures-util = { version = "0.3", default-features = false, features = ["std"], optional = true }
 # The default warning handler logs through the application's logger (reqwest builds it anyway).
 log = { version = "0.4", optional = true }
-# Timers for retry backoff and the watch idle bound (reqwest runs on tokio anyway).
-tokio = { version = "1", default-features = false, features = ["time"], optional = true }
+# Timers for retry backoff and the watch idle bound, and a blocking thread for exec
+# credential plugins (reqwest runs on tokio anyway).
+tokio = { version = "1", default-features = false, features = ["time", "rt"], optional = true }
 reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider", "stream", "http2"], optional = true }
 rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }
 rustls-native-certs = { version = "0.8", optional = true }

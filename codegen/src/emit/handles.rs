@@ -356,6 +356,11 @@ pub(crate) fn tokens(cx: &Ctx<'_>, gv: &GroupVersion, handles: &[Handle<'_>]) ->
                 pub fn namespaced(client: &#rt::Client, namespace: impl Into<String>) -> Self {
                     #name { api: Api::new(client.clone()), namespace: namespace.into() }
                 }
+                /// A handle on the objects of the client's default namespace (a kubeconfig
+                /// context's `namespace`, or `default`).
+                pub fn default_namespaced(client: &#rt::Client) -> Self {
+                    Self::namespaced(client, client.default_namespace())
+                }
                 #all_ctor
                 /// The namespace this handle works in.
                 pub fn namespace(&self) -> &str {

@@ -17,6 +17,7 @@ pub(crate) enum Auth {
     None,
     Static(http::HeaderValue),
     File(TokenFile),
+    Exec(Exec),
 }
 
 pub(crate) struct TokenFile {
@@ -85,11 +86,226 @@ impl TokenFile {
 }
 
 impl Auth {
-    pub(crate) fn header(&self) -> Option<http::HeaderValue> {
-        match self {
+    /// The header to send with the next request.
+    pub(crate) async fn header(&self) -> Result<Option<http::HeaderValue>, Error> {
+        Ok(match self {
             Auth::None => None,
             Auth::Static(v) => Some(v.clone()),
             Auth::File(f) => Some(f.current()),
+            Auth::Exec(e) => Some(e.current(false).await?),
+        })
+    }
+
+    /// After a 401 with `sent`: a credential read or issued again, when it differs (then the
+    /// request is worth sending again).
+    pub(crate) async fn refresh_after_401(&self, sent: &http::HeaderValue) -> bool {
+        match self {
+            Auth::None | Auth::Static(_) => false,
+            Auth::File(f) => f.refresh_after_401(sent),
+            Auth::Exec(e) => e.current(true).await.is_ok_and(|v| v != sent),
         }
+    }
+}
+
+/// How an exec plugin may talk to the user (kubeconfig `interactiveMode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InteractiveMode {
+    /// Never: the plugin runs without a terminal.
+    Never,
+    /// The plugin may prompt when a terminal is there; this client never gives it one.
+    IfAvailable,
+    /// The plugin needs a terminal: refused (this client gives none).
+    Always,
+}
+
+/// An exec credential plugin (kubeconfig `users[].user.exec`: how EKS, GKE, AKS and OIDC
+/// logins work): a command printing an `ExecCredential` (`client.authentication.k8s.io/v1`
+/// or `v1beta1`) whose `status.token` is the bearer token, kept until its
+/// `expirationTimestamp` and run again after it, and after a 401.
+#[derive(Clone)]
+pub struct ExecConfig {
+    /// `client.authentication.k8s.io/v1` or `…/v1beta1`.
+    pub api_version: String,
+    /// The command (looked up in `PATH` when it has no `/`).
+    pub command: String,
+    /// Its arguments.
+    pub args: Vec<String>,
+    /// Environment variables added for it (values not shown by `Debug`: they may be secrets).
+    pub env: Vec<(String, String)>,
+    /// `interactiveMode` (v1 requires it; v1beta1 defaults to `IfAvailable`).
+    pub interactive_mode: InteractiveMode,
+}
+
+impl std::fmt::Debug for ExecConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExecConfig")
+            .field("api_version", &self.api_version)
+            .field("command", &self.command)
+            .field("args", &self.args.len())
+            .field("env", &self.env.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .field("interactive_mode", &self.interactive_mode)
+            .finish()
+    }
+}
+
+/// The largest `ExecCredential` read from a plugin.
+const MAX_EXEC_OUTPUT: usize = 1 << 20;
+
+/// A credential a plugin gave: the header, and until when it holds.
+#[derive(Clone)]
+struct Issued {
+    header: http::HeaderValue,
+    expires: Option<std::time::SystemTime>,
+}
+
+pub(crate) struct Exec {
+    config: ExecConfig,
+    cached: Mutex<Option<Issued>>,
+}
+
+impl ExecConfig {
+    /// Runs the plugin once (blocking) and reads its credential.
+    fn run(&self) -> Result<Issued, Error> {
+        use std::io::Read as _;
+        let what = format!("exec plugin `{}`", self.command);
+        if !matches!(
+            self.api_version.as_str(),
+            "client.authentication.k8s.io/v1" | "client.authentication.k8s.io/v1beta1"
+        ) {
+            return Err(Error::Config(format!(
+                "{what}: apiVersion `{}` is not client.authentication.k8s.io/v1 or v1beta1",
+                self.api_version
+            )));
+        }
+        if self.interactive_mode == InteractiveMode::Always {
+            return Err(Error::Config(format!(
+                "{what} needs an interactive terminal (interactiveMode: Always), which this client does not give it"
+            )));
+        }
+        let info = serde_json::json!({
+            "apiVersion": self.api_version,
+            "kind": "ExecCredential",
+            "spec": {"interactive": false},
+        });
+        let mut child = std::process::Command::new(&self.command)
+            .args(&self.args)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .env("KUBERNETES_EXEC_INFO", info.to_string())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            // Its messages (a login hint) are for the user, as kubectl shows them.
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .map_err(|e| Error::Config(format!("{what}: {e}")))?;
+        let mut out = Vec::new();
+        if let Some(stdout) = child.stdout.take() {
+            stdout
+                .take(MAX_EXEC_OUTPUT as u64 + 1)
+                .read_to_end(&mut out)
+                .map_err(|e| Error::Config(format!("{what}: {e}")))?;
+        }
+        let status = child
+            .wait()
+            .map_err(|e| Error::Config(format!("{what}: {e}")))?;
+        if !status.success() {
+            return Err(Error::Config(format!("{what} failed ({status})")));
+        }
+        if out.len() > MAX_EXEC_OUTPUT {
+            return Err(Error::Config(format!(
+                "{what} printed more than {MAX_EXEC_OUTPUT} bytes"
+            )));
+        }
+        self.parse(&out)
+            .map_err(|e| Error::Config(format!("{what}: {e}")))
+    }
+
+    /// Reads an `ExecCredential`. Errors never quote the output: it holds the credential.
+    fn parse(&self, out: &[u8]) -> Result<Issued, String> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Credential {
+            api_version: Option<String>,
+            kind: Option<String>,
+            status: Option<CredentialStatus>,
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct CredentialStatus {
+            token: Option<String>,
+            expiration_timestamp: Option<String>,
+            client_certificate_data: Option<String>,
+        }
+        let c: Credential = serde_json::from_slice(out).map_err(|e| {
+            format!(
+                "its output is not an ExecCredential (line {}, column {})",
+                e.line(),
+                e.column()
+            )
+        })?;
+        if c.kind.as_deref() != Some("ExecCredential")
+            || c.api_version.as_deref() != Some(&self.api_version)
+        {
+            return Err(format!(
+                "it printed kind {:?} of {:?}, not an ExecCredential of {}",
+                c.kind, c.api_version, self.api_version
+            ));
+        }
+        let status = c.status.ok_or("its ExecCredential has no status")?;
+        let Some(token) = status.token.filter(|t| !t.is_empty()) else {
+            return Err(if status.client_certificate_data.is_some() {
+                "it returned a client certificate: only tokens from exec plugins are supported"
+                    .into()
+            } else {
+                "its ExecCredential has no status.token".into()
+            });
+        };
+        let expires = match status.expiration_timestamp {
+            None => None,
+            Some(t) => {
+                let ts: jiff::Timestamp = t
+                    .parse()
+                    .map_err(|_| "its expirationTimestamp is not an RFC 3339 time".to_string())?;
+                let secs = u64::try_from(ts.as_second()).unwrap_or(0);
+                Some(std::time::UNIX_EPOCH + Duration::from_secs(secs))
+            }
+        };
+        let header = bearer(&token).map_err(|e| e.to_string())?;
+        Ok(Issued { header, expires })
+    }
+}
+
+impl Exec {
+    pub(crate) fn new(config: ExecConfig) -> Exec {
+        Exec {
+            config,
+            cached: Mutex::new(None),
+        }
+    }
+
+    /// The plugin's token: the cached one until it expires, else a new run (off the async
+    /// threads: a plugin may take seconds).
+    async fn current(&self, fresh: bool) -> Result<http::HeaderValue, Error> {
+        if !fresh {
+            let cached = self
+                .cached
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
+            if let Some(c) = cached {
+                let valid = c
+                    .expires
+                    .is_none_or(|t| t > std::time::SystemTime::now() + Duration::from_secs(10));
+                if valid {
+                    return Ok(c.header);
+                }
+            }
+        }
+        let config = self.config.clone();
+        let issued = tokio::task::spawn_blocking(move || config.run())
+            .await
+            .map_err(|_| Error::Config("the exec plugin's thread failed".into()))??;
+        let header = issued.header.clone();
+        *self.cached.lock().unwrap_or_else(|p| p.into_inner()) = Some(issued);
+        Ok(header)
     }
 }

@@ -12,7 +12,7 @@ use std::time::Duration;
 use futures_util::{Stream, StreamExt as _};
 use serde::de::DeserializeOwned;
 
-use super::auth::{bearer, Auth, TokenFile, TOKEN_FILE_RELOAD};
+use super::auth::{bearer, Auth, Exec, ExecConfig, TokenFile, TOKEN_FILE_RELOAD};
 use super::request;
 use super::retry::{jitter, retryable, Failure, RetryEvent, RetryPolicy, RetryReason};
 use super::warning::{warnings, Warning};
@@ -153,6 +153,9 @@ pub struct ClientBuilder {
     base_url: String,
     token: Option<Secret>,
     token_file: Option<(std::path::PathBuf, Duration)>,
+    exec: Option<ExecConfig>,
+    impersonate: Vec<(http::HeaderName, String)>,
+    default_namespace: String,
     ca_pem: Vec<u8>,
     ca_der: Vec<Vec<u8>>,
     identity_pem: Option<(Vec<u8>, Secret)>,
@@ -202,6 +205,63 @@ impl ClientBuilder {
     ) -> Self {
         self.token_file = Some((path.into(), period));
         self.token = None;
+        self
+    }
+
+    /// Gets the bearer token from an exec credential plugin (kubeconfig `exec`), run when the
+    /// first request needs it, again once the token expires (10 s before its
+    /// `expirationTimestamp`) and after a 401.
+    pub fn exec_credential(mut self, plugin: ExecConfig) -> Self {
+        self.exec = Some(plugin);
+        self.token = None;
+        self.token_file = None;
+        self
+    }
+
+    /// Acts as another user (kubeconfig `as`, `as-uid`, `as-groups`, `as-user-extra`): sends
+    /// `Impersonate-User`, `Impersonate-Uid`, one `Impersonate-Group` per group and
+    /// `Impersonate-Extra-<key>` per value, which the API server checks against the caller's
+    /// `impersonate` permission.
+    pub fn impersonate(
+        mut self,
+        user: impl Into<String>,
+        uid: Option<String>,
+        groups: Vec<String>,
+        extra: Vec<(String, Vec<String>)>,
+    ) -> Self {
+        let h = |n: &str| http::HeaderName::from_bytes(n.as_bytes());
+        self.impersonate.clear();
+        self.impersonate.push((
+            http::HeaderName::from_static("impersonate-user"),
+            user.into(),
+        ));
+        if let Some(uid) = uid {
+            self.impersonate
+                .push((http::HeaderName::from_static("impersonate-uid"), uid));
+        }
+        for g in groups {
+            self.impersonate
+                .push((http::HeaderName::from_static("impersonate-group"), g));
+        }
+        for (key, values) in extra {
+            // The key is percent-encoded into the header name, as client-go does.
+            let name = format!(
+                "impersonate-extra-{}",
+                percent_encoding::utf8_percent_encode(&key, percent_encoding::NON_ALPHANUMERIC)
+            );
+            if let Ok(name) = h(&name) {
+                for v in values {
+                    self.impersonate.push((name.clone(), v));
+                }
+            }
+        }
+        self
+    }
+
+    /// The namespace of handles made with `default_namespaced` (`default` unless set; a
+    /// kubeconfig context's `namespace`, or a pod's own).
+    pub fn default_namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.default_namespace = namespace.into();
         self
     }
 
@@ -324,11 +384,21 @@ impl ClientBuilder {
                 .http2_keep_alive_while_idle(true);
         }
         let http = http.build().map_err(|e| Error::Config(e.to_string()))?;
-        let auth = match (&self.token, &self.token_file) {
-            (Some(Secret(token)), _) => Auth::Static(bearer(token)?),
-            (None, Some((path, period))) => Auth::File(TokenFile::new(path.clone(), *period)?),
-            (None, None) => Auth::None,
+        let auth = match (&self.token, &self.token_file, self.exec) {
+            (Some(Secret(token)), _, _) => Auth::Static(bearer(token)?),
+            (None, Some((path, period)), _) => Auth::File(TokenFile::new(path.clone(), *period)?),
+            (None, None, Some(plugin)) => Auth::Exec(Exec::new(plugin)),
+            (None, None, None) => Auth::None,
         };
+        let mut impersonate = http::HeaderMap::new();
+        for (name, value) in &self.impersonate {
+            let v = http::HeaderValue::from_str(value).map_err(|_| {
+                Error::Config(format!(
+                    "{name}: the value holds characters not allowed in a header"
+                ))
+            })?;
+            impersonate.append(name.clone(), v);
+        }
         let agent = self.user_agent.unwrap_or_else(default_user_agent);
         let user_agent = http::HeaderValue::from_str(&agent).map_err(|_| {
             Error::Config("the user agent holds characters not allowed in a header".into())
@@ -338,6 +408,8 @@ impl ClientBuilder {
                 http,
                 base,
                 auth,
+                impersonate,
+                default_namespace: self.default_namespace,
                 user_agent,
                 timeout: self.timeout,
                 watch_idle: self.watch_idle_timeout,
@@ -453,6 +525,8 @@ struct Inner {
     http: reqwest::Client,
     base: String,
     auth: Auth,
+    impersonate: http::HeaderMap,
+    default_namespace: String,
     user_agent: http::HeaderValue,
     timeout: Option<Duration>,
     watch_idle: Option<Duration>,
@@ -479,6 +553,7 @@ impl fmt::Debug for Client {
                     Auth::None => None,
                     Auth::Static(_) => Some("<redacted>"),
                     Auth::File(_) => Some("<redacted, from a file>"),
+                    Auth::Exec(_) => Some("<redacted, from an exec plugin>"),
                 },
             )
             .field("timeout", &self.inner.timeout)
@@ -542,6 +617,9 @@ impl Client {
             base_url: base_url.to_string(),
             token: None,
             token_file: None,
+            exec: None,
+            impersonate: Vec::new(),
+            default_namespace: "default".into(),
             ca_pem: Vec::new(),
             ca_der: Vec::new(),
             identity_pem: None,
@@ -561,6 +639,11 @@ impl Client {
     /// How many times this client (and its clones) has sent a request again.
     pub fn retries(&self) -> u64 {
         self.inner.retries.load(Ordering::Relaxed)
+    }
+
+    /// The namespace handles made with `default_namespaced` work in.
+    pub fn default_namespace(&self) -> &str {
+        &self.inner.default_namespace
     }
 
     /// The API server's base URL.
@@ -588,12 +671,13 @@ impl Client {
         let mut attempt = 0;
         let mut refreshed = false;
         loop {
-            let auth = self.inner.auth.header();
+            let auth = self.inner.auth.header().await?;
             let mut rb = self
                 .inner
                 .http
                 .request(parts.method.clone(), &url)
                 .headers(parts.headers.clone())
+                .headers(self.inner.impersonate.clone())
                 .body(body.clone());
             if let Some(auth) = &auth {
                 rb = rb.header(http::header::AUTHORIZATION, auth.clone());
@@ -607,11 +691,11 @@ impl Client {
             let (failure, retry_after, last) = match rb.send().await {
                 Ok(resp) => {
                     let status = resp.status();
-                    if let (http::StatusCode::UNAUTHORIZED, Auth::File(file), Some(sent), false) =
-                        (status, &self.inner.auth, &auth, refreshed)
+                    if let (http::StatusCode::UNAUTHORIZED, Some(sent), false) =
+                        (status, &auth, refreshed)
                     {
                         refreshed = true;
-                        if file.refresh_after_401(sent) {
+                        if self.inner.auth.refresh_after_401(sent).await {
                             self.warn(resp.headers());
                             continue;
                         }

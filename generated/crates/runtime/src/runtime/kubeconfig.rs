@@ -48,19 +48,59 @@ impl Client {
     }
 
     /// A client from a configuration kube has loaded (kubeconfig, in-cluster or inferred).
-    /// Bearer tokens (inline or from a token file), client certificates, the cluster CA and
-    /// `insecure-skip-tls-verify` are honoured; exec and auth-provider plugins are not.
+    /// Everything that decides who the client is or where it connects is honoured or refused,
+    /// never ignored: bearer tokens (inline, or a token file read again every minute), exec
+    /// credential plugins, client certificates (files and data), the cluster CA,
+    /// `insecure-skip-tls-verify`, impersonation (`as`, `as-uid`, `as-groups`,
+    /// `as-user-extra`) and the context's namespace (`Client::default_namespace`, used by
+    /// the handles' `default_namespaced`) are honoured; auth-provider plugins, basic
+    /// authentication, `tls-server-name` and `proxy-url` are refused with an error.
     pub fn from_kube_config(cfg: &kube::Config) -> Result<Client, Error> {
         let auth = &cfg.auth_info;
-        if auth.exec.is_some() || auth.auth_provider.is_some() {
-            return Err(Error::Config("exec and auth-provider credential plugins are not supported; use a token or a client certificate".into()));
+        let refuse = |what: &str| {
+            Err(Error::Config(format!(
+                "the kubeconfig sets {what}, which this client does not support"
+            )))
+        };
+        if auth.auth_provider.is_some() {
+            return refuse("an auth-provider plugin (use an exec plugin)");
         }
-        let mut b = Client::builder(&cfg.cluster_url.to_string());
+        if auth.username.is_some() || auth.password.is_some() {
+            return refuse("basic authentication (username/password; kube-apiserver has not accepted it since 1.19)");
+        }
+        if cfg.tls_server_name.is_some() {
+            return refuse("tls-server-name");
+        }
+        if cfg.proxy_url.is_some() {
+            return refuse("proxy-url");
+        }
+        let mut b =
+            Client::builder(&cfg.cluster_url.to_string()).default_namespace(&cfg.default_namespace);
         if let Some(t) = &auth.token {
             b = b.bearer_token(t.expose_secret());
         } else if let Some(path) = &auth.token_file {
             // Read again before it goes stale (a pod's token rotates about hourly).
             b = b.bearer_token_file(path);
+        } else if let Some(exec) = &auth.exec {
+            b = b.exec_credential(exec_config(exec)?);
+        }
+        if let Some(user) = &auth.impersonate {
+            let extra = auth
+                .impersonate_user_extra
+                .iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect::<std::collections::BTreeMap<_, _>>()
+                .into_iter()
+                .collect();
+            b = b.impersonate(
+                user,
+                auth.impersonate_uid.clone(),
+                auth.impersonate_groups.clone().unwrap_or_default(),
+                extra,
+            );
+        } else if auth.impersonate_groups.is_some() || auth.impersonate_uid.is_some() {
+            return refuse("as-groups or as-uid without as (the user to impersonate)");
         }
         for der in cfg.root_cert.iter().flatten() {
             b = b.ca_certificate_der(der.clone());
@@ -75,8 +115,14 @@ impl Client {
             auth.client_key.as_deref(),
             "client key",
         )?;
-        if let (Some(cert), Some(key)) = (cert, key) {
-            b = b.client_identity_pem(cert, key);
+        match (cert, key) {
+            (Some(cert), Some(key)) => b = b.client_identity_pem(cert, key),
+            (None, None) => {}
+            _ => {
+                return refuse(
+                    "a client certificate without its key, or a key without its certificate",
+                )
+            }
         }
         if cfg.accept_invalid_certs {
             // The kubeconfig says insecure-skip-tls-verify: true. Explicit, so honoured.
@@ -87,4 +133,48 @@ impl Client {
         }
         b.build()
     }
+}
+
+/// kube's reading of a kubeconfig `exec` section, as ours.
+fn exec_config(exec: &kube::config::ExecConfig) -> Result<super::ExecConfig, Error> {
+    use kube::config::ExecInteractiveMode as Mode;
+    let api_version = exec
+        .api_version
+        .clone()
+        .ok_or_else(|| Error::Config("the kubeconfig's exec plugin has no apiVersion".into()))?;
+    let command = exec
+        .command
+        .clone()
+        .ok_or_else(|| Error::Config("the kubeconfig's exec plugin has no command".into()))?;
+    if exec.drop_env.as_ref().is_some_and(|d| !d.is_empty()) {
+        return Err(Error::Config(
+            "the kubeconfig's exec plugin sets dropEnv, which this client does not support".into(),
+        ));
+    }
+    if exec.provide_cluster_info {
+        return Err(Error::Config("the kubeconfig's exec plugin asks for provideClusterInfo, which this client does not support".into()));
+    }
+    let mut env = Vec::new();
+    for pair in exec.env.iter().flatten() {
+        match (pair.get("name"), pair.get("value")) {
+            (Some(n), Some(v)) => env.push((n.clone(), v.clone())),
+            _ => {
+                return Err(Error::Config(
+                    "the kubeconfig's exec plugin has an env entry without name or value".into(),
+                ))
+            }
+        }
+    }
+    let interactive_mode = match exec.interactive_mode {
+        Some(Mode::Never) => super::InteractiveMode::Never,
+        Some(Mode::Always) => super::InteractiveMode::Always,
+        Some(Mode::IfAvailable) | None => super::InteractiveMode::IfAvailable,
+    };
+    Ok(super::ExecConfig {
+        api_version,
+        command,
+        args: exec.args.clone().unwrap_or_default(),
+        env,
+        interactive_mode,
+    })
 }

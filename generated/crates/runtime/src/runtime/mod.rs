@@ -28,7 +28,7 @@ pub mod watcher;
 #[doc(hidden)]
 pub use crate::__string_enum as string_enum;
 #[cfg(feature = "client")]
-pub use auth::TOKEN_FILE_RELOAD;
+pub use auth::{ExecConfig, InteractiveMode, TOKEN_FILE_RELOAD};
 #[cfg(feature = "client")]
 pub use client::{
     default_user_agent, default_warning, paginate, Client, ClientBuilder, List, RetryHandler,

@@ -813,6 +813,11 @@ impl ConfigMapApi {
             namespace: namespace.into(),
         }
     }
+    /// A handle on the objects of the client's default namespace (a kubeconfig
+    /// context's `namespace`, or `default`).
+    pub fn default_namespaced(client: &crate::runtime::Client) -> Self {
+        Self::namespaced(client, client.default_namespace())
+    }
     /// A handle on every namespace at once (list and watch).
     pub fn all_namespaces(client: &crate::runtime::Client) -> ConfigMapAllNamespacesApi {
         ConfigMapAllNamespacesApi {
@@ -1037,6 +1042,11 @@ impl ServiceAccountApi {
             api: Api::new(client.clone()),
             namespace: namespace.into(),
         }
+    }
+    /// A handle on the objects of the client's default namespace (a kubeconfig
+    /// context's `namespace`, or `default`).
+    pub fn default_namespaced(client: &crate::runtime::Client) -> Self {
+        Self::namespaced(client, client.default_namespace())
     }
     /// The namespace this handle works in.
     pub fn namespace(&self) -> &str {
