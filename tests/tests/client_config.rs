@@ -11,8 +11,9 @@ const OBJECT: &str = r#"{"apiVersion":"config.openshift.io/v1","kind":"Authentic
 #[tokio::test]
 async fn tls_is_verified_unless_turned_off_by_name() {
     let (url, ca) = server::tls_server(OBJECT).await;
-    // The system's roots do not know this CA: the handshake fails.
-    let api = config::Api::new(Client::new(&url).unwrap());
+    // The system's roots do not know this CA: the handshake fails, and is not retried.
+    let client = Client::new(&url).unwrap();
+    let api = config::Api::new(client.clone());
     let err = api
         .read_authentication("cluster", &Default::default())
         .await
@@ -20,6 +21,11 @@ async fn tls_is_verified_unless_turned_off_by_name() {
     assert!(
         matches!(err, Error::Transport(ref m) if m.contains("certificate")),
         "{err:?}"
+    );
+    assert_eq!(
+        client.retries(),
+        0,
+        "an untrusted certificate is not retried"
     );
     // With the CA bundle it works.
     let api = config::Api::new(Client::builder(&url).ca_bundle_pem(&ca).build().unwrap());

@@ -576,6 +576,26 @@ fn transport(e: reqwest::Error) -> Error {
     Error::Transport(msg)
 }
 
+/// Whether the handshake failed on TLS itself (an untrusted or invalid certificate, a
+/// protocol mismatch): rustls's error somewhere in the chain.
+fn is_tls_refusal(e: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(s) = source {
+        if s.downcast_ref::<rustls::Error>().is_some() {
+            return true;
+        }
+        // hyper wraps rustls's error in io::Errors, whose `source` skips what they wrap.
+        source = match s
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => s.source(),
+        };
+    }
+    false
+}
+
 /// `Retry-After` in seconds (the HTTP-date form is not used by the API server).
 fn retry_after(headers: &http::HeaderMap) -> Option<u64> {
     headers
@@ -707,6 +727,8 @@ impl Client {
                     (failure, retry_after(resp.headers()), Ok(resp))
                 }
                 Err(e) if e.is_timeout() || e.is_builder() => return Err(transport(e)),
+                // A certificate the client does not trust stays untrusted: no retry.
+                Err(e) if is_tls_refusal(&e) => return Err(transport(e)),
                 Err(e) => {
                     let failure = if e.is_connect() {
                         Failure::NotConnected

@@ -10,6 +10,8 @@
 //!   request may have been sent: only reads (GET, HEAD, OPTIONS), as a write may have been
 //!   applied before the answer was lost.
 //! - A connection that could not be made at all: any method (nothing was sent).
+//!   A TLS handshake the client refuses (an untrusted certificate) is not retried: it would
+//!   fail the same way.
 //!
 //! The wait is the server's `Retry-After` when it gives one (a wait longer than
 //! [`RetryPolicy::max_backoff`] is not waited out: the error is returned), else exponential
