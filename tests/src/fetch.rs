@@ -236,16 +236,7 @@ pub async fn fetch(
 
 /// A client for `context` (or the current one) of the kubeconfig at `path`.
 pub async fn client_from_kubeconfig(path: &Path, context: Option<&str>) -> Result<Client, String> {
-    let kubeconfig = kube::config::Kubeconfig::read_from(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    let options = kube::config::KubeConfigOptions {
-        context: context.map(str::to_string),
-        ..Default::default()
-    };
-    let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
-        .await
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    Client::from_kube_config(&config).map_err(|e| e.to_string())
+    Client::from_kubeconfig_file(path, context).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 #[cfg(test)]

@@ -143,15 +143,11 @@ async fn kube_client_carries_our_sans_io_requests() {
     assert_eq!(info.username.as_deref(), Some("admin"));
 }
 
-/// A client from a kubeconfig text, through kube's loader and ours.
+/// A client from a kubeconfig text.
 async fn from_kubeconfig_text(
     text: &str,
 ) -> Result<generated::runtime::Client, generated::runtime::Error> {
-    let kubeconfig = kube::config::Kubeconfig::from_yaml(text).expect("the kubeconfig parses");
-    let cfg = kube::Config::from_custom_kubeconfig(kubeconfig, &Default::default())
-        .await
-        .expect("kube loads it");
-    generated::runtime::Client::from_kube_config(&cfg)
+    generated::runtime::Client::from_kubeconfig_yaml(text, std::path::Path::new("."), None)
 }
 
 /// A kubeconfig for the test cluster whose user is `user` (YAML of the `user:` map, indented

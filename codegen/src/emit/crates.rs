@@ -370,8 +370,9 @@ impl Crates {
                     "# The async HTTP client (reqwest + rustls). Without it, every operation still builds its\n",
                     "# http::Request and decodes responses (sans-io).\n",
                     "client = [\"dep:reqwest\", \"dep:rustls\", \"dep:rustls-native-certs\", \"dep:futures-util\", \"dep:bytes\", \"dep:log\", \"dep:tokio\"]\n",
-                    "# Client::from_kubeconfig and Client::in_cluster, using kube's config loader.\n",
-                    "kubeconfig = [\"client\", \"dep:kube\", \"dep:k8s-openapi\", \"dep:secrecy\"]\n",
+                    "# Client::from_kubeconfig and Client::in_cluster (read with serde and a YAML parser:\n",
+                    "# no kube, no k8s-openapi version forced on the application).\n",
+                    "kubeconfig = [\"client\", \"dep:serde_yaml_ng\"]\n",
                     "# The group/versions whose types or operations name meta/v1 types (or parameter sets)\n",
                     "# that only they use.\n",
                 ));
@@ -447,7 +448,7 @@ impl Crates {
         ));
         s.push_str(&format!("client = [{}]\n", client.join(", ")));
         s.push_str(concat!(
-            "# Client::from_kubeconfig and Client::in_cluster, using kube's config loader.\n",
+            "# Client::from_kubeconfig and Client::in_cluster (no kube, no k8s-openapi).\n",
             "kubeconfig = [\"client\", \"generated-runtime/kubeconfig\"]\n",
             "# One per group/version: its crate, and in the crates it names the types it reaches.\n",
         ));
@@ -510,7 +511,5 @@ tokio = { version = "1", default-features = false, features = ["time", "rt"], op
 reqwest = { version = "0.13", default-features = false, features = ["rustls-no-provider", "stream", "http2"], optional = true }
 rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }
 rustls-native-certs = { version = "0.8", optional = true }
-kube = { version = "5", default-features = false, features = ["config"], optional = true }
-k8s-openapi = { version = "0.29", default-features = false, features = ["latest"], optional = true }
-secrecy = { version = "0.10", optional = true }
+serde_yaml_ng = { version = "0.10", optional = true }
 "#;
