@@ -266,7 +266,16 @@ fn applies(cx: &Ctx<'_>, op: &Operation) -> Option<(String, bool)> {
     if op.method != "PATCH" || !op.query.iter().any(|p| p.wire == "fieldManager") {
         return None;
     }
-    let Returns::Json(Ty::Ref(id)) = &op.returns else {
+    let Returns::Json(ty) = &op.returns else {
+        return None;
+    };
+    object_meta(cx, ty)
+}
+
+/// The `metadata` (meta/v1 ObjectMeta) field of the object type `ty`: its Rust name, and
+/// whether it is required (not an `Option`).
+fn object_meta(cx: &Ctx<'_>, ty: &Ty) -> Option<(String, bool)> {
+    let Ty::Ref(id) = ty else {
         return None;
     };
     let TypeKind::Struct { fields } = &cx.api.types.get(id)?.kind else {
@@ -276,6 +285,16 @@ fn applies(cx: &Ctx<'_>, op: &Operation) -> Option<(String, bool)> {
         .iter()
         .find(|f| f.wire == "metadata" && f.ty == Ty::Ref(crate::fixups::OBJECT_META.into()))
         .map(|f| (f.rust.clone(), f.required && !f.nullable))
+}
+
+/// `object.<metadata>.<member>.as_deref()`, through the `Option` when the field is one.
+fn meta_member(field: &str, required: bool, member: &str) -> TokenStream {
+    let (field, member) = (format_ident!("{}", field), format_ident!("{}", member));
+    if required {
+        quote!(object.#field.#member.as_deref())
+    } else {
+        quote!(object.#field.as_ref().and_then(|m| m.#member.as_deref()))
+    }
 }
 
 /// The handle types and their methods.
@@ -398,16 +417,7 @@ fn watched_impl(cx: &Ctx<'_>, handle: &syn::Ident, methods: &[Method<'_>]) -> To
     {
         return quote!();
     }
-    let Ty::Ref(object_id) = object else {
-        return quote!();
-    };
-    let Some(TypeKind::Struct { fields }) = cx.api.types.get(object_id).map(|t| &t.kind) else {
-        return quote!();
-    };
-    let Some(meta) = fields
-        .iter()
-        .find(|f| f.wire == "metadata" && f.ty == Ty::Ref(crate::fixups::OBJECT_META.into()))
-    else {
+    let Some((meta_field, meta_required)) = object_meta(cx, object) else {
         return quote!();
     };
     // The parameter of `op` on the wire `wire`, when it has the type the watcher gives it.
@@ -466,12 +476,7 @@ fn watched_impl(cx: &Ctx<'_>, handle: &syn::Ident, methods: &[Method<'_>]) -> To
     let list_params = format_ident!("{}Params", list.name.to_upper_camel_case());
     let watch_params = format_ident!("{}Params", watch.name.to_upper_camel_case());
     let object = ty_tokens(cx, object);
-    let field = format_ident!("{}", meta.rust);
-    let rv = if meta.required && !meta.nullable {
-        quote!(object.#field.resource_version.as_deref())
-    } else {
-        quote!(object.#field.as_ref().and_then(|m| m.resource_version.as_deref()))
-    };
+    let rv = meta_member(&meta_field, meta_required, "resource_version");
     let cfg = super::models::client_cfg(cx);
     quote! {
         #cfg
@@ -557,18 +562,12 @@ fn method(cx: &Ctx<'_>, m: &Method<'_>, namespaced: bool) -> TokenStream {
         op.method, op.path, op.name
     );
     let apply = m.apply.as_ref().and_then(|apply| {
-        let required = apply.meta_required;
-        let field = format_ident!("{}", apply.meta_field);
+        let meta_name = meta_member(&apply.meta_field, apply.meta_required, "name");
         let apply = format_ident!("{}", apply.name);
         let Returns::Json(ty) = &op.returns else {
             return None;
         };
         let object = ty_tokens(cx, ty);
-        let meta_name = if required {
-            quote!(object.#field.name.as_deref())
-        } else {
-            quote!(object.#field.as_ref().and_then(|m| m.name.as_deref()))
-        };
         let (args, call) = path_args(true);
         let doc = format!(
             " Server-side apply (`application/apply-patch+yaml`) of `object`, named by its `metadata.name`, as `field_manager`: `{} {}`. `params.force` takes over fields other managers own.",
