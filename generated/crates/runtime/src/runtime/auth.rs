@@ -60,28 +60,19 @@ impl TokenFile {
     }
 
     /// The header to send: the file's token, read again when the last read is older than the
-    /// reload period. A failed re-read keeps the last good token (the kubelet replaces the
-    /// file by a rename, but a reader can still lose a race), as client-go does.
-    pub(crate) fn current(&self) -> http::HeaderValue {
+    /// reload period, or now when `fresh` (after a 401). A failed re-read keeps the last good
+    /// token (the kubelet replaces the file by a rename, but a reader can still lose a race),
+    /// as client-go does; the periodic one then waits a period before trying again.
+    pub(crate) fn current(&self, fresh: bool) -> http::HeaderValue {
         let mut cached = self.cached.lock().unwrap_or_else(|p| p.into_inner());
-        if cached.1.elapsed() >= self.reload {
-            if let Ok(v) = read(&self.path) {
-                cached.0 = v;
+        if fresh || cached.1.elapsed() >= self.reload {
+            match read(&self.path) {
+                Ok(v) => *cached = (v, Instant::now()),
+                Err(_) if !fresh => cached.1 = Instant::now(),
+                Err(_) => {}
             }
-            cached.1 = Instant::now();
         }
         cached.0.clone()
-    }
-
-    /// After a 401: reads the file again now; true when it holds another token than `sent`
-    /// (then the request is worth sending again).
-    pub(crate) fn refresh_after_401(&self, sent: &http::HeaderValue) -> bool {
-        let mut cached = self.cached.lock().unwrap_or_else(|p| p.into_inner());
-        if let Ok(v) = read(&self.path) {
-            cached.0 = v;
-            cached.1 = Instant::now();
-        }
-        cached.0 != sent
     }
 }
 
@@ -91,7 +82,7 @@ impl Auth {
         Ok(match self {
             Auth::None => None,
             Auth::Static(v) => Some(v.clone()),
-            Auth::File(f) => Some(f.current()),
+            Auth::File(f) => Some(f.current(false)),
             Auth::Exec(e) => Some(e.current(false).await?),
         })
     }
@@ -101,7 +92,7 @@ impl Auth {
     pub(crate) async fn refresh_after_401(&self, sent: &http::HeaderValue) -> bool {
         match self {
             Auth::None | Auth::Static(_) => false,
-            Auth::File(f) => f.refresh_after_401(sent),
+            Auth::File(f) => f.current(true) != sent,
             Auth::Exec(e) => e.current(true).await.is_ok_and(|v| v != sent),
         }
     }

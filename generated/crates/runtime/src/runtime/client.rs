@@ -147,13 +147,21 @@ impl Default for RetryHandler {
     }
 }
 
+/// Where the bearer token comes from: the last of `bearer_token`, `bearer_token_file` and
+/// `exec_credential` called.
+#[derive(Debug, Clone)]
+enum Credential {
+    None,
+    Token(Secret),
+    File(std::path::PathBuf, Duration),
+    Exec(ExecConfig),
+}
+
 /// Settings for a [`Client`].
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
     base_url: String,
-    token: Option<Secret>,
-    token_file: Option<(std::path::PathBuf, Duration)>,
-    exec: Option<ExecConfig>,
+    credential: Credential,
     impersonate: Vec<(http::HeaderName, String)>,
     default_namespace: String,
     ca_pem: Vec<u8>,
@@ -184,8 +192,7 @@ impl ClientBuilder {
 
     /// Sends `Authorization: Bearer <token>` with every request.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Secret(token.into()));
-        self.token_file = None;
+        self.credential = Credential::Token(Secret(token.into()));
         self
     }
 
@@ -203,8 +210,7 @@ impl ClientBuilder {
         path: impl Into<std::path::PathBuf>,
         period: Duration,
     ) -> Self {
-        self.token_file = Some((path.into(), period));
-        self.token = None;
+        self.credential = Credential::File(path.into(), period);
         self
     }
 
@@ -212,9 +218,7 @@ impl ClientBuilder {
     /// first request needs it, again once the token expires (10 s before its
     /// `expirationTimestamp`) and after a 401.
     pub fn exec_credential(mut self, plugin: ExecConfig) -> Self {
-        self.exec = Some(plugin);
-        self.token = None;
-        self.token_file = None;
+        self.credential = Credential::Exec(plugin);
         self
     }
 
@@ -384,11 +388,11 @@ impl ClientBuilder {
                 .http2_keep_alive_while_idle(true);
         }
         let http = http.build().map_err(|e| Error::Config(e.to_string()))?;
-        let auth = match (&self.token, &self.token_file, self.exec) {
-            (Some(Secret(token)), _, _) => Auth::Static(bearer(token)?),
-            (None, Some((path, period)), _) => Auth::File(TokenFile::new(path.clone(), *period)?),
-            (None, None, Some(plugin)) => Auth::Exec(Exec::new(plugin)),
-            (None, None, None) => Auth::None,
+        let auth = match self.credential {
+            Credential::None => Auth::None,
+            Credential::Token(Secret(token)) => Auth::Static(bearer(&token)?),
+            Credential::File(path, period) => Auth::File(TokenFile::new(path, period)?),
+            Credential::Exec(plugin) => Auth::Exec(Exec::new(plugin)),
         };
         let mut impersonate = http::HeaderMap::new();
         for (name, value) in &self.impersonate {
@@ -635,9 +639,7 @@ impl Client {
     pub fn builder(base_url: &str) -> ClientBuilder {
         ClientBuilder {
             base_url: base_url.to_string(),
-            token: None,
-            token_file: None,
-            exec: None,
+            credential: Credential::None,
             impersonate: Vec::new(),
             default_namespace: "default".into(),
             ca_pem: Vec::new(),
@@ -708,7 +710,7 @@ impl Client {
             if let (true, Some(t)) = (with_timeout, self.inner.timeout) {
                 rb = rb.timeout(t);
             }
-            let (failure, retry_after, last) = match rb.send().await {
+            let (reason, retry_after, last) = match rb.send().await {
                 Ok(resp) => {
                     let status = resp.status();
                     if let (http::StatusCode::UNAUTHORIZED, Some(sent), false) =
@@ -720,11 +722,11 @@ impl Client {
                             continue;
                         }
                     }
-                    let failure = Failure::Status(status);
-                    if !retryable(&parts.method, &failure) {
+                    if !retryable(&parts.method, &Failure::Status(status)) {
                         return Ok(resp);
                     }
-                    (failure, retry_after(resp.headers()), Ok(resp))
+                    let after = retry_after(resp.headers());
+                    (RetryReason::Status(status), after, Ok(resp))
                 }
                 Err(e) if e.is_timeout() || e.is_builder() => return Err(transport(e)),
                 // A certificate the client does not trust stays untrusted: no retry.
@@ -735,27 +737,24 @@ impl Client {
                     } else {
                         Failure::ConnectionLost
                     };
+                    let err = transport(e);
                     if !retryable(&parts.method, &failure) {
-                        return Err(transport(e));
+                        return Err(err);
                     }
-                    (failure, None, Err(e))
+                    let text = match &err {
+                        Error::Transport(text) => text.clone(),
+                        other => other.to_string(),
+                    };
+                    (RetryReason::Connection(text), None, Err(err))
                 }
             };
             attempt += 1;
             let Some(delay) = self.inner.retry.delay(attempt, retry_after, jitter()) else {
-                return last.map_err(transport);
+                return last;
             };
-            let reason = match (failure, last) {
-                (Failure::Status(s), Ok(resp)) => {
-                    self.warn(resp.headers());
-                    RetryReason::Status(s)
-                }
-                (_, Err(e)) => match transport(e) {
-                    Error::Transport(text) => RetryReason::Connection(text),
-                    other => RetryReason::Connection(other.to_string()),
-                },
-                (_, Ok(_)) => unreachable!("a response is a status failure"),
-            };
+            if let Ok(resp) = &last {
+                self.warn(resp.headers());
+            }
             self.inner.retries.fetch_add(1, Ordering::Relaxed);
             (self.inner.on_retry.0)(&RetryEvent {
                 method: parts.method.clone(),
