@@ -166,10 +166,12 @@ enum Phase<T> {
     Listing { next: Option<String> },
     /// A watch is due from this resourceVersion.
     Watch { rv: String },
-    /// Watching.
-    Watching { stream: WatchStream<T> },
-    /// Streaming the initial state (sendInitialEvents) until its end bookmark.
-    Streaming { stream: WatchStream<T> },
+    /// Watching; `initial` while the watch streams the initial state (sendInitialEvents),
+    /// until its end bookmark.
+    Watching {
+        stream: WatchStream<T>,
+        initial: bool,
+    },
 }
 
 struct State<W: Watched> {
@@ -257,6 +259,15 @@ impl<W: Watched> State<W> {
         }
     }
 
+    /// Where a broken or ended watch goes on: from the last resourceVersion seen, or with a
+    /// new list while the initial state was incomplete (or no resourceVersion is known).
+    fn resume(&self, initial: bool) -> Phase<W::Object> {
+        match (&self.rv, initial) {
+            (Some(rv), false) => Phase::Watch { rv: rv.clone() },
+            _ => Phase::List,
+        }
+    }
+
     fn seen(&mut self, object: &W::Object) {
         if let Some(rv) = W::resource_version(object) {
             self.rv = Some(rv.to_owned());
@@ -274,7 +285,10 @@ impl<W: Watched> State<W> {
                     match self.api.watch_from(self.watch_query(None, true)).await {
                         Ok(stream) => {
                             self.ready.push_back(Ok(Event::Init));
-                            self.phase = Phase::Streaming { stream };
+                            self.phase = Phase::Watching {
+                                stream,
+                                initial: true,
+                            };
                         }
                         // The server refuses sendInitialEvents (its WatchList feature off):
                         // list instead, from now on.
@@ -334,60 +348,29 @@ impl<W: Watched> State<W> {
                 .watch_from(self.watch_query(Some(rv.clone()), false))
                 .await
             {
-                Ok(stream) => self.phase = Phase::Watching { stream },
+                Ok(stream) => {
+                    self.phase = Phase::Watching {
+                        stream,
+                        initial: false,
+                    }
+                }
                 Err(e) if e.is_expired() => self.phase = Phase::List,
                 Err(e) => self.failed(e, Phase::Watch { rv }),
             },
-            Phase::Watching { mut stream } => match stream.next().await {
+            Phase::Watching {
+                mut stream,
+                mut initial,
+            } => match stream.next().await {
                 Some(Ok(event)) => {
                     self.failures = 0;
                     match event {
                         WatchEvent::Added(o) | WatchEvent::Modified(o) => {
                             self.seen(&o);
-                            self.ready.push_back(Ok(Event::Apply(o)));
-                        }
-                        WatchEvent::Deleted(o) => {
-                            self.seen(&o);
-                            self.ready.push_back(Ok(Event::Delete(o)));
-                        }
-                        WatchEvent::Bookmark(b) => {
-                            if !b.resource_version.is_empty() {
-                                self.rv = Some(b.resource_version);
-                            }
-                        }
-                        // The resourceVersion is gone: the state must be listed again.
-                        e @ WatchEvent::Error(_) if e.is_expired() => {
-                            self.phase = Phase::List;
-                            return;
-                        }
-                        WatchEvent::Error(status) => {
-                            let e = status_error(status);
-                            let rv = self.rv.clone().unwrap_or_default();
-                            self.failed(e, Phase::Watch { rv });
-                            return;
-                        }
-                    }
-                    self.phase = Phase::Watching { stream };
-                }
-                Some(Err(e)) => {
-                    let rv = self.rv.clone().unwrap_or_default();
-                    self.failed(e, Phase::Watch { rv });
-                }
-                // The server's timeoutSeconds (or a clean close): watch on from here.
-                None => {
-                    self.phase = match self.rv.clone() {
-                        Some(rv) => Phase::Watch { rv },
-                        None => Phase::List,
-                    }
-                }
-            },
-            Phase::Streaming { mut stream } => match stream.next().await {
-                Some(Ok(event)) => {
-                    self.failures = 0;
-                    match event {
-                        WatchEvent::Added(o) | WatchEvent::Modified(o) => {
-                            self.seen(&o);
-                            self.ready.push_back(Ok(Event::InitApply(o)));
+                            self.ready.push_back(Ok(if initial {
+                                Event::InitApply(o)
+                            } else {
+                                Event::Apply(o)
+                            }));
                         }
                         WatchEvent::Deleted(o) => {
                             self.seen(&o);
@@ -397,27 +380,35 @@ impl<W: Watched> State<W> {
                             if !b.resource_version.is_empty() {
                                 self.rv = Some(b.resource_version.clone());
                             }
-                            if b.annotations
-                                .get("k8s.io/initial-events-end")
-                                .map(String::as_str)
-                                == Some("true")
+                            if initial
+                                && b.annotations
+                                    .get("k8s.io/initial-events-end")
+                                    .map(String::as_str)
+                                    == Some("true")
                             {
                                 self.ready.push_back(Ok(Event::InitDone));
-                                self.phase = Phase::Watching { stream };
-                                return;
+                                initial = false;
                             }
                         }
+                        // The resourceVersion is gone: the state must be listed again.
+                        e @ WatchEvent::Error(_) if e.is_expired() && !initial => {
+                            self.phase = Phase::List;
+                            return;
+                        }
                         WatchEvent::Error(status) => {
-                            let e = status_error(status);
-                            self.failed(e, Phase::List);
+                            let resume = self.resume(initial);
+                            self.failed(status_error(status), resume);
                             return;
                         }
                     }
-                    self.phase = Phase::Streaming { stream };
+                    self.phase = Phase::Watching { stream, initial };
                 }
-                // Broken before the initial state was complete: start over.
-                Some(Err(e)) => self.failed(e, Phase::List),
-                None => self.phase = Phase::List,
+                Some(Err(e)) => {
+                    let resume = self.resume(initial);
+                    self.failed(e, resume);
+                }
+                // The server's timeoutSeconds (or a clean close): watch on from here.
+                None => self.phase = self.resume(initial),
             },
         }
     }
