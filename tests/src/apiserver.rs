@@ -108,6 +108,12 @@ impl Proc {
         })
     }
 
+    /// kube-apiserver, logging to `kube-apiserver.log` in the cluster's folder.
+    fn apiserver(bin: &Path, args: &[String], dir: &Path) -> Result<Proc, String> {
+        let log = dir.join("kube-apiserver.log");
+        Proc::spawn("kube-apiserver", bin, args, log, None)
+    }
+
     /// The end of its log, for an error message.
     fn log_tail(&self) -> String {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();
@@ -351,13 +357,7 @@ impl Cluster {
             format!("--api-audiences={ISSUER}"),
             "--service-cluster-ip-range=10.0.0.0/24".into(),
         ];
-        let apiserver = Proc::spawn(
-            "kube-apiserver",
-            &apiserver_bin,
-            &apiserver_args,
-            p("kube-apiserver.log"),
-            None,
-        )?;
+        let apiserver = Proc::apiserver(&apiserver_bin, &apiserver_args, &dir)?;
         if let Some(e) = etcd.exited() {
             return Err(e);
         }
@@ -508,13 +508,7 @@ current-context: admin
             .cloned()
             .chain(extra.iter().map(|a| a.to_string()))
             .collect();
-        *proc = Proc::spawn(
-            "kube-apiserver",
-            bin,
-            &args,
-            self.dir.join("kube-apiserver.log"),
-            None,
-        )?;
+        *proc = Proc::apiserver(bin, &args, &self.dir)?;
         drop(proc);
         self.wait_ready()
     }
