@@ -272,6 +272,42 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// The common name of the CA of client certificates.
+const CLIENT_CA: &str = "kube-codegen test client CA";
+
+/// The parameters of a CA certificate named `name`.
+fn ca_params(name: &str) -> Result<rcgen::CertificateParams, String> {
+    let mut params =
+        rcgen::CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, name);
+    Ok(params)
+}
+
+/// A new CA and a serving certificate for `localhost` and `127.0.0.1` signed by it, written
+/// to `<prefix>ca.crt`, `<prefix>serving.crt` and `<prefix>serving.key` in `dir`; returns the
+/// CA's PEM.
+fn ca_and_serving(dir: &Path, prefix: &str) -> Result<String, String> {
+    let ca_key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
+    let ca_params = ca_params("kube-codegen test CA")?;
+    let ca = ca_params.self_signed(&ca_key).map_err(|e| e.to_string())?;
+    let issuer = rcgen::Issuer::new(ca_params, ca_key);
+    let key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
+    let serving =
+        rcgen::CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
+            .and_then(|p| p.signed_by(&key, &issuer))
+            .map_err(|e| e.to_string())?;
+    write(&dir.join(format!("{prefix}ca.crt")), &ca.pem())?;
+    write(&dir.join(format!("{prefix}serving.crt")), &serving.pem())?;
+    write(
+        &dir.join(format!("{prefix}serving.key")),
+        &key.serialize_pem(),
+    )?;
+    Ok(ca.pem())
+}
+
 /// The service account issuer and the audience its tokens carry by default.
 pub const ISSUER: &str = "https://kubernetes.default.svc.cluster.local";
 
@@ -289,26 +325,17 @@ impl Cluster {
         // From here on, a failure removes the folder (through the guard or the Cluster).
         let guard = DirGuard(Some(dir.clone()));
 
-        let ca_key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
-        let mut ca_params =
-            rcgen::CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
-        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        ca_params
-            .distinguished_name
-            .push(rcgen::DnType::CommonName, "kube-codegen test CA");
-        let ca = ca_params.self_signed(&ca_key).map_err(|e| e.to_string())?;
-        let issuer = rcgen::Issuer::new(ca_params, ca_key);
-        let key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
-        let serving =
-            rcgen::CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
-                .and_then(|p| p.signed_by(&key, &issuer))
-                .map_err(|e| e.to_string())?;
+        let ca_pem = ca_and_serving(&dir, "")?;
+        // Client certificates (`Cluster::client_certificate`) are signed by a CA of their own.
+        let client_ca_key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
+        let client_ca = ca_params(CLIENT_CA)?
+            .self_signed(&client_ca_key)
+            .map_err(|e| e.to_string())?;
+        write(&dir.join("client-ca.crt"), &client_ca.pem())?;
+        write(&dir.join("client-ca.key"), &client_ca_key.serialize_pem())?;
         let sa_key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
         let (admin_token, user_token) = (random_token()?, random_token()?);
         let p = |name: &str| dir.join(name);
-        write(&p("ca.crt"), &ca.pem())?;
-        write(&p("serving.crt"), &serving.pem())?;
-        write(&p("serving.key"), &key.serialize_pem())?;
         write(&p("service-account.key"), &sa_key.serialize_pem())?;
         write(&p("service-account.pub"), &sa_key.public_key_pem())?;
         // token,user,uid,"groups"
@@ -347,6 +374,7 @@ impl Cluster {
             format!("--tls-cert-file={}", s(p("serving.crt"))),
             format!("--tls-private-key-file={}", s(p("serving.key"))),
             format!("--token-auth-file={}", s(p("tokens.csv"))),
+            format!("--client-ca-file={}", s(p("client-ca.crt"))),
             "--authorization-mode=RBAC".into(),
             format!("--service-account-issuer={ISSUER}"),
             format!("--service-account-key-file={}", s(p("service-account.pub"))),
@@ -363,7 +391,7 @@ impl Cluster {
         }
         let cluster = Cluster {
             server: format!("https://127.0.0.1:{port}"),
-            ca_pem: ca.pem(),
+            ca_pem,
             admin_token,
             user_token,
             dir: guard.keep(),
@@ -377,9 +405,11 @@ impl Cluster {
     }
 
     fn wait_ready(&self) -> Result<(), String> {
-        // Polled: each probe once, without the client's retries.
+        // Polled: each probe once, without the client's retries; whatever CA signs the
+        // serving certificate now (`rotate_serving_ca`): this only asks whether it is up.
         let client = self
             .client_builder(Identity::Admin)
+            .danger_accept_invalid_certs()
             .retry_policy(generated::runtime::RetryPolicy::none())
             .build()
             .map_err(|e| e.to_string())?;
@@ -549,6 +579,52 @@ current-context: admin
             ));
         }
         Ok(())
+    }
+
+    /// A client certificate kube-apiserver takes for `user` in `groups` (its common name and
+    /// organizations), valid for an hour until `not_after`: the certificate's PEM and its
+    /// key's.
+    pub fn client_certificate(
+        &self,
+        user: &str,
+        groups: &[&str],
+        not_after: std::time::SystemTime,
+    ) -> Result<(String, String), String> {
+        let read =
+            |f: &str| std::fs::read_to_string(self.dir.join(f)).map_err(|e| format!("{f}: {e}"));
+        let ca_key =
+            rcgen::KeyPair::from_pem(&read("client-ca.key")?).map_err(|e| e.to_string())?;
+        // The same name and key as the CA certificate kube-apiserver reads.
+        let issuer = rcgen::Issuer::new(ca_params(CLIENT_CA)?, ca_key);
+        let mut params =
+            rcgen::CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, user);
+        for g in groups {
+            params
+                .distinguished_name
+                .push(rcgen::DnType::OrganizationName, *g);
+        }
+        params.not_before = (not_after - Duration::from_secs(3600)).into();
+        params.not_after = not_after.into();
+        let key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
+        let cert = params.signed_by(&key, &issuer).map_err(|e| e.to_string())?;
+        Ok((cert.pem(), key.serialize_pem()))
+    }
+
+    /// Restarts kube-apiserver serving a certificate of a new CA (as a CA rotation does), until
+    /// the next restart; returns the new CA's PEM. Clients trusting only the old CA are
+    /// refused from then on.
+    pub fn rotate_serving_ca(&self, name: &str) -> Result<String, String> {
+        let prefix = format!("{name}-");
+        let ca = ca_and_serving(&self.dir, &prefix)?;
+        let file = |f: &str| self.dir.join(format!("{prefix}{f}")).display().to_string();
+        self.restart_apiserver_with(&[
+            &format!("--tls-cert-file={}", file("serving.crt")),
+            &format!("--tls-private-key-file={}", file("serving.key")),
+        ])?;
+        Ok(ca)
     }
 
     /// Writes [`Cluster::kubeconfig`] to `path`, readable by its owner only.

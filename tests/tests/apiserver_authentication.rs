@@ -172,6 +172,40 @@ async fn username(
         .unwrap_or_default())
 }
 
+/// An exec plugin of a test: a shell script in `dir` that counts its runs (`$n` is this
+/// run's number) and then runs `body`.
+struct Plugin {
+    script: std::path::PathBuf,
+    count: std::path::PathBuf,
+}
+
+impl Plugin {
+    fn new(dir: &std::path::Path, body: &str) -> Plugin {
+        let (script, count) = (dir.join("plugin.sh"), dir.join("runs"));
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\necho x >> {count}\nn=$(wc -l < {count})\n{body}",
+                count = count.display()
+            ),
+        )
+        .unwrap();
+        std::process::Command::new("chmod")
+            .arg("+x")
+            .arg(&script)
+            .status()
+            .unwrap();
+        Plugin { script, count }
+    }
+
+    fn runs(&self) -> usize {
+        std::fs::read_to_string(&self.count)
+            .unwrap_or_default()
+            .lines()
+            .count()
+    }
+}
+
 /// An exec credential plugin (a script of this test, in a kubeconfig): run for the first
 /// request, its token kept while it holds, run again once it is about to expire, and again
 /// after a 401 (its first token here is a wrong one). `interactiveMode: Always` is refused:
@@ -181,34 +215,18 @@ async fn exec_plugins_give_tokens_until_they_expire() {
     let cluster = shared();
     let dir = std::env::temp_dir().join(format!("exec-plugin-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let count = dir.join("runs");
-    let script = dir.join("plugin.sh");
     // Run 1 gives a token the server refuses; later runs the admin token, valid 11 s (the
     // client renews 10 s before expiry, so it holds for about a second).
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\necho x >> {count}\nn=$(wc -l < {count})\ncase \"$KUBERNETES_EXEC_INFO\" in *'\"interactive\":false'*) ;; *) exit 3;; esac\nif [ \"$n\" -eq 1 ]; then t=wrong-token; else t=$TOKEN; fi\nprintf '{{\"apiVersion\":\"%s\",\"kind\":\"ExecCredential\",\"status\":{{\"token\":\"%s\",\"expirationTimestamp\":\"%s\"}}}}' \"$API\" \"$t\" \"$(date -u -d '+11 seconds' +%Y-%m-%dT%H:%M:%SZ)\"\n",
-            count = count.display()
-        ),
-    )
-    .unwrap();
-    std::process::Command::new("chmod")
-        .arg("+x")
-        .arg(&script)
-        .status()
-        .unwrap();
-    let runs = || {
-        std::fs::read_to_string(&count)
-            .unwrap_or_default()
-            .lines()
-            .count()
-    };
+    let plugin = Plugin::new(
+        &dir,
+        "case \"$KUBERNETES_EXEC_INFO\" in *'\"interactive\":false'*) ;; *) exit 3;; esac\nif [ \"$n\" -eq 1 ]; then t=wrong-token; else t=$TOKEN; fi\nprintf '{\"apiVersion\":\"%s\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"%s\",\"expirationTimestamp\":\"%s\"}}' \"$API\" \"$t\" \"$(date -u -d '+11 seconds' +%Y-%m-%dT%H:%M:%SZ)\"\n",
+    );
+    let (script, runs) = (&plugin.script, || plugin.runs());
     for api in [
         "client.authentication.k8s.io/v1",
         "client.authentication.k8s.io/v1beta1",
     ] {
-        let _ = std::fs::remove_file(&count);
+        let _ = std::fs::remove_file(&plugin.count);
         let user = format!(
             "    exec:\n      apiVersion: {api}\n      command: {}\n      interactiveMode: IfAvailable\n      env:\n      - name: TOKEN\n        value: {}\n      - name: API\n        value: {api}\n",
             script.display(),
@@ -299,7 +317,10 @@ async fn kubeconfig_identity_fields_are_honoured_or_refused() {
     let ca = base64::engine::general_purpose::STANDARD.encode(&cluster.ca_pem);
     for (field, refused) in [
         ("tls-server-name: other.example", "tls-server-name"),
-        ("proxy-url: http://127.0.0.1:1", "proxy-url"),
+        (
+            "proxy-url: socks5://127.0.0.1:1",
+            "scheme `socks5` is not supported",
+        ),
     ] {
         let text = format!(
             "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: {}\n    certificate-authority-data: {ca}\n    {field}\nusers:\n- name: u\n  user:\n{token}contexts:\n- name: x\n  context:\n    cluster: c\n    user: u\ncurrent-context: x\n",
@@ -308,4 +329,166 @@ async fn kubeconfig_identity_fields_are_honoured_or_refused() {
         let err = from_kubeconfig_text(&text).await.unwrap_err();
         assert!(err.to_string().contains(refused), "{err}");
     }
+}
+
+/// An HTTP proxy on loopback: tunnels each `CONNECT` to the target it names; keeps the head
+/// of each request it was sent.
+async fn connect_proxy() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let heads = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let heads = heads.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    if head.len() > 16384 || sock.read_exact(&mut byte).await.is_err() {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                heads.lock().unwrap().push(head.clone());
+                let target = head
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or_default()
+                    .to_string();
+                if !head.starts_with("CONNECT ") {
+                    return;
+                }
+                let Ok(mut upstream) = tokio::net::TcpStream::connect(&target).await else {
+                    return;
+                };
+                if sock
+                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .await
+                    .is_ok()
+                {
+                    let _ = tokio::io::copy_bidirectional(&mut sock, &mut upstream).await;
+                }
+            });
+        }
+    });
+    (format!("127.0.0.1:{port}"), seen)
+}
+
+/// A kubeconfig's `proxy-url` is where the client connects: the API server is reached through
+/// the proxy's `CONNECT` tunnel (TLS end to end, the proxy's credentials from the URL), and
+/// the proxy's password shows nowhere.
+#[tokio::test]
+async fn kubeconfig_proxy_url_is_honoured() {
+    use base64::Engine as _;
+    let cluster = shared();
+    let (proxy, seen) = connect_proxy().await;
+    let user = format!("    token: {}\n", cluster.token(Identity::Admin));
+    let extra = format!("    proxy-url: http://proxy-user:proxy-secret@{proxy}\n");
+    let client = from_kubeconfig_text(&kubeconfig_with(cluster, &user, &extra))
+        .await
+        .unwrap();
+    assert_eq!(
+        username(&client).await.unwrap().username.as_deref(),
+        Some("admin")
+    );
+    let heads = seen.lock().unwrap().clone();
+    let server = cluster.server.trim_start_matches("https://");
+    assert_eq!(heads.len(), 1, "{heads:?}");
+    assert!(
+        heads[0].starts_with(&format!("CONNECT {server} ")),
+        "{heads:?}"
+    );
+    let credentials = base64::engine::general_purpose::STANDARD.encode("proxy-user:proxy-secret");
+    assert!(
+        heads[0].to_ascii_lowercase().contains(&format!(
+            "proxy-authorization: basic {}",
+            credentials.to_ascii_lowercase()
+        )),
+        "{heads:?}"
+    );
+    assert!(!format!("{client:?}").contains("proxy-secret"));
+    let builder = generated::runtime::Client::builder(&cluster.server)
+        .proxy_url(format!("http://proxy-user:proxy-secret@{proxy}"));
+    assert!(!format!("{builder:?}").contains("proxy-secret"));
+}
+
+/// An exec plugin that gives client certificates instead of tokens (its `ExecCredential`
+/// with `clientCertificateData` and `clientKeyData`): the server sees the certificate's user;
+/// when the credential is about to expire the plugin runs again and the next request is made
+/// on a new connection with the new certificate (a pooled one would still show the old); a
+/// certificate the server refuses (401: this one has expired) makes it run again at once and
+/// the request is sent again with the next one.
+#[tokio::test]
+async fn exec_plugins_give_client_certificates_and_rotate_them() {
+    let cluster = shared();
+    let dir = std::env::temp_dir().join(format!("exec-cert-plugin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let now = std::time::SystemTime::now();
+    let hour = std::time::Duration::from_secs(3600);
+    let rfc3339 = |t: std::time::SystemTime| {
+        let secs = t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let out = std::process::Command::new("date")
+            .args(["-u", "-d", &format!("@{secs}"), "+%Y-%m-%dT%H:%M:%SZ"])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    // Run n prints credential n: the first held for 11 s (renewed 10 s before), the second a
+    // certificate that expired an hour ago, the third good for an hour.
+    for (n, user, not_after, holds) in [
+        (
+            1,
+            "cert-user-1",
+            now + hour,
+            now + std::time::Duration::from_secs(11),
+        ),
+        (2, "cert-user-2", now - hour, now + hour),
+        (3, "cert-user-3", now + hour, now + hour),
+    ] {
+        let (cert, key) = cluster
+            .client_certificate(user, &["cert-team"], not_after)
+            .unwrap();
+        let credential = serde_json::json!({
+            "apiVersion": "client.authentication.k8s.io/v1",
+            "kind": "ExecCredential",
+            "status": {
+                "clientCertificateData": cert,
+                "clientKeyData": key,
+                "expirationTimestamp": rfc3339(holds),
+            },
+        });
+        std::fs::write(
+            dir.join(format!("credential-{n}.json")),
+            credential.to_string(),
+        )
+        .unwrap();
+    }
+    let plugin = Plugin::new(&dir, &format!("cat {}/credential-$n.json\n", dir.display()));
+    let (script, runs) = (&plugin.script, || plugin.runs());
+    let user = format!(
+        "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {}\n      interactiveMode: Never\n",
+        script.display()
+    );
+    let client = from_kubeconfig_text(&kubeconfig_with(cluster, &user, ""))
+        .await
+        .unwrap();
+    let me = username(&client).await.unwrap();
+    assert_eq!(me.username.as_deref(), Some("cert-user-1"));
+    assert!(me
+        .groups
+        .unwrap_or_default()
+        .contains(&"cert-team".to_string()));
+    username(&client).await.unwrap();
+    assert_eq!(runs(), 1, "kept while it holds");
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    // Run 2 (about to expire): refused; run 3 at once: the request sent again with it.
+    let me = username(&client).await.unwrap();
+    assert_eq!(me.username.as_deref(), Some("cert-user-3"));
+    assert_eq!(runs(), 3);
+    username(&client).await.unwrap();
+    assert_eq!(runs(), 3);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

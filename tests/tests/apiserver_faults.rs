@@ -517,3 +517,54 @@ async fn the_watcher_survives_a_restart_and_lists_again_after_compaction() {
     // As the other tests expect it.
     cluster.restart_apiserver().unwrap();
 }
+
+/// Starts kube-apiserver again with its usual certificate when dropped (also when the test
+/// fails), as the other tests expect it.
+struct UsualCertificate<'a>(&'a tests::apiserver::Cluster);
+
+impl Drop for UsualCertificate<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = self.0.restart_apiserver() {
+            eprintln!("restoring kube-apiserver: {e}");
+        }
+    }
+}
+
+/// The cluster's CA rotated: kube-apiserver restarted with a certificate of a new CA. A client
+/// following a CA file (`ca_bundle_file`, as `in_cluster` and a kubeconfig's
+/// `certificate-authority` do) is refused while the file holds the old CA, and connects once
+/// the file holds the new one, without being built again.
+#[tokio::test]
+async fn a_rotated_ca_file_is_followed_by_the_running_client() {
+    let _exclusive = SERVER_ANSWERS.write().await;
+    let cluster = shared();
+    let dir = std::env::temp_dir().join(format!("ca-rotation-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("ca.crt");
+    std::fs::write(&file, &cluster.ca_pem).unwrap();
+    let client = Client::builder(&cluster.server)
+        .ca_bundle_file(&file)
+        .build()
+        .unwrap();
+    // `/version` is open to anyone: only the server's certificate is in question.
+    let (status, _) = plain(&client, "GET", "/version", None).await;
+    assert_eq!(status, 200);
+
+    let new_ca = cluster.rotate_serving_ca("rotated").unwrap();
+    let _restore = UsualCertificate(cluster);
+    let req = || {
+        generated::runtime::http::Request::get("/version")
+            .body(Vec::new())
+            .unwrap()
+    };
+    let err = client.execute(req()).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Transport(ref m) if m.contains("certificate")),
+        "{err:?}"
+    );
+    std::fs::write(dir.join("ca.crt.new"), new_ca).unwrap();
+    std::fs::rename(dir.join("ca.crt.new"), &file).unwrap();
+    let (status, _) = client.execute(req()).await.unwrap();
+    assert_eq!(status, 200);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

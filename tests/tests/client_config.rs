@@ -8,6 +8,65 @@ use support::server::{self, Server, ADMIN};
 
 const OBJECT: &str = r#"{"apiVersion":"config.openshift.io/v1","kind":"Authentication","metadata":{"name":"cluster"},"spec":{}}"#;
 
+/// A CA file is read again for each new connection (the loopback server closes each one): a
+/// rewritten file is followed both ways, a file caught broken or missing keeps the bundle read
+/// before, and one missing or empty when the client is built is a configuration error naming it.
+#[tokio::test]
+async fn a_ca_file_is_read_again_for_new_connections() {
+    let (url, ca) = server::tls_server(OBJECT).await;
+    let (_, other_ca) = server::tls_server(OBJECT).await;
+    let dir = std::env::temp_dir().join(format!("ca-file-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("ca.crt");
+    // As the kubelet updates a projected file: write beside it, then rename over it.
+    let replace = |text: &str| {
+        std::fs::write(dir.join("ca.crt.new"), text).unwrap();
+        std::fs::rename(dir.join("ca.crt.new"), &file).unwrap();
+    };
+    replace(&other_ca);
+    let api = config::Api::new(Client::builder(&url).ca_bundle_file(&file).build().unwrap());
+    let params = Default::default();
+    let read = || api.read_authentication("cluster", &params);
+    let refused = |r: Result<_, Error>| matches!(r, Err(Error::Transport(ref m)) if m.contains("certificate"));
+    assert!(
+        refused(read().await),
+        "the file's CA does not sign the server's certificate"
+    );
+    replace(&ca);
+    assert!(read().await.is_ok(), "the rewritten file is trusted");
+    replace("-----BEGIN CERTIFICATE-----\nnot base64\n");
+    assert!(
+        read().await.is_ok(),
+        "a broken file keeps the last good bundle"
+    );
+    std::fs::remove_file(&file).unwrap();
+    assert!(
+        read().await.is_ok(),
+        "a missing file keeps the last good bundle"
+    );
+    replace(&other_ca);
+    assert!(refused(read().await), "the file's change is followed back");
+
+    for (content, words) in [(None, "No such file"), (Some(""), "holds no certificate")] {
+        std::fs::remove_file(&file).ok();
+        if let Some(c) = content {
+            std::fs::write(&file, c).unwrap();
+        }
+        let err = Client::builder(&url)
+            .ca_bundle_file(&file)
+            .build()
+            .unwrap_err();
+        let Error::Config(msg) = &err else {
+            panic!("{err:?}")
+        };
+        assert!(
+            msg.contains(&file.display().to_string()) && msg.contains(words),
+            "{msg}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[tokio::test]
 async fn tls_is_verified_unless_turned_off_by_name() {
     let (url, ca) = server::tls_server(OBJECT).await;

@@ -1,13 +1,15 @@
 // Hand-written: not produced by codegen.
-//! The `Authorization` header of each request: none, a fixed bearer token, or a token file
-//! read again before it can go stale. The kubelet rotates a pod's projected service-account
+//! The `Authorization` header of each request: none, a fixed bearer token, a token file
+//! read again before it can go stale, or an exec credential plugin's token (its client
+//! certificates go to `tls::IdentitySlot`). The kubelet rotates a pod's projected service-account
 //! token about hourly and the old one stops working; client-go re-reads the file every minute
 //! (`NewCachedFileTokenSource`), and so do we, and also at once after a 401.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::tls::{certified_key, IdentitySlot};
 use super::Error;
 
 /// How often a token file is read again (client-go's period).
@@ -83,17 +85,30 @@ impl Auth {
             Auth::None => None,
             Auth::Static(v) => Some(v.clone()),
             Auth::File(f) => Some(f.current(false)),
-            Auth::Exec(e) => Some(e.current(false).await?),
+            Auth::Exec(e) => e.current(false).await?,
         })
     }
 
     /// After a 401 with `sent`: a credential read or issued again, when it differs (then the
     /// request is worth sending again).
-    pub(crate) async fn refresh_after_401(&self, sent: &http::HeaderValue) -> bool {
+    pub(crate) async fn refresh_after_401(&self, sent: Option<&http::HeaderValue>) -> bool {
         match self {
             Auth::None | Auth::Static(_) => false,
-            Auth::File(f) => f.current(true) != sent,
-            Auth::Exec(e) => e.current(true).await.is_ok_and(|v| v != sent),
+            Auth::File(f) => Some(&f.current(true)) != sent,
+            Auth::Exec(e) => {
+                let before = e.identity.generation();
+                e.current(true)
+                    .await
+                    .is_ok_and(|v| v.as_ref() != sent || e.identity.generation() != before)
+            }
+        }
+    }
+
+    /// The client certificates an exec plugin gives, when this is one.
+    pub(crate) fn exec_identity(&self) -> Option<Arc<IdentitySlot>> {
+        match self {
+            Auth::Exec(e) => Some(e.identity.clone()),
+            _ => None,
         }
     }
 }
@@ -111,8 +126,11 @@ pub enum InteractiveMode {
 
 /// An exec credential plugin (kubeconfig `users[].user.exec`: how EKS, GKE, AKS and OIDC
 /// logins work): a command printing an `ExecCredential` (`client.authentication.k8s.io/v1`
-/// or `v1beta1`) whose `status.token` is the bearer token, kept until its
-/// `expirationTimestamp` and run again after it, and after a 401.
+/// or `v1beta1`) whose `status.token` is the bearer token, or whose
+/// `clientCertificateData` and `clientKeyData` (PEM) are the client certificate, or both;
+/// kept until its `expirationTimestamp` and run again after it, and after a 401. A new
+/// certificate is used by new connections, and the client opens them anew (connections keep
+/// the certificate they were opened with), as client-go does.
 #[derive(Clone)]
 pub struct ExecConfig {
     /// `client.authentication.k8s.io/v1` or `…/v1beta1`.
@@ -142,16 +160,18 @@ impl std::fmt::Debug for ExecConfig {
 /// The largest `ExecCredential` read from a plugin.
 const MAX_EXEC_OUTPUT: usize = 1 << 20;
 
-/// A credential a plugin gave: the header, and until when it holds.
+/// A credential a plugin gave: the header, the certificate, and until when they hold.
 #[derive(Clone)]
 struct Issued {
-    header: http::HeaderValue,
+    header: Option<http::HeaderValue>,
+    identity: Option<Arc<rustls::sign::CertifiedKey>>,
     expires: Option<std::time::SystemTime>,
 }
 
 pub(crate) struct Exec {
     config: ExecConfig,
     cached: Mutex<Option<Issued>>,
+    identity: Arc<IdentitySlot>,
 }
 
 impl ExecConfig {
@@ -225,6 +245,7 @@ impl ExecConfig {
             token: Option<String>,
             expiration_timestamp: Option<String>,
             client_certificate_data: Option<String>,
+            client_key_data: Option<String>,
         }
         let c: Credential = serde_json::from_slice(out).map_err(|e| {
             format!(
@@ -242,14 +263,26 @@ impl ExecConfig {
             ));
         }
         let status = c.status.ok_or("its ExecCredential has no status")?;
-        let Some(token) = status.token.filter(|t| !t.is_empty()) else {
-            return Err(if status.client_certificate_data.is_some() {
-                "it returned a client certificate: only tokens from exec plugins are supported"
-                    .into()
-            } else {
-                "its ExecCredential has no status.token".into()
-            });
+        let non_empty = |v: Option<String>| v.filter(|v| !v.is_empty());
+        let identity = match (
+            non_empty(status.client_certificate_data),
+            non_empty(status.client_key_data),
+        ) {
+            (None, None) => None,
+            (Some(cert), Some(key)) => Some(certified_key(cert.as_bytes(), key.as_bytes())?),
+            _ => return Err(
+                "its ExecCredential has clientCertificateData or clientKeyData without the other"
+                    .into(),
+            ),
         };
+        let header = non_empty(status.token)
+            .map(|t| bearer(&t).map_err(|e| e.to_string()))
+            .transpose()?;
+        if header.is_none() && identity.is_none() {
+            return Err(
+                "its ExecCredential has neither status.token nor a client certificate".into(),
+            );
+        }
         let expires = match status.expiration_timestamp {
             None => None,
             Some(t) => {
@@ -260,22 +293,32 @@ impl ExecConfig {
                 Some(std::time::UNIX_EPOCH + Duration::from_secs(secs))
             }
         };
-        let header = bearer(&token).map_err(|e| e.to_string())?;
-        Ok(Issued { header, expires })
+        Ok(Issued {
+            header,
+            identity,
+            expires,
+        })
     }
 }
 
 impl Exec {
-    pub(crate) fn new(config: ExecConfig) -> Exec {
+    /// `identity`: the client certificate until the plugin gives one (a kubeconfig may name
+    /// both).
+    pub(crate) fn new(
+        config: ExecConfig,
+        identity: Option<Arc<rustls::sign::CertifiedKey>>,
+    ) -> Exec {
         Exec {
             config,
             cached: Mutex::new(None),
+            identity: Arc::new(IdentitySlot::new(identity)),
         }
     }
 
-    /// The plugin's token: the cached one until it expires, else a new run (off the async
-    /// threads: a plugin may take seconds).
-    async fn current(&self, fresh: bool) -> Result<http::HeaderValue, Error> {
+    /// The plugin's token, if it gives one: the cached one until it expires, else a new run
+    /// (off the async threads: a plugin may take seconds), whose certificate, if any, new
+    /// connections use from then on.
+    async fn current(&self, fresh: bool) -> Result<Option<http::HeaderValue>, Error> {
         if !fresh {
             let cached = self
                 .cached
@@ -295,6 +338,9 @@ impl Exec {
         let issued = tokio::task::spawn_blocking(move || config.run())
             .await
             .map_err(|_| Error::Config("the exec plugin's thread failed".into()))??;
+        if let Some(identity) = &issued.identity {
+            self.identity.set(identity.clone());
+        }
         let header = issued.header.clone();
         *self.cached.lock().unwrap_or_else(|p| p.into_inner()) = Some(issued);
         Ok(header)

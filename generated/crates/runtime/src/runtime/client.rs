@@ -1,7 +1,8 @@
 // Hand-written: not produced by codegen.
-//! The async HTTP client: reqwest over rustls (ring), bearer tokens (fixed or from a file read
-//! again before it goes stale), custom CA bundles, timeouts by default, retries of what is
-//! safe to repeat, and a response size limit. TLS verification is on unless turned off by name.
+//! The async HTTP client: reqwest over rustls (ring), bearer tokens (fixed, from a file read
+//! again before it goes stale, or from an exec plugin), client certificates, CA bundles (a
+//! file followed as it changes), proxies, timeouts by default, retries of what is safe to
+//! repeat, and a response size limit. TLS verification is on unless turned off by name.
 
 use std::fmt;
 use std::pin::Pin;
@@ -15,13 +16,14 @@ use serde::de::DeserializeOwned;
 use super::auth::{bearer, Auth, Exec, ExecConfig, TokenFile, TOKEN_FILE_RELOAD};
 use super::request;
 use super::retry::{jitter, retryable, Failure, RetryEvent, RetryPolicy, RetryReason};
+use super::tls::{IdentitySlot, Tls};
 use super::warning::{warnings, Warning};
 use super::watch::{WatchDecoder, WatchEvent};
 use super::Error;
 
 /// A bearer token: never shown by `Debug` or `Display`, never in an error.
 #[derive(Clone)]
-struct Secret(String);
+pub(super) struct Secret(pub(super) String);
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -164,10 +166,9 @@ pub struct ClientBuilder {
     credential: Credential,
     impersonate: Vec<(http::HeaderName, String)>,
     default_namespace: String,
-    ca_pem: Vec<u8>,
-    ca_der: Vec<Vec<u8>>,
-    identity_pem: Option<(Vec<u8>, Secret)>,
-    accept_invalid_certs: bool,
+    tls: Tls,
+    /// May hold the proxy's user and password.
+    proxy: Option<Secret>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     watch_idle_timeout: Option<Duration>,
@@ -291,20 +292,39 @@ impl ClientBuilder {
 
     /// Trusts the certificate authorities of a PEM bundle instead of the system's.
     pub fn ca_bundle_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
-        self.ca_pem.extend_from_slice(pem.as_ref());
-        self.ca_pem.push(b'\n');
+        self.tls.ca_pem.extend_from_slice(pem.as_ref());
+        self.tls.ca_pem.push(b'\n');
+        self
+    }
+
+    /// Trusts the certificate authorities of the PEM file at `path` instead of the system's
+    /// (beside any given as bytes): read when the client is built, and again for every new
+    /// connection, so a rotated bundle (a pod's `ca.crt`, a kubeconfig's
+    /// `certificate-authority`) is followed without a restart. A later read that fails or holds
+    /// no certificate keeps the bundle read before (said at `warn`).
+    pub fn ca_bundle_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.tls.ca_file = Some(path.into());
+        self
+    }
+
+    /// Connects through the HTTP proxy at `url` (`http://` or `https://`, as a kubeconfig's
+    /// `proxy-url`; the API server is reached through `CONNECT`, TLS end to end), instead of
+    /// the proxies of `HTTPS_PROXY` / `NO_PROXY`, which are used otherwise, as client-go does.
+    /// SOCKS proxies are refused by `build()`.
+    pub fn proxy_url(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(Secret(url.into()));
         self
     }
 
     /// Trusts one DER-encoded certificate authority instead of the system's.
     pub fn ca_certificate_der(mut self, der: Vec<u8>) -> Self {
-        self.ca_der.push(der);
+        self.tls.ca_der.push(der);
         self
     }
 
     /// Authenticates with a client certificate chain and private key (both PEM).
     pub fn client_identity_pem(mut self, cert_chain: Vec<u8>, private_key: Vec<u8>) -> Self {
-        self.identity_pem = Some((
+        self.tls.identity_pem = Some((
             cert_chain,
             Secret(String::from_utf8_lossy(&private_key).into_owned()),
         ));
@@ -355,7 +375,7 @@ impl ClientBuilder {
     /// Turns off verification of the server's certificate. Anyone on the network path can then
     /// read and change the traffic, token included; use only against a throwaway cluster.
     pub fn danger_accept_invalid_certs(mut self) -> Self {
-        self.accept_invalid_certs = true;
+        self.tls.accept_invalid_certs = true;
         self
     }
 
@@ -377,22 +397,27 @@ impl ClientBuilder {
                 "the base URL holds user information (`user:password@`), which the API server does not accept: use bearer_token or a client certificate".into(),
             ));
         }
-        let mut http = reqwest::Client::builder().tls_backend_preconfigured(self.tls_config()?);
-        if let Some(t) = self.connect_timeout {
-            http = http.connect_timeout(t);
-        }
-        if let Some((interval, timeout)) = self.http2_keep_alive {
-            http = http
-                .http2_keep_alive_interval(interval)
-                .http2_keep_alive_timeout(timeout)
-                .http2_keep_alive_while_idle(true);
-        }
-        let http = http.build().map_err(|e| Error::Config(e.to_string()))?;
         let auth = match self.credential {
             Credential::None => Auth::None,
             Credential::Token(Secret(token)) => Auth::Static(bearer(&token)?),
             Credential::File(path, period) => Auth::File(TokenFile::new(path, period)?),
-            Credential::Exec(plugin) => Auth::Exec(Exec::new(plugin)),
+            Credential::Exec(plugin) => Auth::Exec(Exec::new(plugin, self.tls.identity()?)),
+        };
+        let identity = auth.exec_identity();
+        let settings = HttpSettings {
+            tls: self.tls.config(identity.clone())?,
+            connect_timeout: self.connect_timeout,
+            http2_keep_alive: self.http2_keep_alive,
+            proxy: self
+                .proxy
+                .as_ref()
+                .map(|Secret(url)| proxy_for(url))
+                .transpose()?,
+        };
+        let http = Transport {
+            current: std::sync::Mutex::new((0, settings.build()?)),
+            settings,
+            identity,
         };
         let mut impersonate = http::HeaderMap::new();
         for (name, value) in &self.impersonate {
@@ -425,108 +450,60 @@ impl ClientBuilder {
             }),
         })
     }
+}
 
-    fn tls_config(&self) -> Result<rustls::ClientConfig, Error> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
-            .with_safe_default_protocol_versions()
-            .map_err(|e| Error::Config(e.to_string()))?;
-        let builder = if self.accept_invalid_certs {
-            builder
-                .dangerous()
-                .with_custom_certificate_verifier(Arc::new(NoVerification(provider)))
-        } else {
-            let mut roots = rustls::RootCertStore::empty();
-            if self.ca_pem.is_empty() && self.ca_der.is_empty() {
-                let native = rustls_native_certs::load_native_certs();
-                roots.add_parsable_certificates(native.certs);
-            } else {
-                use rustls::pki_types::pem::PemObject as _;
-                for cert in rustls::pki_types::CertificateDer::pem_slice_iter(&self.ca_pem) {
-                    let cert = cert.map_err(|e| Error::Config(format!("CA bundle: {e}")))?;
-                    roots
-                        .add(cert)
-                        .map_err(|e| Error::Config(format!("CA bundle: {e}")))?;
-                }
-                for der in &self.ca_der {
-                    roots
-                        .add(rustls::pki_types::CertificateDer::from(der.clone()))
-                        .map_err(|e| Error::Config(format!("CA certificate: {e}")))?;
-                }
-                if roots.is_empty() {
-                    return Err(Error::Config("the CA bundle holds no certificate".into()));
-                }
-            }
-            builder.with_root_certificates(roots)
-        };
-        let mut config = match &self.identity_pem {
-            None => builder.with_no_client_auth(),
-            Some((chain, Secret(key))) => {
-                use rustls::pki_types::pem::PemObject as _;
-                let certs = rustls::pki_types::CertificateDer::pem_slice_iter(chain)
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| Error::Config(format!("client certificate: {e}")))?;
-                // The key's parse error is not shown: it could echo key material.
-                let key = rustls::pki_types::PrivateKeyDer::from_pem_slice(key.as_bytes())
-                    .map_err(|_| Error::Config("client key: not a PEM private key".into()))?;
-                builder
-                    .with_client_auth_cert(certs, key)
-                    .map_err(|e| Error::Config(format!("client identity: {e}")))?
-            }
-        };
-        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-        Ok(config)
+/// What the HTTP client is made from: once at build, again when an exec plugin's client
+/// certificate changes.
+struct HttpSettings {
+    tls: rustls::ClientConfig,
+    connect_timeout: Option<Duration>,
+    http2_keep_alive: Option<(Duration, Duration)>,
+    proxy: Option<reqwest::Proxy>,
+}
+
+impl HttpSettings {
+    fn build(&self) -> Result<reqwest::Client, Error> {
+        let mut http = reqwest::Client::builder().tls_backend_preconfigured(self.tls.clone());
+        if let Some(t) = self.connect_timeout {
+            http = http.connect_timeout(t);
+        }
+        if let Some((interval, timeout)) = self.http2_keep_alive {
+            http = http
+                .http2_keep_alive_interval(interval)
+                .http2_keep_alive_timeout(timeout)
+                .http2_keep_alive_while_idle(true);
+        }
+        if let Some(proxy) = &self.proxy {
+            http = http.proxy(proxy.clone());
+        }
+        http.build().map_err(|e| Error::Config(e.to_string()))
     }
 }
 
-/// Accepts any server certificate; only reachable through `danger_accept_invalid_certs`.
-#[derive(Debug)]
-struct NoVerification(Arc<rustls::crypto::CryptoProvider>);
+/// The HTTP client. A pooled connection keeps the client certificate it was opened with, so
+/// when an exec plugin issues a new one the client is made anew and the old connections go
+/// with the old client once their requests end (client-go closes them too).
+struct Transport {
+    settings: HttpSettings,
+    identity: Option<Arc<IdentitySlot>>,
+    /// The identity generation the client was made for, and the client.
+    current: std::sync::Mutex<(u64, reqwest::Client)>,
+}
 
-impl rustls::client::danger::ServerCertVerifier for NoVerification {
-    fn verify_server_cert(
-        &self,
-        _: &rustls::pki_types::CertificateDer<'_>,
-        _: &[rustls::pki_types::CertificateDer<'_>],
-        _: &rustls::pki_types::ServerName<'_>,
-        _: &[u8],
-        _: rustls::pki_types::UnixTime,
-    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
-        Ok(rustls::client::danger::ServerCertVerified::assertion())
-    }
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &rustls::pki_types::CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &rustls::pki_types::CertificateDer<'_>,
-        dss: &rustls::DigitallySignedStruct,
-    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
+impl Transport {
+    fn client(&self) -> Result<reqwest::Client, Error> {
+        let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(generation) = self.identity.as_ref().map(|slot| slot.generation()) {
+            if current.0 != generation {
+                *current = (generation, self.settings.build()?);
+            }
+        }
+        Ok(current.1.clone())
     }
 }
 
 struct Inner {
-    http: reqwest::Client,
+    http: Transport,
     base: String,
     auth: Auth,
     impersonate: http::HeaderMap,
@@ -562,6 +539,19 @@ impl fmt::Debug for Client {
             )
             .field("timeout", &self.inner.timeout)
             .finish()
+    }
+}
+
+/// The proxy of `proxy_url`. Errors do not repeat the URL: it may hold a password.
+fn proxy_for(url: &str) -> Result<reqwest::Proxy, Error> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| Error::Config(format!("proxy URL: {e}")))?;
+    match parsed.scheme() {
+        "http" | "https" => {
+            reqwest::Proxy::all(parsed).map_err(|e| Error::Config(format!("proxy URL: {e}")))
+        }
+        other => Err(Error::Config(format!(
+            "proxy URL: scheme `{other}` is not supported (an http:// or https:// proxy is)"
+        ))),
     }
 }
 
@@ -642,10 +632,8 @@ impl Client {
             credential: Credential::None,
             impersonate: Vec::new(),
             default_namespace: "default".into(),
-            ca_pem: Vec::new(),
-            ca_der: Vec::new(),
-            identity_pem: None,
-            accept_invalid_certs: false,
+            tls: Tls::default(),
+            proxy: None,
             timeout: Some(DEFAULT_TIMEOUT),
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             watch_idle_timeout: Some(DEFAULT_WATCH_IDLE_TIMEOUT),
@@ -697,6 +685,7 @@ impl Client {
             let mut rb = self
                 .inner
                 .http
+                .client()?
                 .request(parts.method.clone(), &url)
                 .headers(parts.headers.clone())
                 .headers(self.inner.impersonate.clone())
@@ -713,11 +702,9 @@ impl Client {
             let (reason, retry_after, last) = match rb.send().await {
                 Ok(resp) => {
                     let status = resp.status();
-                    if let (http::StatusCode::UNAUTHORIZED, Some(sent), false) =
-                        (status, &auth, refreshed)
-                    {
+                    if status == http::StatusCode::UNAUTHORIZED && !refreshed {
                         refreshed = true;
-                        if self.inner.auth.refresh_after_401(sent).await {
+                        if self.inner.auth.refresh_after_401(auth.as_ref()).await {
                             self.warn(resp.headers());
                             continue;
                         }

@@ -9,7 +9,9 @@
 //! tokens (inline, or `tokenFile`, read again every minute), client certificates and keys
 //! (files and data), exec credential plugins, impersonation (`as`, `as-uid`, `as-groups`,
 //! `as-user-extra`) and the context's namespace are honoured; auth-provider plugins, basic
-//! authentication, `tls-server-name` and `proxy-url` are refused with an error. Relative file
+//! authentication and `tls-server-name` (the HTTP stack sends the URL's host as the TLS server
+//! name and offers no way to send another) are refused with an error; `proxy-url` is honoured
+//! for http(s) proxies. Relative file
 //! paths are read from the kubeconfig's folder, as kubectl does; `$KUBECONFIG` may list several
 //! files, merged as kubectl merges them (the first to name a cluster, user or context wins, and
 //! the first `current-context`).
@@ -179,22 +181,27 @@ impl Merged {
         if cluster.tls_server_name.is_some() {
             return refuse(&format!("cluster `{cluster_name}` sets tls-server-name"));
         }
-        if cluster.proxy_url.is_some() {
-            return refuse(&format!("cluster `{cluster_name}` sets proxy-url"));
-        }
         let mut b = Client::builder(server).default_namespace(
             ctx.namespace
                 .as_deref()
                 .filter(|n| !n.is_empty())
                 .unwrap_or("default"),
         );
-        if let Some(ca) = data_or_file(
-            cluster.certificate_authority_data.as_deref(),
-            cluster.certificate_authority.as_deref(),
-            cluster_dir,
-            "certificate-authority",
-        )? {
-            b = b.ca_bundle_pem(ca);
+        // Data wins over a file, as in client-go; a file is followed as it changes.
+        let ca_data = cluster.certificate_authority_data.as_deref();
+        match cluster.certificate_authority.as_deref() {
+            Some(file) if !file.is_empty() && ca_data.is_none_or(str::is_empty) => {
+                b = b.ca_bundle_file(cluster_dir.join(file));
+            }
+            _ => {
+                if let Some(ca) = data_or_file(ca_data, None, cluster_dir, "certificate-authority")?
+                {
+                    b = b.ca_bundle_pem(ca);
+                }
+            }
+        }
+        if let Some(proxy) = cluster.proxy_url.as_deref().filter(|p| !p.is_empty()) {
+            b = b.proxy_url(proxy);
         }
         if cluster.insecure_skip_tls_verify {
             // Explicit in the kubeconfig, so honoured.
@@ -407,7 +414,8 @@ impl Client {
 
     /// A client for the API server of the pod it runs in: `KUBERNETES_SERVICE_HOST` and
     /// `_PORT`, the service account's token (read again every minute and after a 401: the
-    /// kubelet rotates it), its CA, and its namespace as the default.
+    /// kubelet rotates it), its CA bundle (read again for each new connection: it changes when
+    /// the cluster's CA is rotated), and its namespace as the default.
     pub fn in_cluster() -> Result<Client, Error> {
         let host = std::env::var("KUBERNETES_SERVICE_HOST").map_err(|_| {
             config("in-cluster: KUBERNETES_SERVICE_HOST is not set (not in a pod?)")
@@ -420,12 +428,10 @@ impl Client {
             host
         };
         let dir = Path::new(SERVICE_ACCOUNT);
-        let ca = std::fs::read(dir.join("ca.crt"))
-            .map_err(|e| config(format!("in-cluster: {}/ca.crt: {e}", SERVICE_ACCOUNT)))?;
         let namespace =
             std::fs::read_to_string(dir.join("namespace")).unwrap_or_else(|_| "default".into());
         Client::builder(&format!("https://{host}:{port}"))
-            .ca_bundle_pem(ca)
+            .ca_bundle_file(dir.join("ca.crt"))
             .bearer_token_file(dir.join("token"))
             .default_namespace(namespace.trim())
             .build()

@@ -19,6 +19,8 @@ mod patch;
 pub mod request;
 pub mod retry;
 mod string_enum;
+#[cfg(feature = "client")]
+mod tls;
 pub mod warning;
 mod watch;
 #[cfg(feature = "client")]
