@@ -286,19 +286,26 @@ fn ca_params(name: &str) -> Result<rcgen::CertificateParams, String> {
     Ok(params)
 }
 
-/// A new CA and a serving certificate for `localhost` and `127.0.0.1` signed by it, written
-/// to `<prefix>ca.crt`, `<prefix>serving.crt` and `<prefix>serving.key` in `dir`; returns the
-/// CA's PEM.
+/// A name the serving certificate holds that no DNS resolves (`.invalid`), for clients that
+/// check the certificate for another name than the address they connect to.
+pub const SERVER_NAME: &str = "apiserver.kube-codegen.invalid";
+
+/// A new CA and a serving certificate for `localhost`, `127.0.0.1` and [`SERVER_NAME`] signed
+/// by it, written to `<prefix>ca.crt`, `<prefix>serving.crt` and `<prefix>serving.key` in
+/// `dir`; returns the CA's PEM.
 fn ca_and_serving(dir: &Path, prefix: &str) -> Result<String, String> {
     let ca_key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
     let ca_params = ca_params("kube-codegen test CA")?;
     let ca = ca_params.self_signed(&ca_key).map_err(|e| e.to_string())?;
     let issuer = rcgen::Issuer::new(ca_params, ca_key);
     let key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
-    let serving =
-        rcgen::CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
-            .and_then(|p| p.signed_by(&key, &issuer))
-            .map_err(|e| e.to_string())?;
+    let serving = rcgen::CertificateParams::new(vec![
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        SERVER_NAME.to_string(),
+    ])
+    .and_then(|p| p.signed_by(&key, &issuer))
+    .map_err(|e| e.to_string())?;
     write(&dir.join(format!("{prefix}ca.crt")), &ca.pem())?;
     write(&dir.join(format!("{prefix}serving.crt")), &serving.pem())?;
     write(

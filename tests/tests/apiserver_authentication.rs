@@ -316,10 +316,13 @@ async fn kubeconfig_identity_fields_are_honoured_or_refused() {
     use base64::Engine as _;
     let ca = base64::engine::general_purpose::STANDARD.encode(&cluster.ca_pem);
     for (field, refused) in [
-        ("tls-server-name: other.example", "tls-server-name"),
         (
             "proxy-url: socks5://127.0.0.1:1",
             "scheme `socks5` is not supported",
+        ),
+        (
+            "tls-server-name: localhost\n    proxy-url: http://127.0.0.1:1",
+            "not supported together with a proxy",
         ),
     ] {
         let text = format!(
@@ -490,5 +493,57 @@ async fn exec_plugins_give_client_certificates_and_rotate_them() {
     assert_eq!(runs(), 3);
     username(&client).await.unwrap();
     assert_eq!(runs(), 3);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A kubeconfig's `tls-server-name` is the name the server's certificate is checked for,
+/// while the client connects to the server's address: the test server's certificate also
+/// names `SERVER_NAME`, which no DNS resolves, so it is accepted only when the connection
+/// goes to the server's address; a name the certificate does not hold is refused.
+#[tokio::test]
+async fn kubeconfig_tls_server_name_is_honoured() {
+    let cluster = shared();
+    let user = format!("    token: {}\n", cluster.token(Identity::Admin));
+    let named =
+        |name: &str| kubeconfig_with(cluster, &user, &format!("    tls-server-name: {name}\n"));
+    let client = from_kubeconfig_text(&named(tests::apiserver::SERVER_NAME))
+        .await
+        .unwrap();
+    assert_eq!(
+        username(&client).await.unwrap().username.as_deref(),
+        Some("admin")
+    );
+    assert_eq!(client.base_url(), cluster.server);
+    let client = from_kubeconfig_text(&named("other.example")).await.unwrap();
+    let err = username(&client).await.unwrap_err();
+    assert!(
+        matches!(err, generated::runtime::Error::Transport(ref m) if m.contains("certificate")),
+        "{err:?}"
+    );
+}
+
+/// A kubeconfig's client certificate (a file, relative to the kubeconfig's folder) and key
+/// (inline data) are who the server sees.
+#[tokio::test]
+async fn kubeconfig_client_certificates_are_who_the_server_sees() {
+    use base64::Engine as _;
+    let cluster = shared();
+    let dir = std::env::temp_dir().join(format!("kubeconfig-cert-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let not_after = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    let (cert, key) = cluster
+        .client_certificate("cert-jane", &["cert-readers"], not_after)
+        .unwrap();
+    std::fs::write(dir.join("jane.crt"), cert).unwrap();
+    let key = base64::engine::general_purpose::STANDARD.encode(key);
+    let user = format!("    client-certificate: jane.crt\n    client-key-data: {key}\n");
+    let text = kubeconfig_with(cluster, &user, "");
+    let client = generated::runtime::Client::from_kubeconfig_yaml(&text, &dir, None).unwrap();
+    let me = username(&client).await.unwrap();
+    assert_eq!(me.username.as_deref(), Some("cert-jane"));
+    assert!(me
+        .groups
+        .unwrap_or_default()
+        .contains(&"cert-readers".to_string()));
     std::fs::remove_dir_all(&dir).unwrap();
 }

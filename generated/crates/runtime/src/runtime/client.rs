@@ -169,6 +169,7 @@ pub struct ClientBuilder {
     tls: Tls,
     /// May hold the proxy's user and password.
     proxy: Option<Secret>,
+    tls_server_name: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     watch_idle_timeout: Option<Duration>,
@@ -316,6 +317,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Checks the server's certificate for `name` and sends `name` as the TLS server name
+    /// (SNI), while still connecting to the base URL's host (kubeconfig `tls-server-name`: an
+    /// API server reached by IP or through a tunnel, whose certificate names another host).
+    /// Requests then carry `name` in their `Host` header, which kube-apiserver does not read.
+    /// Not supported together with a proxy (refused by `build()`).
+    pub fn tls_server_name(mut self, name: impl Into<String>) -> Self {
+        self.tls_server_name = Some(name.into());
+        self
+    }
+
     /// Trusts one DER-encoded certificate authority instead of the system's.
     pub fn ca_certificate_der(mut self, der: Vec<u8>) -> Self {
         self.tls.ca_der.push(der);
@@ -397,6 +408,10 @@ impl ClientBuilder {
                 "the base URL holds user information (`user:password@`), which the API server does not accept: use bearer_token or a client certificate".into(),
             ));
         }
+        let (target, resolver) = match &self.tls_server_name {
+            None => (base.clone(), None),
+            Some(name) => server_name_target(&url, name, self.proxy.is_some())?,
+        };
         let auth = match self.credential {
             Credential::None => Auth::None,
             Credential::Token(Secret(token)) => Auth::Static(bearer(&token)?),
@@ -413,6 +428,7 @@ impl ClientBuilder {
                 .as_ref()
                 .map(|Secret(url)| proxy_for(url))
                 .transpose()?,
+            resolver,
         };
         let http = Transport {
             current: std::sync::Mutex::new((0, settings.build()?)),
@@ -436,6 +452,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base,
+                target,
                 auth,
                 impersonate,
                 default_namespace: self.default_namespace,
@@ -459,6 +476,7 @@ struct HttpSettings {
     connect_timeout: Option<Duration>,
     http2_keep_alive: Option<(Duration, Duration)>,
     proxy: Option<reqwest::Proxy>,
+    resolver: Option<Arc<ServerNameResolver>>,
 }
 
 impl HttpSettings {
@@ -475,6 +493,9 @@ impl HttpSettings {
         }
         if let Some(proxy) = &self.proxy {
             http = http.proxy(proxy.clone());
+        }
+        if let Some(resolver) = &self.resolver {
+            http = http.dns_resolver(resolver.clone());
         }
         http.build().map_err(|e| Error::Config(e.to_string()))
     }
@@ -505,6 +526,8 @@ impl Transport {
 struct Inner {
     http: Transport,
     base: String,
+    /// Where requests go: `base`, or with the TLS server name as its host.
+    target: String,
     auth: Auth,
     impersonate: http::HeaderMap,
     default_namespace: String,
@@ -539,6 +562,66 @@ impl fmt::Debug for Client {
             )
             .field("timeout", &self.inner.timeout)
             .finish()
+    }
+}
+
+/// With a TLS server name, requests go to a URL naming it, and the name resolves to the
+/// base URL's host: the connection goes where the base URL says, while TLS (SNI and the
+/// certificate check, both taken from the URL's host) uses the name.
+fn server_name_target(
+    base: &reqwest::Url,
+    name: &str,
+    with_proxy: bool,
+) -> Result<(String, Option<Arc<ServerNameResolver>>), Error> {
+    let config = |what: &str| Error::Config(format!("TLS server name `{name}`: {what}"));
+    if with_proxy {
+        return Err(config("not supported together with a proxy"));
+    }
+    if rustls::pki_types::ServerName::try_from(name).is_err() {
+        return Err(config("not a DNS name"));
+    }
+    let host = base
+        .host_str()
+        .ok_or_else(|| config("the base URL has no host"))?
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let mut target = base.clone();
+    target
+        .set_host(Some(name))
+        .map_err(|e| config(&e.to_string()))?;
+    let resolver = ServerNameResolver {
+        name: name.to_ascii_lowercase(),
+        host,
+    };
+    Ok((
+        target.as_str().trim_end_matches('/').to_string(),
+        Some(Arc::new(resolver)),
+    ))
+}
+
+/// Resolves the TLS server name to the base URL's host (an IP address as it is), any other
+/// name (a proxy's, should one be used) as the system does.
+struct ServerNameResolver {
+    name: String,
+    host: String,
+}
+
+impl reqwest::dns::Resolve for ServerNameResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let lookup = if name.as_str().eq_ignore_ascii_case(&self.name) {
+            self.host.clone()
+        } else {
+            name.as_str().to_string()
+        };
+        Box::pin(async move {
+            // getaddrinfo blocks, as in reqwest's own resolver; the port is the URL's.
+            let addrs = tokio::task::spawn_blocking(move || {
+                std::net::ToSocketAddrs::to_socket_addrs(&(lookup.as_str(), 0))
+            })
+            .await??;
+            Ok(Box::new(addrs.collect::<Vec<_>>().into_iter()) as reqwest::dns::Addrs)
+        })
     }
 }
 
@@ -634,6 +717,7 @@ impl Client {
             default_namespace: "default".into(),
             tls: Tls::default(),
             proxy: None,
+            tls_server_name: None,
             timeout: Some(DEFAULT_TIMEOUT),
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             watch_idle_timeout: Some(DEFAULT_WATCH_IDLE_TIMEOUT),
@@ -676,7 +760,7 @@ impl Client {
                 "request target `{path}` is not a path"
             )));
         }
-        let url = format!("{}{}", self.inner.base, path);
+        let url = format!("{}{}", self.inner.target, path);
         let body = bytes::Bytes::from(body);
         let mut attempt = 0;
         let mut refreshed = false;

@@ -9,9 +9,8 @@
 //! tokens (inline, or `tokenFile`, read again every minute), client certificates and keys
 //! (files and data), exec credential plugins, impersonation (`as`, `as-uid`, `as-groups`,
 //! `as-user-extra`) and the context's namespace are honoured; auth-provider plugins, basic
-//! authentication and `tls-server-name` (the HTTP stack sends the URL's host as the TLS server
-//! name and offers no way to send another) are refused with an error; `proxy-url` is honoured
-//! for http(s) proxies. Relative file
+//! authentication, SOCKS proxies and `tls-server-name` together with `proxy-url` are refused
+//! with an error; `tls-server-name` and `proxy-url` (http and https proxies) are honoured. Relative file
 //! paths are read from the kubeconfig's folder, as kubectl does; `$KUBECONFIG` may list several
 //! files, merged as kubectl merges them (the first to name a cluster, user or context wins, and
 //! the first `current-context`).
@@ -173,14 +172,6 @@ impl Merged {
                 "kubeconfig: cluster `{cluster_name}` has no server"
             ))
         })?;
-        let refuse = |what: &str| {
-            Err(config(format!(
-                "kubeconfig: {what}, which this client does not support"
-            )))
-        };
-        if cluster.tls_server_name.is_some() {
-            return refuse(&format!("cluster `{cluster_name}` sets tls-server-name"));
-        }
         let mut b = Client::builder(server).default_namespace(
             ctx.namespace
                 .as_deref()
@@ -199,6 +190,9 @@ impl Merged {
                     b = b.ca_bundle_pem(ca);
                 }
             }
+        }
+        if let Some(name) = cluster.tls_server_name.as_deref().filter(|n| !n.is_empty()) {
+            b = b.tls_server_name(name);
         }
         if let Some(proxy) = cluster.proxy_url.as_deref().filter(|p| !p.is_empty()) {
             b = b.proxy_url(proxy);
