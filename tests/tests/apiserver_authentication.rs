@@ -547,3 +547,40 @@ async fn kubeconfig_client_certificates_are_who_the_server_sees() {
         .contains(&"cert-readers".to_string()));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `insecure-skip-tls-verify: true` is honoured (the test CA is unknown to the system, so
+/// without it the same kubeconfig is refused at the handshake), and refused beside a CA.
+#[tokio::test]
+async fn kubeconfig_insecure_skip_tls_verify_is_honoured() {
+    let cluster = shared();
+    let token = cluster.token(Identity::Admin);
+    let text = |cluster_fields: &str| {
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: {}\n{cluster_fields}users:\n- name: u\n  user:\n    token: {token}\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\ncurrent-context: x\n",
+            cluster.server
+        )
+    };
+    let client = from_kubeconfig_text(&text("    insecure-skip-tls-verify: true\n"))
+        .await
+        .unwrap();
+    assert_eq!(
+        username(&client).await.unwrap().username.as_deref(),
+        Some("admin")
+    );
+    let client = from_kubeconfig_text(&text("")).await.unwrap();
+    let err = username(&client).await.unwrap_err();
+    assert!(
+        matches!(err, generated::runtime::Error::Transport(ref m) if m.contains("certificate")),
+        "{err:?}"
+    );
+    let err = from_kubeconfig_text(&text(
+        "    insecure-skip-tls-verify: true\n    certificate-authority: ca.pem\n",
+    ))
+    .await
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("both insecure-skip-tls-verify and a certificate-authority"),
+        "{err}"
+    );
+}

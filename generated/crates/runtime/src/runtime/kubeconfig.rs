@@ -198,7 +198,19 @@ impl Merged {
             b = b.proxy_url(proxy);
         }
         if cluster.insecure_skip_tls_verify {
-            // Explicit in the kubeconfig, so honoured.
+            // Explicit in the kubeconfig, so honoured; beside a CA it is a contradiction,
+            // which client-go refuses too.
+            let has_ca = [
+                &cluster.certificate_authority,
+                &cluster.certificate_authority_data,
+            ]
+            .iter()
+            .any(|v| v.as_deref().is_some_and(|v| !v.is_empty()));
+            if has_ca {
+                return Err(config(format!(
+                    "kubeconfig: cluster `{cluster_name}` sets both insecure-skip-tls-verify and a certificate-authority"
+                )));
+            }
             b = b.danger_accept_invalid_certs();
         }
         if let Some(user_name) = ctx.user.as_deref() {
