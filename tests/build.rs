@@ -33,6 +33,7 @@ fn main() {
             runtime: "::generated::runtime".into(),
             command: "tests/build.rs".into(),
             crate_files: false,
+            kube_rs: false,
         };
         let output =
             codegen::generate(&[spec], &options).unwrap_or_else(|e| panic!("fixture {stem}: {e}"));
@@ -64,6 +65,7 @@ fn main() {
         runtime: "::generated::runtime".into(),
         command: "tests/build.rs".into(),
         crate_files: false,
+        kube_rs: false,
     };
     let output = codegen::generate(&[spec], &options)
         .unwrap_or_else(|e| panic!("random schemas: {e}\n{doc:#}"));

@@ -138,6 +138,7 @@ impl Classes {
                     key.push('}');
                 }
             }
+            TypeKind::External(path) => key.push_str(&format!("X{path}")),
         }
         let next = self.keys.len() as u32;
         let c = *self.keys.entry(key).or_insert(next);

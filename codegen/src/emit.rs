@@ -74,6 +74,8 @@ pub(crate) struct Ctx<'a> {
     /// The root type whose file is being built: types of that file are named bare, all others
     /// by their full path.
     pub file_root: Option<&'a str>,
+    /// kube-rs mode (`Options::kube_rs`): kinds implement k8s-openapi's traits.
+    pub kube_rs: bool,
 }
 
 fn parse_path(s: &str, what: &str) -> Result<syn::Path, Error> {
@@ -213,6 +215,7 @@ fn context<'a>(
         runtime: parse_path(&options.runtime, "runtime")?,
         crate_features: options.crate_files,
         file_root: None,
+        kube_rs: options.kube_rs,
     })
 }
 
@@ -445,7 +448,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             .filter(|op| op.shared_params.is_some())
             .filter_map(|op| feature(&op.gv))
             .collect();
-        let layout = crates::plan(api, &gvs, &gates, &params_gates)?;
+        let layout = crates::plan(api, &gvs, &gates, &params_gates, options.kube_rs)?;
         // Each crate's `<group>/mod.rs`: its own version, and the same group's other versions
         // that it names.
         for gv in &gvs {

@@ -115,6 +115,10 @@ pub(crate) enum TypeKind {
     Union {
         variants: Vec<(String, Ty, bool)>,
     },
+    /// A type of another crate stands in for this one (`pub use` of that path): k8s-openapi's
+    /// ObjectMeta in kube-rs mode. It implements what the emitted code derives (Clone, Debug,
+    /// Default, PartialEq, serde).
+    External(&'static str),
 }
 
 /// What makes a type a top-level Kubernetes kind.

@@ -10,6 +10,7 @@ mod emit;
 mod error;
 mod fileset;
 mod fixups;
+mod interop;
 mod ir;
 mod load;
 mod lower;
@@ -17,6 +18,7 @@ mod names;
 mod par;
 mod query_values;
 mod sensitive;
+mod settings;
 mod validate;
 mod view;
 mod work;
@@ -25,6 +27,7 @@ pub use error::{Error, Location};
 pub use fileset::{Changes, FileSet};
 pub use fixups::strip_descriptions;
 pub use load::{read_specs_dir, SpecFile, MAX_SPEC_BYTES};
+pub use settings::{options_from_settings, read_settings, SETTINGS_FILE};
 
 /// How the emitted code refers to itself and to the hand-written runtime.
 #[derive(Clone, Debug)]
@@ -38,6 +41,10 @@ pub struct Options {
     pub command: String,
     /// Also emit the crate scaffolding (`lib.rs` and `Cargo.toml`), as for `generated/`.
     pub crate_files: bool,
+    /// kube-rs mode: every kind implements k8s-openapi's `Resource` and `Metadata` (so
+    /// `kube::Api<K>`, kube-runtime's watcher and Controller take it) and meta/v1 ObjectMeta
+    /// is k8s-openapi's. The crates then depend on k8s-openapi, without a version feature.
+    pub kube_rs: bool,
 }
 
 impl Default for Options {
@@ -47,6 +54,7 @@ impl Default for Options {
             runtime: "crate::runtime".into(),
             command: "cargo xtask codegen".into(),
             crate_files: true,
+            kube_rs: false,
         }
     }
 }
@@ -104,6 +112,9 @@ pub fn generate(specs: &[SpecFile], options: &Options) -> Result<Output, Error> 
     let t2 = std::time::Instant::now();
     dedup::merge_identical(&mut api);
     names::plan(&mut api)?;
+    if options.kube_rs {
+        interop::plan(&mut api);
+    }
     let t3 = std::time::Instant::now();
     let mut out = emit::emit(&api, options)?;
     out.timings.load = t1 - t0;

@@ -257,7 +257,9 @@ impl crate::ir::TypeKind {
             crate::ir::TypeKind::Union { variants } => {
                 variants.iter_mut().for_each(|(_, t, _)| f(t))
             }
-            crate::ir::TypeKind::Enum { .. } | crate::ir::TypeKind::IntEnum { .. } => {}
+            crate::ir::TypeKind::Enum { .. }
+            | crate::ir::TypeKind::IntEnum { .. }
+            | crate::ir::TypeKind::External(_) => {}
         }
     }
 
@@ -266,7 +268,9 @@ impl crate::ir::TypeKind {
             crate::ir::TypeKind::Struct { fields } => fields.iter().for_each(|fl| f(&fl.ty)),
             crate::ir::TypeKind::Alias(t) => f(t),
             crate::ir::TypeKind::Union { variants } => variants.iter().for_each(|(_, t, _)| f(t)),
-            crate::ir::TypeKind::Enum { .. } | crate::ir::TypeKind::IntEnum { .. } => {}
+            crate::ir::TypeKind::Enum { .. }
+            | crate::ir::TypeKind::IntEnum { .. }
+            | crate::ir::TypeKind::External(_) => {}
         }
     }
 }

@@ -131,7 +131,7 @@ pub(crate) fn plan(api: &mut Api) -> Result<(), Error> {
                     *rust = names.take(&base);
                 }
             }
-            TypeKind::Alias(_) => {}
+            TypeKind::Alias(_) | TypeKind::External(_) => {}
         }
     }
     plan_operations(api)?;
@@ -436,6 +436,8 @@ fn plan_defaults(api: &mut Api) {
                 .map(|f| &f.ty)
                 .collect(),
             TypeKind::Alias(ty) => vec![ty],
+            // Implements Default by contract (see TypeKind::External).
+            TypeKind::External(_) => Vec::new(),
             TypeKind::Enum { .. } | TypeKind::IntEnum { .. } | TypeKind::Union { .. } => {
                 fails = true;
                 Vec::new()

@@ -174,5 +174,61 @@ async fn fetching_everything_takes_a_crd_group_from_its_crd() {
     assert!(paths.len() >= 20, "{paths:?}");
     // Everything the cluster serves generates together.
     let files = codegen::read_specs_dir(&specs).unwrap();
-    codegen::generate(&files, &Default::default()).unwrap_or_else(|e| panic!("{e}"));
+    let out = codegen::generate(&files, &Default::default()).unwrap_or_else(|e| panic!("{e}"));
+
+    // Each kind is namespaced as the server's discovery says (`runtime::Resource::NAMESPACED`,
+    // and kube-rs mode's scope): a kind also listed across namespaces (`/api/v1/configmaps`)
+    // is namespaced all the same.
+    let admin = shared().client(Identity::Admin).unwrap();
+    let mut checked = 0;
+    for (api_version, plural, namespaced) in declared_scopes(&out) {
+        let path = if api_version.contains('/') {
+            format!("/apis/{api_version}")
+        } else {
+            format!("/api/{api_version}")
+        };
+        let (status, body) = tests::apiserver::plain(&admin, "GET", &path, None).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        let served = body["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == plural.as_str());
+        // Subresource kinds (TokenRequest, Scale) carry their segment, not a resource name.
+        let Some(served) = served else { continue };
+        assert_eq!(
+            served["namespaced"].as_bool(),
+            Some(namespaced),
+            "{api_version} {plural}: the server says namespaced = {}",
+            served["namespaced"]
+        );
+        checked += 1;
+    }
+    assert!(
+        checked >= 50,
+        "only {checked} kinds compared with discovery"
+    );
+}
+
+/// `(apiVersion, plural, namespaced)` of every kind's `runtime::Resource` impl in `out`.
+fn declared_scopes(out: &codegen::Output) -> Vec<(String, String, bool)> {
+    let value = |text: &str, key: &str| -> Option<String> {
+        let rest = &text[text.find(key)? + key.len()..];
+        Some(rest[..rest.find(';')?].trim().trim_matches('"').to_string())
+    };
+    let mut found = Vec::new();
+    for text in out.files.files.values() {
+        for block in text.split("::Resource for ").skip(1) {
+            let block = &block[..block.find("\n}").unwrap_or(block.len())];
+            let (Some(api_version), Some(plural), Some(namespaced)) = (
+                value(block, "const API_VERSION: &'static str ="),
+                value(block, "const PLURAL: &'static str ="),
+                value(block, "const NAMESPACED: bool ="),
+            ) else {
+                continue;
+            };
+            found.push((api_version, plural, namespaced == "true"));
+        }
+    }
+    found
 }

@@ -15,6 +15,7 @@ fn render(path: &std::path::Path) -> String {
         runtime: "::generated::runtime".into(),
         command: "tests/build.rs".into(),
         crate_files: false,
+        kube_rs: false,
     };
     let out = codegen::generate(&[spec], &options).unwrap_or_else(|e| panic!("{e}"));
     out.files

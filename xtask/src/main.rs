@@ -238,9 +238,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let out = root.join(out);
             let started = std::time::Instant::now();
             let files = codegen::read_specs_dir(&specs)?;
+            let options = codegen::read_settings(&specs)?;
             let mut progress = Progress::new(files.len());
             progress.step("generating");
-            let output = codegen::generate(&files, &codegen::Options::default())?;
+            let output = codegen::generate(&files, &options)?;
             if check {
                 let _lock =
                     sync::lock(&out, true).with_context(|| format!("locking {}", out.display()))?;

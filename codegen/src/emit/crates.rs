@@ -76,6 +76,8 @@ pub(crate) struct Crates {
     pub features: BTreeMap<Crate, BTreeSet<String>>,
     /// The group/versions each crate holds modules of (one, or meta/v1 for the runtime).
     pub gvs: BTreeMap<Crate, GroupVersion>,
+    /// kube-rs mode: every crate depends on k8s-openapi.
+    pub kube_rs: bool,
 }
 
 /// Works out which crate names which, and the features each declares. `gates` are the file
@@ -85,6 +87,7 @@ pub(crate) fn plan(
     gvs: &BTreeSet<GroupVersion>,
     gates: &BTreeMap<&str, BTreeSet<String>>,
     params: &BTreeSet<String>,
+    kube_rs: bool,
 ) -> Result<Crates, Error> {
     let mut deps: BTreeMap<Crate, BTreeSet<Crate>> = BTreeMap::new();
     let mut features: BTreeMap<Crate, BTreeSet<String>> = BTreeMap::new();
@@ -143,6 +146,7 @@ pub(crate) fn plan(
         deps,
         features,
         gvs: by_crate,
+        kube_rs,
     })
 }
 
@@ -380,6 +384,10 @@ impl Crates {
                     s.push_str(&format!("{f} = []\n"));
                 }
                 s.push_str(RUNTIME_DEPENDENCIES);
+                if self.kube_rs {
+                    s.push_str(KUBE_RS_DEPENDENCY_NOTE);
+                    s.push_str(crate::interop::K8S_OPENAPI_DEPENDENCY);
+                }
             }
             Crate::Group(name) => {
                 s.push_str(&format!(
@@ -406,6 +414,10 @@ impl Crates {
                     ));
                 }
                 s.push_str(GROUP_DEPENDENCIES);
+                if self.kube_rs {
+                    s.push_str(KUBE_RS_DEPENDENCY_NOTE);
+                    s.push_str(crate::interop::K8S_OPENAPI_DEPENDENCY);
+                }
             }
         }
         s
@@ -482,6 +494,9 @@ pub(crate) fn group_doc(group: &str) -> String {
         g => format!(" API group `{g}`."),
     }
 }
+
+/// Above the k8s-openapi dependency of kube-rs mode.
+const KUBE_RS_DEPENDENCY_NOTE: &str = "# kube-rs mode (specs/codegen.toml): k8s-openapi's ObjectMeta and traits. No Kubernetes\n# version feature: the application enables one (k8s-openapi allows one per build).\n";
 
 /// What the emitted code of a group/version names besides the runtime.
 const GROUP_DEPENDENCIES: &str = r#"http = "1"

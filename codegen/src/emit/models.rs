@@ -257,6 +257,12 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
             let ty = ty_tokens(cx, ty);
             quote! { #doc pub type #name = #ty; }
         }
+        TypeKind::External(path) => {
+            let path: syn::Path = syn::parse_str(path).map_err(|e| {
+                Error::spec("options", crate::Location::File, format!("`{path}`: {e}"))
+            })?;
+            quote! { pub use #path as #name; }
+        }
         TypeKind::Enum { variants } => {
             let vs = variants.iter().map(|(wire, rust)| {
                 let v = format_ident!("{}", rust);
@@ -493,11 +499,9 @@ fn path_string(p: &syn::Path) -> String {
 fn nullable_default(cx: &Ctx<'_>, ty: &Ty) -> bool {
     match ty {
         Ty::String | Ty::Vec(_) | Ty::Map(_) | Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 => true,
-        Ty::Ref(id) => cx
-            .api
-            .types
-            .get(id)
-            .is_some_and(|t| t.default && matches!(t.kind, TypeKind::Struct { .. })),
+        Ty::Ref(id) => cx.api.types.get(id).is_some_and(|t| {
+            t.default && matches!(t.kind, TypeKind::Struct { .. } | TypeKind::External(_))
+        }),
         _ => false,
     }
 }
@@ -544,6 +548,11 @@ fn resource_impl(
             }
         }
     });
+    let kube = if cx.kube_rs {
+        kube_impls(&name, t, r, fields)
+    } else {
+        quote!()
+    };
     quote! {
         impl #rt::Resource for #name {
             const API_VERSION: &'static str = #api_version;
@@ -553,6 +562,7 @@ fn resource_impl(
             const PLURAL: &'static str = #plural;
             const NAMESPACED: bool = #namespaced;
         }
+        #kube
         impl #rt::embedded::Fields for #name {
             fn serialize_fields<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
                 #(#entries)*
@@ -569,6 +579,51 @@ fn resource_impl(
                 map.end()
             }
         }
+    }
+}
+
+/// kube-rs mode: k8s-openapi's `Resource`, and `Metadata` where `metadata` is ObjectMeta held
+/// directly (see `interop`); kube implements its own `Resource` for such types.
+fn kube_impls(
+    name: &proc_macro2::Ident,
+    t: &TypeDef,
+    r: &crate::ir::ResourceInfo,
+    fields: &[Field],
+) -> TokenStream {
+    let api_version = t.gv.api_version();
+    let (group, version) = (&t.gv.group, &t.gv.version);
+    let (kind, plural) = (&r.kind, &r.plural);
+    let scope = if r.subresource {
+        quote!(k8s_openapi::SubResourceScope)
+    } else if r.namespaced {
+        quote!(k8s_openapi::NamespaceResourceScope)
+    } else {
+        quote!(k8s_openapi::ClusterResourceScope)
+    };
+    let metadata = crate::interop::metadata_field(fields).map(|f| {
+        let field = format_ident!("{}", f.rust);
+        quote! {
+            impl k8s_openapi::Metadata for #name {
+                type Ty = k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+                fn metadata(&self) -> &Self::Ty {
+                    &self.#field
+                }
+                fn metadata_mut(&mut self) -> &mut Self::Ty {
+                    &mut self.#field
+                }
+            }
+        }
+    });
+    quote! {
+        impl k8s_openapi::Resource for #name {
+            const API_VERSION: &'static str = #api_version;
+            const GROUP: &'static str = #group;
+            const KIND: &'static str = #kind;
+            const VERSION: &'static str = #version;
+            const URL_PATH_SEGMENT: &'static str = #plural;
+            type Scope = #scope;
+        }
+        #metadata
     }
 }
 

@@ -133,20 +133,25 @@ pub(crate) fn collect_resources(
                 continue;
             };
             let key = (g, v, k.clone());
-            let better = match space.resources.get(&key) {
-                None => true,
-                Some(prev) => prev.subresource && !sub,
-            };
-            if better {
-                space.resources.insert(
-                    key,
-                    ResourceInfo {
-                        kind: k,
-                        plural,
-                        namespaced,
-                        subresource: sub,
-                    },
-                );
+            match space.resources.get_mut(&key) {
+                Some(prev) if !(prev.subresource && !sub) => {
+                    // A namespaced kind is also listed across namespaces (`/api/v1/configmaps`,
+                    // which may come first): any namespaced path of it makes it namespaced.
+                    if prev.subresource == sub && namespaced {
+                        prev.namespaced = true;
+                    }
+                }
+                _ => {
+                    space.resources.insert(
+                        key,
+                        ResourceInfo {
+                            kind: k,
+                            plural,
+                            namespaced,
+                            subresource: sub,
+                        },
+                    );
+                }
             }
         }
     }

@@ -23,7 +23,7 @@ impl crate::runtime::Resource for ConfigMap {
     const VERSION: &'static str = "v1";
     const KIND: &'static str = "ConfigMap";
     const PLURAL: &'static str = "configmaps";
-    const NAMESPACED: bool = false;
+    const NAMESPACED: bool = true;
 }
 impl crate::runtime::embedded::Fields for ConfigMap {
     fn serialize_fields<M: serde::ser::SerializeMap>(
