@@ -10,6 +10,7 @@ include!(concat!(env!("OUT_DIR"), "/fixtures/random_checks.rs"));
 
 pub mod apiserver;
 pub mod fetch;
+pub mod scratch;
 
 /// Deserializes `json` into `T`, serializes it back, and compares the JSON values.
 pub fn round_trip_str<T: serde::de::DeserializeOwned + serde::Serialize>(

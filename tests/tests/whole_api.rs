@@ -7,9 +7,8 @@
 //! One scratch crate under `target/whole-api` serves every build here, so a second run only
 //! rebuilds what changed. BENCHMARKS.md says how long the first run takes.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use codegen::{Options, SpecFile};
 
@@ -252,21 +251,7 @@ fn scratch() -> PathBuf {
 }
 
 fn cargo(args: &[&str], dir: &Path) -> (bool, String) {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .args(args)
-        .current_dir(dir)
-        // A target folder of its own: the outer `cargo test` holds the lock on the usual one.
-        .env("CARGO_TARGET_DIR", scratch().join("target"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
+    tests::scratch::cargo(args, dir, &scratch().join("target"), &[])
 }
 
 /// Writes the scratch crate (only files whose text changed, so cargo's fingerprints hold) and
@@ -275,53 +260,15 @@ fn write_crate(dir: &Path) -> BTreeMap<String, String> {
     let mut specs = own_specs();
     specs.extend(real_files().iter().map(|p| spec_file(p)));
     let out = generate(&specs).unwrap();
-    let mut wanted: BTreeSet<PathBuf> = BTreeSet::new();
-    let mut put = |rel: &str, text: &str| {
-        let path = dir.join(rel);
-        wanted.insert(path.clone());
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, text).unwrap();
-        }
-    };
-    for (rel, text) in &out.files.files {
-        if rel == "Cargo.toml" {
-            // The round-trip example reads JSON itself; the facade names no serde.
-            put(rel, &format!("{text}\n[dev-dependencies]\nserde = \"1\"\nserde_json = \"1\"\n\n[workspace]\n"));
-        } else {
-            put(rel, text);
-        }
-    }
-    // The hand-written runtime goes beside the emitted modules, as in generated/.
-    for (rel, text) in tests::hand_written_runtime() {
-        put(&rel, &text);
-    }
-    put(
-        "Cargo.lock",
-        &std::fs::read_to_string(tests::workspace().join("Cargo.lock")).unwrap(),
+    let mut scratch = tests::scratch::Scratch::new(dir.to_path_buf());
+    // The round-trip example reads JSON itself; the facade names no serde.
+    scratch.put_output(
+        &out,
+        "\n[dev-dependencies]\nserde = \"1\"\nserde_json = \"1\"\n\n[workspace]\n",
     );
-    put("examples/roundtrip.rs", &roundtrip_example(&out.types));
-    remove_stale(dir, &wanted);
+    scratch.put("examples/roundtrip.rs", &roundtrip_example(&out.types));
+    scratch.remove_stale(&["src", "crates", "examples"]);
     out.types
-}
-
-fn remove_stale(dir: &Path, wanted: &BTreeSet<PathBuf>) {
-    for sub in ["src", "crates", "examples"] {
-        let mut stack = vec![dir.join(sub)];
-        while let Some(d) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&d) else {
-                continue;
-            };
-            for e in entries {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if !wanted.contains(&p) {
-                    std::fs::remove_file(&p).unwrap();
-                }
-            }
-        }
-    }
 }
 
 /// The kinds the real documents declare (`x-kubernetes-group-version-kind`), as the fixtures

@@ -429,3 +429,54 @@ fn an_interrupted_runs_previous_tree_survives_a_restored_folder() {
     assert!(old.join("src/mine.rs").exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `codegen.toml` beside the specs decides the output, for a run and for `--check` alike:
+/// with `kube-rs = true` the crates depend on k8s-openapi (without a version feature), and the
+/// default output is then stale; a misspelt setting is an error naming the file and line, and
+/// nothing is written.
+#[test]
+fn the_settings_file_beside_the_specs_is_honoured() {
+    let dir = scratch("settings");
+    let specs = dir.join("specs");
+    let copy = Command::new("cp")
+        .arg("-r")
+        .arg(workspace().join("specs"))
+        .arg(&specs)
+        .status()
+        .unwrap();
+    assert!(copy.success());
+    let out = dir.join("out");
+    let (s, o) = (specs.to_str().unwrap(), out.to_str().unwrap());
+    let (ok, text) = xtask(&["codegen", "--specs", s, "--out", o]);
+    assert!(ok, "{text}");
+    let runtime_toml = || std::fs::read_to_string(out.join("crates/runtime/Cargo.toml")).unwrap();
+    assert!(!runtime_toml().contains("k8s-openapi ="));
+
+    std::fs::write(specs.join("codegen.toml"), "kube-rs = true\n").unwrap();
+    let (ok, text) = xtask(&["codegen", "--specs", s, "--out", o, "--check"]);
+    assert!(!ok, "the default output is stale in kube-rs mode: {text}");
+    let (ok, text) = xtask(&["codegen", "--specs", s, "--out", o]);
+    assert!(ok, "{text}");
+    let toml = runtime_toml();
+    assert!(
+        toml.contains("k8s-openapi = { version = \"0.29\", default-features = false }"),
+        "{toml}"
+    );
+    assert!(
+        !toml.contains("features = [\"latest\"") && !toml.contains("v1_3"),
+        "{toml}"
+    );
+    let (ok, text) = xtask(&["codegen", "--specs", s, "--out", o, "--check"]);
+    assert!(ok, "{text}");
+
+    let before = snapshot(&out);
+    std::fs::write(specs.join("codegen.toml"), "# settings\nkube_rs = true\n").unwrap();
+    let (ok, text) = xtask(&["codegen", "--specs", s, "--out", o]);
+    assert!(!ok);
+    assert!(
+        text.contains("codegen.toml:2:1: unknown field `kube_rs`"),
+        "{text}"
+    );
+    assert_eq!(snapshot(&out), before);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -134,7 +134,8 @@ pub(crate) fn collect_resources(
             };
             let key = (g, v, k.clone());
             match space.resources.get_mut(&key) {
-                Some(prev) if !(prev.subresource && !sub) => {
+                // A resource's own path wins over a subresource's (replaced below).
+                Some(prev) if !prev.subresource || sub => {
                     // A namespaced kind is also listed across namespaces (`/api/v1/configmaps`,
                     // which may come first): any namespaced path of it makes it namespaced.
                     if prev.subresource == sub && namespaced {
