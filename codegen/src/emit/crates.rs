@@ -349,7 +349,7 @@ impl Crates {
     /// `Cargo.toml` of one crate (after the header line).
     pub(crate) fn cargo_toml(&self, krate: &Crate) -> String {
         let mut s = format!(
-            "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"Apache-2.0\"\n",
+            "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\nrust-version = \"{RUST_VERSION}\"\nlicense = \"Apache-2.0\"\n",
             krate.package()
         );
         let own = self.features.get(krate).cloned().unwrap_or_default();
@@ -425,16 +425,10 @@ impl Crates {
 
     /// `Cargo.toml` of the facade (after the header line).
     pub(crate) fn facade_cargo_toml(&self) -> String {
-        let mut s = String::from(concat!(
-            "[package]\n",
-            "name = \"generated\"\n",
-            "version = \"0.1.0\"\n",
-            "edition = \"2021\"\n",
-            "license = \"Apache-2.0\"\n",
+        let mut s = format!(
+            "[package]\nname = \"generated\"\nversion = \"0.1.0\"\nedition = \"2021\"\nrust-version = \"{RUST_VERSION}\"\nlicense = \"Apache-2.0\"\n{}publish = false\n\n[features]\n",
             "description = \"Typed Kubernetes and OpenShift API bindings generated from specs/.\"\n",
-            "publish = false\n\n",
-            "[features]\n",
-        ));
+        );
         let groups: Vec<&String> = self
             .features
             .keys()
@@ -495,6 +489,11 @@ pub(crate) fn group_doc(group: &str) -> String {
     }
 }
 
+/// The oldest Rust the generated crates build with (with the dependency versions of the
+/// workspace's lock file: ICU, through url, needs 1.88). `tests/tests/rust_version.rs` builds
+/// them with it.
+const RUST_VERSION: &str = "1.88";
+
 /// Above the k8s-openapi dependency of kube-rs mode.
 const KUBE_RS_DEPENDENCY_NOTE: &str = "# kube-rs mode (specs/codegen.toml): k8s-openapi's ObjectMeta and traits. No Kubernetes\n# version feature: the application enables one (k8s-openapi allows one per build).\n";
 
@@ -506,7 +505,7 @@ serde_json = { version = "1", features = ["raw_value"] }
 
 const RUNTIME_DEPENDENCIES: &str = r#"
 [dependencies]
-base64 = "0.22"
+base64 = "0.23"
 form_urlencoded = "1"
 http = "1"
 # Timestamps only (meta/v1 Time and MicroTime): no time zone database, no serde impls of its
