@@ -2,6 +2,7 @@
 //! laid out as one module per group/version and one file per top-level type.
 
 mod crates;
+mod front_page;
 mod handles;
 mod models;
 mod operations;
@@ -470,7 +471,14 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             let toml = header(options, specs, "#") + &layout.cargo_toml(krate);
             put(&mut files, format!("{dir}/Cargo.toml"), toml.into())?;
         }
-        let lib = layout.facade_lib_rs(&module_gates, has_params);
+        let mut kinds: BTreeMap<GroupVersion, usize> = BTreeMap::new();
+        for t in api.types.values() {
+            if t.resource.as_ref().is_some_and(|r| !r.subresource) && !models::is_list_kind(t) {
+                *kinds.entry(t.gv.clone()).or_default() += 1;
+            }
+        }
+        let front = front_page::text(&context(api, options, &module_names)?, &op_modules, &kinds)?;
+        let lib = layout.facade_lib_rs(&module_gates, has_params, &front);
         put(
             &mut files,
             "src/lib.rs".into(),

@@ -554,3 +554,47 @@ fn secrets_in_real_documents_are_redacted_in_debug() {
     let config_map = &out.files.files["crates/core-v1/src/core/v1/config_map.rs"];
     assert!(config_map.contains("#[derive(Clone, Debug"), "{config_map}");
 }
+
+/// kube-rs mode over the same input (every Kubernetes document, OpenShift's config group, the
+/// third-party CRDs, our specs): it generates and type-checks with every feature, k8s-openapi's
+/// version picked by the application (here `latest`, as a kube-rs user would), so every kind's
+/// k8s-openapi `Resource` and `Metadata` impl holds; kube implements its own `Resource` for
+/// all of them (`tests/tests/kube_rs_mode.rs` uses that on the real server).
+#[test]
+fn whole_api_in_kube_rs_mode_type_checks() {
+    let mut specs = own_specs();
+    specs.extend(real_files().iter().map(|p| spec_file(p)));
+    let options = codegen::options_from_settings("codegen.toml", "kube-rs = true\n").unwrap();
+    let out = codegen::generate(&specs, &options).unwrap_or_else(|e| panic!("{e}"));
+    let count = |what: &str| -> usize {
+        out.files
+            .files
+            .values()
+            .map(|t| t.matches(what).count())
+            .sum()
+    };
+    // Every kind has both impls, list kinds (metadata: ListMeta) only `Resource`.
+    let kinds = count("::Resource for ") - count("impl k8s_openapi::Resource for ");
+    assert_eq!(count("impl k8s_openapi::Resource for "), kinds);
+    let lists = out
+        .files
+        .files
+        .values()
+        .map(|t| t.matches("::List for ").count())
+        .sum::<usize>();
+    assert!(
+        count("impl k8s_openapi::Metadata for ") + lists >= kinds,
+        "{kinds} kinds, {lists} lists"
+    );
+    assert!(count("impl k8s_openapi::Metadata for ") >= 150);
+    let dir = scratch().join("kube-rs");
+    let mut crate_dir = tests::scratch::Scratch::new(dir.clone());
+    crate_dir.put_output(
+        &out,
+        "k8s-openapi = { version = \"0.29\", default-features = false, features = [\"latest\"] }\n\n[workspace]\n",
+    );
+    crate_dir.remove_stale(&["src", "crates"]);
+    // The same target folder as the default mode's check: the dependencies are built once.
+    let (ok, text) = cargo(&["check", "--quiet", "--all-features"], &dir);
+    assert!(ok, "the whole API in kube-rs mode:\n{text}");
+}

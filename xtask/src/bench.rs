@@ -377,11 +377,35 @@ fn generated_packages(dir: &Path) -> anyhow::Result<Vec<String>> {
     Ok(names)
 }
 
-/// One scratch crate per configuration, each built from clean in its own target folder; then
-/// `runs` rounds that rebuild each crate alone (`cargo clean -p` + `cargo build`) in both
-/// modes, the configurations taking turns so that the machine's drift hits all of them alike.
+/// One scratch crate of the compile bench: its dependencies, the code naming the type `T`
+/// that is measured, and what "the crate alone" is.
+struct Config {
+    label: String,
+    /// `[dependencies]` lines.
+    deps: String,
+    /// Source before `pub fn size()`: brings some type in as `T`.
+    usage: String,
+    /// File-name prefix of the rlibs whose size is reported.
+    rlib: String,
+    /// The packages rebuilt as "the crate alone": ours (`None`: found with `cargo tree`), or
+    /// these.
+    alone: Option<Vec<String>>,
+}
+
+impl Config {
+    fn new(label: &str, deps: String, usage: &str, rlib: &str, alone: Option<&str>) -> Config {
+        Config {
+            label: label.to_string(),
+            deps,
+            usage: usage.to_string(),
+            rlib: rlib.to_string(),
+            alone: alone.map(|p| vec![p.to_string()]),
+        }
+    }
+}
+
 /// specs/ as `generated/` has it, three ways, and k8s-openapi (last).
-fn our_configs(root: &Path) -> Vec<(String, String, String, String)> {
+fn our_configs(root: &Path) -> Vec<Config> {
     let generated = root.join("generated");
     let configs: Vec<(&str, String, &str, &str)> = vec![
         (
@@ -411,17 +435,17 @@ fn our_configs(root: &Path) -> Vec<(String, String, String, String)> {
     ];
     configs
         .into_iter()
-        .map(|(a, b, c, d)| (a.to_string(), b, c.to_string(), d.to_string()))
+        .map(|(label, deps, usage, rlib)| {
+            let alone = rlib.starts_with("libk8s").then_some("k8s-openapi");
+            Config::new(label, deps, usage, rlib, alone)
+        })
         .collect()
 }
 
 /// The 38 versioned Kubernetes 1.35 documents of ../shared/upstream with specs/, generated into
 /// `base/out`: every group (models and sans-io requests, no client), `apps_v1` alone (with the
 /// core/v1 and autoscaling/v1 types it names), and k8s-openapi (last).
-fn whole_api_configs(
-    root: &Path,
-    base: &Path,
-) -> anyhow::Result<Vec<(String, String, String, String)>> {
+fn whole_api_configs(root: &Path, base: &Path) -> anyhow::Result<Vec<Config>> {
     let docs = root.join("../shared/upstream/k8s-openapi-v3");
     let mut specs = codegen::read_specs_dir(&root.join("specs"))?;
     // The versioned documents, not the group discovery one.
@@ -437,17 +461,7 @@ fn whole_api_configs(
     }
     let output = codegen::generate(&specs, &codegen::Options::default())?;
     let out = base.join("out");
-    let _ = std::fs::remove_dir_all(&out);
-    crate::sync::write(&out, &output.files)?;
-    let runtime = "crates/runtime/src/runtime";
-    std::fs::create_dir_all(out.join(runtime))?;
-    for e in std::fs::read_dir(root.join("generated").join(runtime))? {
-        let p = e?.path();
-        std::fs::copy(
-            &p,
-            out.join(runtime).join(p.file_name().unwrap_or_default()),
-        )?;
-    }
+    write_scratch_output(root, &output, &out)?;
     let all: Vec<String> = output
         .groups
         .iter()
@@ -466,26 +480,104 @@ fn whole_api_configs(
         )
     };
     Ok(vec![
-        (
-            format!(
+        Config::new(
+            &format!(
                 "ours: the whole API ({} documents + specs/), no client",
                 names.len()
             ),
             dep(&all.join(", ")),
-            "use generated::apps::v1::Deployment as T;".into(),
-            "libgenerated".into(),
+            "use generated::apps::v1::Deployment as T;",
+            "libgenerated",
+            None,
         ),
-        (
-            "ours: apps_v1 alone, no client".into(),
+        Config::new(
+            "ours: apps_v1 alone, no client",
             dep("\"apps_v1\""),
-            "use generated::apps::v1::Deployment as T;".into(),
-            "libgenerated".into(),
+            "use generated::apps::v1::Deployment as T;",
+            "libgenerated",
+            None,
         ),
-        (
-            "k8s-openapi 0.29 (latest), every group".into(),
+        Config::new(
+            "k8s-openapi 0.29 (latest), every group",
             "k8s-openapi = { version = \"0.29\", features = [\"latest\"] }".into(),
-            "use k8s_openapi::api::apps::v1::Deployment as T;".into(),
-            "libk8s_openapi-".into(),
+            "use k8s_openapi::api::apps::v1::Deployment as T;",
+            "libk8s_openapi-",
+            Some("k8s-openapi"),
+        ),
+    ])
+}
+
+/// A generator output written to `out` as a crate that builds: the emitted files and the
+/// hand-written runtime beside them, as `generated/` has it.
+fn write_scratch_output(root: &Path, output: &codegen::Output, out: &Path) -> anyhow::Result<()> {
+    let _ = std::fs::remove_dir_all(out);
+    crate::sync::write(out, &output.files)?;
+    let runtime = "crates/runtime/src/runtime";
+    std::fs::create_dir_all(out.join(runtime))?;
+    for e in std::fs::read_dir(root.join("generated").join(runtime))? {
+        let p = e?.path();
+        std::fs::copy(
+            &p,
+            out.join(runtime).join(p.file_name().unwrap_or_default()),
+        )?;
+    }
+    Ok(())
+}
+
+/// The kube dependency every kube-rs configuration has (kopium's output needs `derive`).
+const KUBE: &str = "kube = { version = \"5\", default-features = false, features = [\"client\", \"rustls-tls\", \"ring\", \"derive\"] }\nk8s-openapi = { version = \"0.29\", default-features = false, features = [\"latest\"] }\n";
+
+/// The OpenShift Authentication CRD for kube-rs users, two ways: ours generated in kube-rs
+/// mode (models only, and with our client), and kopium's output (last); each crate with kube
+/// and k8s-openapi, as a kube-rs application has them.
+fn kube_rs_configs(root: &Path, base: &Path) -> anyhow::Result<Vec<Config>> {
+    let crd = root.join("specs/config.openshift.io/authentications-Default.crd.yaml");
+    let specs = vec![spec_file(&crd, "")?];
+    let options = codegen::options_from_settings("codegen.toml", "kube-rs = true\n")?;
+    let output = codegen::generate(&specs, &options)?;
+    let out = base.join("out");
+    write_scratch_output(root, &output, &out)?;
+    let kopium = std::env::var("KOPIUM").unwrap_or_else(|_| "kopium".into());
+    let printed = Command::new(&kopium)
+        .arg("-f")
+        .arg(&crd)
+        .output()
+        .with_context(|| format!("running {kopium} (cargo install kopium; or set KOPIUM)"))?;
+    if !printed.status.success() {
+        bail!("kopium: {}", String::from_utf8_lossy(&printed.stderr));
+    }
+    let version = Command::new(&kopium).arg("--version").output()?;
+    println!(
+        "kube-rs mode vs {}",
+        String::from_utf8_lossy(&version.stdout).trim()
+    );
+    let kopium_source = String::from_utf8(printed.stdout)?;
+    let usage =
+        "pub fn kind() -> std::borrow::Cow<'static, str> { <T as kube::Resource>::kind(&()) }\n";
+    let ours = |features: &str| {
+        format!("generated = {{ path = {out:?}, default-features = false, features = [{features}] }}\n{KUBE}")
+    };
+    Ok(vec![
+        Config::new(
+            "ours, kube-rs mode: models only",
+            ours("\"config_openshift_io_v1\""),
+            &format!("use generated::config_openshift_io::v1::Authentication as T;\n{usage}"),
+            "libgenerated",
+            None,
+        ),
+        Config::new(
+            "ours, kube-rs mode: with our client",
+            ours("\"config_openshift_io_v1\", \"client\""),
+            &format!("use generated::config_openshift_io::v1::Authentication as T;\n{usage}"),
+            "libgenerated",
+            None,
+        ),
+        Config::new(
+            "kopium's output",
+            format!("{KUBE}schemars = \"1\"\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"),
+            &format!("{kopium_source}\nuse self::Authentication as T;\n{usage}"),
+            "libbench_c2",
+            Some("bench-c2"),
         ),
     ])
 }
@@ -498,15 +590,40 @@ pub fn compile(root: &Path, runs: usize, whole_api: bool) -> anyhow::Result<()> 
     } else {
         (root.join("target/bench/compile"), our_configs(root))
     };
+    run_configs(root, &base, &configs, runs, "k8s-openapi")
+}
+
+/// The compile cost of the OpenShift Authentication CRD for a kube-rs user: ours in kube-rs
+/// mode beside kopium's output.
+pub fn compile_kube_rs(root: &Path, runs: usize) -> anyhow::Result<()> {
+    let base = root.join("target/bench/compile-kube-rs");
+    let configs = kube_rs_configs(root, &base)?;
+    run_configs(root, &base, &configs, runs, "kopium")
+}
+
+/// One scratch crate per configuration, each built from clean in its own target folder; then
+/// `runs` rounds that rebuild each crate alone (`cargo clean -p` + `cargo build`) in both
+/// modes, the configurations taking turns so that the machine's drift hits all of them alike.
+/// The last configuration is the one the others are compared with (`theirs`).
+fn run_configs(
+    root: &Path,
+    base: &Path,
+    configs: &[Config],
+    runs: usize,
+    theirs_name: &str,
+) -> anyhow::Result<()> {
     let mut full = Vec::new();
-    for (i, (_, dep, usage, _)) in configs.iter().enumerate() {
+    for (i, c) in configs.iter().enumerate() {
         let dir = base.join(format!("c{i}"));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("src"))?;
-        std::fs::write(dir.join("Cargo.toml"), format!("[package]\nname = \"bench-c{i}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dep}\n\n[workspace]\n"))?;
+        std::fs::write(dir.join("Cargo.toml"), format!("[package]\nname = \"bench-c{i}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{}\n\n[workspace]\n", c.deps))?;
         std::fs::write(
             dir.join("src/lib.rs"),
-            format!("{usage}\npub fn size() -> usize {{ std::mem::size_of::<T>() }}\n"),
+            format!(
+                "{}\npub fn size() -> usize {{ std::mem::size_of::<T>() }}\n",
+                c.usage
+            ),
         )?;
         std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
             .context("copy Cargo.lock")?;
@@ -515,13 +632,12 @@ pub fn compile(root: &Path, runs: usize, whole_api: bool) -> anyhow::Result<()> 
     // alone[config][mode]: one duration per round.
     let mut alone = vec![vec![Vec::new(); MODES.len()]; configs.len()];
     for _ in 0..runs {
-        for (i, (_, _, _, rlib)) in configs.iter().enumerate() {
+        for (i, c) in configs.iter().enumerate() {
             let dir = base.join(format!("c{i}"));
             // Ours is the facade and one crate per group/version (and the runtime).
-            let packages = if rlib.starts_with("libgenerated") {
-                generated_packages(&dir)?
-            } else {
-                vec!["k8s-openapi".to_string()]
+            let packages = match &c.alone {
+                Some(p) => p.clone(),
+                None => generated_packages(&dir)?,
             };
             let mut clean = vec!["clean", "--quiet"];
             for p in &packages {
@@ -541,20 +657,26 @@ pub fn compile(root: &Path, runs: usize, whole_api: bool) -> anyhow::Result<()> 
         MODES[0].0, MODES[1].0
     );
     println!("|---|---|---|---|---|");
-    for (i, (label, _, _, rlib)) in configs.iter().enumerate() {
-        let size = dir_size_of(&base.join(format!("c{i}/target/debug/deps")), rlib);
+    for (i, c) in configs.iter().enumerate() {
+        let size = dir_size_of(&base.join(format!("c{i}/target/debug/deps")), &c.rlib);
         println!(
-            "| {label} | {:.1} s | {} | {} | {:.1} MiB |",
+            "| {} | {:.1} s | {} | {} | {:.1} MiB |",
+            c.label,
             full[i].as_secs_f64(),
             secs(median(alone[i][0].clone())),
             secs(median(alone[i][1].clone())),
             size as f64 / (1 << 20) as f64
         );
     }
-    // Each of ours against k8s-openapi, round by round (each ratio from one round's pair):
-    // above 1, k8s-openapi took longer.
+    // Each of ours against theirs, round by round (each ratio from one round's pair): above 1,
+    // theirs took longer.
     let theirs = configs.len() - 1;
-    for (c, (label, ..)) in configs.iter().enumerate().take(theirs) {
+    for (c, config) in configs.iter().enumerate().take(theirs) {
+        let label = &config.label;
+        println!(
+            "\n{theirs_name} clean build / {label} clean build: {:.2}x",
+            full[theirs].as_secs_f64() / full[c].as_secs_f64()
+        );
         for (m, (mode, _)) in MODES.iter().enumerate() {
             let ratios: Vec<String> = (0..runs)
                 .map(|r| {
@@ -565,7 +687,7 @@ pub fn compile(root: &Path, runs: usize, whole_api: bool) -> anyhow::Result<()> 
                 })
                 .collect();
             println!(
-                "\nk8s-openapi time / {label}, the crate alone, {mode}: {} (medians: {:.2}x)",
+                "{theirs_name} time / {label}, the crate alone, {mode}: {} (medians: {:.2}x)",
                 ratios.join(" / "),
                 median(alone[theirs][m].clone()).as_secs_f64()
                     / median(alone[c][m].clone()).as_secs_f64()

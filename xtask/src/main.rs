@@ -67,7 +67,8 @@ enum Command {
     /// k8s-openapi. Runtime and client benchmarks are criterion benches in benches/.
     Bench {
         /// Which part: gen (synthetic input), gen-real (../shared/upstream, and its CRDs
-        /// repeated), compile, or all.
+        /// repeated), compile, all of those, or kube-rs (kube-rs mode beside kopium's output
+        /// for the Authentication CRD; needs kopium on PATH or in KOPIUM).
         #[arg(long, default_value = "all")]
         only: String,
         /// Runs per generation measurement (the median is reported).
@@ -229,6 +230,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             if only == "all" || only == "compile" {
                 bench::compile(&root, compile_runs.max(1), whole_api)?;
+            }
+            // Not in `all`: it needs kopium (`cargo install kopium`).
+            if only == "kube-rs" {
+                bench::compile_kube_rs(&root, compile_runs.max(1))?;
             }
             Ok(ExitCode::SUCCESS)
         }

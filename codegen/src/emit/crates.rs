@@ -309,6 +309,7 @@ impl Crates {
         &self,
         module_gates: &BTreeMap<&GroupVersion, BTreeSet<String>>,
         has_params: bool,
+        front_page: &str,
     ) -> TokenStream {
         let mut groups: BTreeMap<String, Vec<(&GroupVersion, &Crate)>> = BTreeMap::new();
         for (c, gv) in &self.gvs {
@@ -336,7 +337,7 @@ impl Crates {
             quote! { #cfg pub mod #m { #![doc = #doc] #(#uses)* } }
         });
         let params = has_params.then(|| quote!(params,));
-        let doc = " Typed Kubernetes API bindings generated from the OpenAPI v3 documents and CustomResourceDefinitions in `specs/`: one Cargo feature per group/version, `client` for the async HTTP client.";
+        let doc = front_page;
         // Not formatted by `cargo fmt` (see `lib_rs`): rustfmt wraps long `cfg`s otherwise.
         quote! {
             #![doc = #doc]
