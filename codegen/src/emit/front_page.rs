@@ -118,6 +118,30 @@ pub(crate) fn text(
         module = module,
         kind = kind
     ));
+    if cx.kube_rs {
+        let api = if e.namespaced {
+            format!("Api::<{kind}>::namespaced(client.clone(), \"default\")")
+        } else {
+            format!("Api::<{kind}>::all(client.clone())")
+        };
+        s.push_str(&format!(
+            concat!(
+                "# kube-rs\n\n",
+                "Not run as a doctest here: k8s-openapi builds only with the Kubernetes version\n",
+                "feature the application enables, which this crate must not pick.\n\n",
+                "```ignore\n",
+                "use generated::{module}::{kind};\n",
+                "use kube::api::{{Api, ListParams}};\n\n",
+                "let client = kube::Client::try_default().await?;\n",
+                "let list = {api}.list(&ListParams::default()).await?;\n",
+                "let events = kube::runtime::watcher(Api::<{kind}>::all(client), Default::default());\n",
+                "```\n\n",
+            ),
+            module = module,
+            kind = kind,
+            api = api
+        ));
+    }
     let scoped = if e.namespaced {
         format!("{handle}::namespaced(&client, \"default\")")
     } else {
