@@ -593,8 +593,27 @@ fn whole_api_in_kube_rs_mode_type_checks() {
         &out,
         "k8s-openapi = { version = \"0.29\", default-features = false, features = [\"latest\"] }\n\n[workspace]\n",
     );
-    crate_dir.remove_stale(&["src", "crates"]);
+    // The scopes kube's `Api::namespaced` and `Api::all` ask for, as the server has them.
+    crate_dir.put(
+        "examples/scopes.rs",
+        concat!(
+            "use k8s_openapi::{ClusterResourceScope, NamespaceResourceScope, Resource};\n",
+            "fn namespaced<K: Resource<Scope = NamespaceResourceScope>>() {}\n",
+            "fn cluster<K: Resource<Scope = ClusterResourceScope>>() {}\n",
+            "fn main() {\n",
+            "    namespaced::<generated::apps::v1::Deployment>();\n",
+            "    namespaced::<generated::core::v1::Pod>();\n",
+            "    namespaced::<generated::core::v1::ConfigMap>();\n",
+            "    cluster::<generated::core::v1::Node>();\n",
+            "    cluster::<generated::config_openshift_io::v1::Authentication>();\n",
+            "}\n",
+        ),
+    );
+    crate_dir.remove_stale(&["src", "crates", "examples"]);
     // The same target folder as the default mode's check: the dependencies are built once.
-    let (ok, text) = cargo(&["check", "--quiet", "--all-features"], &dir);
+    let (ok, text) = cargo(
+        &["check", "--quiet", "--all-features", "--lib", "--examples"],
+        &dir,
+    );
     assert!(ok, "the whole API in kube-rs mode:\n{text}");
 }
