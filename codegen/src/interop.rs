@@ -8,7 +8,7 @@
 //! additive Cargo feature could not do this: it changes field types.
 
 use crate::fixups::OBJECT_META;
-use crate::ir::{Api, Ty, TypeKind};
+use crate::ir::{Api, TypeKind};
 
 /// k8s-openapi's ObjectMeta.
 pub(crate) const K8S_OPENAPI_OBJECT_META: &str =
@@ -25,13 +25,9 @@ pub(crate) fn plan(api: &mut Api) {
     };
     meta.kind = TypeKind::External(K8S_OPENAPI_OBJECT_META);
     meta.default = true;
-    let object_meta = Ty::Ref(OBJECT_META.into());
     for t in api.types.values_mut().filter(|t| t.resource.is_some()) {
         if let TypeKind::Struct { fields } = &mut t.kind {
-            for f in fields
-                .iter_mut()
-                .filter(|f| f.wire == "metadata" && f.ty == object_meta)
-            {
+            for f in fields.iter_mut().filter(|f| f.is_object_meta()) {
                 f.required = true;
                 f.nullable = false;
             }
@@ -42,7 +38,7 @@ pub(crate) fn plan(api: &mut Api) {
 /// Whether the kind's `metadata` is ObjectMeta, held directly (as `plan` makes it), so the
 /// kind can implement k8s-openapi's `Metadata`.
 pub(crate) fn metadata_field(fields: &[crate::ir::Field]) -> Option<&crate::ir::Field> {
-    fields.iter().find(|f| {
-        f.wire == "metadata" && f.required && !f.nullable && f.ty == Ty::Ref(OBJECT_META.into())
-    })
+    fields
+        .iter()
+        .find(|f| f.is_object_meta() && f.required && !f.nullable)
 }

@@ -94,6 +94,13 @@ impl Field {
             default: None,
         }
     }
+
+    /// A kind's `metadata` holding meta/v1 ObjectMeta (what `apply` reads the name from, the
+    /// watcher the resourceVersion, and kube-rs mode hands to k8s-openapi's `Metadata`).
+    pub(crate) fn is_object_meta(&self) -> bool {
+        self.wire == "metadata"
+            && matches!(&self.ty, Ty::Ref(id) if id == crate::fixups::OBJECT_META)
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -198,6 +198,14 @@ impl Plugin {
         Plugin { script, count }
     }
 
+    /// A kubeconfig `user:` running it as a v1 plugin with `interactiveMode: <mode>`.
+    fn user(&self, mode: &str) -> String {
+        format!(
+            "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {}\n      interactiveMode: {mode}\n",
+            self.script.display()
+        )
+    }
+
     fn runs(&self) -> usize {
         std::fs::read_to_string(&self.count)
             .unwrap_or_default()
@@ -251,10 +259,7 @@ async fn exec_plugins_give_tokens_until_they_expire() {
         username(&client).await.unwrap();
         assert_eq!(runs(), 3, "{api}");
     }
-    let user = format!(
-        "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {}\n      interactiveMode: Always\n",
-        script.display()
-    );
+    let user = plugin.user("Always");
     let client = from_kubeconfig_text(&kubeconfig_with(cluster, &user, ""))
         .await
         .unwrap();
@@ -470,11 +475,8 @@ async fn exec_plugins_give_client_certificates_and_rotate_them() {
         .unwrap();
     }
     let plugin = Plugin::new(&dir, &format!("cat {}/credential-$n.json\n", dir.display()));
-    let (script, runs) = (&plugin.script, || plugin.runs());
-    let user = format!(
-        "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: {}\n      interactiveMode: Never\n",
-        script.display()
-    );
+    let runs = || plugin.runs();
+    let user = plugin.user("Never");
     let client = from_kubeconfig_text(&kubeconfig_with(cluster, &user, ""))
         .await
         .unwrap();

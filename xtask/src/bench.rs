@@ -407,39 +407,38 @@ impl Config {
 /// specs/ as `generated/` has it, three ways, and k8s-openapi (last).
 fn our_configs(root: &Path) -> Vec<Config> {
     let generated = root.join("generated");
-    let configs: Vec<(&str, String, &str, &str)> = vec![
-        (
+    let ours = |label: &str, options: &str| {
+        Config::new(
+            label,
+            format!("generated = {{ path = {generated:?}{options} }}"),
+            "use generated::authentication_k8s_io::v1::TokenReview as T;",
+            "libgenerated",
+            None,
+        )
+    };
+    vec![
+        ours(
             "generated: authentication_k8s_io_v1 only, no client",
-            format!("generated = {{ path = {:?}, default-features = false, features = [\"authentication_k8s_io_v1\"] }}", generated),
-            "use generated::authentication_k8s_io::v1::TokenReview as T;",
-            "libgenerated",
+            ", default-features = false, features = [\"authentication_k8s_io_v1\"]",
         ),
-        (
+        ours(
             "generated: every group, no client",
-            format!("generated = {{ path = {:?}, default-features = false, features = [\"authentication_k8s_io_v1\", \"config_openshift_io_v1\", \"core_v1\"] }}", generated),
-            "use generated::authentication_k8s_io::v1::TokenReview as T;",
-            "libgenerated",
+            ", default-features = false, features = [\"authentication_k8s_io_v1\", \"config_openshift_io_v1\", \"core_v1\"]",
         ),
-        (
-            "generated: default features (every group + client)",
-            format!("generated = {{ path = {:?} }}", generated),
-            "use generated::authentication_k8s_io::v1::TokenReview as T;",
-            "libgenerated",
-        ),
-        (
-            "k8s-openapi 0.29 (latest), every group",
-            "k8s-openapi = { version = \"0.29\", features = [\"latest\"] }".to_string(),
-            "use k8s_openapi::api::authentication::v1::TokenReview as T;",
-            "libk8s_openapi-",
-        ),
-    ];
-    configs
-        .into_iter()
-        .map(|(label, deps, usage, rlib)| {
-            let alone = rlib.starts_with("libk8s").then_some("k8s-openapi");
-            Config::new(label, deps, usage, rlib, alone)
-        })
-        .collect()
+        ours("generated: default features (every group + client)", ""),
+        k8s_openapi_config("use k8s_openapi::api::authentication::v1::TokenReview as T;"),
+    ]
+}
+
+/// k8s-openapi 0.29 with every group (`latest`), the crate ours are compared with.
+fn k8s_openapi_config(usage: &str) -> Config {
+    Config::new(
+        "k8s-openapi 0.29 (latest), every group",
+        "k8s-openapi = { version = \"0.29\", features = [\"latest\"] }".into(),
+        usage,
+        "libk8s_openapi-",
+        Some("k8s-openapi"),
+    )
 }
 
 /// The 38 versioned Kubernetes 1.35 documents of ../shared/upstream with specs/, generated into
@@ -497,13 +496,7 @@ fn whole_api_configs(root: &Path, base: &Path) -> anyhow::Result<Vec<Config>> {
             "libgenerated",
             None,
         ),
-        Config::new(
-            "k8s-openapi 0.29 (latest), every group",
-            "k8s-openapi = { version = \"0.29\", features = [\"latest\"] }".into(),
-            "use k8s_openapi::api::apps::v1::Deployment as T;",
-            "libk8s_openapi-",
-            Some("k8s-openapi"),
-        ),
+        k8s_openapi_config("use k8s_openapi::api::apps::v1::Deployment as T;"),
     ])
 }
 

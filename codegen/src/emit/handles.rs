@@ -283,7 +283,7 @@ fn object_meta(cx: &Ctx<'_>, ty: &Ty) -> Option<(String, bool)> {
     };
     fields
         .iter()
-        .find(|f| f.wire == "metadata" && f.ty == Ty::Ref(crate::fixups::OBJECT_META.into()))
+        .find(|f| f.is_object_meta())
         .map(|f| (f.rust.clone(), f.required && !f.nullable))
 }
 

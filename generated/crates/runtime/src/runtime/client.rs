@@ -410,7 +410,10 @@ impl ClientBuilder {
         }
         let (target, resolver) = match &self.tls_server_name {
             None => (base.clone(), None),
-            Some(name) => server_name_target(&url, name, self.proxy.is_some())?,
+            Some(name) => {
+                let (target, resolver) = server_name_target(&url, name, self.proxy.is_some())?;
+                (target, Some(Arc::new(resolver)))
+            }
         };
         let auth = match self.credential {
             Credential::None => Auth::None,
@@ -572,7 +575,7 @@ fn server_name_target(
     base: &reqwest::Url,
     name: &str,
     with_proxy: bool,
-) -> Result<(String, Option<Arc<ServerNameResolver>>), Error> {
+) -> Result<(String, ServerNameResolver), Error> {
     let config = |what: &str| Error::Config(format!("TLS server name `{name}`: {what}"));
     if with_proxy {
         return Err(config("not supported together with a proxy"));
@@ -594,10 +597,7 @@ fn server_name_target(
         name: name.to_ascii_lowercase(),
         host,
     };
-    Ok((
-        target.as_str().trim_end_matches('/').to_string(),
-        Some(Arc::new(resolver)),
-    ))
+    Ok((target.as_str().trim_end_matches('/').to_string(), resolver))
 }
 
 /// Resolves the TLS server name to the base URL's host (an IP address as it is), any other

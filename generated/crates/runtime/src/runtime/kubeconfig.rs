@@ -172,41 +172,31 @@ impl Merged {
                 "kubeconfig: cluster `{cluster_name}` has no server"
             ))
         })?;
-        let mut b = Client::builder(server).default_namespace(
-            ctx.namespace
-                .as_deref()
-                .filter(|n| !n.is_empty())
-                .unwrap_or("default"),
-        );
+        let mut b =
+            Client::builder(server).default_namespace(present(&ctx.namespace).unwrap_or("default"));
         // Data wins over a file, as in client-go; a file is followed as it changes.
-        let ca_data = cluster.certificate_authority_data.as_deref();
-        match cluster.certificate_authority.as_deref() {
-            Some(file) if !file.is_empty() && ca_data.is_none_or(str::is_empty) => {
-                b = b.ca_bundle_file(cluster_dir.join(file));
-            }
-            _ => {
+        let ca_data = present(&cluster.certificate_authority_data);
+        let ca_file = present(&cluster.certificate_authority);
+        match (ca_data, ca_file) {
+            (Some(_), _) => {
                 if let Some(ca) = data_or_file(ca_data, None, cluster_dir, "certificate-authority")?
                 {
                     b = b.ca_bundle_pem(ca);
                 }
             }
+            (None, Some(file)) => b = b.ca_bundle_file(cluster_dir.join(file)),
+            (None, None) => {}
         }
-        if let Some(name) = cluster.tls_server_name.as_deref().filter(|n| !n.is_empty()) {
+        if let Some(name) = present(&cluster.tls_server_name) {
             b = b.tls_server_name(name);
         }
-        if let Some(proxy) = cluster.proxy_url.as_deref().filter(|p| !p.is_empty()) {
+        if let Some(proxy) = present(&cluster.proxy_url) {
             b = b.proxy_url(proxy);
         }
         if cluster.insecure_skip_tls_verify {
             // Explicit in the kubeconfig, so honoured; beside a CA it is a contradiction,
             // which client-go refuses too.
-            let has_ca = [
-                &cluster.certificate_authority,
-                &cluster.certificate_authority_data,
-            ]
-            .iter()
-            .any(|v| v.as_deref().is_some_and(|v| !v.is_empty()));
-            if has_ca {
+            if ca_data.is_some() || ca_file.is_some() {
                 return Err(config(format!(
                     "kubeconfig: cluster `{cluster_name}` sets both insecure-skip-tls-verify and a certificate-authority"
                 )));
@@ -241,7 +231,7 @@ fn with_user(
     if user.username.is_some() || user.password.is_some() {
         return refuse("basic authentication (username/password; kube-apiserver has not accepted it since 1.19)");
     }
-    if let Some(token) = user.token.as_deref().filter(|t| !t.is_empty()) {
+    if let Some(token) = present(&user.token) {
         b = b.bearer_token(token);
     } else if let Some(path) = &user.token_file {
         // Read again before it goes stale (a pod's token rotates about hourly).
@@ -294,6 +284,11 @@ fn with_user(
         None => {}
     }
     Ok(b)
+}
+
+/// A kubeconfig value that is set and not empty (kubectl treats `""` as unset).
+fn present(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|v| !v.is_empty())
 }
 
 /// Inline base64 data, or the file it names (relative to `dir`).

@@ -39,22 +39,28 @@ impl Tls {
             .with_safe_default_protocol_versions()
             .map_err(|e| Error::Config(e.to_string()))?;
         let fixed = self.fixed_roots()?;
-        let builder = if self.accept_invalid_certs || self.ca_file.is_some() {
-            let ca_file = match &self.ca_file {
-                Some(path) if !self.accept_invalid_certs => {
-                    Some(CaFile::new(path.clone(), fixed, provider.clone())?)
-                }
-                _ => None,
-            };
-            builder
+        let custom = |ca_file| {
+            Arc::new(Custom {
+                provider: provider.clone(),
+                ca_file,
+            })
+        };
+        let builder = match &self.ca_file {
+            _ if self.accept_invalid_certs => builder
                 .dangerous()
-                .with_custom_certificate_verifier(Arc::new(Custom { provider, ca_file }))
-        } else if self.ca_pem.is_empty() && self.ca_der.is_empty() {
-            let mut roots = rustls::RootCertStore::empty();
-            roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
-            builder.with_root_certificates(roots)
-        } else {
-            builder.with_root_certificates(root_store(fixed.iter().cloned(), "CA bundle")?)
+                .with_custom_certificate_verifier(custom(None)),
+            Some(path) => {
+                let file = CaFile::new(path.clone(), fixed, provider.clone())?;
+                builder
+                    .dangerous()
+                    .with_custom_certificate_verifier(custom(Some(file)))
+            }
+            None if self.ca_pem.is_empty() && self.ca_der.is_empty() => {
+                let mut roots = rustls::RootCertStore::empty();
+                roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+                builder.with_root_certificates(roots)
+            }
+            None => builder.with_root_certificates(root_store(fixed.into_iter(), "CA bundle")?),
         };
         let mut config = match (exec_identity, &self.identity_pem) {
             (Some(slot), _) => builder.with_client_cert_resolver(slot),
