@@ -127,6 +127,36 @@ async fn self_subject_review_answers_for_each_caller() {
     }
 }
 
+/// Group discovery (`GET /apis/authentication.k8s.io/`, specs/authentication.k8s.io/group.json)
+/// is served outside any version: it is meta/v1's, as a method and as a sans-io request.
+#[tokio::test]
+async fn group_discovery_names_the_served_and_preferred_versions() {
+    let client = shared().client(Identity::User).unwrap();
+    let group = generated::meta::v1::Api::new(client.clone())
+        .get_authentication_api_group(&Default::default())
+        .await
+        .unwrap();
+    assert_eq!(group.name, "authentication.k8s.io");
+    assert_eq!(group.kind.as_deref(), Some("APIGroup"));
+    let versions: Vec<&str> = group.versions.iter().map(|v| v.version.as_str()).collect();
+    assert!(versions.contains(&"v1"), "{versions:?}");
+    assert_eq!(
+        group.preferred_version.as_ref().unwrap().group_version,
+        "authentication.k8s.io/v1"
+    );
+    let req =
+        generated::meta::v1::requests::get_authentication_api_group(&Default::default()).unwrap();
+    assert_eq!(req.uri().path(), "/apis/authentication.k8s.io/");
+    let (status, raw) = plain(&client, "GET", "/apis/authentication.k8s.io/", None).await;
+    assert_eq!(status, 200);
+    let parsed = generated::meta::v1::requests::parse_get_authentication_api_group(
+        generated::runtime::http::StatusCode::OK,
+        raw.to_string().as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(parsed, group);
+}
+
 /// Our sans-io requests are plain `http::Request`s: kube-rs's client carries them as they are.
 #[tokio::test]
 async fn kube_client_carries_our_sans_io_requests() {

@@ -352,10 +352,17 @@ pub(crate) fn api_tokens(
             },
         });
     }
-    let api_doc = format!(
-        " The operations of `{}`, one async method each.",
-        gv.api_version()
-    );
+    let api_doc = if gv.group == crate::ir::META_GROUP {
+        // Lowering puts here what is served outside any group/version.
+        " The operations the API server serves outside any group/version (group discovery, \
+         `GET /apis/<group>/`), one async method each."
+            .to_string()
+    } else {
+        format!(
+            " The operations of `{}`, one async method each.",
+            gv.api_version()
+        )
+    };
     Ok(quote! {
         #[doc = #api_doc]
         #client_cfg

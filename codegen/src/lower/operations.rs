@@ -516,10 +516,11 @@ pub(crate) fn openapi_operations<'a>(
         };
         let path_ptr = format!("/paths/{}", ptr_token(path));
         crate::validate::path_template(origin, &path_ptr, path)?;
-        let Some(gv) = fixups::document_group_version(std::iter::once(path)) else {
-            // Group discovery (`/apis/{group}/`) has no version module to live in.
-            continue;
-        };
+        // What the API server serves outside any group/version (group discovery
+        // `/apis/{group}/`, `/api/`, `/apis/`, `/version/`) is apimachinery's, like the types
+        // those operations return: meta/v1, compiled always.
+        let gv = fixups::document_group_version(std::iter::once(path))
+            .unwrap_or_else(GroupVersion::meta);
         for (method, op) in item.iter() {
             let op_ptr = format!("{path_ptr}/{method}");
             let Some(operation_id) = op.operation_id.clone() else {
