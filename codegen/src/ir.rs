@@ -2,6 +2,9 @@
 
 use std::collections::BTreeMap;
 
+mod path;
+pub(crate) use path::{Method, PathTemplate, ResourcePath, Segment};
+
 /// An API group and version. The legacy core group is `""`; the shared apimachinery types
 /// live in the pseudo-group `meta`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -214,56 +217,6 @@ pub(crate) enum Returns {
     Nothing,
 }
 
-/// Where an operation sits in the API server's resource tree, read once from its path:
-/// `/api/v1/namespaces/{namespace}/pods/{name}/log` is `pods`, namespaced, named, `log`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct ResourcePath {
-    pub plural: String,
-    /// Under `namespaces/{namespace}/`.
-    pub namespaced: bool,
-    /// Addresses one object (`…/{name}`).
-    pub named: bool,
-    /// The subresource segment (`status`, `token`, `proxy`), if any.
-    pub subresource: Option<String>,
-    /// A `{path}` after the subresource (`proxy/{path}`).
-    pub sub_path: bool,
-}
-
-impl ResourcePath {
-    /// The resource a Kubernetes path addresses; `None` for discovery, the deprecated
-    /// `/watch/` paths and anything not shaped like a resource path.
-    pub(crate) fn of(path: &str) -> Option<Self> {
-        let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let rest = match segs.as_slice() {
-            ["apis", _, _, rest @ ..] => rest,
-            ["api", _, rest @ ..] => rest,
-            _ => return None,
-        };
-        let (namespaced, rest) = match rest {
-            ["namespaces", "{namespace}", tail @ ..] if !tail.is_empty() => (true, tail),
-            _ => (false, rest),
-        };
-        let literal = |s: &&str| !s.is_empty() && !s.starts_with('{') && *s != "watch";
-        let is_param = |s: &&str| s.starts_with('{') && s.ends_with('}');
-        let (plural, named, subresource, sub_path) = match rest {
-            [p] if literal(p) => (p, false, None, false),
-            [p, n] if literal(p) && is_param(n) => (p, true, None, false),
-            [p, n, s] if literal(p) && is_param(n) && literal(s) => (p, true, Some(s), false),
-            [p, n, s, t] if literal(p) && is_param(n) && literal(s) && is_param(t) => {
-                (p, true, Some(s), true)
-            }
-            _ => return None,
-        };
-        Some(ResourcePath {
-            plural: plural.to_string(),
-            namespaced,
-            named,
-            subresource: subresource.map(|s| s.to_string()),
-            sub_path,
-        })
-    }
-}
-
 /// One HTTP operation of a group/version.
 #[derive(Clone, Debug)]
 pub(crate) struct Operation {
@@ -271,9 +224,9 @@ pub(crate) struct Operation {
     pub operation_id: String,
     /// Planned: the operationId without its group/version part, in snake_case.
     pub name: String,
-    pub method: String,
-    pub path: String,
-    /// The resource the path addresses (`ResourcePath::of(path)`).
+    pub method: Method,
+    pub path: PathTemplate,
+    /// The resource the path addresses (`path.resource()`, kept: handles read it often).
     pub resource: Option<ResourcePath>,
     pub path_params: Vec<Param>,
     pub query: Vec<Param>,
@@ -293,47 +246,4 @@ pub(crate) struct Operation {
     pub deprecated: Option<String>,
     pub origin: String,
     pub pointer: String,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::ResourcePath;
-
-    fn of(path: &str) -> Option<(String, bool, bool, Option<String>, bool)> {
-        ResourcePath::of(path).map(|r| (r.plural, r.namespaced, r.named, r.subresource, r.sub_path))
-    }
-
-    #[test]
-    fn resource_paths() {
-        let s = |x: &str| Some(x.to_string());
-        assert_eq!(
-            of("/api/v1/pods"),
-            Some(("pods".into(), false, false, None, false))
-        );
-        assert_eq!(
-            of("/api/v1/namespaces/{namespace}/pods/{name}/log"),
-            Some(("pods".into(), true, true, s("log"), false))
-        );
-        assert_eq!(
-            of("/api/v1/namespaces/{namespace}/pods/{name}/proxy/{path}"),
-            Some(("pods".into(), true, true, s("proxy"), true))
-        );
-        // The namespaces resource itself: `{name}`, not `{namespace}`.
-        assert_eq!(
-            of("/api/v1/namespaces/{name}/finalize"),
-            Some(("namespaces".into(), false, true, s("finalize"), false))
-        );
-        assert_eq!(
-            of("/apis/config.openshift.io/v1/authentications/{name}/status"),
-            Some(("authentications".into(), false, true, s("status"), false))
-        );
-        // Discovery and the deprecated watch paths are no resource.
-        assert_eq!(of("/apis/apps/v1/"), None);
-        assert_eq!(
-            of("/apis/apps/v1/watch/namespaces/{namespace}/deployments"),
-            None
-        );
-        assert_eq!(of("/api/v1/watch/pods"), None);
-        assert_eq!(of("/version/"), None);
-    }
 }

@@ -8,8 +8,6 @@
 //! apiextensions-apiserver's CRD validation applies them (`ValidateCustomResourceDefinitionNames`,
 //! `ValidateCustomResourceDefinitionSpec`).
 
-use crate::error::Error;
-
 /// `IsDNS1123Subdomain`: at most 253 characters, dot-separated labels of lowercase letters,
 /// digits and `-`, each starting and ending with a letter or digit.
 pub(crate) fn dns1123_subdomain(s: &str) -> Result<(), String> {
@@ -75,26 +73,6 @@ pub(crate) fn path_segment(s: &str) -> Result<(), String> {
             s.escape_debug()
         ))
     }
-}
-
-/// Every literal segment of an OpenAPI path template (`/` alone is the root); `{param}` segments are filled at run
-/// time (percent-encoded, `.`/`..` refused: `runtime::request::path_segment`).
-pub(crate) fn path_template(origin: &str, pointer: &str, path: &str) -> Result<(), Error> {
-    let Some(rest) = path.strip_prefix('/') else {
-        return Err(Error::at(origin, pointer, "a path must start with `/`"));
-    };
-    // A trailing `/` is how discovery paths end (`/api/v1/`, `/apis/apps/v1/`).
-    let rest = rest.strip_suffix('/').unwrap_or(rest);
-    if rest.is_empty() {
-        return Ok(());
-    }
-    for seg in rest.split('/') {
-        if seg.starts_with('{') && seg.ends_with('}') && seg.len() > 2 {
-            continue;
-        }
-        path_segment(seg).map_err(|m| Error::at(origin, pointer, m))?;
-    }
-    Ok(())
 }
 
 /// Module names the emitted crates already use for something else: every crate root

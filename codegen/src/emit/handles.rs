@@ -17,8 +17,10 @@ use crate::ir::{GroupVersion, Operation, Returns, Ty, TypeKind};
 
 /// Subresource method names that say what the operation does better than `<verb>_<segment>`
 /// (client-go: `GetLogs`, `Evict`), keyed by (segment, HTTP method).
-const SUBRESOURCE_NAMES: &[(&str, &str, &str)] =
-    &[("log", "GET", "logs"), ("eviction", "POST", "evict")];
+const SUBRESOURCE_NAMES: &[(&str, crate::ir::Method, &str)] = &[
+    ("log", crate::ir::Method::Get, "logs"),
+    ("eviction", crate::ir::Method::Post, "evict"),
+];
 
 /// A method of a handle: its name and the operation it sends.
 pub(crate) struct Method<'a> {
@@ -56,25 +58,26 @@ impl Handle<'_> {
 
 /// The verb-named method of an operation on its resource's handle.
 fn verb(op: &Operation) -> Option<String> {
+    use crate::ir::Method::{Delete, Get, Patch, Post, Put};
     let r = op.resource.as_ref()?;
     let watch = op
         .fixed_query
         .iter()
         .any(|(k, v)| k == "watch" && v == "true");
-    let m = op.method.as_str();
+    let m = op.method;
     let name = match (&r.subresource, r.named) {
         (None, false) => match m {
-            "GET" if watch => "watch".to_string(),
-            "GET" => "list".to_string(),
-            "POST" => "create".to_string(),
-            "DELETE" => "delete_collection".to_string(),
+            Get if watch => "watch".to_string(),
+            Get => "list".to_string(),
+            Post => "create".to_string(),
+            Delete => "delete_collection".to_string(),
             _ => return None,
         },
         (None, true) => match m {
-            "GET" => "get",
-            "PUT" => "replace",
-            "PATCH" => "patch",
-            "DELETE" => "delete",
+            Get => "get",
+            Put => "replace",
+            Patch => "patch",
+            Delete => "delete",
             _ => return None,
         }
         .to_string(),
@@ -82,7 +85,7 @@ fn verb(op: &Operation) -> Option<String> {
             let seg = sub.to_snake_case();
             if matches!(op.returns, Returns::Connect) {
                 let with = if r.sub_path { "_with_path" } else { "" };
-                format!("connect_{}_{seg}{with}", m.to_ascii_lowercase())
+                format!("connect_{}_{seg}{with}", m.as_str().to_ascii_lowercase())
             } else if let Some((_, _, n)) = SUBRESOURCE_NAMES
                 .iter()
                 .find(|(s, method, _)| s == sub && *method == m)
@@ -90,11 +93,11 @@ fn verb(op: &Operation) -> Option<String> {
                 n.to_string()
             } else {
                 let v = match m {
-                    "GET" => "get",
-                    "PUT" => "replace",
-                    "PATCH" => "patch",
-                    "POST" => "create",
-                    "DELETE" => "delete",
+                    Get => "get",
+                    Put => "replace",
+                    Patch => "patch",
+                    Post => "create",
+                    Delete => "delete",
                     _ => return None,
                 };
                 format!("{v}_{seg}")
@@ -263,7 +266,7 @@ fn dedupe(methods: &mut [Method<'_>]) {
 /// ObjectMeta) names it, so `apply(&object, field_manager, …)` can send it: that field's Rust
 /// name, and whether it is required (not an `Option`).
 fn applies(cx: &Ctx<'_>, op: &Operation) -> Option<(String, bool)> {
-    if op.method != "PATCH" || !op.query.iter().any(|p| p.wire == "fieldManager") {
+    if op.method != crate::ir::Method::Patch || !op.query.iter().any(|p| p.wire == "fieldManager") {
         return None;
     }
     let Returns::Json(ty) = &op.returns else {

@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 
 use super::models::{doc_attrs, ty_tokens};
 use super::Ctx;
-use crate::ir::{Body, GroupVersion, Operation, Param, Returns, Ty};
+use crate::ir::{Body, GroupVersion, Operation, Param, Returns, Segment, Ty};
 
 fn param_ty(cx: &Ctx<'_>, p: &Param) -> TokenStream {
     if let Some(values) = p.values {
@@ -90,20 +90,23 @@ fn path_format(cx: &Ctx<'_>, op: &Operation) -> (String, Vec<TokenStream>) {
     let rt = &cx.runtime;
     let mut fmt = String::new();
     let mut args = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(open) = rest.find('{') {
-        fmt.push_str(&rest[..open].replace('{', "{{").replace('}', "}}"));
-        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
-        let wire = &rest[open + 1..close];
-        if let Some(p) = op.path_params.iter().find(|p| p.wire == wire) {
-            let arg = format_ident!("{}", p.rust);
-            let wire = p.wire.clone();
-            args.push(quote!(let #arg = #rt::request::path_segment(#wire, #arg)?;));
+    // Literal segments were checked in lowering: no braces to escape.
+    for segment in op.path.segments() {
+        fmt.push('/');
+        match segment {
+            Segment::Literal(l) => fmt.push_str(l),
+            Segment::Param(wire) => {
+                if let Some(p) = op.path_params.iter().find(|p| &p.wire == wire) {
+                    let arg = format_ident!("{}", p.rust);
+                    args.push(quote!(let #arg = #rt::request::path_segment(#wire, #arg)?;));
+                }
+                fmt.push_str("{}");
+            }
         }
-        fmt.push_str("{}");
-        rest = &rest[(close + 1).min(rest.len())..];
     }
-    fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    if op.path.trailing_slash() {
+        fmt.push('/');
+    }
     (fmt, args)
 }
 
@@ -228,17 +231,16 @@ pub(crate) fn api_tokens(
         // Placeholders in the order the template uses them (arguments are `name` first).
         let fmt_args = op
             .path
-            .split('/')
-            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .params()
             .filter_map(|w| op.path_params.iter().find(|p| p.wire == w))
             .map(|p| format_ident!("{}", p.rust));
         let path_expr = if op.path_params.is_empty() {
-            let literal = &op.path;
+            let literal = op.path.as_str();
             quote!(String::from(#literal))
         } else {
             quote!(format!(#fmt #(, #fmt_args)*))
         };
-        let method = &op.method;
+        let method = op.method.as_str();
         let rdoc = format!(
             " Builds the request of [`Api::{}`](super::Api::{}): `{} {}`.",
             op.name, op.name, op.method, op.path

@@ -11,7 +11,7 @@ use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr};
 use super::schema::{Converter, Ctx};
 use crate::error::{ptr_token, Error};
 use crate::fixups;
-use crate::ir::{Body, GroupVersion, Operation, Param, Returns, Ty};
+use crate::ir::{Body, GroupVersion, Method, Operation, Param, PathTemplate, Returns, Ty};
 use crate::load::Crd;
 use crate::view::SRef;
 
@@ -133,23 +133,23 @@ fn standard_sets() -> [(&'static str, Vec<Param>); 6] {
 /// every operation): a get in core/v1 takes the `GetParams` a CRD's get takes, as kube has one
 /// `GetParams`. Connect operations and operations without query parameters keep their own.
 fn standard_set_of(
-    method: &str,
-    path: &str,
+    method: Method,
+    path: &PathTemplate,
     returns: &Returns,
     query: &[Param],
 ) -> Option<(String, Vec<Param>)> {
     // The deprecated `/watch/` lists take the list's parameters too.
-    let r = crate::ir::ResourcePath::of(&path.replacen("/watch/", "/", 1))?;
+    let r = path.resource_watched()?;
     if query.is_empty() || matches!(returns, Returns::Connect) {
         return None;
     }
-    let name = match (method.to_ascii_lowercase().as_str(), r.named) {
-        ("get", false) if r.subresource.is_none() => "ListParams",
-        ("get", true) => "GetParams",
-        ("post", _) | ("put", true) => "WriteParams",
-        ("patch", true) => "PatchParams",
-        ("delete", true) => "DeleteParams",
-        ("delete", false) if r.subresource.is_none() => "DeleteCollectionParams",
+    let name = match (method, r.named) {
+        (Method::Get, false) if r.subresource.is_none() => "ListParams",
+        (Method::Get, true) => "GetParams",
+        (Method::Post, _) | (Method::Put, true) => "WriteParams",
+        (Method::Patch, true) => "PatchParams",
+        (Method::Delete, true) => "DeleteParams",
+        (Method::Delete, false) if r.subresource.is_none() => "DeleteCollectionParams",
         _ => return None,
     };
     let (_, set) = standard_sets().into_iter().find(|(n, _)| *n == name)?;
@@ -211,30 +211,35 @@ pub(crate) fn crd_operations(
         let op_pointer = format!("{pointer}/spec/versions/{i}");
         let mk = |verb: &str,
                   suffix: &str,
-                  method: &str,
+                  method: Method,
                   path: String,
                   query: Vec<Param>,
                   body: Option<Body>,
                   returns: Returns,
                   statuses: &[u16],
-                  doc: String| Operation {
-            gv: gv.clone(),
-            operation_id: format!("{verb}{camel}{suffix}"),
-            name: String::new(),
-            method: method.into(),
-            path_params: path_params(&path, kind),
-            resource: crate::ir::ResourcePath::of(&path),
-            path,
-            query,
-            body,
-            returns,
-            statuses: statuses.to_vec(),
-            fixed_query: Vec::new(),
-            shared_params: Some(shared_set(verb, suffix)),
-            doc: vec![doc],
-            deprecated: None,
-            origin: origin.to_string(),
-            pointer: op_pointer.clone(),
+                  doc: String|
+         -> Result<Operation, Error> {
+            // Group, version and plural were checked as the API server checks them.
+            let path = PathTemplate::parse(origin, &op_pointer, &path)?;
+            Ok(Operation {
+                gv: gv.clone(),
+                operation_id: format!("{verb}{camel}{suffix}"),
+                name: String::new(),
+                method,
+                path_params: path_params(&path, kind),
+                resource: path.resource(),
+                path,
+                query,
+                body,
+                returns,
+                statuses: statuses.to_vec(),
+                fixed_query: Vec::new(),
+                shared_params: Some(shared_set(verb, suffix)),
+                doc: vec![doc],
+                deprecated: None,
+                origin: origin.to_string(),
+                pointer: op_pointer.clone(),
+            })
         };
         let json = |ty: &Ty| {
             Some(Body::Json {
@@ -246,42 +251,42 @@ pub(crate) fn crd_operations(
             out.push(mk(
                 "list",
                 &format!("{kind}ForAllNamespaces"),
-                "GET",
+                Method::Get,
                 all.clone(),
                 params(LIST),
                 None,
                 Returns::Json(list_ty.clone()),
                 &[200],
                 format!("List or watch objects of kind {kind} in every namespace."),
-            ));
+            )?);
         }
         out.push(mk(
             "list",
             &format!("{ns}{kind}"),
-            "GET",
+            Method::Get,
             root.clone(),
             params(LIST),
             None,
             Returns::Json(list_ty.clone()),
             &[200],
             format!("List or watch objects of kind {kind}."),
-        ));
+        )?);
         out.push(mk(
             "create",
             &format!("{ns}{kind}"),
-            "POST",
+            Method::Post,
             root.clone(),
             params(CREATE),
             json(&kind_ty),
             Returns::Json(kind_ty.clone()),
             &[200, 201, 202],
             format!("Create a new {kind}."),
-        ));
+        )?);
         let dc = delete_collection_params();
         out.push(mk(
             "delete",
             &format!("Collection{ns}{kind}"),
-            "DELETE",
+            Method::Delete,
             root.clone(),
             params(&dc),
             Some(Body::Json {
@@ -291,45 +296,45 @@ pub(crate) fn crd_operations(
             Returns::ListOrStatus(list_ty.clone()),
             &[200],
             format!("Delete a collection of {kind}."),
-        ));
+        )?);
         let named = format!("{root}/{{name}}");
         out.push(mk(
             "read",
             &format!("{ns}{kind}"),
-            "GET",
+            Method::Get,
             named.clone(),
             params(GET),
             None,
             Returns::Json(kind_ty.clone()),
             &[200],
             format!("Read the specified {kind}."),
-        ));
+        )?);
         out.push(mk(
             "replace",
             &format!("{ns}{kind}"),
-            "PUT",
+            Method::Put,
             named.clone(),
             params(CREATE),
             json(&kind_ty),
             Returns::Json(kind_ty.clone()),
             &[200, 201],
             format!("Replace the specified {kind}."),
-        ));
+        )?);
         out.push(mk(
             "patch",
             &format!("{ns}{kind}"),
-            "PATCH",
+            Method::Patch,
             named.clone(),
             params(PATCH),
             Some(Body::Patch),
             Returns::Json(kind_ty.clone()),
             &[200, 201],
             format!("Partially update the specified {kind}."),
-        ));
+        )?);
         out.push(mk(
             "delete",
             &format!("{ns}{kind}"),
-            "DELETE",
+            Method::Delete,
             named.clone(),
             params(DELETE),
             Some(Body::Json {
@@ -339,7 +344,7 @@ pub(crate) fn crd_operations(
             Returns::StatusOr(kind_ty.clone()),
             &[200, 202],
             format!("Delete the specified {kind}."),
-        ));
+        )?);
         let subs = version.subresources.as_ref();
         let mut sub_ops = Vec::new();
         if subs.is_some_and(|s| s.status.is_some()) {
@@ -353,36 +358,36 @@ pub(crate) fn crd_operations(
             out.push(mk(
                 "read",
                 &format!("{ns}{kind}{title}"),
-                "GET",
+                Method::Get,
                 p.clone(),
                 params(GET),
                 None,
                 Returns::Json(ty.clone()),
                 &[200],
                 format!("Read the {seg} of the specified {kind}."),
-            ));
+            )?);
             out.push(mk(
                 "replace",
                 &format!("{ns}{kind}{title}"),
-                "PUT",
+                Method::Put,
                 p.clone(),
                 params(CREATE),
                 json(&ty),
                 Returns::Json(ty.clone()),
                 &[200, 201],
                 format!("Replace the {seg} of the specified {kind}."),
-            ));
+            )?);
             out.push(mk(
                 "patch",
                 &format!("{ns}{kind}{title}"),
-                "PATCH",
+                Method::Patch,
                 p,
                 params(PATCH),
                 Some(Body::Patch),
                 Returns::Json(ty.clone()),
                 &[200, 201],
                 format!("Partially update the {seg} of the specified {kind}."),
-            ));
+            )?);
         }
     }
     Ok(with_watches(out, |op| match &op.returns {
@@ -394,17 +399,10 @@ pub(crate) fn crd_operations(
     }))
 }
 
-/// Path parameters in template order.
-fn template_params(path: &str) -> Vec<&str> {
-    path.split('/')
-        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        .collect()
-}
-
 /// Method arguments put `name` first, then `namespace` (as Kubernetes clients do:
 /// `read_namespaced_x(name, namespace)`), then any other in template order.
-fn sort_path_params(params: &mut [Param], path: &str) {
-    let order = template_params(path);
+fn sort_path_params(params: &mut [Param], path: &PathTemplate) {
+    let order: Vec<&str> = path.params().collect();
     params.sort_by_key(|p| match p.wire.as_str() {
         "name" => 0,
         "namespace" => 1,
@@ -418,9 +416,9 @@ fn sort_path_params(params: &mut [Param], path: &str) {
 }
 
 /// Path parameters of a CRD operation, in argument order.
-fn path_params(path: &str, kind: &str) -> Vec<Param> {
-    let mut params: Vec<Param> = template_params(path)
-        .into_iter()
+fn path_params(path: &PathTemplate, kind: &str) -> Vec<Param> {
+    let mut params: Vec<Param> = path
+        .params()
         .map(|name| {
             let doc = match name {
                 "namespace" => "Namespace of the object.".to_string(),
@@ -448,7 +446,7 @@ fn with_watches(
 ) -> Vec<Operation> {
     let mut watches = Vec::new();
     for op in &ops {
-        if op.method != "GET" || !op.query.iter().any(|p| p.wire == "watch") {
+        if op.method != Method::Get || !op.query.iter().any(|p| p.wire == "watch") {
             continue;
         }
         let Some(item) = item_of(op) else { continue };
@@ -505,7 +503,7 @@ pub(crate) fn openapi_operations<'a>(
     origin: &str,
     doc: &'a OpenAPI,
     conv: &mut Converter<'_, 'a>,
-    seen: &mut BTreeMap<(String, String), SeenOperation<'a>>,
+    seen: &mut BTreeMap<(Method, String), SeenOperation<'a>>,
 ) -> Result<Vec<Operation>, Error> {
     let mut out = Vec::new();
     // The listed kind of each list operation in `out`, for its watch.
@@ -515,18 +513,19 @@ pub(crate) fn openapi_operations<'a>(
             continue;
         };
         let path_ptr = format!("/paths/{}", ptr_token(path));
-        crate::validate::path_template(origin, &path_ptr, path)?;
+        let template = PathTemplate::parse(origin, &path_ptr, path)?;
         // What the API server serves outside any group/version (group discovery
         // `/apis/{group}/`, `/api/`, `/apis/`, `/version/`) is apimachinery's, like the types
         // those operations return: meta/v1, compiled always.
-        let gv = fixups::document_group_version(std::iter::once(path))
-            .unwrap_or_else(GroupVersion::meta);
-        for (method, op) in item.iter() {
-            let op_ptr = format!("{path_ptr}/{method}");
+        let gv = template.group_version().unwrap_or_else(GroupVersion::meta);
+        for (key, op) in item.iter() {
+            let op_ptr = format!("{path_ptr}/{key}");
+            let method = Method::parse(key)
+                .ok_or_else(|| Error::at(origin, &op_ptr, "not an HTTP method"))?;
             let Some(operation_id) = op.operation_id.clone() else {
                 return Err(Error::at(origin, &op_ptr, "operation has no operationId"));
             };
-            let key = (method.to_ascii_uppercase(), path.clone());
+            let key = (method, path.clone());
             if let Some(first) = seen.get(&key) {
                 if operation_shape(first.doc, first.path_params, first.op)
                     != operation_shape(doc, &item.parameters, op)
@@ -622,9 +621,8 @@ pub(crate) fn openapi_operations<'a>(
                     Parameter::Header { .. } | Parameter::Cookie { .. } => {}
                 }
             }
-            let order = template_params(path);
-            sort_path_params(&mut path_params, path);
-            for name in &order {
+            sort_path_params(&mut path_params, &template);
+            for name in template.params() {
                 if !path_params.iter().any(|p| p.wire == *name) {
                     return Err(Error::at(
                         origin,
@@ -635,7 +633,7 @@ pub(crate) fn openapi_operations<'a>(
             }
             let body = match &op.request_body {
                 None => None,
-                Some(_) if method.eq_ignore_ascii_case("patch") => Some(Body::Patch),
+                Some(_) if method == Method::Patch => Some(Body::Patch),
                 Some(ReferenceOr::Reference { .. }) => {
                     return Err(Error::at(
                         origin,
@@ -744,7 +742,8 @@ pub(crate) fn openapi_operations<'a>(
                 .or_else(|| op.summary.clone())
                 .map(|d| d.lines().map(str::to_string).collect())
                 .unwrap_or_default();
-            let (shared_params, query) = match standard_set_of(method, path, &returns, &query) {
+            let (shared_params, query) = match standard_set_of(method, &template, &returns, &query)
+            {
                 Some((name, set)) => (Some(name), set),
                 None => (None, query),
             };
@@ -752,9 +751,9 @@ pub(crate) fn openapi_operations<'a>(
                 gv: gv.clone(),
                 operation_id,
                 name: String::new(),
-                method: method.to_ascii_uppercase(),
-                resource: crate::ir::ResourcePath::of(path),
-                path: path.clone(),
+                method,
+                resource: template.resource(),
+                path: template.clone(),
                 path_params,
                 query,
                 body,
