@@ -14,41 +14,9 @@ use quote::{format_ident, quote};
 
 use crate::error::{Error, Location};
 use crate::ir::{Api, GroupVersion, Operation, TypeDef, META_GROUP};
-use crate::names::ident;
+use crate::layout::{Crate, Layout};
+use crate::names::{feature, group_module, ident, module_path, version_module};
 use crate::{FileSet, GroupSummary, Options, Output, Timings};
-
-/// Module name of a group: dots and dashes become underscores; the legacy group is `core`.
-pub(crate) fn group_module(group: &str) -> String {
-    if group.is_empty() {
-        "core".into()
-    } else {
-        ident(&group.replace(['.', '-'], "_"), true)
-    }
-}
-
-pub(crate) fn version_module(version: &str) -> String {
-    ident(version, true)
-}
-
-/// `authentication_k8s_io::v1`, for messages.
-pub(crate) fn module_path(gv: &GroupVersion) -> String {
-    format!(
-        "{}::{}",
-        group_module(&gv.group),
-        version_module(&gv.version)
-    )
-}
-
-/// Cargo feature of a group/version; `None` for meta, which is always compiled.
-pub(crate) fn feature(gv: &GroupVersion) -> Option<String> {
-    (gv.group != META_GROUP).then(|| {
-        format!(
-            "{}_{}",
-            group_module(&gv.group),
-            version_module(&gv.version)
-        )
-    })
-}
 
 /// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", …))]` for several; nothing for none.
 pub(crate) fn features_cfg<S: AsRef<str>>(features: impl IntoIterator<Item = S>) -> TokenStream {
@@ -188,22 +156,6 @@ fn header(options: &Options, origin: &str, comment: &str) -> String {
     )
 }
 
-/// Module path segments of every group/version that has types.
-fn modules(api: &Api) -> BTreeMap<GroupVersion, (String, String)> {
-    api.types
-        .values()
-        .map(|t| &t.gv)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .map(|gv| {
-            (
-                gv.clone(),
-                (group_module(&gv.group), version_module(&gv.version)),
-            )
-        })
-        .collect()
-}
-
 fn context<'a>(
     api: &'a Api,
     options: &Options,
@@ -220,169 +172,48 @@ fn context<'a>(
     })
 }
 
-/// The features that compile each type file, by its root type: its own group/version's
-/// feature, and the feature of every other group/version whose types or operations reach it
-/// (apps/v1 names core/v1's PodTemplateSpec, and with it PodSpec, Container, …: those files
-/// are compiled with `apps_v1` alone, the rest of core/v1 is not). meta/v1 has no feature of its
-/// own: its files are gated by the groups using them, except those the runtime needs (Status,
-/// which it decodes error bodies into), those nothing names, and whatever those reach, which
-/// are always compiled (absent from the map).
-fn file_gates(api: &Api) -> BTreeMap<&str, BTreeSet<String>> {
-    // Only meta/v1 has no feature (see `feature`); compared directly, since building a
-    // feature name for every type would be most of this function's work.
-    let has_feature = |gv: &GroupVersion| gv.group != META_GROUP;
-    // A file is compiled whole: reaching any of its types reaches all of them.
-    let mut files: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for t in api.types.values() {
-        files
-            .entry(t.root.as_str())
-            .or_default()
-            .push(t.id.as_str());
-    }
-    // The files a walk from `stack` reaches.
-    let reach = |mut stack: Vec<String>| {
-        let mut out: BTreeSet<&str> = BTreeSet::new();
-        while let Some(id) = stack.pop() {
-            let Some(t) = api.types.get(&id) else {
-                continue;
-            };
-            if !out.insert(t.root.as_str()) {
-                continue;
-            }
-            for m in files.get(t.root.as_str()).into_iter().flatten() {
-                api.types[*m].kind.each_ty(|ty| ty.refs(&mut stack));
-            }
-        }
-        out
-    };
-    // What each group/version names; meta/v1's own operations (none today) count as always.
-    let mut starts: BTreeMap<&GroupVersion, Vec<String>> = BTreeMap::new();
-    let mut always = vec![crate::fixups::STATUS.to_string()];
-    for t in api.types.values().filter(|t| has_feature(&t.gv)) {
-        starts.entry(&t.gv).or_default().push(t.id.clone());
-    }
-    for op in &api.operations {
-        let refs = match has_feature(&op.gv) {
-            true => starts.entry(&op.gv).or_default(),
-            false => &mut always,
-        };
-        op.each_ty(|ty| ty.refs(refs));
-    }
-    let mut gates: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-    for (gv, stack) in starts {
-        let Some(f) = feature(gv) else { continue };
-        for root in reach(stack) {
-            gates.entry(root).or_default().insert(f.clone());
-        }
-    }
-    always.extend(
-        files
-            .keys()
-            .filter(|root| !gates.contains_key(*root))
-            .map(|root| root.to_string()),
-    );
-    for root in reach(always) {
-        if !has_feature(&api.types[root].gv) {
-            gates.remove(root);
-        }
-    }
-    gates
-}
-
-pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
+/// Builds every file `layout` plans. Decides nothing about what goes where.
+pub(crate) fn emit(api: &Api, layout: &Layout<'_>, options: &Options) -> Result<Output, Error> {
+    let module_names = &layout.module_names;
     // Checked once here; every worker builds its own (syn paths are not Send).
-    let module_names = modules(api);
-    context(api, options, &module_names)?;
-    let gates = if options.crate_files {
-        file_gates(api)
-    } else {
-        BTreeMap::new()
-    };
-    // Where a group/version's files go: its crate's `src/` (see `crates`), or the root of the
-    // module tree when emitting modules only.
-    let split = options.crate_files;
-    let src = |gv: &GroupVersion| {
-        if split {
-            format!("{}/src/", crates::Crate::of(gv).dir())
-        } else {
-            String::new()
-        }
+    context(api, options, module_names)?;
+    // Where a group/version's files go: its crate's `src/`, or the root of the module tree
+    // when emitting modules only.
+    let split = layout.crates.as_ref();
+    let src = |gv: &GroupVersion| match split {
+        Some(_) => format!("{}/src/", Crate::of(gv).dir()),
+        None => String::new(),
     };
     let started = std::time::Instant::now();
     let mut files: Vec<(String, Staged)> = Vec::new();
-    fn put<'a>(
-        files: &mut Vec<(String, Staged<'a>)>,
-        path: String,
-        staged: Staged<'a>,
-    ) -> Result<(), Error> {
-        files.push((path, staged));
-        Ok(())
-    }
-
-    // Group types by module, and nested types by the root whose file holds them.
-    let mut modules: BTreeMap<GroupVersion, Vec<&TypeDef>> = BTreeMap::new();
-    let mut nested: BTreeMap<&str, Vec<&TypeDef>> = BTreeMap::new();
-    for t in api.types.values() {
-        if t.root == t.id {
-            modules.entry(t.gv.clone()).or_default().push(t);
-        } else {
-            nested.entry(t.root.as_str()).or_default().push(t);
-        }
-    }
-    let mut op_modules: BTreeMap<GroupVersion, Vec<&Operation>> = BTreeMap::new();
-    for op in &api.operations {
-        op_modules.entry(op.gv.clone()).or_default().push(op);
-    }
-    let gvs: BTreeSet<GroupVersion> = modules.keys().chain(op_modules.keys()).cloned().collect();
-    let mut groups: BTreeMap<String, Vec<GroupVersion>> = BTreeMap::new();
+    let mut groups: BTreeMap<String, Vec<&GroupVersion>> = BTreeMap::new();
     let mut summaries = Vec::new();
-    // The features that compile each group/version module: its own, and those of every group
-    // that reaches one of its files (see `file_gates`). meta/v1 is always compiled.
-    let mut module_gates: BTreeMap<&GroupVersion, BTreeSet<String>> = BTreeMap::new();
-    for gv in &gvs {
-        if let Some(f) = feature(gv) {
-            let gate = module_gates.entry(gv).or_default();
-            gate.insert(f);
-            for root in modules.get(gv).into_iter().flatten() {
-                gate.extend(gates.get(root.id.as_str()).into_iter().flatten().cloned());
-            }
-        }
-    }
-    for gv in &gvs {
+    for gv in &layout.gvs {
         let gm = group_module(&gv.group);
         let vm = version_module(&gv.version);
-        groups.entry(gm.clone()).or_default().push(gv.clone());
+        groups.entry(gm.clone()).or_default().push(gv);
         let mut mod_items = Vec::new();
         let mut origins = BTreeSet::new();
         let mut count = 0;
-        for root in modules.get(gv).into_iter().flatten() {
-            let members: Vec<&TypeDef> = std::iter::once(*root)
-                .chain(nested.get(root.id.as_str()).into_iter().flatten().copied())
-                .collect();
-            let names = members.iter().map(|t| format_ident!("{}", t.name));
-            count += members.len();
+        for file in layout.types.get(gv).into_iter().flatten() {
+            let root = file.root();
+            let names = file.members.iter().map(|t| format_ident!("{}", t.name));
+            count += file.members.len();
             let file_mod = format_ident!("{}", ident(&root.name, true));
             // Every file carries its whole gate: a crate is compiled whenever a crate naming it
             // is, with none of its own features on.
-            let cfg = gates
-                .get(root.id.as_str())
-                .map(features_cfg)
-                .unwrap_or_default();
+            let cfg = file.gate.as_ref().map(features_cfg).unwrap_or_default();
             mod_items
                 .push(quote! { #cfg mod #file_mod; #cfg pub use self::#file_mod::{#(#names),*}; });
             let staged = Staged::Types {
-                members: members.clone(),
+                members: file.members.clone(),
                 header: header(options, &root.origin, "//"),
                 origin: root.origin.clone(),
             };
-            put(
-                &mut files,
-                format!("{}{gm}/{vm}/{file_mod}.rs", src(gv)),
-                staged,
-            )?;
+            files.push((format!("{}{gm}/{vm}/{file_mod}.rs", src(gv)), staged));
             origins.insert(root.origin.clone());
         }
-        let ops = op_modules.get(gv).map(Vec::as_slice).unwrap_or_default();
+        let ops = layout.ops.get(gv).map(Vec::as_slice).unwrap_or_default();
         if !ops.is_empty() {
             let op_origins: BTreeSet<&str> = ops.iter().map(|o| o.origin.as_str()).collect();
             let origin = op_origins.into_iter().collect::<Vec<_>>().join(", ");
@@ -392,9 +223,9 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
                 header: header(options, &origin, "//"),
                 origin: origin.clone(),
             };
-            put(&mut files, format!("{}{gm}/{vm}/api.rs", src(gv)), staged)?;
+            files.push((format!("{}{gm}/{vm}/api.rs", src(gv)), staged));
             // Operations are compiled with their own group's feature only.
-            let cfg = match feature(gv).filter(|_| split) {
+            let cfg = match feature(gv).filter(|_| split.is_some()) {
                 Some(f) => features_cfg([f]),
                 None => quote!(),
             };
@@ -417,7 +248,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             &header(options, &origin, "//"),
             &origin,
         )?;
-        put(&mut files, format!("{}{gm}/{vm}/mod.rs", src(gv)), text)?;
+        files.push((format!("{}{gm}/{vm}/mod.rs", src(gv)), text));
         summaries.push(GroupSummary {
             module: module_path(gv),
             types: count,
@@ -426,66 +257,52 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
     }
     let specs = "specs/";
     let shared = operations::shared_params_tokens(
-        &context(api, options, &module_names)?,
+        &context(api, options, module_names)?,
         &api.operations.iter().collect::<Vec<_>>(),
     );
     let has_params = shared.is_some();
     if let Some(tokens) = shared {
-        let path = if split {
-            format!("{}/src/params.rs", crates::Crate::Runtime.dir())
-        } else {
-            "params.rs".to_string()
+        let path = match split {
+            Some(_) => format!("{}/src/params.rs", Crate::Runtime.dir()),
+            None => "params.rs".to_string(),
         };
-        put(
-            &mut files,
+        files.push((
             path,
             stage_tokens(tokens, &header(options, specs, "//"), specs)?,
-        )?;
+        ));
     }
-    if split {
-        let params_gates = api
-            .operations
-            .iter()
-            .filter(|op| op.shared_params.is_some())
-            .filter_map(|op| feature(&op.gv))
-            .collect();
-        let layout = crates::plan(api, &gvs, &gates, &params_gates, options.kube_rs)?;
+    if let Some(crates) = split {
         // Each crate's `<group>/mod.rs`: its own version, and the same group's other versions
         // that it names.
-        for gv in &gvs {
-            let text = stage_tokens(layout.group_mod(gv), &header(options, specs, "//"), specs)?;
-            put(
-                &mut files,
+        for gv in &layout.gvs {
+            let text = stage_tokens(crates.group_mod(gv), &header(options, specs, "//"), specs)?;
+            files.push((
                 format!("{}{}/mod.rs", src(gv), group_module(&gv.group)),
                 text,
-            )?;
+            ));
         }
-        for krate in layout.deps.keys() {
+        for krate in crates.deps.keys() {
             let dir = krate.dir();
-            let lib = layout.lib_rs(krate, has_params);
-            put(
-                &mut files,
+            let lib = crates.lib_rs(krate, has_params);
+            files.push((
                 format!("{dir}/src/lib.rs"),
                 stage_tokens(lib, &header(options, specs, "//"), specs)?,
-            )?;
-            let toml = header(options, specs, "#") + &layout.cargo_toml(krate);
-            put(&mut files, format!("{dir}/Cargo.toml"), toml.into())?;
+            ));
+            let toml = header(options, specs, "#") + &crates.cargo_toml(krate);
+            files.push((format!("{dir}/Cargo.toml"), toml.into()));
         }
-        let mut kinds: BTreeMap<GroupVersion, usize> = BTreeMap::new();
-        for t in api.types.values() {
-            if t.resource.as_ref().is_some_and(|r| !r.subresource) && !models::is_list_kind(t) {
-                *kinds.entry(t.gv.clone()).or_default() += 1;
-            }
-        }
-        let front = front_page::text(&context(api, options, &module_names)?, &op_modules, &kinds)?;
-        let lib = layout.facade_lib_rs(&module_gates, has_params, &front);
-        put(
-            &mut files,
+        let front = front_page::text(
+            &context(api, options, module_names)?,
+            &layout.ops,
+            &layout.kinds,
+        )?;
+        let lib = crates.facade_lib_rs(&layout.module_gates, has_params, &front);
+        files.push((
             "src/lib.rs".into(),
             stage_tokens(lib, &header(options, specs, "//"), specs)?,
-        )?;
-        let toml = header(options, specs, "#") + &layout.facade_cargo_toml();
-        put(&mut files, "Cargo.toml".into(), toml.into())?;
+        ));
+        let toml = header(options, specs, "#") + &crates.facade_cargo_toml();
+        files.push(("Cargo.toml".into(), toml.into()));
     } else {
         for (gm, gvs) in &groups {
             let items = gvs.iter().map(|gv| {
@@ -498,7 +315,7 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
                 &header(options, specs, "//"),
                 specs,
             )?;
-            put(&mut files, format!("{gm}/mod.rs"), text)?;
+            files.push((format!("{gm}/mod.rs"), text));
         }
         let params_item = has_params.then(|| quote! { pub mod params; });
         let group_items = groups.keys().map(|gm| {
@@ -510,14 +327,14 @@ pub(crate) fn emit(api: &Api, options: &Options) -> Result<Output, Error> {
             &header(options, specs, "//"),
             specs,
         )?;
-        put(&mut files, "mod.rs".into(), text)?;
+        files.push(("mod.rs".into(), text));
     }
     let emitted = std::time::Instant::now();
     // Building and formatting each file is independent: spread over every core. Every worker
     // builds its own context (syn paths are not Send).
     let rendered = crate::par::map(
         files,
-        || context(api, options, &module_names),
+        || context(api, options, module_names),
         |cx, (path, staged)| {
             // Checked on this thread above; an error here would repeat that one.
             let cx = cx

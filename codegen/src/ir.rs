@@ -162,6 +162,28 @@ pub(crate) struct TypeDef {
     pub builtin: bool,
 }
 
+/// The `items` and `metadata` (ListMeta) fields of a list kind. Built-in list kinds
+/// (ConfigMapList) carry no resource of their own: the fields decide.
+pub(crate) fn list_fields(fields: &[Field]) -> Option<(&Field, &Field)> {
+    let items = fields.iter().find(|f| f.wire == "items" && f.required)?;
+    let meta = fields.iter().find(|f| {
+        f.wire == "metadata" && !f.required && f.ty == Ty::Ref(crate::fixups::LIST_META.into())
+    })?;
+    Some((items, meta))
+}
+
+impl TypeDef {
+    /// A list kind: `items` of a kind and ListMeta `metadata` (it implements `runtime::List`).
+    pub(crate) fn is_list_kind(&self) -> bool {
+        match &self.kind {
+            TypeKind::Struct { fields } => {
+                list_fields(fields).is_some_and(|(items, _)| matches!(items.ty, Ty::Vec(_)))
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Every type, keyed by id. Ids are schema names for OpenAPI components,
 /// `group/version/Kind` for CRD kinds, and `parent.property` for nested anonymous objects.
 #[derive(Debug, Default)]

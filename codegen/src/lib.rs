@@ -1,7 +1,7 @@
 //! Kubernetes code generator: OpenAPI v3 group documents and CustomResourceDefinitions in,
 //! Rust source files out.
 //!
-//! The pipeline is `load → lower (IR) → plan names → emit → format`. This crate never writes to
+//! The pipeline is `load → lower (IR) → plan (names, then layout) → emit → format`. This crate never writes to
 //! disk: [`generate`] returns a [`FileSet`] and the caller (the `xtask` binary, or a test)
 //! decides what to do with it.
 
@@ -12,6 +12,7 @@ mod fileset;
 mod fixups;
 mod interop;
 mod ir;
+mod layout;
 mod load;
 mod lower;
 mod names;
@@ -115,8 +116,9 @@ pub fn generate(specs: &[SpecFile], options: &Options) -> Result<Output, Error> 
     if options.kube_rs {
         interop::plan(&mut api);
     }
+    let layout = layout::plan(&api, options)?;
     let t3 = std::time::Instant::now();
-    let mut out = emit::emit(&api, options)?;
+    let mut out = emit::emit(&api, &layout, options)?;
     out.timings.load = t1 - t0;
     out.timings.lower = t2 - t1;
     out.timings.plan = t3 - t2;

@@ -159,7 +159,7 @@ fn check_group_versions(api: &Api) -> Result<(), Error> {
         }
         crate::validate::dns1035_label(&gv.version)
             .map_err(|m| fail(format!("API version `{}` {m}", gv.version.escape_debug())))?;
-        let module = crate::emit::group_module(&gv.group);
+        let module = crate::names::group_module(&gv.group);
         if crate::validate::RESERVED_MODULES.contains(&module.as_str()) {
             return Err(fail(format!(
                 "API group `{}` would be the module `{module}`, which the generated crates use for their own (runtime, params, meta/v1)",

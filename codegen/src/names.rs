@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::error::Error;
-use crate::ir::{Api, Ty, TypeKind};
+use crate::ir::{Api, GroupVersion, Ty, TypeKind, META_GROUP};
 
 /// Identifiers that cannot even be raw identifiers; they get a trailing `_` like keywords.
 /// Whether `s` can be written as a Rust identifier: ASCII letters, digits and `_`, not
@@ -78,6 +78,39 @@ pub(crate) fn ident(raw: &str, snake: bool) -> String {
         s.push('_');
     }
     s
+}
+
+/// Module name of a group: dots and dashes become underscores; the legacy group is `core`.
+pub(crate) fn group_module(group: &str) -> String {
+    if group.is_empty() {
+        "core".into()
+    } else {
+        ident(&group.replace(['.', '-'], "_"), true)
+    }
+}
+
+pub(crate) fn version_module(version: &str) -> String {
+    ident(version, true)
+}
+
+/// `authentication_k8s_io::v1`, for messages.
+pub(crate) fn module_path(gv: &GroupVersion) -> String {
+    format!(
+        "{}::{}",
+        group_module(&gv.group),
+        version_module(&gv.version)
+    )
+}
+
+/// Cargo feature of a group/version; `None` for meta, which is always compiled.
+pub(crate) fn feature(gv: &GroupVersion) -> Option<String> {
+    (gv.group != META_GROUP).then(|| {
+        format!(
+            "{}_{}",
+            group_module(&gv.group),
+            version_module(&gv.version)
+        )
+    })
 }
 
 /// A type name keeps Kubernetes' own spelling when it already is one (`IPAddress`,
@@ -191,7 +224,7 @@ fn plan_operations(api: &mut Api) -> Result<(), Error> {
                 message: format!(
                     "two operations are both named `{}` in module {}",
                     op.name,
-                    crate::emit::module_path(&op.gv)
+                    module_path(&op.gv)
                 ),
             });
         }
@@ -357,7 +390,7 @@ fn plan_type_names(api: &mut Api) -> Result<(), Error> {
                         second: format!("{}#{}", t.origin, t.pointer),
                         message: format!(
                             "both define the Rust type `{name}` in module {}",
-                            crate::emit::module_path(&t.gv)
+                            module_path(&t.gv)
                         ),
                     });
                 }

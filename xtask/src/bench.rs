@@ -575,6 +575,151 @@ fn kube_rs_configs(root: &Path, base: &Path) -> anyhow::Result<Vec<Config>> {
     ])
 }
 
+/// The real CRDs of ../shared/upstream (`copies` times over, groups renamed per copy), for a
+/// kube-rs user two ways: ours generated in kube-rs mode (models only, every group), and
+/// kopium's output, one module per CRD, in one crate (last). Prints lines and structs of both.
+fn kopium_crds_configs(root: &Path, base: &Path, copies: usize) -> anyhow::Result<Vec<Config>> {
+    let files = repeated_crds(&root.join("../shared/upstream"), copies)?;
+    let options = codegen::options_from_settings("codegen.toml", "kube-rs = true\n")?;
+    let output = codegen::generate(&files, &options)?;
+    let out = base.join("out");
+    write_scratch_output(root, &output, &out)?;
+    let features: Vec<String> = output
+        .groups
+        .iter()
+        .filter(|g| g.module != "meta::v1")
+        .map(|g| format!("\"{}\"", g.module.replace("::", "_")))
+        .collect();
+    let count = |text: &str| (text.lines().count(), text.matches("pub struct ").count());
+    let (mut our_lines, mut our_structs) = (0, 0);
+    for text in output.files.files.values() {
+        let (l, s) = count(text);
+        our_lines += l;
+        our_structs += s;
+    }
+    let kopium = std::env::var("KOPIUM").unwrap_or_else(|_| "kopium".into());
+    let input = base.join("kopium-in");
+    std::fs::create_dir_all(&input)?;
+    let mut modules = String::new();
+    let mut their_kind = None;
+    for (i, f) in files.iter().enumerate() {
+        let path = input.join(&f.name);
+        std::fs::write(&path, &f.bytes)?;
+        let printed = Command::new(&kopium)
+            .arg("-f")
+            .arg(&path)
+            .output()
+            .with_context(|| format!("running {kopium} (cargo install kopium; or set KOPIUM)"))?;
+        if !printed.status.success() {
+            bail!(
+                "kopium on {}: {}",
+                f.name,
+                String::from_utf8_lossy(&printed.stderr)
+            );
+        }
+        let source = String::from_utf8(printed.stdout)?;
+        if their_kind.is_none() && f.name.ends_with("_proxies.crd.yaml") {
+            their_kind = Some(format!("m{i}::Proxy"));
+        }
+        modules.push_str(&format!("pub mod m{i} {{\n{source}\n}}\n"));
+    }
+    let (their_lines, their_structs) = count(&modules);
+    println!(
+        "{} CRD files: ours (kube-rs mode) {our_lines} lines, {our_structs} structs, {} crates; kopium {their_lines} lines, {their_structs} structs",
+        files.len(),
+        output.groups.len() + 2,
+    );
+    let ours_kind = output
+        .types
+        .iter()
+        .find(|(id, _)| *id == "c0.config.openshift.io/v1/Proxy")
+        .map(|(_, path)| path.clone())
+        .context("no config.openshift.io/v1 Proxy kind in the input")?;
+    let their_kind = their_kind.context("no Proxy CRD in the input")?;
+    let usage =
+        "pub fn kind() -> std::borrow::Cow<'static, str> { <T as kube::Resource>::kind(&()) }\n";
+    Ok(vec![
+        Config::new(
+            &format!("ours, kube-rs mode, {} CRD files: models only", files.len()),
+            format!(
+                "generated = {{ path = {out:?}, default-features = false, features = [{}] }}\n{KUBE}",
+                features.join(", ")
+            ),
+            &format!("use generated::{ours_kind} as T;\n{usage}"),
+            "libgenerated",
+            None,
+        ),
+        Config::new(
+            &format!("kopium's output, {} CRD files, one crate", files.len()),
+            format!("{KUBE}schemars = \"1\"\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"),
+            &format!("{modules}\nuse self::{their_kind} as T;\n{usage}"),
+            "libbench_c1",
+            Some("bench-c1"),
+        ),
+    ])
+}
+
+/// [`kopium_crds_configs`] built as the other compile benches are, then `cargo check` of each
+/// crate alone (after `cargo clean -p`), with the peak resident memory of its largest process.
+pub fn compile_kopium_crds(root: &Path, runs: usize, copies: usize) -> anyhow::Result<()> {
+    let base = root.join("target/bench/compile-kopium-crds");
+    let configs = kopium_crds_configs(root, &base, copies)?;
+    run_configs(root, &base, &configs, runs, "kopium")?;
+    println!("\n| crate alone | `cargo check` | peak memory (largest process) |\n|---|---|---|");
+    for (i, c) in configs.iter().enumerate() {
+        let dir = base.join(format!("c{i}"));
+        let packages = match &c.alone {
+            Some(p) => p.clone(),
+            None => generated_packages(&dir)?,
+        };
+        let mut clean = vec!["clean", "--quiet"];
+        for p in &packages {
+            clean.extend(["-p", p.as_str()]);
+        }
+        cargo(&clean, &dir, &[])?;
+        let (took, kib) = cargo_peak(&["check", "--quiet"], &dir)?;
+        println!(
+            "| {} | {:.1} s | {:.2} GB |",
+            c.label,
+            took.as_secs_f64(),
+            kib as f64 * 1024.0 / 1e9
+        );
+    }
+    Ok(())
+}
+
+/// `cargo args` under GNU time: the wall time and the largest process's peak resident size
+/// (KiB).
+fn cargo_peak(args: &[&str], dir: &Path) -> anyhow::Result<(Duration, u64)> {
+    let report = dir.join("peak-rss");
+    let start = Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "%M", "-o"])
+        .arg(&report)
+        .arg(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .context("running /usr/bin/time (GNU time)")?;
+    let took = start.elapsed();
+    if !out.status.success() {
+        bail!(
+            "cargo {} in {} failed:\n{}",
+            args.join(" "),
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let kib = std::fs::read_to_string(&report)?
+        .trim()
+        .lines()
+        .last()
+        .unwrap_or("0")
+        .parse()
+        .context("GNU time's %M")?;
+    Ok((took, kib))
+}
+
 pub fn compile(root: &Path, runs: usize, whole_api: bool) -> anyhow::Result<()> {
     let (base, configs) = if whole_api {
         let base = root.join("target/bench/compile-whole-api");

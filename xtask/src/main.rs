@@ -68,7 +68,8 @@ enum Command {
     Bench {
         /// Which part: gen (synthetic input), gen-real (../shared/upstream, and its CRDs
         /// repeated), compile, all of those, or kube-rs (kube-rs mode beside kopium's output
-        /// for the Authentication CRD; needs kopium on PATH or in KOPIUM).
+        /// for the Authentication CRD; needs kopium on PATH or in KOPIUM), or kopium-crds (the
+        /// same for every real CRD, --repeat-crds times over; needs kopium and GNU time).
         #[arg(long, default_value = "all")]
         only: String,
         /// Runs per generation measurement (the median is reported).
@@ -86,6 +87,7 @@ enum Command {
         inputs: Option<PathBuf>,
         /// With --inputs: also write the real CRDs of ../shared/upstream this many times over
         /// (groups renamed per copy) to `DIR/crds-xN`, the few-hundred-CRD cluster of BENCHMARKS.md.
+        /// With --only kopium-crds: the copies compiled (default 1).
         #[arg(long, value_name = "N")]
         repeat_crds: Option<usize>,
         /// Compile cost of the whole Kubernetes API (the versioned documents of
@@ -234,6 +236,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // Not in `all`: it needs kopium (`cargo install kopium`).
             if only == "kube-rs" {
                 bench::compile_kube_rs(&root, compile_runs.max(1))?;
+            }
+            if only == "kopium-crds" {
+                let copies = repeat_crds.unwrap_or(1).max(1);
+                bench::compile_kopium_crds(&root, compile_runs.max(1), copies)?;
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -6,9 +6,10 @@
 use std::collections::BTreeMap;
 
 use super::handles::Handle;
-use super::{feature, Ctx};
+use super::Ctx;
 use crate::error::Error;
 use crate::ir::{GroupVersion, Operation};
+use crate::names::feature;
 
 /// The kind the examples use: the first (in module order) whose handle lists it.
 struct Example {

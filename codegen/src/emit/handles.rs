@@ -416,7 +416,7 @@ fn watched_impl(cx: &Ctx<'_>, handle: &syn::Ident, methods: &[Method<'_>]) -> To
         .api
         .types
         .get(list_id)
-        .is_some_and(super::models::is_list_kind)
+        .is_some_and(crate::ir::TypeDef::is_list_kind)
     {
         return quote!();
     }

@@ -4,9 +4,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{group_module, version_module, Ctx};
+use super::Ctx;
 use crate::error::Error;
 use crate::ir::{Field, Ty, TypeDef, TypeKind};
+use crate::names::{group_module, version_module};
 
 /// Rustdoc attributes for text from a spec file. Rustdoc compiles and runs every code block
 /// that is not marked otherwise, so nothing a spec says may become one:
@@ -627,30 +628,10 @@ fn kube_impls(
     }
 }
 
-/// The `items` and `metadata` (ListMeta) fields of a list kind.
-fn list_fields(fields: &[Field]) -> Option<(&Field, &Field)> {
-    let items = fields.iter().find(|f| f.wire == "items" && f.required)?;
-    let meta = fields.iter().find(|f| {
-        f.wire == "metadata" && !f.required && f.ty == Ty::Ref(crate::fixups::LIST_META.into())
-    })?;
-    // Built-in list kinds (ConfigMapList) carry no resource of their own: the fields decide.
-    Some((items, meta))
-}
-
-/// Whether `runtime::List` is implemented for this type (see [`list_impl`]).
-pub(crate) fn is_list_kind(t: &TypeDef) -> bool {
-    match &t.kind {
-        crate::ir::TypeKind::Struct { fields } => {
-            list_fields(fields).is_some_and(|(items, _)| matches!(items.ty, Ty::Vec(_)))
-        }
-        _ => false,
-    }
-}
-
 /// A list kind (`items` of a kind, `metadata` of ListMeta) implements `runtime::List`, so
 /// `runtime::paginate` can follow its continue tokens.
 fn list_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
-    let Some((items, meta)) = list_fields(fields) else {
+    let Some((items, meta)) = crate::ir::list_fields(fields) else {
         return quote!();
     };
     let Ty::Vec(item) = &items.ty else {

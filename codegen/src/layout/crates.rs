@@ -1,0 +1,215 @@
+//! The shape of the `generated` output: one crate per group/version behind one facade.
+//!
+//! rustc's time and memory grow faster than the size of a crate, and Cargo builds crates in
+//! parallel: a folder of 300 real CRDs as one crate passed 15 GB of memory in `cargo check`,
+//! split by group/version each piece is small. So the output is
+//! - `crates/runtime` (`generated-runtime`): the hand-written runtime, meta/v1 and the shared
+//!   query parameter sets, which every other crate names;
+//! - `crates/<group>-<version>` (`generated-core-v1`, …): the types and operations of one
+//!   group/version;
+//! - the `generated` facade that users depend on: its features pick the crates, its modules
+//!   re-export them at the paths one crate would have (`generated::core::v1::Pod`).
+//!
+//! Each crate's root re-exports the modules of the crates it names at those same paths, so
+//! emitted code names every type `crate::<group>::<version>::<Type>` wherever it lands, and a
+//! type file is the same text in one crate or many.
+//!
+//! Features keep today's meaning: a type file is compiled when any feature reaching it is on
+//! (see `file_gates`). Each crate declares the features its files are gated by, and passes each
+//! on to the crates it names that declare it too, so a crate compiled for `apps_v1` compiles,
+//! in core/v1, exactly the files apps/v1 reaches.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use quote::format_ident;
+
+use crate::error::{Error, Location};
+use crate::ir::{Api, GroupVersion};
+use crate::names::feature;
+
+/// One crate of the output.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Crate {
+    /// `generated-runtime`: runtime, meta/v1, shared parameter sets.
+    Runtime,
+    /// One group/version, by its feature name (`core_v1`).
+    Group(String),
+}
+
+impl Crate {
+    pub(crate) fn of(gv: &GroupVersion) -> Crate {
+        match feature(gv) {
+            Some(f) => Crate::Group(f),
+            None => Crate::Runtime,
+        }
+    }
+
+    /// The crate's folder name in `crates/`. Feature names are ASCII letters, digits and `_`
+    /// (see `names::ident`), so the folder and package names hold nothing else either.
+    pub(crate) fn folder(&self) -> String {
+        match self {
+            Crate::Runtime => "runtime".into(),
+            Crate::Group(f) => f.replace('_', "-"),
+        }
+    }
+
+    /// The crate's folder below the output root.
+    pub(crate) fn dir(&self) -> String {
+        format!("crates/{}", self.folder())
+    }
+
+    pub(crate) fn package(&self) -> String {
+        format!("generated-{}", self.folder())
+    }
+
+    pub(crate) fn lib(&self) -> syn::Ident {
+        format_ident!("{}", self.package().replace('-', "_"))
+    }
+}
+
+/// What the crate layout needs to know, computed once from the IR and the file gates.
+pub(crate) struct Crates {
+    /// The crates each crate's code names (every group crate names the runtime).
+    pub deps: BTreeMap<Crate, BTreeSet<Crate>>,
+    /// The features each crate's files are gated by (a group crate's own among them).
+    pub features: BTreeMap<Crate, BTreeSet<String>>,
+    /// The group/versions each crate holds modules of (one, or meta/v1 for the runtime).
+    pub gvs: BTreeMap<Crate, GroupVersion>,
+    /// kube-rs mode: every crate depends on k8s-openapi.
+    pub kube_rs: bool,
+}
+
+/// Works out which crate names which, and the features each declares. `gates` are the file
+/// gates by root type id; `params` the features gating the shared parameter sets.
+pub(crate) fn plan(
+    api: &Api,
+    gvs: &BTreeSet<GroupVersion>,
+    gates: &BTreeMap<&str, BTreeSet<String>>,
+    params: &BTreeSet<String>,
+    kube_rs: bool,
+) -> Result<Crates, Error> {
+    let mut deps: BTreeMap<Crate, BTreeSet<Crate>> = BTreeMap::new();
+    let mut features: BTreeMap<Crate, BTreeSet<String>> = BTreeMap::new();
+    let mut by_crate: BTreeMap<Crate, GroupVersion> = BTreeMap::new();
+    // Which crates each crate's code names.
+    let named =
+        |from: &GroupVersion, refs: Vec<String>, deps: &mut BTreeMap<Crate, BTreeSet<Crate>>| {
+            let from = Crate::of(from);
+            let set = deps.entry(from.clone()).or_default();
+            for id in refs {
+                if let Some(t) = api.types.get(&id) {
+                    let to = Crate::of(&t.gv);
+                    if to != from {
+                        set.insert(to);
+                    }
+                }
+            }
+        };
+    for t in api.types.values() {
+        let mut refs = Vec::new();
+        t.kind.each_ty(|ty| ty.refs(&mut refs));
+        named(&t.gv, refs, &mut deps);
+    }
+    for op in &api.operations {
+        let mut refs = Vec::new();
+        op.each_ty(|ty| ty.refs(&mut refs));
+        named(&op.gv, refs, &mut deps);
+    }
+    for gv in gvs {
+        let c = Crate::of(gv);
+        by_crate.insert(c.clone(), gv.clone());
+        let named = deps.entry(c.clone()).or_default();
+        if let Crate::Group(f) = &c {
+            named.insert(Crate::Runtime);
+            features.entry(c.clone()).or_default().insert(f.clone());
+        }
+    }
+    by_crate
+        .entry(Crate::Runtime)
+        .or_insert_with(GroupVersion::meta);
+    deps.entry(Crate::Runtime).or_default();
+    for (root, gate) in gates {
+        if let Some(t) = api.types.get(*root) {
+            features
+                .entry(Crate::of(&t.gv))
+                .or_default()
+                .extend(gate.iter().cloned());
+        }
+    }
+    features
+        .entry(Crate::Runtime)
+        .or_default()
+        .extend(params.iter().cloned());
+    check_acyclic(&deps, &by_crate)?;
+    Ok(Crates {
+        deps,
+        features,
+        gvs: by_crate,
+        kube_rs,
+    })
+}
+
+/// Cargo refuses crates that depend on each other. Kubernetes' groups are Go packages, which
+/// cannot import each other in a cycle either, so real documents never do this; a document
+/// that does is refused with the groups named.
+fn check_acyclic(
+    deps: &BTreeMap<Crate, BTreeSet<Crate>>,
+    gvs: &BTreeMap<Crate, GroupVersion>,
+) -> Result<(), Error> {
+    // Iterative depth-first search; `stack` holds the current chain, each crate with the
+    // dependencies still to visit.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        Open,
+        Done,
+    }
+    let mut marks: BTreeMap<&Crate, Mark> = BTreeMap::new();
+    for start in deps.keys() {
+        if marks.contains_key(start) {
+            continue;
+        }
+        let mut stack: Vec<(&Crate, Vec<&Crate>)> =
+            vec![(start, deps[start].iter().collect::<Vec<_>>())];
+        marks.insert(start, Mark::Open);
+        while let Some((node, rest)) = stack.last_mut() {
+            let node = *node;
+            let Some(next) = rest.pop() else {
+                marks.insert(node, Mark::Done);
+                stack.pop();
+                continue;
+            };
+            match marks.get(next) {
+                Some(Mark::Done) => {}
+                Some(Mark::Open) => {
+                    let from = stack.iter().position(|(c, _)| *c == next).unwrap_or(0);
+                    let name = |c: &Crate| {
+                        gvs.get(c)
+                            .map(GroupVersion::api_version)
+                            .unwrap_or_else(|| c.package())
+                    };
+                    let chain: Vec<String> = stack[from..]
+                        .iter()
+                        .map(|(c, _)| name(c))
+                        .chain(std::iter::once(name(next)))
+                        .collect();
+                    return Err(Error::spec(
+                        "specs/",
+                        Location::File,
+                        format!(
+                            "the types of these group/versions name each other in a cycle: {}. \
+                             Each group/version is a crate of its own, and crates cannot depend on \
+                             each other in a cycle (Kubernetes' own groups never do)",
+                            chain.join(" → ")
+                        ),
+                    ));
+                }
+                None => {
+                    marks.insert(next, Mark::Open);
+                    let children = deps.get(next).into_iter().flatten().collect();
+                    stack.push((next, children));
+                }
+            }
+        }
+    }
+    Ok(())
+}
