@@ -239,6 +239,35 @@ pub(crate) enum Returns {
     Nothing,
 }
 
+/// A standard query parameter set of the crate's `params` module, named as kube names them.
+/// Variants are ordered as their names sort, so the emitted file keeps one order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum ParamSet {
+    DeleteCollection,
+    Delete,
+    Get,
+    List,
+    Patch,
+    Watch,
+    /// create, replace, and posts to subresources.
+    Write,
+}
+
+impl ParamSet {
+    /// The struct's name in `params`.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            ParamSet::DeleteCollection => "DeleteCollectionParams",
+            ParamSet::Delete => "DeleteParams",
+            ParamSet::Get => "GetParams",
+            ParamSet::List => "ListParams",
+            ParamSet::Patch => "PatchParams",
+            ParamSet::Watch => "WatchParams",
+            ParamSet::Write => "WriteParams",
+        }
+    }
+}
+
 /// One HTTP operation of a group/version.
 #[derive(Clone, Debug)]
 pub(crate) struct Operation {
@@ -258,10 +287,10 @@ pub(crate) struct Operation {
     pub statuses: Vec<u16>,
     /// Query parameters always sent (a watch is a list with `watch=true`).
     pub fixed_query: Vec<(String, String)>,
-    /// The name of a standard parameter set (`ListParams`, …) in the crate's `params` module
-    /// that this operation's `…Params` is an alias of: every CRD operation of one kind of
-    /// request takes exactly the same query parameters.
-    pub shared_params: Option<String>,
+    /// The standard parameter set (`ListParams`, …) in the crate's `params` module that this
+    /// operation's `…Params` is an alias of: every CRD operation of one kind of request takes
+    /// exactly the same query parameters.
+    pub shared_params: Option<ParamSet>,
     pub doc: Vec<String>,
     /// Set for a deprecated operation: what to use instead (the `/watch/` paths are deprecated
     /// in favour of a list with `watch=true`).

@@ -60,10 +60,8 @@ impl Handle<'_> {
 fn verb(op: &Operation) -> Option<String> {
     use crate::ir::Method::{Delete, Get, Patch, Post, Put};
     let r = op.resource.as_ref()?;
-    let watch = op
-        .fixed_query
-        .iter()
-        .any(|(k, v)| k == "watch" && v == "true");
+    // A list's watch; the deprecated `/watch/` paths have no resource path.
+    let watch = matches!(op.returns, Returns::Watch(_));
     let m = op.method;
     let name = match (&r.subresource, r.named) {
         (None, false) => match m {

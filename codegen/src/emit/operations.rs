@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 
 use super::models::{doc_attrs, ty_tokens};
 use super::Ctx;
-use crate::ir::{Body, GroupVersion, Operation, Param, Returns, Segment, Ty};
+use crate::ir::{Body, GroupVersion, Operation, Param, ParamSet, Returns, Segment, Ty};
 
 fn param_ty(cx: &Ctx<'_>, p: &Param) -> TokenStream {
     if let Some(values) = p.values {
@@ -172,7 +172,7 @@ pub(crate) fn api_tokens(
         params_structs.push(match &op.shared_params {
             Some(shared) => {
                 let root = &cx.root;
-                let shared = format_ident!("{}", shared);
+                let shared = format_ident!("{}", shared.name());
                 quote! {
                     #[doc = #pdoc]
                     pub type #params_name = #root::params::#shared;
@@ -411,10 +411,10 @@ fn push_each(params: &[Param], owner: &TokenStream) -> TokenStream {
 
 pub(crate) fn shared_params_tokens(cx: &Ctx<'_>, ops: &[&Operation]) -> Option<TokenStream> {
     // Each set, with an operation that has it and the groups that use it.
-    let mut sets: BTreeMap<&str, (&Operation, BTreeSet<&GroupVersion>)> = BTreeMap::new();
+    let mut sets: BTreeMap<ParamSet, (&Operation, BTreeSet<&GroupVersion>)> = BTreeMap::new();
     for op in ops {
-        if let Some(s) = &op.shared_params {
-            let (_, gvs) = sets.entry(s.as_str()).or_insert((op, BTreeSet::new()));
+        if let Some(s) = op.shared_params {
+            let (_, gvs) = sets.entry(s).or_insert((op, BTreeSet::new()));
             gvs.insert(&op.gv);
         }
     }
@@ -455,12 +455,13 @@ pub(crate) fn shared_params_tokens(cx: &Ctx<'_>, ops: &[&Operation]) -> Option<T
             #rt::string_enum!(#name, #(#pairs),*);
         }
     });
-    let structs = sets.iter().map(|(name, (op, gvs))| {
+    let structs = sets.iter().map(|(set, (op, gvs))| {
+        let name = set.name();
         let ident = format_ident!("{}", name);
         // A build with none of the groups that use a set does not compile it.
         let cfg = if cx.crate_features {
-            let features: BTreeSet<String> = gvs.iter().filter_map(|gv| crate::emit::feature(gv)).collect();
-            crate::emit::features_cfg(features)
+            let features: BTreeSet<String> = gvs.iter().filter_map(|gv| crate::names::feature(gv)).collect();
+            super::features_cfg(features)
         } else {
             quote!()
         };

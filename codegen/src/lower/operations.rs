@@ -11,7 +11,9 @@ use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr};
 use super::schema::{Converter, Ctx};
 use crate::error::{ptr_token, Error};
 use crate::fixups;
-use crate::ir::{Body, GroupVersion, Method, Operation, Param, PathTemplate, Returns, Ty};
+use crate::ir::{
+    Body, GroupVersion, Method, Operation, Param, ParamSet, PathTemplate, Returns, Ty,
+};
 use crate::load::Crd;
 use crate::view::SRef;
 
@@ -96,28 +98,27 @@ fn params(names: &[&str]) -> Vec<Param> {
 }
 
 /// The standard parameter set of a CRD operation (see `Operation::shared_params`).
-fn shared_set(verb: &str, suffix: &str) -> String {
+fn shared_set(verb: &str, suffix: &str) -> ParamSet {
     match verb {
-        "list" => "ListParams",
-        "create" | "replace" => "WriteParams",
-        "patch" => "PatchParams",
-        "read" => "GetParams",
-        "delete" if suffix.starts_with("Collection") => "DeleteCollectionParams",
-        _ => "DeleteParams",
+        "list" => ParamSet::List,
+        "create" | "replace" => ParamSet::Write,
+        "patch" => ParamSet::Patch,
+        "read" => ParamSet::Get,
+        "delete" if suffix.starts_with("Collection") => ParamSet::DeleteCollection,
+        _ => ParamSet::Delete,
     }
-    .to_string()
 }
 
 /// Every standard parameter set, by name, with its parameters (`pretty` first).
-fn standard_sets() -> [(&'static str, Vec<Param>); 6] {
+fn standard_sets() -> [(ParamSet, Vec<Param>); 6] {
     [
-        ("GetParams", params(GET)),
-        ("ListParams", params(LIST)),
-        ("WriteParams", params(CREATE)),
-        ("PatchParams", params(PATCH)),
-        ("DeleteParams", params(DELETE)),
+        (ParamSet::Get, params(GET)),
+        (ParamSet::List, params(LIST)),
+        (ParamSet::Write, params(CREATE)),
+        (ParamSet::Patch, params(PATCH)),
+        (ParamSet::Delete, params(DELETE)),
         (
-            "DeleteCollectionParams",
+            ParamSet::DeleteCollection,
             params(&delete_collection_params()),
         ),
     ]
@@ -137,26 +138,26 @@ fn standard_set_of(
     path: &PathTemplate,
     returns: &Returns,
     query: &[Param],
-) -> Option<(String, Vec<Param>)> {
+) -> Option<(ParamSet, Vec<Param>)> {
     // The deprecated `/watch/` lists take the list's parameters too.
     let r = path.resource_watched()?;
     if query.is_empty() || matches!(returns, Returns::Connect) {
         return None;
     }
     let name = match (method, r.named) {
-        (Method::Get, false) if r.subresource.is_none() => "ListParams",
-        (Method::Get, true) => "GetParams",
-        (Method::Post, _) | (Method::Put, true) => "WriteParams",
-        (Method::Patch, true) => "PatchParams",
-        (Method::Delete, true) => "DeleteParams",
-        (Method::Delete, false) if r.subresource.is_none() => "DeleteCollectionParams",
+        (Method::Get, false) if r.subresource.is_none() => ParamSet::List,
+        (Method::Get, true) => ParamSet::Get,
+        (Method::Post, _) | (Method::Put, true) => ParamSet::Write,
+        (Method::Patch, true) => ParamSet::Patch,
+        (Method::Delete, true) => ParamSet::Delete,
+        (Method::Delete, false) if r.subresource.is_none() => ParamSet::DeleteCollection,
         _ => return None,
     };
     let (_, set) = standard_sets().into_iter().find(|(n, _)| *n == name)?;
     let fits = query
         .iter()
         .all(|p| set.iter().any(|s| s.wire == p.wire && s.ty == p.ty));
-    fits.then(|| (name.to_string(), set))
+    fits.then_some((name, set))
 }
 
 /// `config.openshift.io` + `v1` → `ConfigOpenshiftIoV1`, as Kubernetes spells operationIds.
@@ -450,14 +451,17 @@ fn with_watches(
             continue;
         }
         let Some(item) = item_of(op) else { continue };
-        let Some(operation_id) = op.operation_id.strip_prefix("list") else {
-            continue;
+        // `listCoreV1NamespacedPod` → `watchCoreV1NamespacedPod`, as Kubernetes names the
+        // deprecated watch of the same list; an operationId of another shape keeps its words.
+        let rest = match op.operation_id.strip_prefix("list") {
+            Some(rest) => rest.to_string(),
+            None => op.operation_id.to_upper_camel_case(),
         };
         let mut w = op.clone();
-        w.operation_id = format!("watch{operation_id}");
+        w.operation_id = format!("watch{rest}");
         w.query.retain(|p| p.wire != "watch");
         w.fixed_query = vec![("watch".into(), "true".into())];
-        w.shared_params = op.shared_params.as_ref().map(|_| "WatchParams".to_string());
+        w.shared_params = op.shared_params.map(|_| ParamSet::Watch);
         w.returns = Returns::Watch(item);
         w.statuses = vec![200];
         w.doc = vec![format!(
