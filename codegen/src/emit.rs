@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::error::{Error, Location};
+use crate::error::Error;
 use crate::ir::{Api, GroupVersion, Operation, TypeDef, META_GROUP};
 use crate::layout::{Crate, Layout};
 use crate::names::{feature, group_module, ident, module_path, version_module};
@@ -48,13 +48,7 @@ pub(crate) struct Ctx<'a> {
 }
 
 fn parse_path(s: &str, what: &str) -> Result<syn::Path, Error> {
-    syn::parse_str(s).map_err(|e| {
-        Error::spec(
-            "options",
-            Location::File,
-            format!("{what} `{s}` is not a Rust path: {e}"),
-        )
-    })
+    syn::parse_str(s).map_err(|e| Error::Options(format!("{what} `{s}` is not a Rust path: {e}")))
 }
 
 /// A file to produce. Building the tokens of types and operations and formatting them is
@@ -100,11 +94,7 @@ fn stage_tokens<'a>(tokens: TokenStream, header: &str, origin: &str) -> Result<S
 /// The header line, then the file as prettyplease prints it.
 fn unparse(file: syn::Result<syn::File>, header: &str, origin: &str) -> Result<String, Error> {
     let file = file.map_err(|e| {
-        Error::spec(
-            origin,
-            Location::File,
-            format!("internal error: emitted code does not parse: {e}"),
-        )
+        Error::Internal(format!("the code emitted for {origin} does not parse: {e}"))
     })?;
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }
@@ -339,22 +329,15 @@ pub(crate) fn emit(api: &Api, layout: &Layout<'_>, options: &Options) -> Result<
             // Checked on this thread above; an error here would repeat that one.
             let cx = cx
                 .as_ref()
-                .map_err(|e| Error::spec("options", Location::File, e.to_string()))?;
+                .map_err(|e| Error::Internal(format!("a worker's context: {e}")))?;
             render(staged, cx).map(|text| (path, text))
         },
     )
-    .map_err(|_| {
-        Error::spec(
-            "output",
-            Location::File,
-            "internal error: a formatting thread panicked",
-        )
-    })?;
+    .map_err(|_| Error::Internal("a formatting thread panicked".into()))?;
     let mut out = FileSet::default();
     for r in rendered {
         let (path, text) = r?;
-        out.insert(path, text)
-            .map_err(|m| Error::spec("output", Location::File, m))?;
+        out.insert(path, text).map_err(Error::Internal)?;
     }
     let timings = Timings {
         emit: emitted - started,

@@ -44,6 +44,13 @@ pub enum Error {
     /// The specs folder could not be read.
     #[error("{path}: {message}")]
     Io { path: String, message: String },
+    /// The caller's `Options` are not usable (a `root` or `runtime` that is no Rust path).
+    #[error("options: {0}")]
+    Options(String),
+    /// A bug in the generator, not in the input: reported rather than panicking, and never
+    /// dressed up as a problem of some spec file.
+    #[error("internal error (a bug in the generator): {0}")]
+    Internal(String),
 }
 
 impl Error {

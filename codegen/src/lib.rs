@@ -124,3 +124,24 @@ pub fn generate(specs: &[SpecFile], options: &Options) -> Result<Output, Error> 
     out.timings.plan = t3 - t2;
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A caller's bad option is its own error, not a spec file's.
+    #[test]
+    fn unusable_options_are_options_errors() {
+        let spec = SpecFile {
+            name: "a.json".into(),
+            bytes: br#"{"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {}}"#
+                .to_vec(),
+        };
+        let options = Options {
+            runtime: "not a path!".into(),
+            ..Options::default()
+        };
+        let err = generate(&[spec], &options).unwrap_err();
+        assert!(matches!(&err, Error::Options(m) if m.contains("not a path!")), "{err}");
+    }
+}

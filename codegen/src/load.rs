@@ -177,13 +177,7 @@ pub(crate) fn parse_all(specs: &[&SpecFile]) -> Result<Vec<Source>, Error> {
             parse_file(spec, &mut out).map(|()| out)
         },
     )
-    .map_err(|_| {
-        Error::spec(
-            "specs",
-            Location::File,
-            "internal error: a parsing thread panicked",
-        )
-    })?;
+    .map_err(|_| Error::Internal("a parsing thread panicked".into()))?;
     let mut out = Vec::new();
     for sources in parsed {
         out.extend(sources?);

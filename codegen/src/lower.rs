@@ -86,7 +86,7 @@ pub(crate) fn lower(sources: &[Source], keep_status: bool) -> Result<Api, Error>
             Source::OpenApi { .. } => Ok(Default::default()),
         },
     )
-    .map_err(|_| Error::at("specs", "", "internal error: a lowering thread panicked"))?;
+    .map_err(|_| Error::Internal("a lowering thread panicked".into()))?;
     let mut ops = Vec::new();
     let mut seen_ops = BTreeMap::new();
     let mut crd_kinds: BTreeMap<String, String> = BTreeMap::new();

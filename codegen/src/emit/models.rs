@@ -259,9 +259,8 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
             quote! { #doc pub type #name = #ty; }
         }
         TypeKind::External(path) => {
-            let path: syn::Path = syn::parse_str(path).map_err(|e| {
-                Error::spec("options", crate::Location::File, format!("`{path}`: {e}"))
-            })?;
+            let path: syn::Path = syn::parse_str(path)
+                .map_err(|e| Error::Internal(format!("`{path}` is no Rust path: {e}")))?;
             quote! { pub use #path as #name; }
         }
         TypeKind::Enum { variants } => {
