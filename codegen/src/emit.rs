@@ -14,7 +14,7 @@ use quote::{format_ident, quote};
 
 use crate::error::Error;
 use crate::ir::{Api, GroupVersion, Operation, TypeDef, META_GROUP};
-use crate::layout::{Crate, Layout};
+use crate::layout::{Crate, Handle, Layout};
 use crate::names::{feature, group_module, ident, module_path, version_module};
 use crate::{FileSet, GroupSummary, Options, Output, Timings};
 
@@ -68,10 +68,11 @@ pub(crate) enum Staged<'a> {
         header: String,
         origin: String,
     },
-    /// The operations of one group/version.
+    /// The operations of one group/version, and its handles.
     Api {
         gv: &'a GroupVersion,
         ops: Vec<&'a Operation>,
+        handles: &'a [Handle<'a>],
         header: String,
         origin: String,
     },
@@ -128,10 +129,11 @@ fn render(staged: Staged<'_>, cx: &Ctx<'_>) -> Result<String, Error> {
         Staged::Api {
             gv,
             ops,
+            handles,
             header,
             origin,
         } => unparse(
-            syn::parse2(operations::api_tokens(cx, gv, &ops)?),
+            syn::parse2(operations::api_tokens(cx, gv, &ops, handles)),
             &header,
             &origin,
         ),
@@ -210,6 +212,11 @@ pub(crate) fn emit(api: &Api, layout: &Layout<'_>, options: &Options) -> Result<
             let staged = Staged::Api {
                 gv,
                 ops: ops.to_vec(),
+                handles: layout
+                    .handles
+                    .get(gv)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default(),
                 header: header(options, &origin, "//"),
                 origin: origin.clone(),
             };
@@ -283,9 +290,9 @@ pub(crate) fn emit(api: &Api, layout: &Layout<'_>, options: &Options) -> Result<
         }
         let front = front_page::text(
             &context(api, options, module_names)?,
-            &layout.ops,
+            &layout.handles,
             &layout.kinds,
-        )?;
+        );
         let lib = crates.facade_lib_rs(&layout.module_gates, has_params, &front);
         files.push((
             "src/lib.rs".into(),

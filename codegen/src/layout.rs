@@ -3,10 +3,12 @@
 //! is read-only: emission builds the files this plan names and decides nothing about them.
 
 mod crates;
+mod handles;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) use crates::{Crate, Crates};
+pub(crate) use handles::{object_meta, Handle, Method};
 
 use crate::error::Error;
 use crate::ir::{Api, GroupVersion, Operation, TypeDef, META_GROUP};
@@ -38,6 +40,8 @@ pub(crate) struct Layout<'a> {
     pub types: BTreeMap<GroupVersion, Vec<TypeFile<'a>>>,
     /// The operations of each group/version, in the IR's order.
     pub ops: BTreeMap<GroupVersion, Vec<&'a Operation>>,
+    /// The resource handles of each group/version with operations.
+    pub handles: BTreeMap<GroupVersion, Vec<Handle<'a>>>,
     /// The features that compile each group/version module: its own, and those of every group
     /// that reaches one of its files. meta/v1 is always compiled (absent).
     pub module_gates: BTreeMap<GroupVersion, BTreeSet<String>>,
@@ -89,6 +93,10 @@ pub(crate) fn plan<'a>(api: &'a Api, options: &Options) -> Result<Layout<'a>, Er
         ops.entry(op.gv.clone()).or_default().push(op);
     }
     let gvs: BTreeSet<GroupVersion> = types.keys().chain(ops.keys()).cloned().collect();
+    let handles = ops
+        .iter()
+        .map(|(gv, ops)| Ok((gv.clone(), handles::plan(api, gv, ops)?)))
+        .collect::<Result<_, Error>>()?;
     let mut module_gates: BTreeMap<GroupVersion, BTreeSet<String>> = BTreeMap::new();
     for gv in &gvs {
         if let Some(f) = feature(gv) {
@@ -127,6 +135,7 @@ pub(crate) fn plan<'a>(api: &'a Api, options: &Options) -> Result<Layout<'a>, Er
         gvs,
         types,
         ops,
+        handles,
         module_gates,
         crates,
         kinds,

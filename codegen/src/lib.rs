@@ -142,6 +142,9 @@ mod tests {
             ..Options::default()
         };
         let err = generate(&[spec], &options).unwrap_err();
-        assert!(matches!(&err, Error::Options(m) if m.contains("not a path!")), "{err}");
+        assert!(
+            matches!(&err, Error::Options(m) if m.contains("not a path!")),
+            "{err}"
+        );
     }
 }

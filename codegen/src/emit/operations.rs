@@ -154,9 +154,9 @@ pub(crate) fn api_tokens(
     cx: &Ctx<'_>,
     gv: &GroupVersion,
     ops: &[&Operation],
-) -> Result<TokenStream, crate::error::Error> {
-    let handles = super::handles::plan(cx, gv, ops)?;
-    let handles = super::handles::tokens(cx, gv, &handles);
+    handles: &[crate::layout::Handle<'_>],
+) -> TokenStream {
+    let handles = super::handles::tokens(cx, gv, handles);
     let rt = &cx.runtime;
     let client_cfg = super::models::client_cfg(cx);
     let mut params_structs = Vec::new();
@@ -365,7 +365,7 @@ pub(crate) fn api_tokens(
             gv.api_version()
         )
     };
-    Ok(quote! {
+    quote! {
         #[doc = #api_doc]
         #client_cfg
         #[derive(Clone, Debug)]
@@ -393,7 +393,7 @@ pub(crate) fn api_tokens(
             #(#request_fns)*
         }
         #handles
-    })
+    }
 }
 
 /// The standard parameter sets CRD operations share, one struct each, in `params.rs`.
