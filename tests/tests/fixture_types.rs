@@ -69,8 +69,18 @@ fn recursion_maps_preserved_fields_int_or_string_times_bytes() {
         round_trip::<preserve_unknown_fields::example_com::v1alpha1::Blob>(v.clone()),
         v
     );
-    let v = json!({"target": 8080, "maxUnavailable": "25%", "ref": "http"});
+    let v = json!({"number": 80, "target": 8080, "maxUnavailable": "25%", "ref": "http"});
     assert_eq!(round_trip::<int_or_string::example::v1::Port>(v.clone()), v);
+    let err = serde_json::from_value::<int_or_string::example::v1::Port>(json!({"target": 1}))
+        .unwrap_err();
+    assert!(err.to_string().contains("missing field `number`"), "{err}");
+    // A key given twice keeps the last value, as Go's decoder does.
+    let p: int_or_string::example::v1::Port =
+        serde_json::from_str(r#"{"number": 1, "target": 2, "number": "http"}"#).unwrap();
+    assert_eq!(
+        p.number,
+        generated::runtime::IntOrString::String("http".into())
+    );
     let v = json!({"at": "2024-02-29T23:59:59Z", "precise": "2024-02-29T23:59:59.123456Z", "payload": "aGk="});
     assert_eq!(
         round_trip::<timestamps_and_bytes::example::v1::Event>(v.clone()),

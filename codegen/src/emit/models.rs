@@ -364,42 +364,27 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
             }
         }
         TypeKind::Struct { fields } => {
+            // A struct with `Default` (nearly all) decodes through the runtime's shared
+            // deserializer (`runtime::de`), which costs rustc a fraction of serde's derive; the
+            // few without one (a required field with no empty value, like Condition's
+            // lastTransitionTime) keep the derive, which needs no starting value.
+            // Serialization is written out too (`serialize_impl`): one function per struct,
+            // no proc macro.
+            let compact = t.default;
             let defs = fields.iter().map(|f| {
                 let fname = format_ident!("{}", f.rust);
                 let ty = field_type(cx, f);
                 let fdoc = doc_attrs(&f.doc);
-                let wire = &f.wire;
-                let mut serde_attrs = Vec::new();
-                if f.flatten {
-                    serde_attrs.push(quote!(flatten));
-                } else if f.rust != f.wire {
-                    serde_attrs.push(quote!(rename = #wire));
-                }
-                if f.nullable {
-                    // Required but nullable: always written, `null` when None.
-                    serde_attrs.push(quote!(default));
-                } else if default_expr(cx, f).is_some() {
-                    let func = default_fn_name(t, f).to_string();
-                    serde_attrs.push(quote!(default = #func));
-                } else if !f.required {
-                    serde_attrs.push(quote!(default, skip_serializing_if = "Option::is_none"));
-                } else if !f.flatten && nullable_default(cx, &f.ty) {
-                    // Servers sometimes send null for a required list, map or string.
-                    let with = format!("{}::deserialize_null_as_default", path_string(rt));
-                    serde_attrs.push(quote!(default, deserialize_with = #with));
-                }
-                if let Some(with) = embedded_with(cx, t, f) {
-                    serde_attrs.push(quote!(serialize_with = #with));
-                }
-                let serde = if serde_attrs.is_empty() {
+                let serde = if compact {
                     quote!()
                 } else {
-                    quote!(#[serde(#(#serde_attrs),*)])
+                    field_serde_attrs(cx, t, f)
                 };
                 quote! { #fdoc #serde pub #fname: #ty, }
             });
-            // Literal defaults from the schema: serde applies them to absent fields, and
-            // `Default` starts from them.
+            // Literal defaults from the schema: `Default` starts from them, and so does
+            // decoding (`runtime::de`; the derive's `default = "…"` where there is no
+            // `Default`), so absent fields keep them.
             let defaulted: Vec<(&Field, TokenStream)> = fields
                 .iter()
                 .filter_map(|f| default_expr(cx, f).map(|e| (f, e)))
@@ -435,10 +420,16 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
             } else {
                 quote!()
             };
-            let ser = if t.resource.is_some() {
-                quote!()
+            // A kind writes apiVersion and kind too (`resource_impl`).
+            let ser_impl = if t.resource.is_none() {
+                serialize_impl(cx, t, fields)
             } else {
-                quote!(serde::Serialize,)
+                quote!()
+            };
+            let (de, de_impl) = if compact {
+                (quote!(), object_impl(cx, t, fields))
+            } else {
+                (quote!(serde::Deserialize), quote!())
             };
             // A credential is never printed (see `sensitive`): Debug by hand for those types.
             let redact = fields
@@ -451,12 +442,12 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
             };
             let mut out = quote! {
                 #doc
-                #[derive(Clone, #debug #default PartialEq, #ser serde::Deserialize)]
+                #[derive(Clone, #debug #default PartialEq, #de)]
                 pub struct #name {
                     #(#defs)*
                 }
             };
-            out.extend(quote! { #debug_impl #default_impl #(#default_fns)* });
+            out.extend(quote! { #debug_impl #default_impl #(#default_fns)* #ser_impl #de_impl });
             if let Some(r) = &t.resource {
                 out.extend(resource_impl(cx, t, r, fields));
             }
@@ -464,6 +455,150 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
             out
         }
     })
+}
+
+/// How a field reads when absent or `null`.
+#[derive(Clone, Copy, PartialEq)]
+enum Absent {
+    /// Fields beyond the declared ones (`x-kubernetes-preserve-unknown-fields`): a map.
+    Unknown,
+    /// `Option<T>`: absent or `null` is `None` (optional, or required but nullable).
+    None,
+    /// The schema's literal default; `null` is refused.
+    Literal,
+    /// Required, with an empty value (string, list, map, number, a struct with `Default`):
+    /// absent or `null` is that value, as servers send `null` for an empty list.
+    Empty,
+    /// Required and with no empty value: absent is an error.
+    Error,
+}
+
+fn absent(cx: &Ctx<'_>, f: &Field) -> Absent {
+    if f.flatten {
+        Absent::Unknown
+    } else if f.nullable {
+        Absent::None
+    } else if default_expr(cx, f).is_some() {
+        Absent::Literal
+    } else if !f.required {
+        Absent::None
+    } else if nullable_default(cx, &f.ty) {
+        Absent::Empty
+    } else {
+        Absent::Error
+    }
+}
+
+/// A field's `#[serde]` attribute for the derived `Deserialize` (a struct without `Default`):
+/// its wire name, and what absent means.
+fn field_serde_attrs(cx: &Ctx<'_>, t: &TypeDef, f: &Field) -> TokenStream {
+    let rt = &cx.runtime;
+    let wire = &f.wire;
+    let mut attrs = Vec::new();
+    if f.flatten {
+        attrs.push(quote!(flatten));
+    } else if f.rust != f.wire {
+        attrs.push(quote!(rename = #wire));
+    }
+    match absent(cx, f) {
+        Absent::None => attrs.push(quote!(default)),
+        Absent::Literal => {
+            let func = default_fn_name(t, f).to_string();
+            attrs.push(quote!(default = #func));
+        }
+        Absent::Empty => {
+            let with = format!("{}::deserialize_null_as_default", path_string(rt));
+            attrs.push(quote!(default, deserialize_with = #with));
+        }
+        Absent::Unknown | Absent::Error => {}
+    }
+    if attrs.is_empty() {
+        quote!()
+    } else {
+        quote!(#[serde(#(#attrs),*)])
+    }
+}
+
+/// `Serialize` of a struct that is no kind: a map of its fields.
+fn serialize_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
+    let name = format_ident!("{}", t.name);
+    let entries = serialize_entries(cx, t, fields);
+    let map = if entries.is_empty() {
+        quote!(map)
+    } else {
+        quote!(mut map)
+    };
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                let #map = serializer.serialize_map(None)?;
+                #(#entries)*
+                map.end()
+            }
+        }
+    }
+}
+
+/// `Deserialize` through the runtime's shared deserializer: the wire names (sorted, so a key
+/// is found by binary search), the fields that must be present, and one `match` arm per field.
+fn object_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
+    let rt = &cx.runtime;
+    let name = format_ident!("{}", t.name);
+    let type_name = &t.name;
+    let mut declared: Vec<&Field> = fields.iter().filter(|f| !f.flatten).collect();
+    declared.sort_by(|a, b| a.wire.cmp(&b.wire));
+    let wires = declared.iter().map(|f| &f.wire);
+    let arms = declared.iter().enumerate().map(|(i, f)| {
+        let fname = format_ident!("{}", f.rust);
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        if absent(cx, f) == Absent::Empty {
+            quote!(#i => self.#fname = #rt::de::or_default(map.next_value()?),)
+        } else {
+            quote!(#i => self.#fname = map.next_value()?,)
+        }
+    });
+    let required: Vec<proc_macro2::Literal> = (0..declared.len())
+        .filter(|&i| absent(cx, declared[i]) == Absent::Error)
+        .map(proc_macro2::Literal::usize_unsuffixed)
+        .collect();
+    let required = if required.is_empty() {
+        quote!()
+    } else {
+        quote!(const REQUIRED: &'static [usize] = &[#(#required),*];)
+    };
+    let unknown = fields.iter().find(|f| f.flatten).map(|f| {
+        let fname = format_ident!("{}", f.rust);
+        quote! {
+            const KEEPS_UNKNOWN: bool = true;
+            fn unknown<'de, A: serde::de::MapAccess<'de>>(&mut self, key: String, map: &mut A) -> Result<(), A::Error> {
+                self.#fname.insert(key, map.next_value()?);
+                Ok(())
+            }
+        }
+    });
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #rt::de::deserialize(deserializer)
+            }
+        }
+        impl #rt::de::Object for #name {
+            const NAME: &'static str = #type_name;
+            const FIELDS: &'static [&'static str] = &[#(#wires),*];
+            #required
+            fn field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+                match index {
+                    #(#arms)*
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(())
+            }
+            #unknown
+        }
+    }
 }
 
 /// `Debug` as derived, except that each sensitive field shows only whether it is set.
@@ -506,6 +641,56 @@ fn nullable_default(cx: &Ctx<'_>, ty: &Ty) -> bool {
     }
 }
 
+/// `map.serialize_entry` for each field as it is written: `None` left out, unknown fields
+/// spread into the object, a kind held in a field written without its TypeMeta.
+fn serialize_entries(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> Vec<TokenStream> {
+    let rt = &cx.runtime;
+    let entry = |f: &Field| {
+        let fname = format_ident!("{}", f.rust);
+        let wire = &f.wire;
+        if f.flatten {
+            // A kind writes its own apiVersion and kind, whatever was kept beside them.
+            let skip = if t.resource.is_some() {
+                quote!(if k == "apiVersion" || k == "kind" {
+                    continue;
+                })
+            } else {
+                quote!()
+            };
+            return quote! {
+                for (k, v) in &self.#fname {
+                    #skip
+                    map.serialize_entry(k, v)?;
+                }
+            };
+        }
+        // A kind inside this one is written without its TypeMeta (`runtime::embedded`).
+        let wrapper = match embedded_with(cx, t, f)
+            .as_deref()
+            .and_then(|w| w.rsplit("::").next())
+        {
+            Some("one" | "option") => Some(quote!(#rt::embedded::Embedded)),
+            Some(_) => Some(quote!(#rt::embedded::EmbeddedVec)),
+            None => None,
+        };
+        match (is_option(cx, f) && !f.nullable, wrapper) {
+            (false, None) => quote! { map.serialize_entry(#wire, &self.#fname)?; },
+            // Required but nullable: always written, `null` when None.
+            (false, Some(w)) if f.nullable => quote! {
+                map.serialize_entry(#wire, &self.#fname.as_ref().map(|v| #w(v)))?;
+            },
+            (false, Some(w)) => quote! { map.serialize_entry(#wire, &#w(&self.#fname))?; },
+            (true, None) => quote! {
+                if let Some(v) = &self.#fname { map.serialize_entry(#wire, v)?; }
+            },
+            (true, Some(w)) => quote! {
+                if let Some(v) = &self.#fname { map.serialize_entry(#wire, &#w(v))?; }
+            },
+        }
+    };
+    fields.iter().map(entry).collect()
+}
+
 fn resource_impl(
     cx: &Ctx<'_>,
     t: &TypeDef,
@@ -517,37 +702,7 @@ fn resource_impl(
     let api_version = t.gv.api_version();
     let (group, version) = (&t.gv.group, &t.gv.version);
     let (kind, plural, namespaced) = (&r.kind, &r.plural, r.namespaced);
-    let entries = fields.iter().map(|f| {
-        let fname = format_ident!("{}", f.rust);
-        let wire = &f.wire;
-        if f.flatten {
-            quote! {
-                for (k, v) in &self.#fname {
-                    if k != "apiVersion" && k != "kind" {
-                        map.serialize_entry(k, v)?;
-                    }
-                }
-            }
-        } else {
-            // A kind inside this one is written without its TypeMeta, as the derived
-            // serializers of other structs write it (`serialize_with`).
-            let wrap = |v: TokenStream| match embedded_with(cx, t, f)
-                .as_deref()
-                .and_then(|w| w.rsplit("::").next())
-            {
-                Some("one" | "option") => quote!(&#rt::embedded::Embedded(#v)),
-                Some(_) => quote!(&#rt::embedded::EmbeddedVec(#v)),
-                None => v,
-            };
-            if !is_option(cx, f) {
-                let v = wrap(quote!(&self.#fname));
-                quote! { map.serialize_entry(#wire, #v)?; }
-            } else {
-                let v = wrap(quote!(v));
-                quote! { if let Some(v) = &self.#fname { map.serialize_entry(#wire, #v)?; } }
-            }
-        }
-    });
+    let entries = serialize_entries(cx, t, fields);
     let kube = if cx.kube_rs {
         kube_impls(&name, t, r, fields)
     } else {

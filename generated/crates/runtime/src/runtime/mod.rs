@@ -9,6 +9,8 @@ use std::fmt;
 mod auth;
 #[cfg(feature = "client")]
 mod client;
+#[doc(hidden)]
+pub mod de;
 mod delete;
 pub mod embedded;
 mod error;

@@ -9,16 +9,39 @@
 /// This is the storage version.
 ///
 /// Subresources: status.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Authentication {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::meta::v1::ObjectMeta>,
     /// Settings the user chooses.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub spec: AuthenticationSpec,
     /// Values observed in the cluster. Users cannot override them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AuthenticationStatus>,
+}
+impl<'de> serde::Deserialize<'de> for Authentication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object for Authentication {
+    const NAME: &'static str = "Authentication";
+    const FIELDS: &'static [&'static str] = &["metadata", "spec", "status"];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.metadata = map.next_value()?,
+            1 => self.spec = crate::runtime::de::or_default(map.next_value()?),
+            2 => self.status = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
 }
 impl crate::runtime::Resource for Authentication {
     const API_VERSION: &'static str = "config.openshift.io/v1";
@@ -57,69 +80,133 @@ impl serde::Serialize for Authentication {
     }
 }
 /// Settings the user chooses.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpec {
     /// Points at a config map in openshift-config whose key `oauthMetadata` holds the OAuth 2.0 authorization server metadata (IETF draft-ietf-oauth-discovery-04) of an external OAuth server, as served at /.well-known/oauth-authorization-server. When set, it wins over the metadata recorded in status. Missing or invalid data means no metadata is served.
-    #[serde(rename = "oauthMetadata", default, skip_serializing_if = "Option::is_none")]
     pub oauth_metadata: Option<AuthenticationSpecOauthMetadata>,
     /// External OIDC identity providers whose tokens this cluster accepts. Only settable when type is OIDC; at most one provider for now.
     ///
     /// List type: `map`, keyed by name.
-    #[serde(rename = "oidcProviders", default, skip_serializing_if = "Option::is_none")]
     pub oidc_providers: Option<Vec<AuthenticationSpecOidcProviders>>,
     /// Identifier of the issuer of bound service account tokens; defaults to https://kubernetes.default.svc. Changing it invalidates every bound token issued under the previous value until the holders request new ones.
-    #[serde(
-        rename = "serviceAccountIssuer",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub service_account_issuer: Option<String>,
     /// The authentication mode the cluster uses, i.e. which component answers login attempts. Defaults to IntegratedOAuth.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<AuthenticationSpecType>,
     /// A remote token reviewer: a webhook that checks bearer tokens through the tokenreviews.authentication.k8s.io API. Requires honouring bearer tokens issued by the external service.
-    #[serde(
-        rename = "webhookTokenAuthenticator",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub webhook_token_authenticator: Option<AuthenticationSpecWebhookTokenAuthenticator>,
     /// Deprecated; setting it has no effect.
     ///
     /// List type: `atomic`.
-    #[serde(
-        rename = "webhookTokenAuthenticators",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub webhook_token_authenticators: Option<
         Vec<AuthenticationSpecWebhookTokenAuthenticators>,
     >,
 }
+impl serde::Serialize for AuthenticationSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(v) = &self.oauth_metadata {
+            map.serialize_entry("oauthMetadata", v)?;
+        }
+        if let Some(v) = &self.oidc_providers {
+            map.serialize_entry("oidcProviders", v)?;
+        }
+        if let Some(v) = &self.service_account_issuer {
+            map.serialize_entry("serviceAccountIssuer", v)?;
+        }
+        if let Some(v) = &self.type_ {
+            map.serialize_entry("type", v)?;
+        }
+        if let Some(v) = &self.webhook_token_authenticator {
+            map.serialize_entry("webhookTokenAuthenticator", v)?;
+        }
+        if let Some(v) = &self.webhook_token_authenticators {
+            map.serialize_entry("webhookTokenAuthenticators", v)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuthenticationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object for AuthenticationSpec {
+    const NAME: &'static str = "AuthenticationSpec";
+    const FIELDS: &'static [&'static str] = &[
+        "oauthMetadata",
+        "oidcProviders",
+        "serviceAccountIssuer",
+        "type",
+        "webhookTokenAuthenticator",
+        "webhookTokenAuthenticators",
+    ];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.oauth_metadata = map.next_value()?,
+            1 => self.oidc_providers = map.next_value()?,
+            2 => self.service_account_issuer = map.next_value()?,
+            3 => self.type_ = map.next_value()?,
+            4 => self.webhook_token_authenticator = map.next_value()?,
+            5 => self.webhook_token_authenticators = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
 /// Points at a config map in openshift-config whose key `oauthMetadata` holds the OAuth 2.0 authorization server metadata (IETF draft-ietf-oauth-discovery-04) of an external OAuth server, as served at /.well-known/oauth-authorization-server. When set, it wins over the metadata recorded in status. Missing or invalid data means no metadata is served.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecOauthMetadata {
     /// metadata.name of the referenced config map.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub name: String,
 }
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for AuthenticationSpecOauthMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuthenticationSpecOauthMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object for AuthenticationSpecOauthMetadata {
+    const NAME: &'static str = "AuthenticationSpecOauthMetadata";
+    const FIELDS: &'static [&'static str] = &["name"];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.name = crate::runtime::de::or_default(map.next_value()?),
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecOidcProviders {
     /// How the API server turns a token's claims into a cluster identity.
-    #[serde(
-        rename = "claimMappings",
-        default,
-        deserialize_with = "crate::runtime::deserialize_null_as_default"
-    )]
     pub claim_mappings: AuthenticationSpecOidcProvidersClaimMappings,
     /// Rules the token's claims must satisfy; every rule must pass for the token to be accepted.
     ///
     /// List type: `atomic`.
-    #[serde(
-        rename = "claimValidationRules",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub claim_validation_rules: Option<
         Vec<AuthenticationSpecOidcProvidersClaimValidationRules>,
     >,
@@ -127,48 +214,92 @@ pub struct AuthenticationSpecOidcProviders {
     ///
     /// Validation rules (CEL):
     /// - `self.?discoveryURL.orValue("").size() > 0 ? (self.issuerURL.size() == 0 || self.discoveryURL.find('^.+[^/]') != self.issuerURL.find('^.+[^/]')) : true`: discoveryURL must be different from issuerURL
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub issuer: AuthenticationSpecOidcProvidersIssuer,
     /// Unique, human-readable name of this provider; must not be empty.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub name: String,
     /// How on-cluster platform clients request tokens from this provider. At most 20 entries, unique by namespace and name.
     ///
     /// List type: `map`, keyed by componentNamespace, componentName.
-    #[serde(rename = "oidcClients", default, skip_serializing_if = "Option::is_none")]
     pub oidc_clients: Option<Vec<AuthenticationSpecOidcProvidersOidcClients>>,
     /// CEL rules over the resulting user identity; all must pass. Keys (expressions) must be unique.
     ///
     /// List type: `map`, keyed by expression.
-    #[serde(
-        rename = "userValidationRules",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub user_validation_rules: Option<
         Vec<AuthenticationSpecOidcProvidersUserValidationRules>,
     >,
 }
+impl serde::Serialize for AuthenticationSpecOidcProviders {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("claimMappings", &self.claim_mappings)?;
+        if let Some(v) = &self.claim_validation_rules {
+            map.serialize_entry("claimValidationRules", v)?;
+        }
+        map.serialize_entry("issuer", &self.issuer)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(v) = &self.oidc_clients {
+            map.serialize_entry("oidcClients", v)?;
+        }
+        if let Some(v) = &self.user_validation_rules {
+            map.serialize_entry("userValidationRules", v)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProviders {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object for AuthenticationSpecOidcProviders {
+    const NAME: &'static str = "AuthenticationSpecOidcProviders";
+    const FIELDS: &'static [&'static str] = &[
+        "claimMappings",
+        "claimValidationRules",
+        "issuer",
+        "name",
+        "oidcClients",
+        "userValidationRules",
+    ];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.claim_mappings = crate::runtime::de::or_default(map.next_value()?),
+            1 => self.claim_validation_rules = map.next_value()?,
+            2 => self.issuer = crate::runtime::de::or_default(map.next_value()?),
+            3 => self.name = crate::runtime::de::or_default(map.next_value()?),
+            4 => self.oidc_clients = map.next_value()?,
+            5 => self.user_validation_rules = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
 /// How the API server turns a token's claims into a cluster identity.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecOidcProvidersClaimMappings {
     /// How to build the identity's extra attributes from the token. Each key must be unique; at most 32 entries. Needs the ExternalOIDCWithUIDAndExtraClaimMappings feature gate.
     ///
     /// List type: `map`, keyed by key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<Vec<AuthenticationSpecOidcProvidersClaimMappingsExtra>>,
     /// How the identity's groups are taken from the token.
     ///
     /// Validation rules (CEL):
     /// - `has(self.expression) && size(self.expression) > 0 ? (!has(self.prefix) || size(self.prefix) == 0) : true`: prefix must not be set to a non-empty value when expression is set
     /// - `(size(self.?claim.orValue("")) > 0) ? !has(self.expression) : true`: expression must not be set if claim is specified and is not an empty string
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<AuthenticationSpecOidcProvidersClaimMappingsGroups>,
     /// How the identity's uid is taken from the token. When unset, the `sub` claim is used (a platform default that may change).
     ///
     /// Validation rules (CEL):
     /// - `has(self.claim) ? !has(self.expression) : has(self.expression)`: precisely one of claim or expression must be set
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<AuthenticationSpecOidcProvidersClaimMappingsUid>,
     /// How the identity's username is taken from the token.
     ///
@@ -176,11 +307,54 @@ pub struct AuthenticationSpecOidcProvidersClaimMappings {
     /// - `has(self.claim) ? !has(self.expression) : has(self.expression)`: precisely one of claim or expression must be set
     /// - `has(self.expression) && size(self.expression) > 0 ? !has(self.prefixPolicy) || self.prefixPolicy != 'Prefix' : true`: prefixPolicy must not be set to 'Prefix' when expression is set
     /// - `has(self.prefixPolicy) && self.prefixPolicy == 'Prefix' ? (has(self.prefix) && size(self.prefix.prefixString) > 0) : !has(self.prefix)`: prefix must be set if prefixPolicy is 'Prefix', but must remain unset otherwise
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub username: AuthenticationSpecOidcProvidersClaimMappingsUsername,
 }
+impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(v) = &self.extra {
+            map.serialize_entry("extra", v)?;
+        }
+        if let Some(v) = &self.groups {
+            map.serialize_entry("groups", v)?;
+        }
+        if let Some(v) = &self.uid {
+            map.serialize_entry("uid", v)?;
+        }
+        map.serialize_entry("username", &self.username)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersClaimMappings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappings {
+    const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappings";
+    const FIELDS: &'static [&'static str] = &["extra", "groups", "uid", "username"];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.extra = map.next_value()?,
+            1 => self.groups = map.next_value()?,
+            2 => self.uid = map.next_value()?,
+            3 => self.username = crate::runtime::de::or_default(map.next_value()?),
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
 /// One extra attribute: its key and the CEL expression that computes its value.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecOidcProvidersClaimMappingsExtra {
     /// The extra attribute's key: a lower-case domain-prefixed path (e.g. example.org/foo) outside kubernetes.io, k8s.io and openshift.io, at most 510 characters.
     ///
@@ -196,45 +370,151 @@ pub struct AuthenticationSpecOidcProvidersClaimMappingsExtra {
     /// - `!self.split('/', 2)[0].endsWith('.openshift.io')`: the subdomains '*.openshift.io' are reserved for OpenShift use
     /// - `self.split('/', 2)[1].matches('[A-Za-z0-9/\\-._~%!$&\'()*+;=:]+')`: the path of the key must not be empty and must consist of at least one alphanumeric character, percent-encoded octets, apostrophe, '-', '.', '_', '~', '!', '$', '&', '(', ')', '*', '+', ',', ';', '=', and ':'
     /// - `self.split('/', 2)[1].size() <= 256`: the path of the key must not exceed 256 characters in length
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub key: String,
     /// CEL expression that yields the attribute's value: a string or a list of strings, from `claims`. Empty results are dropped. 1 to 1024 characters.
-    #[serde(
-        rename = "valueExpression",
-        default,
-        deserialize_with = "crate::runtime::deserialize_null_as_default"
-    )]
     pub value_expression: String,
+}
+impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappingsExtra {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("key", &self.key)?;
+        map.serialize_entry("valueExpression", &self.value_expression)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersClaimMappingsExtra {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappingsExtra {
+    const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappingsExtra";
+    const FIELDS: &'static [&'static str] = &["key", "valueExpression"];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.key = crate::runtime::de::or_default(map.next_value()?),
+            1 => {
+                self.value_expression = crate::runtime::de::or_default(map.next_value()?);
+            }
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
 }
 /// How the identity's groups are taken from the token.
 ///
 /// Validation rules (CEL):
 /// - `has(self.expression) && size(self.expression) > 0 ? (!has(self.prefix) || size(self.prefix) == 0) : true`: prefix must not be set to a non-empty value when expression is set
 /// - `(size(self.?claim.orValue("")) > 0) ? !has(self.expression) : true`: expression must not be set if claim is specified and is not an empty string
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecOidcProvidersClaimMappingsGroups {
     /// Name of the JWT claim the value is taken from. Either this or expression must be set. At most 256 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim: Option<String>,
     /// CEL expression over `claims` that yields the groups: a string or a list of strings. Mutually exclusive with claim. At most 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
     /// Prefix put before every group name taken from the token, e.g. `myoidc:` turns `a` into `myoidc:a`. Empty or unset means no prefix.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
+}
+impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappingsGroups {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(v) = &self.claim {
+            map.serialize_entry("claim", v)?;
+        }
+        if let Some(v) = &self.expression {
+            map.serialize_entry("expression", v)?;
+        }
+        if let Some(v) = &self.prefix {
+            map.serialize_entry("prefix", v)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for AuthenticationSpecOidcProvidersClaimMappingsGroups {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappingsGroups {
+    const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappingsGroups";
+    const FIELDS: &'static [&'static str] = &["claim", "expression", "prefix"];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.claim = map.next_value()?,
+            1 => self.expression = map.next_value()?,
+            2 => self.prefix = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
 }
 /// How the identity's uid is taken from the token. When unset, the `sub` claim is used (a platform default that may change).
 ///
 /// Validation rules (CEL):
 /// - `has(self.claim) ? !has(self.expression) : has(self.expression)`: precisely one of claim or expression must be set
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecOidcProvidersClaimMappingsUid {
     /// Name of the JWT claim the value is taken from. Mutually exclusive with expression. At most 256 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim: Option<String>,
     /// CEL expression over `claims` that yields the uid as a string. Mutually exclusive with claim. At most 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
+}
+impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappingsUid {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(v) = &self.claim {
+            map.serialize_entry("claim", v)?;
+        }
+        if let Some(v) = &self.expression {
+            map.serialize_entry("expression", v)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersClaimMappingsUid {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappingsUid {
+    const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappingsUid";
+    const FIELDS: &'static [&'static str] = &["claim", "expression"];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.claim = map.next_value()?,
+            1 => self.expression = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
 }
 /// How the identity's username is taken from the token.
 ///
@@ -242,33 +522,111 @@ pub struct AuthenticationSpecOidcProvidersClaimMappingsUid {
 /// - `has(self.claim) ? !has(self.expression) : has(self.expression)`: precisely one of claim or expression must be set
 /// - `has(self.expression) && size(self.expression) > 0 ? !has(self.prefixPolicy) || self.prefixPolicy != 'Prefix' : true`: prefixPolicy must not be set to 'Prefix' when expression is set
 /// - `has(self.prefixPolicy) && self.prefixPolicy == 'Prefix' ? (has(self.prefix) && size(self.prefix.prefixString) > 0) : !has(self.prefix)`: prefix must be set if prefixPolicy is 'Prefix', but must remain unset otherwise
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecOidcProvidersClaimMappingsUsername {
     /// Name of the JWT claim the value is taken from. At most 256 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim: Option<String>,
     /// CEL expression over `claims` that yields the username. Mutually exclusive with claim. At most 1024 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
     /// The prefix to put before the username; required when prefixPolicy is Prefix and forbidden otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix>,
     /// Whether and how a prefix is applied to the username. `Prefix` uses prefix.prefixString; `NoPrefix` adds none; empty lets the platform choose: the issuer URL followed by `#`, except for the `email` claim.
-    #[serde(rename = "prefixPolicy", default, skip_serializing_if = "Option::is_none")]
     pub prefix_policy: Option<
         AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefixPolicy,
     >,
 }
+impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappingsUsername {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(v) = &self.claim {
+            map.serialize_entry("claim", v)?;
+        }
+        if let Some(v) = &self.expression {
+            map.serialize_entry("expression", v)?;
+        }
+        if let Some(v) = &self.prefix {
+            map.serialize_entry("prefix", v)?;
+        }
+        if let Some(v) = &self.prefix_policy {
+            map.serialize_entry("prefixPolicy", v)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for AuthenticationSpecOidcProvidersClaimMappingsUsername {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object
+for AuthenticationSpecOidcProvidersClaimMappingsUsername {
+    const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappingsUsername";
+    const FIELDS: &'static [&'static str] = &[
+        "claim",
+        "expression",
+        "prefix",
+        "prefixPolicy",
+    ];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.claim = map.next_value()?,
+            1 => self.expression = map.next_value()?,
+            2 => self.prefix = map.next_value()?,
+            3 => self.prefix_policy = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
 /// The prefix to put before the username; required when prefixPolicy is Prefix and forbidden otherwise.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix {
     /// The literal prefix, e.g. `myoidc:`. Must not be empty.
-    #[serde(
-        rename = "prefixString",
-        default,
-        deserialize_with = "crate::runtime::deserialize_null_as_default"
-    )]
     pub prefix_string: String,
+}
+impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("prefixString", &self.prefix_string)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object
+for AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix {
+    const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix";
+    const FIELDS: &'static [&'static str] = &["prefixString"];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.prefix_string = crate::runtime::de::or_default(map.next_value()?),
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
 }
 /// Whether and how a prefix is applied to the username. `Prefix` uses prefix.prefixString; `NoPrefix` adds none; empty lets the platform choose: the issuer URL followed by `#`, except for the `email` claim.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -291,13 +649,13 @@ crate::runtime::string_enum!(
 /// Validation rules (CEL):
 /// - `has(self.type) && self.type == 'CEL' ? has(self.cel) : !has(self.cel)`: cel must be set when type is 'CEL', and forbidden otherwise
 /// - `has(self.type) && self.type == 'RequiredClaim' ? has(self.requiredClaim) : !has(self.requiredClaim)`: requiredClaim must be set when type is 'RequiredClaim', and forbidden otherwise
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 pub struct AuthenticationSpecOidcProvidersClaimValidationRules {
     /// The CEL rule; set exactly when type is CEL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub cel: Option<AuthenticationSpecOidcProvidersClaimValidationRulesCel>,
     /// The required claim and its value; set exactly when type is RequiredClaim.
-    #[serde(rename = "requiredClaim", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "requiredClaim", default)]
     pub required_claim: Option<
         AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim,
     >,
@@ -305,29 +663,108 @@ pub struct AuthenticationSpecOidcProvidersClaimValidationRules {
     #[serde(rename = "type")]
     pub type_: AuthenticationSpecOidcProvidersClaimValidationRulesType,
 }
+impl serde::Serialize for AuthenticationSpecOidcProvidersClaimValidationRules {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(v) = &self.cel {
+            map.serialize_entry("cel", v)?;
+        }
+        if let Some(v) = &self.required_claim {
+            map.serialize_entry("requiredClaim", v)?;
+        }
+        map.serialize_entry("type", &self.type_)?;
+        map.end()
+    }
+}
 /// The CEL rule; set exactly when type is CEL.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecOidcProvidersClaimValidationRulesCel {
     /// CEL expression over `claims` that must return true. 1 to 1024 characters.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub expression: String,
     /// What the API server logs when the expression is false. 1 to 256 characters.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub message: String,
 }
+impl serde::Serialize for AuthenticationSpecOidcProvidersClaimValidationRulesCel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("expression", &self.expression)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for AuthenticationSpecOidcProvidersClaimValidationRulesCel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object
+for AuthenticationSpecOidcProvidersClaimValidationRulesCel {
+    const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimValidationRulesCel";
+    const FIELDS: &'static [&'static str] = &["expression", "message"];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.expression = crate::runtime::de::or_default(map.next_value()?),
+            1 => self.message = crate::runtime::de::or_default(map.next_value()?),
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
 /// The required claim and its value; set exactly when type is RequiredClaim.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim {
     /// Name of the claim that must be present; a string-valued claim, at least one character.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub claim: String,
     /// The value the claim must have.
-    #[serde(
-        rename = "requiredValue",
-        default,
-        deserialize_with = "crate::runtime::deserialize_null_as_default"
-    )]
     pub required_value: String,
+}
+impl serde::Serialize
+for AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("claim", &self.claim)?;
+        map.serialize_entry("requiredValue", &self.required_value)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object
+for AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim {
+    const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim";
+    const FIELDS: &'static [&'static str] = &["claim", "requiredValue"];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.claim = crate::runtime::de::or_default(map.next_value()?),
+            1 => self.required_value = crate::runtime::de::or_default(map.next_value()?),
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
 }
 /// Kind of rule: `RequiredClaim` or `CEL`. Defaults to RequiredClaim.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -347,12 +784,11 @@ crate::runtime::string_enum!(
 ///
 /// Validation rules (CEL):
 /// - `self.?discoveryURL.orValue("").size() > 0 ? (self.issuerURL.size() == 0 || self.discoveryURL.find('^.+[^/]') != self.issuerURL.find('^.+[^/]')) : true`: discoveryURL must be different from issuerURL
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecOidcProvidersIssuer {
     /// Accepted audiences: a token must be issued for at least one. 1 to 10 unique entries.
     ///
     /// List type: `set`.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub audiences: Vec<String>,
     /// Overrides where OIDC discovery metadata is fetched; by default `{issuerURL}/.well-known/openid-configuration`. Must be an https URL without query, fragment or user info, distinct from issuerURL. At most 2048 characters.
     ///
@@ -362,14 +798,8 @@ pub struct AuthenticationSpecOidcProvidersIssuer {
     /// - `url(self).getQuery().size() == 0`: discoveryURL must not contain query parameters
     /// - `self.matches('^[^#]*$')`: discoveryURL must not contain fragments
     /// - `!self.matches('^https://.+:.+@.+/.*$')`: discoveryURL must not contain user info
-    #[serde(rename = "discoveryURL", default, skip_serializing_if = "Option::is_none")]
     pub discovery_url: Option<String>,
     /// A config map in openshift-config whose `ca-bundle.crt` key holds the PEM CA bundle used to verify the provider's serving certificate. When unset, the system trust store is used.
-    #[serde(
-        rename = "issuerCertificateAuthority",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub issuer_certificate_authority: Option<
         AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority,
     >,
@@ -381,69 +811,248 @@ pub struct AuthenticationSpecOidcProvidersIssuer {
     /// - `isURL(self) && url(self).getQuery() == {}`: must not have a query
     /// - `self.find('#(.+)$') == ''`: must not have a fragment
     /// - `self.find('@') == ''`: must not have user info
-    #[serde(
-        rename = "issuerURL",
-        default,
-        deserialize_with = "crate::runtime::deserialize_null_as_default"
-    )]
     pub issuer_url: String,
 }
+impl serde::Serialize for AuthenticationSpecOidcProvidersIssuer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("audiences", &self.audiences)?;
+        if let Some(v) = &self.discovery_url {
+            map.serialize_entry("discoveryURL", v)?;
+        }
+        if let Some(v) = &self.issuer_certificate_authority {
+            map.serialize_entry("issuerCertificateAuthority", v)?;
+        }
+        map.serialize_entry("issuerURL", &self.issuer_url)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersIssuer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersIssuer {
+    const NAME: &'static str = "AuthenticationSpecOidcProvidersIssuer";
+    const FIELDS: &'static [&'static str] = &[
+        "audiences",
+        "discoveryURL",
+        "issuerCertificateAuthority",
+        "issuerURL",
+    ];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.audiences = crate::runtime::de::or_default(map.next_value()?),
+            1 => self.discovery_url = map.next_value()?,
+            2 => self.issuer_certificate_authority = map.next_value()?,
+            3 => self.issuer_url = crate::runtime::de::or_default(map.next_value()?),
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
 /// A config map in openshift-config whose `ca-bundle.crt` key holds the PEM CA bundle used to verify the provider's serving certificate. When unset, the system trust store is used.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority {
     /// metadata.name of the referenced config map.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub name: String,
 }
+impl serde::Serialize
+for AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object
+for AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority {
+    const NAME: &'static str = "AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority";
+    const FIELDS: &'static [&'static str] = &["name"];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.name = crate::runtime::de::or_default(map.next_value()?),
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
 /// How one platform component acts as an OIDC client of the provider.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecOidcProvidersOidcClients {
     /// Client identifier registered at the provider. 1 to 256 characters.
-    #[serde(
-        rename = "clientID",
-        default,
-        deserialize_with = "crate::runtime::deserialize_null_as_default"
-    )]
     pub client_id: String,
     /// A secret in openshift-config whose `clientSecret` key holds the client secret. Unset means a public client.
-    #[serde(rename = "clientSecret", default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<AuthenticationSpecOidcProvidersOidcClientsClientSecret>,
     /// Name of the platform component configured as the client. 1 to 256 characters.
-    #[serde(
-        rename = "componentName",
-        default,
-        deserialize_with = "crate::runtime::deserialize_null_as_default"
-    )]
     pub component_name: String,
     /// Namespace of the platform component. 1 to 63 characters.
-    #[serde(
-        rename = "componentNamespace",
-        default,
-        deserialize_with = "crate::runtime::deserialize_null_as_default"
-    )]
     pub component_namespace: String,
     /// Extra scopes requested beyond the standard OIDC ones. Unique entries.
     ///
     /// List type: `set`.
-    #[serde(rename = "extraScopes", default, skip_serializing_if = "Option::is_none")]
     pub extra_scopes: Option<Vec<String>>,
 }
+impl serde::Serialize for AuthenticationSpecOidcProvidersOidcClients {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("clientID", &self.client_id)?;
+        if let Some(v) = &self.client_secret {
+            map.serialize_entry("clientSecret", v)?;
+        }
+        map.serialize_entry("componentName", &self.component_name)?;
+        map.serialize_entry("componentNamespace", &self.component_namespace)?;
+        if let Some(v) = &self.extra_scopes {
+            map.serialize_entry("extraScopes", v)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersOidcClients {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersOidcClients {
+    const NAME: &'static str = "AuthenticationSpecOidcProvidersOidcClients";
+    const FIELDS: &'static [&'static str] = &[
+        "clientID",
+        "clientSecret",
+        "componentName",
+        "componentNamespace",
+        "extraScopes",
+    ];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.client_id = crate::runtime::de::or_default(map.next_value()?),
+            1 => self.client_secret = map.next_value()?,
+            2 => self.component_name = crate::runtime::de::or_default(map.next_value()?),
+            3 => {
+                self.component_namespace = crate::runtime::de::or_default(
+                    map.next_value()?,
+                );
+            }
+            4 => self.extra_scopes = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
 /// A secret in openshift-config whose `clientSecret` key holds the client secret. Unset means a public client.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecOidcProvidersOidcClientsClientSecret {
     /// metadata.name of the referenced secret.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub name: String,
 }
+impl serde::Serialize for AuthenticationSpecOidcProvidersOidcClientsClientSecret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for AuthenticationSpecOidcProvidersOidcClientsClientSecret {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object
+for AuthenticationSpecOidcProvidersOidcClientsClientSecret {
+    const NAME: &'static str = "AuthenticationSpecOidcProvidersOidcClientsClientSecret";
+    const FIELDS: &'static [&'static str] = &["name"];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.name = crate::runtime::de::or_default(map.next_value()?),
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
 /// One CEL rule over the mapped user identity.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecOidcProvidersUserValidationRules {
     /// CEL expression over `user` that must return true. 1 to 1024 characters.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub expression: String,
     /// What the API server logs when the expression is false. At most 256 characters.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub message: String,
+}
+impl serde::Serialize for AuthenticationSpecOidcProvidersUserValidationRules {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("expression", &self.expression)?;
+        map.serialize_entry("message", &self.message)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for AuthenticationSpecOidcProvidersUserValidationRules {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersUserValidationRules {
+    const NAME: &'static str = "AuthenticationSpecOidcProvidersUserValidationRules";
+    const FIELDS: &'static [&'static str] = &["expression", "message"];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.expression = crate::runtime::de::or_default(map.next_value()?),
+            1 => self.message = crate::runtime::de::or_default(map.next_value()?),
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
 }
 /// The authentication mode the cluster uses, i.e. which component answers login attempts. Defaults to IntegratedOAuth.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -464,101 +1073,329 @@ crate::runtime::string_enum!(
     Oidc("OIDC")
 );
 /// A remote token reviewer: a webhook that checks bearer tokens through the tokenreviews.authentication.k8s.io API. Requires honouring bearer tokens issued by the external service.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecWebhookTokenAuthenticator {
     /// A secret in openshift-config whose `kubeConfig` key holds a kubeconfig for reaching the webhook. Missing or invalid data means the webhook is not used.
-    #[serde(
-        rename = "kubeConfig",
-        default,
-        deserialize_with = "crate::runtime::deserialize_null_as_default"
-    )]
     pub kube_config: AuthenticationSpecWebhookTokenAuthenticatorKubeConfig,
 }
+impl serde::Serialize for AuthenticationSpecWebhookTokenAuthenticator {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kubeConfig", &self.kube_config)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuthenticationSpecWebhookTokenAuthenticator {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object for AuthenticationSpecWebhookTokenAuthenticator {
+    const NAME: &'static str = "AuthenticationSpecWebhookTokenAuthenticator";
+    const FIELDS: &'static [&'static str] = &["kubeConfig"];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.kube_config = crate::runtime::de::or_default(map.next_value()?),
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
 /// A secret in openshift-config whose `kubeConfig` key holds a kubeconfig for reaching the webhook. Missing or invalid data means the webhook is not used.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecWebhookTokenAuthenticatorKubeConfig {
     /// metadata.name of the referenced secret.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub name: String,
+}
+impl serde::Serialize for AuthenticationSpecWebhookTokenAuthenticatorKubeConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for AuthenticationSpecWebhookTokenAuthenticatorKubeConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object
+for AuthenticationSpecWebhookTokenAuthenticatorKubeConfig {
+    const NAME: &'static str = "AuthenticationSpecWebhookTokenAuthenticatorKubeConfig";
+    const FIELDS: &'static [&'static str] = &["name"];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.name = crate::runtime::de::or_default(map.next_value()?),
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
 }
 /// Deprecated remote token reviewer settings: the same as webhookTokenAuthenticator without the required kubeConfig.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecWebhookTokenAuthenticators {
     /// A secret whose `kubeConfig` key holds a kubeconfig for reaching the webhook; its namespace depends on where it is used.
-    #[serde(rename = "kubeConfig", default, skip_serializing_if = "Option::is_none")]
     pub kube_config: Option<AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig>,
 }
+impl serde::Serialize for AuthenticationSpecWebhookTokenAuthenticators {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(v) = &self.kube_config {
+            map.serialize_entry("kubeConfig", v)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuthenticationSpecWebhookTokenAuthenticators {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object for AuthenticationSpecWebhookTokenAuthenticators {
+    const NAME: &'static str = "AuthenticationSpecWebhookTokenAuthenticators";
+    const FIELDS: &'static [&'static str] = &["kubeConfig"];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.kube_config = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
 /// A secret whose `kubeConfig` key holds a kubeconfig for reaching the webhook; its namespace depends on where it is used.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig {
     /// metadata.name of the referenced secret.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub name: String,
 }
+impl serde::Serialize for AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de>
+for AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object
+for AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig {
+    const NAME: &'static str = "AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig";
+    const FIELDS: &'static [&'static str] = &["name"];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.name = crate::runtime::de::or_default(map.next_value()?),
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
 /// Values observed in the cluster. Users cannot override them.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationStatus {
     /// A config map in openshift-config-managed whose `oauthMetadata` key holds the OAuth 2.0 authorization server metadata of the cluster's integrated OAuth server, observed from cluster state. spec.oauthMetadata wins when set; meaningless unless spec.type is IntegratedOAuth.
-    #[serde(
-        rename = "integratedOAuthMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub integrated_o_auth_metadata: Option<AuthenticationStatusIntegratedOAuthMetadata>,
     /// Current OIDC client status, written by the operators that take part in OIDC configuration. At most 20 entries.
     ///
     /// List type: `map`, keyed by componentNamespace, componentName.
-    #[serde(rename = "oidcClients", default, skip_serializing_if = "Option::is_none")]
     pub oidc_clients: Option<Vec<AuthenticationStatusOidcClients>>,
 }
+impl serde::Serialize for AuthenticationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(v) = &self.integrated_o_auth_metadata {
+            map.serialize_entry("integratedOAuthMetadata", v)?;
+        }
+        if let Some(v) = &self.oidc_clients {
+            map.serialize_entry("oidcClients", v)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuthenticationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object for AuthenticationStatus {
+    const NAME: &'static str = "AuthenticationStatus";
+    const FIELDS: &'static [&'static str] = &["integratedOAuthMetadata", "oidcClients"];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.integrated_o_auth_metadata = map.next_value()?,
+            1 => self.oidc_clients = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
 /// A config map in openshift-config-managed whose `oauthMetadata` key holds the OAuth 2.0 authorization server metadata of the cluster's integrated OAuth server, observed from cluster state. spec.oauthMetadata wins when set; meaningless unless spec.type is IntegratedOAuth.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationStatusIntegratedOAuthMetadata {
     /// metadata.name of the referenced config map.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub name: String,
 }
+impl serde::Serialize for AuthenticationStatusIntegratedOAuthMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuthenticationStatusIntegratedOAuthMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object for AuthenticationStatusIntegratedOAuthMetadata {
+    const NAME: &'static str = "AuthenticationStatusIntegratedOAuthMetadata";
+    const FIELDS: &'static [&'static str] = &["name"];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.name = crate::runtime::de::or_default(map.next_value()?),
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
 /// How one platform component currently uses the identity providers.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationStatusOidcClients {
     /// Name of the platform component. 1 to 256 characters.
-    #[serde(
-        rename = "componentName",
-        default,
-        deserialize_with = "crate::runtime::deserialize_null_as_default"
-    )]
     pub component_name: String,
     /// Namespace of the platform component. 1 to 63 characters.
-    #[serde(
-        rename = "componentNamespace",
-        default,
-        deserialize_with = "crate::runtime::deserialize_null_as_default"
-    )]
     pub component_namespace: String,
     /// State of this entry: Available (the component is configured and works) and Progressing (it is acting on a change), and possibly Degraded.
     ///
     /// List type: `map`, keyed by type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<Vec<AuthenticationStatusOidcClientsConditions>>,
     /// Service accounts that need read access to the client secret. At most 5, unique.
     ///
     /// List type: `set`.
-    #[serde(rename = "consumingUsers", default, skip_serializing_if = "Option::is_none")]
     pub consuming_users: Option<Vec<String>>,
     /// Clients the component uses now, unique by issuer URL and client ID. At most 20.
     ///
     /// List type: `map`, keyed by issuerURL, clientID.
-    #[serde(
-        rename = "currentOIDCClients",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub current_oidc_clients: Option<
         Vec<AuthenticationStatusOidcClientsCurrentOidcClients>,
     >,
 }
+impl serde::Serialize for AuthenticationStatusOidcClients {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("componentName", &self.component_name)?;
+        map.serialize_entry("componentNamespace", &self.component_namespace)?;
+        if let Some(v) = &self.conditions {
+            map.serialize_entry("conditions", v)?;
+        }
+        if let Some(v) = &self.consuming_users {
+            map.serialize_entry("consumingUsers", v)?;
+        }
+        if let Some(v) = &self.current_oidc_clients {
+            map.serialize_entry("currentOIDCClients", v)?;
+        }
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuthenticationStatusOidcClients {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object for AuthenticationStatusOidcClients {
+    const NAME: &'static str = "AuthenticationStatusOidcClients";
+    const FIELDS: &'static [&'static str] = &[
+        "componentName",
+        "componentNamespace",
+        "conditions",
+        "consumingUsers",
+        "currentOIDCClients",
+    ];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.component_name = crate::runtime::de::or_default(map.next_value()?),
+            1 => {
+                self.component_namespace = crate::runtime::de::or_default(
+                    map.next_value()?,
+                );
+            }
+            2 => self.conditions = map.next_value()?,
+            3 => self.consuming_users = map.next_value()?,
+            4 => self.current_oidc_clients = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
 /// One aspect of the current state of an object.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
 pub struct AuthenticationStatusOidcClientsConditions {
     /// When the condition last changed status; if unknown, when the underlying condition changed.
     #[serde(rename = "lastTransitionTime")]
@@ -567,11 +1404,7 @@ pub struct AuthenticationStatusOidcClientsConditions {
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub message: String,
     /// The metadata.generation the condition was computed from; older than the object's generation means the condition is out of date.
-    #[serde(
-        rename = "observedGeneration",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "observedGeneration", default)]
     pub observed_generation: Option<i64>,
     /// CamelCase, programmatic reason for the last transition; must not be empty.
     #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
@@ -585,6 +1418,21 @@ pub struct AuthenticationStatusOidcClientsConditions {
         deserialize_with = "crate::runtime::deserialize_null_as_default"
     )]
     pub type_: String,
+}
+impl serde::Serialize for AuthenticationStatusOidcClientsConditions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("lastTransitionTime", &self.last_transition_time)?;
+        map.serialize_entry("message", &self.message)?;
+        if let Some(v) = &self.observed_generation {
+            map.serialize_entry("observedGeneration", v)?;
+        }
+        map.serialize_entry("reason", &self.reason)?;
+        map.serialize_entry("status", &self.status)?;
+        map.serialize_entry("type", &self.type_)?;
+        map.end()
+    }
 }
 /// Status of the condition: True, False or Unknown.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -603,27 +1451,56 @@ crate::runtime::string_enum!(
     Unknown("Unknown")
 );
 /// Refers to one client configuration of a platform component.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationStatusOidcClientsCurrentOidcClients {
     /// Client identifier registered at the provider. 1 to 256 characters.
-    #[serde(
-        rename = "clientID",
-        default,
-        deserialize_with = "crate::runtime::deserialize_null_as_default"
-    )]
     pub client_id: String,
     /// URL of the identity provider this client uses; https only.
-    #[serde(
-        rename = "issuerURL",
-        default,
-        deserialize_with = "crate::runtime::deserialize_null_as_default"
-    )]
     pub issuer_url: String,
     /// Name of the entry in spec.oidcProviders this client belongs to; must not be empty.
-    #[serde(
-        rename = "oidcProviderName",
-        default,
-        deserialize_with = "crate::runtime::deserialize_null_as_default"
-    )]
     pub oidc_provider_name: String,
+}
+impl serde::Serialize for AuthenticationStatusOidcClientsCurrentOidcClients {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("clientID", &self.client_id)?;
+        map.serialize_entry("issuerURL", &self.issuer_url)?;
+        map.serialize_entry("oidcProviderName", &self.oidc_provider_name)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for AuthenticationStatusOidcClientsCurrentOidcClients {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object for AuthenticationStatusOidcClientsCurrentOidcClients {
+    const NAME: &'static str = "AuthenticationStatusOidcClientsCurrentOidcClients";
+    const FIELDS: &'static [&'static str] = &[
+        "clientID",
+        "issuerURL",
+        "oidcProviderName",
+    ];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.client_id = crate::runtime::de::or_default(map.next_value()?),
+            1 => self.issuer_url = crate::runtime::de::or_default(map.next_value()?),
+            2 => {
+                self.oidc_provider_name = crate::runtime::de::or_default(
+                    map.next_value()?,
+                );
+            }
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
 }

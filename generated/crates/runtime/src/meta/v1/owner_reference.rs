@@ -2,40 +2,79 @@
 /// Identifies an owning object, which must be in the same namespace as the dependent or be cluster-scoped.
 ///
 /// Map type: `atomic`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OwnerReference {
     /// API version of the owner.
     ///
     /// Default: `""`.
-    #[serde(
-        rename = "apiVersion",
-        default,
-        deserialize_with = "crate::runtime::deserialize_null_as_default"
-    )]
     pub api_version: String,
     /// When true and the owner has the foregroundDeletion finalizer, the owner cannot be deleted from the store until this reference is removed. Setting it requires delete permission on the owner. Defaults to false.
-    #[serde(
-        rename = "blockOwnerDeletion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub block_owner_deletion: Option<bool>,
     /// True when the owner is this object's managing controller.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub controller: Option<bool>,
     /// Kind of the owner.
     ///
     /// Default: `""`.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub kind: String,
     /// Name of the owner.
     ///
     /// Default: `""`.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub name: String,
     /// UID of the owner.
     ///
     /// Default: `""`.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub uid: String,
+}
+impl serde::Serialize for OwnerReference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("apiVersion", &self.api_version)?;
+        if let Some(v) = &self.block_owner_deletion {
+            map.serialize_entry("blockOwnerDeletion", v)?;
+        }
+        if let Some(v) = &self.controller {
+            map.serialize_entry("controller", v)?;
+        }
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("uid", &self.uid)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for OwnerReference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::de::deserialize(deserializer)
+    }
+}
+impl crate::runtime::de::Object for OwnerReference {
+    const NAME: &'static str = "OwnerReference";
+    const FIELDS: &'static [&'static str] = &[
+        "apiVersion",
+        "blockOwnerDeletion",
+        "controller",
+        "kind",
+        "name",
+        "uid",
+    ];
+    fn field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match index {
+            0 => self.api_version = crate::runtime::de::or_default(map.next_value()?),
+            1 => self.block_owner_deletion = map.next_value()?,
+            2 => self.controller = map.next_value()?,
+            3 => self.kind = crate::runtime::de::or_default(map.next_value()?),
+            4 => self.name = crate::runtime::de::or_default(map.next_value()?),
+            5 => self.uid = crate::runtime::de::or_default(map.next_value()?),
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
 }
