@@ -553,9 +553,9 @@ fn object_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
         let fname = format_ident!("{}", f.rust);
         let i = proc_macro2::Literal::usize_unsuffixed(i);
         if absent(cx, f) == Absent::Empty {
-            quote!(#i => self.#fname = #rt::de::or_default(map.next_value()?),)
+            quote!(#i => #rt::de::read_or_default(&mut self.#fname, map),)
         } else {
-            quote!(#i => self.#fname = map.next_value()?,)
+            quote!(#i => #rt::de::read(&mut self.#fname, map),)
         }
     });
     let required: Vec<proc_macro2::Literal> = (0..declared.len())
@@ -590,11 +590,8 @@ fn object_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
             fn field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
                 match index {
                     #(#arms)*
-                    _ => {
-                        map.next_value::<serde::de::IgnoredAny>()?;
-                    }
+                    _ => #rt::de::skip(map),
                 }
-                Ok(())
             }
             #unknown
         }

@@ -46,14 +46,11 @@ impl crate::runtime::de::Object for BoundObjectReference {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.api_version = map.next_value()?,
-            1 => self.kind = map.next_value()?,
-            2 => self.name = map.next_value()?,
-            3 => self.uid = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.api_version, map),
+            1 => crate::runtime::de::read(&mut self.kind, map),
+            2 => crate::runtime::de::read(&mut self.name, map),
+            3 => crate::runtime::de::read(&mut self.uid, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

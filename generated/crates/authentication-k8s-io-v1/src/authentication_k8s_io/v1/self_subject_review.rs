@@ -23,13 +23,10 @@ impl crate::runtime::de::Object for SelfSubjectReview {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.metadata = map.next_value()?,
-            1 => self.status = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.metadata, map),
+            1 => crate::runtime::de::read(&mut self.status, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 impl crate::runtime::Resource for SelfSubjectReview {

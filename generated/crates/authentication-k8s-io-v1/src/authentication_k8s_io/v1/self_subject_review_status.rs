@@ -31,11 +31,8 @@ impl crate::runtime::de::Object for SelfSubjectReviewStatus {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.user_info = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.user_info, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

@@ -45,13 +45,10 @@ impl crate::runtime::de::Object for TokenRequestSpec {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.audiences = crate::runtime::de::or_default(map.next_value()?),
-            1 => self.bound_object_ref = map.next_value()?,
-            2 => self.expiration_seconds = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.audiences, map),
+            1 => crate::runtime::de::read(&mut self.bound_object_ref, map),
+            2 => crate::runtime::de::read(&mut self.expiration_seconds, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

@@ -25,14 +25,11 @@ impl crate::runtime::de::Object for TokenReview {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.metadata = map.next_value()?,
-            1 => self.spec = crate::runtime::de::or_default(map.next_value()?),
-            2 => self.status = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.metadata, map),
+            1 => crate::runtime::de::read_or_default(&mut self.spec, map),
+            2 => crate::runtime::de::read(&mut self.status, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 impl crate::runtime::Resource for TokenReview {

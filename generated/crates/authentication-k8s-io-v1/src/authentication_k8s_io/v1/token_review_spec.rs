@@ -46,12 +46,9 @@ impl crate::runtime::de::Object for TokenReviewSpec {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.audiences = map.next_value()?,
-            1 => self.token = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.audiences, map),
+            1 => crate::runtime::de::read(&mut self.token, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

@@ -53,14 +53,11 @@ impl crate::runtime::de::Object for TokenReviewStatus {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.audiences = map.next_value()?,
-            1 => self.authenticated = map.next_value()?,
-            2 => self.error = map.next_value()?,
-            3 => self.user = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.audiences, map),
+            1 => crate::runtime::de::read(&mut self.authenticated, map),
+            2 => crate::runtime::de::read(&mut self.error, map),
+            3 => crate::runtime::de::read(&mut self.user, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

@@ -48,14 +48,11 @@ impl crate::runtime::de::Object for UserInfo {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.extra = map.next_value()?,
-            1 => self.groups = map.next_value()?,
-            2 => self.uid = map.next_value()?,
-            3 => self.username = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.extra, map),
+            1 => crate::runtime::de::read(&mut self.groups, map),
+            2 => crate::runtime::de::read(&mut self.uid, map),
+            3 => crate::runtime::de::read(&mut self.username, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

@@ -33,14 +33,11 @@ impl crate::runtime::de::Object for Authentication {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.metadata = map.next_value()?,
-            1 => self.spec = crate::runtime::de::or_default(map.next_value()?),
-            2 => self.status = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.metadata, map),
+            1 => crate::runtime::de::read_or_default(&mut self.spec, map),
+            2 => crate::runtime::de::read(&mut self.status, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 impl crate::runtime::Resource for Authentication {
@@ -149,17 +146,14 @@ impl crate::runtime::de::Object for AuthenticationSpec {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.oauth_metadata = map.next_value()?,
-            1 => self.oidc_providers = map.next_value()?,
-            2 => self.service_account_issuer = map.next_value()?,
-            3 => self.type_ = map.next_value()?,
-            4 => self.webhook_token_authenticator = map.next_value()?,
-            5 => self.webhook_token_authenticators = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.oauth_metadata, map),
+            1 => crate::runtime::de::read(&mut self.oidc_providers, map),
+            2 => crate::runtime::de::read(&mut self.service_account_issuer, map),
+            3 => crate::runtime::de::read(&mut self.type_, map),
+            4 => crate::runtime::de::read(&mut self.webhook_token_authenticator, map),
+            5 => crate::runtime::de::read(&mut self.webhook_token_authenticators, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// Points at a config map in openshift-config whose key `oauthMetadata` holds the OAuth 2.0 authorization server metadata (IETF draft-ietf-oauth-discovery-04) of an external OAuth server, as served at /.well-known/oauth-authorization-server. When set, it wins over the metadata recorded in status. Missing or invalid data means no metadata is served.
@@ -192,12 +186,9 @@ impl crate::runtime::de::Object for AuthenticationSpecOauthMetadata {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.name = crate::runtime::de::or_default(map.next_value()?),
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.name, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -270,17 +261,14 @@ impl crate::runtime::de::Object for AuthenticationSpecOidcProviders {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.claim_mappings = crate::runtime::de::or_default(map.next_value()?),
-            1 => self.claim_validation_rules = map.next_value()?,
-            2 => self.issuer = crate::runtime::de::or_default(map.next_value()?),
-            3 => self.name = crate::runtime::de::or_default(map.next_value()?),
-            4 => self.oidc_clients = map.next_value()?,
-            5 => self.user_validation_rules = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.claim_mappings, map),
+            1 => crate::runtime::de::read(&mut self.claim_validation_rules, map),
+            2 => crate::runtime::de::read_or_default(&mut self.issuer, map),
+            3 => crate::runtime::de::read_or_default(&mut self.name, map),
+            4 => crate::runtime::de::read(&mut self.oidc_clients, map),
+            5 => crate::runtime::de::read(&mut self.user_validation_rules, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// How the API server turns a token's claims into a cluster identity.
@@ -342,15 +330,12 @@ impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappings
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.extra = map.next_value()?,
-            1 => self.groups = map.next_value()?,
-            2 => self.uid = map.next_value()?,
-            3 => self.username = crate::runtime::de::or_default(map.next_value()?),
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.extra, map),
+            1 => crate::runtime::de::read(&mut self.groups, map),
+            2 => crate::runtime::de::read(&mut self.uid, map),
+            3 => crate::runtime::de::read_or_default(&mut self.username, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// One extra attribute: its key and the CEL expression that computes its value.
@@ -399,15 +384,10 @@ impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappings
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.key = crate::runtime::de::or_default(map.next_value()?),
-            1 => {
-                self.value_expression = crate::runtime::de::or_default(map.next_value()?);
-            }
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.key, map),
+            1 => crate::runtime::de::read_or_default(&mut self.value_expression, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// How the identity's groups are taken from the token.
@@ -457,14 +437,11 @@ impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappings
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.claim = map.next_value()?,
-            1 => self.expression = map.next_value()?,
-            2 => self.prefix = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.claim, map),
+            1 => crate::runtime::de::read(&mut self.expression, map),
+            2 => crate::runtime::de::read(&mut self.prefix, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// How the identity's uid is taken from the token. When unset, the `sub` claim is used (a platform default that may change).
@@ -507,13 +484,10 @@ impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappings
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.claim = map.next_value()?,
-            1 => self.expression = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.claim, map),
+            1 => crate::runtime::de::read(&mut self.expression, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// How the identity's username is taken from the token.
@@ -577,15 +551,12 @@ for AuthenticationSpecOidcProvidersClaimMappingsUsername {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.claim = map.next_value()?,
-            1 => self.expression = map.next_value()?,
-            2 => self.prefix = map.next_value()?,
-            3 => self.prefix_policy = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.claim, map),
+            1 => crate::runtime::de::read(&mut self.expression, map),
+            2 => crate::runtime::de::read(&mut self.prefix, map),
+            3 => crate::runtime::de::read(&mut self.prefix_policy, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// The prefix to put before the username; required when prefixPolicy is Prefix and forbidden otherwise.
@@ -620,12 +591,9 @@ for AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.prefix_string = crate::runtime::de::or_default(map.next_value()?),
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.prefix_string, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// Whether and how a prefix is applied to the username. `Prefix` uses prefix.prefixString; `NoPrefix` adds none; empty lets the platform choose: the issuer URL followed by `#`, except for the `email` claim.
@@ -712,13 +680,10 @@ for AuthenticationSpecOidcProvidersClaimValidationRulesCel {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.expression = crate::runtime::de::or_default(map.next_value()?),
-            1 => self.message = crate::runtime::de::or_default(map.next_value()?),
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.expression, map),
+            1 => crate::runtime::de::read_or_default(&mut self.message, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// The required claim and its value; set exactly when type is RequiredClaim.
@@ -757,13 +722,10 @@ for AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.claim = crate::runtime::de::or_default(map.next_value()?),
-            1 => self.required_value = crate::runtime::de::or_default(map.next_value()?),
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.claim, map),
+            1 => crate::runtime::de::read_or_default(&mut self.required_value, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// Kind of rule: `RequiredClaim` or `CEL`. Defaults to RequiredClaim.
@@ -849,15 +811,12 @@ impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersIssuer {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.audiences = crate::runtime::de::or_default(map.next_value()?),
-            1 => self.discovery_url = map.next_value()?,
-            2 => self.issuer_certificate_authority = map.next_value()?,
-            3 => self.issuer_url = crate::runtime::de::or_default(map.next_value()?),
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.audiences, map),
+            1 => crate::runtime::de::read(&mut self.discovery_url, map),
+            2 => crate::runtime::de::read(&mut self.issuer_certificate_authority, map),
+            3 => crate::runtime::de::read_or_default(&mut self.issuer_url, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// A config map in openshift-config whose `ca-bundle.crt` key holds the PEM CA bundle used to verify the provider's serving certificate. When unset, the system trust store is used.
@@ -893,12 +852,9 @@ for AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.name = crate::runtime::de::or_default(map.next_value()?),
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.name, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// How one platform component acts as an OIDC client of the provider.
@@ -955,20 +911,13 @@ impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersOidcClients {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.client_id = crate::runtime::de::or_default(map.next_value()?),
-            1 => self.client_secret = map.next_value()?,
-            2 => self.component_name = crate::runtime::de::or_default(map.next_value()?),
-            3 => {
-                self.component_namespace = crate::runtime::de::or_default(
-                    map.next_value()?,
-                );
-            }
-            4 => self.extra_scopes = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.client_id, map),
+            1 => crate::runtime::de::read(&mut self.client_secret, map),
+            2 => crate::runtime::de::read_or_default(&mut self.component_name, map),
+            3 => crate::runtime::de::read_or_default(&mut self.component_namespace, map),
+            4 => crate::runtime::de::read(&mut self.extra_scopes, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// A secret in openshift-config whose `clientSecret` key holds the client secret. Unset means a public client.
@@ -1003,12 +952,9 @@ for AuthenticationSpecOidcProvidersOidcClientsClientSecret {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.name = crate::runtime::de::or_default(map.next_value()?),
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.name, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// One CEL rule over the mapped user identity.
@@ -1045,13 +991,10 @@ impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersUserValidatio
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.expression = crate::runtime::de::or_default(map.next_value()?),
-            1 => self.message = crate::runtime::de::or_default(map.next_value()?),
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.expression, map),
+            1 => crate::runtime::de::read_or_default(&mut self.message, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// The authentication mode the cluster uses, i.e. which component answers login attempts. Defaults to IntegratedOAuth.
@@ -1102,12 +1045,9 @@ impl crate::runtime::de::Object for AuthenticationSpecWebhookTokenAuthenticator 
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.kube_config = crate::runtime::de::or_default(map.next_value()?),
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.kube_config, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// A secret in openshift-config whose `kubeConfig` key holds a kubeconfig for reaching the webhook. Missing or invalid data means the webhook is not used.
@@ -1142,12 +1082,9 @@ for AuthenticationSpecWebhookTokenAuthenticatorKubeConfig {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.name = crate::runtime::de::or_default(map.next_value()?),
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.name, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// Deprecated remote token reviewer settings: the same as webhookTokenAuthenticator without the required kubeConfig.
@@ -1182,12 +1119,9 @@ impl crate::runtime::de::Object for AuthenticationSpecWebhookTokenAuthenticators
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.kube_config = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.kube_config, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// A secret whose `kubeConfig` key holds a kubeconfig for reaching the webhook; its namespace depends on where it is used.
@@ -1222,12 +1156,9 @@ for AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.name = crate::runtime::de::or_default(map.next_value()?),
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.name, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// Values observed in the cluster. Users cannot override them.
@@ -1269,13 +1200,10 @@ impl crate::runtime::de::Object for AuthenticationStatus {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.integrated_o_auth_metadata = map.next_value()?,
-            1 => self.oidc_clients = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.integrated_o_auth_metadata, map),
+            1 => crate::runtime::de::read(&mut self.oidc_clients, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// A config map in openshift-config-managed whose `oauthMetadata` key holds the OAuth 2.0 authorization server metadata of the cluster's integrated OAuth server, observed from cluster state. spec.oauthMetadata wins when set; meaningless unless spec.type is IntegratedOAuth.
@@ -1308,12 +1236,9 @@ impl crate::runtime::de::Object for AuthenticationStatusIntegratedOAuthMetadata 
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.name = crate::runtime::de::or_default(map.next_value()?),
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.name, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// How one platform component currently uses the identity providers.
@@ -1378,20 +1303,13 @@ impl crate::runtime::de::Object for AuthenticationStatusOidcClients {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.component_name = crate::runtime::de::or_default(map.next_value()?),
-            1 => {
-                self.component_namespace = crate::runtime::de::or_default(
-                    map.next_value()?,
-                );
-            }
-            2 => self.conditions = map.next_value()?,
-            3 => self.consuming_users = map.next_value()?,
-            4 => self.current_oidc_clients = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.component_name, map),
+            1 => crate::runtime::de::read_or_default(&mut self.component_namespace, map),
+            2 => crate::runtime::de::read(&mut self.conditions, map),
+            3 => crate::runtime::de::read(&mut self.consuming_users, map),
+            4 => crate::runtime::de::read(&mut self.current_oidc_clients, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 /// One aspect of the current state of an object.
@@ -1490,17 +1408,10 @@ impl crate::runtime::de::Object for AuthenticationStatusOidcClientsCurrentOidcCl
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.client_id = crate::runtime::de::or_default(map.next_value()?),
-            1 => self.issuer_url = crate::runtime::de::or_default(map.next_value()?),
-            2 => {
-                self.oidc_provider_name = crate::runtime::de::or_default(
-                    map.next_value()?,
-                );
-            }
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.client_id, map),
+            1 => crate::runtime::de::read_or_default(&mut self.issuer_url, map),
+            2 => crate::runtime::de::read_or_default(&mut self.oidc_provider_name, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

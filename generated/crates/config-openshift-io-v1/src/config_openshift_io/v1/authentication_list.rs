@@ -23,13 +23,10 @@ impl crate::runtime::de::Object for AuthenticationList {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.items = crate::runtime::de::or_default(map.next_value()?),
-            1 => self.metadata = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.items, map),
+            1 => crate::runtime::de::read(&mut self.metadata, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 impl crate::runtime::Resource for AuthenticationList {

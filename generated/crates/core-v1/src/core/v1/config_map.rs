@@ -34,15 +34,12 @@ impl crate::runtime::de::Object for ConfigMap {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.binary_data = map.next_value()?,
-            1 => self.data = map.next_value()?,
-            2 => self.immutable = map.next_value()?,
-            3 => self.metadata = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.binary_data, map),
+            1 => crate::runtime::de::read(&mut self.data, map),
+            2 => crate::runtime::de::read(&mut self.immutable, map),
+            3 => crate::runtime::de::read(&mut self.metadata, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 impl crate::runtime::Resource for ConfigMap {

@@ -47,15 +47,12 @@ impl crate::runtime::de::Object for ConfigMapList {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.api_version = map.next_value()?,
-            1 => self.items = crate::runtime::de::or_default(map.next_value()?),
-            2 => self.kind = map.next_value()?,
-            3 => self.metadata = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.api_version, map),
+            1 => crate::runtime::de::read_or_default(&mut self.items, map),
+            2 => crate::runtime::de::read(&mut self.kind, map),
+            3 => crate::runtime::de::read(&mut self.metadata, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
 #[cfg(feature = "client")]

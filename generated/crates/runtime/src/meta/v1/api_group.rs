@@ -67,16 +67,13 @@ impl crate::runtime::de::Object for APIGroup {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.api_version = map.next_value()?,
-            1 => self.kind = map.next_value()?,
-            2 => self.name = crate::runtime::de::or_default(map.next_value()?),
-            3 => self.preferred_version = map.next_value()?,
-            4 => self.server_address_by_client_cid_rs = map.next_value()?,
-            5 => self.versions = crate::runtime::de::or_default(map.next_value()?),
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.api_version, map),
+            1 => crate::runtime::de::read(&mut self.kind, map),
+            2 => crate::runtime::de::read_or_default(&mut self.name, map),
+            3 => crate::runtime::de::read(&mut self.preferred_version, map),
+            4 => crate::runtime::de::read(&mut self.server_address_by_client_cid_rs, map),
+            5 => crate::runtime::de::read_or_default(&mut self.versions, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

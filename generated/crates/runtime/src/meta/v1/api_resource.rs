@@ -89,20 +89,17 @@ impl crate::runtime::de::Object for APIResource {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.categories = map.next_value()?,
-            1 => self.group = map.next_value()?,
-            2 => self.kind = crate::runtime::de::or_default(map.next_value()?),
-            3 => self.name = crate::runtime::de::or_default(map.next_value()?),
-            4 => self.namespaced = crate::runtime::de::or_default(map.next_value()?),
-            5 => self.short_names = map.next_value()?,
-            6 => self.singular_name = crate::runtime::de::or_default(map.next_value()?),
-            7 => self.storage_version_hash = map.next_value()?,
-            8 => self.verbs = crate::runtime::de::or_default(map.next_value()?),
-            9 => self.version = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.categories, map),
+            1 => crate::runtime::de::read(&mut self.group, map),
+            2 => crate::runtime::de::read_or_default(&mut self.kind, map),
+            3 => crate::runtime::de::read_or_default(&mut self.name, map),
+            4 => crate::runtime::de::read_or_default(&mut self.namespaced, map),
+            5 => crate::runtime::de::read(&mut self.short_names, map),
+            6 => crate::runtime::de::read_or_default(&mut self.singular_name, map),
+            7 => crate::runtime::de::read(&mut self.storage_version_hash, map),
+            8 => crate::runtime::de::read_or_default(&mut self.verbs, map),
+            9 => crate::runtime::de::read(&mut self.version, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

@@ -51,14 +51,11 @@ impl crate::runtime::de::Object for APIResourceList {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.api_version = map.next_value()?,
-            1 => self.group_version = crate::runtime::de::or_default(map.next_value()?),
-            2 => self.kind = map.next_value()?,
-            3 => self.resources = crate::runtime::de::or_default(map.next_value()?),
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.api_version, map),
+            1 => crate::runtime::de::read_or_default(&mut self.group_version, map),
+            2 => crate::runtime::de::read(&mut self.kind, map),
+            3 => crate::runtime::de::read_or_default(&mut self.resources, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

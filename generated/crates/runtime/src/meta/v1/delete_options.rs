@@ -77,21 +77,20 @@ impl crate::runtime::de::Object for DeleteOptions {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.api_version = map.next_value()?,
-            1 => self.dry_run = map.next_value()?,
-            2 => self.grace_period_seconds = map.next_value()?,
+            0 => crate::runtime::de::read(&mut self.api_version, map),
+            1 => crate::runtime::de::read(&mut self.dry_run, map),
+            2 => crate::runtime::de::read(&mut self.grace_period_seconds, map),
             3 => {
-                self.ignore_store_read_error_with_cluster_breaking_potential = map
-                    .next_value()?;
+                crate::runtime::de::read(
+                    &mut self.ignore_store_read_error_with_cluster_breaking_potential,
+                    map,
+                )
             }
-            4 => self.kind = map.next_value()?,
-            5 => self.orphan_dependents = map.next_value()?,
-            6 => self.preconditions = map.next_value()?,
-            7 => self.propagation_policy = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            4 => crate::runtime::de::read(&mut self.kind, map),
+            5 => crate::runtime::de::read(&mut self.orphan_dependents, map),
+            6 => crate::runtime::de::read(&mut self.preconditions, map),
+            7 => crate::runtime::de::read(&mut self.propagation_policy, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

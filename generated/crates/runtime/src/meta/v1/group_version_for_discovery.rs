@@ -36,12 +36,9 @@ impl crate::runtime::de::Object for GroupVersionForDiscovery {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.group_version = crate::runtime::de::or_default(map.next_value()?),
-            1 => self.version = crate::runtime::de::or_default(map.next_value()?),
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.group_version, map),
+            1 => crate::runtime::de::read_or_default(&mut self.version, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

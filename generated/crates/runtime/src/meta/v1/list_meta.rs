@@ -51,14 +51,11 @@ impl crate::runtime::de::Object for ListMeta {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.continue_ = map.next_value()?,
-            1 => self.remaining_item_count = map.next_value()?,
-            2 => self.resource_version = map.next_value()?,
-            3 => self.self_link = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.continue_, map),
+            1 => crate::runtime::de::read(&mut self.remaining_item_count, map),
+            2 => crate::runtime::de::read(&mut self.resource_version, map),
+            3 => crate::runtime::de::read(&mut self.self_link, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

@@ -69,17 +69,14 @@ impl crate::runtime::de::Object for ManagedFieldsEntry {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.api_version = map.next_value()?,
-            1 => self.fields_type = map.next_value()?,
-            2 => self.fields_v1 = map.next_value()?,
-            3 => self.manager = map.next_value()?,
-            4 => self.operation = map.next_value()?,
-            5 => self.subresource = map.next_value()?,
-            6 => self.time = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.api_version, map),
+            1 => crate::runtime::de::read(&mut self.fields_type, map),
+            2 => crate::runtime::de::read(&mut self.fields_v1, map),
+            3 => crate::runtime::de::read(&mut self.manager, map),
+            4 => crate::runtime::de::read(&mut self.operation, map),
+            5 => crate::runtime::de::read(&mut self.subresource, map),
+            6 => crate::runtime::de::read(&mut self.time, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

@@ -123,25 +123,22 @@ impl crate::runtime::de::Object for ObjectMeta {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.annotations = map.next_value()?,
-            1 => self.creation_timestamp = map.next_value()?,
-            2 => self.deletion_grace_period_seconds = map.next_value()?,
-            3 => self.deletion_timestamp = map.next_value()?,
-            4 => self.finalizers = map.next_value()?,
-            5 => self.generate_name = map.next_value()?,
-            6 => self.generation = map.next_value()?,
-            7 => self.labels = map.next_value()?,
-            8 => self.managed_fields = map.next_value()?,
-            9 => self.name = map.next_value()?,
-            10 => self.namespace = map.next_value()?,
-            11 => self.owner_references = map.next_value()?,
-            12 => self.resource_version = map.next_value()?,
-            13 => self.self_link = map.next_value()?,
-            14 => self.uid = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.annotations, map),
+            1 => crate::runtime::de::read(&mut self.creation_timestamp, map),
+            2 => crate::runtime::de::read(&mut self.deletion_grace_period_seconds, map),
+            3 => crate::runtime::de::read(&mut self.deletion_timestamp, map),
+            4 => crate::runtime::de::read(&mut self.finalizers, map),
+            5 => crate::runtime::de::read(&mut self.generate_name, map),
+            6 => crate::runtime::de::read(&mut self.generation, map),
+            7 => crate::runtime::de::read(&mut self.labels, map),
+            8 => crate::runtime::de::read(&mut self.managed_fields, map),
+            9 => crate::runtime::de::read(&mut self.name, map),
+            10 => crate::runtime::de::read(&mut self.namespace, map),
+            11 => crate::runtime::de::read(&mut self.owner_references, map),
+            12 => crate::runtime::de::read(&mut self.resource_version, map),
+            13 => crate::runtime::de::read(&mut self.self_link, map),
+            14 => crate::runtime::de::read(&mut self.uid, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

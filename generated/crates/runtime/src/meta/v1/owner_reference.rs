@@ -65,16 +65,13 @@ impl crate::runtime::de::Object for OwnerReference {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.api_version = crate::runtime::de::or_default(map.next_value()?),
-            1 => self.block_owner_deletion = map.next_value()?,
-            2 => self.controller = map.next_value()?,
-            3 => self.kind = crate::runtime::de::or_default(map.next_value()?),
-            4 => self.name = crate::runtime::de::or_default(map.next_value()?),
-            5 => self.uid = crate::runtime::de::or_default(map.next_value()?),
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.api_version, map),
+            1 => crate::runtime::de::read(&mut self.block_owner_deletion, map),
+            2 => crate::runtime::de::read(&mut self.controller, map),
+            3 => crate::runtime::de::read_or_default(&mut self.kind, map),
+            4 => crate::runtime::de::read_or_default(&mut self.name, map),
+            5 => crate::runtime::de::read_or_default(&mut self.uid, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

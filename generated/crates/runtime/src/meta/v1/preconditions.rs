@@ -36,12 +36,9 @@ impl crate::runtime::de::Object for Preconditions {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.resource_version = map.next_value()?,
-            1 => self.uid = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.resource_version, map),
+            1 => crate::runtime::de::read(&mut self.uid, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

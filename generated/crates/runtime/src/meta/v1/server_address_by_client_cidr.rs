@@ -36,12 +36,9 @@ impl crate::runtime::de::Object for ServerAddressByClientCIDR {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.client_cidr = crate::runtime::de::or_default(map.next_value()?),
-            1 => self.server_address = crate::runtime::de::or_default(map.next_value()?),
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read_or_default(&mut self.client_cidr, map),
+            1 => crate::runtime::de::read_or_default(&mut self.server_address, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

@@ -75,18 +75,15 @@ impl crate::runtime::de::Object for Status {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.api_version = map.next_value()?,
-            1 => self.code = map.next_value()?,
-            2 => self.details = map.next_value()?,
-            3 => self.kind = map.next_value()?,
-            4 => self.message = map.next_value()?,
-            5 => self.metadata = map.next_value()?,
-            6 => self.reason = map.next_value()?,
-            7 => self.status = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.api_version, map),
+            1 => crate::runtime::de::read(&mut self.code, map),
+            2 => crate::runtime::de::read(&mut self.details, map),
+            3 => crate::runtime::de::read(&mut self.kind, map),
+            4 => crate::runtime::de::read(&mut self.message, map),
+            5 => crate::runtime::de::read(&mut self.metadata, map),
+            6 => crate::runtime::de::read(&mut self.reason, map),
+            7 => crate::runtime::de::read(&mut self.status, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

@@ -41,13 +41,10 @@ impl crate::runtime::de::Object for StatusCause {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.field = map.next_value()?,
-            1 => self.message = map.next_value()?,
-            2 => self.reason = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.field, map),
+            1 => crate::runtime::de::read(&mut self.message, map),
+            2 => crate::runtime::de::read(&mut self.reason, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

@@ -65,16 +65,13 @@ impl crate::runtime::de::Object for StatusDetails {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.causes = map.next_value()?,
-            1 => self.group = map.next_value()?,
-            2 => self.kind = map.next_value()?,
-            3 => self.name = map.next_value()?,
-            4 => self.retry_after_seconds = map.next_value()?,
-            5 => self.uid = map.next_value()?,
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.causes, map),
+            1 => crate::runtime::de::read(&mut self.group, map),
+            2 => crate::runtime::de::read(&mut self.kind, map),
+            3 => crate::runtime::de::read(&mut self.name, map),
+            4 => crate::runtime::de::read(&mut self.retry_after_seconds, map),
+            5 => crate::runtime::de::read(&mut self.uid, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }

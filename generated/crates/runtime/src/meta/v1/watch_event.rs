@@ -33,12 +33,9 @@ impl crate::runtime::de::Object for WatchEvent {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => self.object = map.next_value()?,
-            1 => self.type_ = crate::runtime::de::or_default(map.next_value()?),
-            _ => {
-                map.next_value::<serde::de::IgnoredAny>()?;
-            }
+            0 => crate::runtime::de::read(&mut self.object, map),
+            1 => crate::runtime::de::read_or_default(&mut self.type_, map),
+            _ => crate::runtime::de::skip(map),
         }
-        Ok(())
     }
 }
