@@ -540,8 +540,8 @@ fn serialize_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
     }
 }
 
-/// `Deserialize` through the runtime's shared deserializer: the wire names (sorted, so a key
-/// is found by binary search), the fields that must be present, and one `match` arm per field.
+/// `Deserialize` through the runtime's shared deserializer: the wire names, a `match` from a
+/// key to its field's index, the fields that must be present, and one `match` arm per field.
 fn object_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
     let rt = &cx.runtime;
     let name = format_ident!("{}", t.name);
@@ -549,6 +549,11 @@ fn object_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
     let mut declared: Vec<&Field> = fields.iter().filter(|f| !f.flatten).collect();
     declared.sort_by(|a, b| a.wire.cmp(&b.wire));
     let wires = declared.iter().map(|f| &f.wire);
+    let indices = declared.iter().enumerate().map(|(i, f)| {
+        let wire = &f.wire;
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        quote!(#wire => Some(#i),)
+    });
     let arms = declared.iter().enumerate().map(|(i, f)| {
         let fname = format_ident!("{}", f.rust);
         let i = proc_macro2::Literal::usize_unsuffixed(i);
@@ -587,6 +592,13 @@ fn object_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
             const NAME: &'static str = #type_name;
             const FIELDS: &'static [&'static str] = &[#(#wires),*];
             #required
+            #[inline]
+            fn index(key: &str) -> Option<usize> {
+                match key {
+                    #(#indices)*
+                    _ => None,
+                }
+            }
             fn field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
                 match index {
                     #(#arms)*

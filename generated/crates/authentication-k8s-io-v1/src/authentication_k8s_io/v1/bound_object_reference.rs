@@ -40,6 +40,16 @@ impl<'de> serde::Deserialize<'de> for BoundObjectReference {
 impl crate::runtime::de::Object for BoundObjectReference {
     const NAME: &'static str = "BoundObjectReference";
     const FIELDS: &'static [&'static str] = &["apiVersion", "kind", "name", "uid"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "apiVersion" => Some(0),
+            "kind" => Some(1),
+            "name" => Some(2),
+            "uid" => Some(3),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

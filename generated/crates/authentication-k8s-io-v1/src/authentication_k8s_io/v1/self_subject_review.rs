@@ -17,6 +17,14 @@ impl<'de> serde::Deserialize<'de> for SelfSubjectReview {
 impl crate::runtime::de::Object for SelfSubjectReview {
     const NAME: &'static str = "SelfSubjectReview";
     const FIELDS: &'static [&'static str] = &["metadata", "status"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            "status" => Some(1),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

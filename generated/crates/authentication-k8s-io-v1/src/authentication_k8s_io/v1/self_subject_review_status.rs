@@ -25,6 +25,13 @@ impl<'de> serde::Deserialize<'de> for SelfSubjectReviewStatus {
 impl crate::runtime::de::Object for SelfSubjectReviewStatus {
     const NAME: &'static str = "SelfSubjectReviewStatus";
     const FIELDS: &'static [&'static str] = &["userInfo"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "userInfo" => Some(0),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

@@ -19,6 +19,15 @@ impl<'de> serde::Deserialize<'de> for TokenRequest {
 impl crate::runtime::de::Object for TokenRequest {
     const NAME: &'static str = "TokenRequest";
     const FIELDS: &'static [&'static str] = &["metadata", "spec", "status"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            "spec" => Some(1),
+            "status" => Some(2),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

@@ -39,6 +39,15 @@ impl crate::runtime::de::Object for TokenRequestSpec {
         "boundObjectRef",
         "expirationSeconds",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "audiences" => Some(0),
+            "boundObjectRef" => Some(1),
+            "expirationSeconds" => Some(2),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

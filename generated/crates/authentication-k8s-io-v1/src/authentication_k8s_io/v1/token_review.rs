@@ -19,6 +19,15 @@ impl<'de> serde::Deserialize<'de> for TokenReview {
 impl crate::runtime::de::Object for TokenReview {
     const NAME: &'static str = "TokenReview";
     const FIELDS: &'static [&'static str] = &["metadata", "spec", "status"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            "spec" => Some(1),
+            "status" => Some(2),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

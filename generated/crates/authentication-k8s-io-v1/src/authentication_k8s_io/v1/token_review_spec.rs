@@ -40,6 +40,14 @@ impl<'de> serde::Deserialize<'de> for TokenReviewSpec {
 impl crate::runtime::de::Object for TokenReviewSpec {
     const NAME: &'static str = "TokenReviewSpec";
     const FIELDS: &'static [&'static str] = &["audiences", "token"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "audiences" => Some(0),
+            "token" => Some(1),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

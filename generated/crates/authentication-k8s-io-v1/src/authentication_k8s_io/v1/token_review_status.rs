@@ -47,6 +47,16 @@ impl crate::runtime::de::Object for TokenReviewStatus {
         "error",
         "user",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "audiences" => Some(0),
+            "authenticated" => Some(1),
+            "error" => Some(2),
+            "user" => Some(3),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

@@ -42,6 +42,16 @@ impl<'de> serde::Deserialize<'de> for UserInfo {
 impl crate::runtime::de::Object for UserInfo {
     const NAME: &'static str = "UserInfo";
     const FIELDS: &'static [&'static str] = &["extra", "groups", "uid", "username"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "extra" => Some(0),
+            "groups" => Some(1),
+            "uid" => Some(2),
+            "username" => Some(3),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

@@ -27,6 +27,15 @@ impl<'de> serde::Deserialize<'de> for Authentication {
 impl crate::runtime::de::Object for Authentication {
     const NAME: &'static str = "Authentication";
     const FIELDS: &'static [&'static str] = &["metadata", "spec", "status"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            "spec" => Some(1),
+            "status" => Some(2),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -140,6 +149,18 @@ impl crate::runtime::de::Object for AuthenticationSpec {
         "webhookTokenAuthenticator",
         "webhookTokenAuthenticators",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "oauthMetadata" => Some(0),
+            "oidcProviders" => Some(1),
+            "serviceAccountIssuer" => Some(2),
+            "type" => Some(3),
+            "webhookTokenAuthenticator" => Some(4),
+            "webhookTokenAuthenticators" => Some(5),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -180,6 +201,13 @@ impl<'de> serde::Deserialize<'de> for AuthenticationSpecOauthMetadata {
 impl crate::runtime::de::Object for AuthenticationSpecOauthMetadata {
     const NAME: &'static str = "AuthenticationSpecOauthMetadata";
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -255,6 +283,18 @@ impl crate::runtime::de::Object for AuthenticationSpecOidcProviders {
         "oidcClients",
         "userValidationRules",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "claimMappings" => Some(0),
+            "claimValidationRules" => Some(1),
+            "issuer" => Some(2),
+            "name" => Some(3),
+            "oidcClients" => Some(4),
+            "userValidationRules" => Some(5),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -324,6 +364,16 @@ impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersClaimMappin
 impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappings {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappings";
     const FIELDS: &'static [&'static str] = &["extra", "groups", "uid", "username"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "extra" => Some(0),
+            "groups" => Some(1),
+            "uid" => Some(2),
+            "username" => Some(3),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -378,6 +428,14 @@ impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersClaimMappin
 impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappingsExtra {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappingsExtra";
     const FIELDS: &'static [&'static str] = &["key", "valueExpression"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "key" => Some(0),
+            "valueExpression" => Some(1),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -431,6 +489,15 @@ for AuthenticationSpecOidcProvidersClaimMappingsGroups {
 impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappingsGroups {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappingsGroups";
     const FIELDS: &'static [&'static str] = &["claim", "expression", "prefix"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "claim" => Some(0),
+            "expression" => Some(1),
+            "prefix" => Some(2),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -478,6 +545,14 @@ impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersClaimMappin
 impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappingsUid {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappingsUid";
     const FIELDS: &'static [&'static str] = &["claim", "expression"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "claim" => Some(0),
+            "expression" => Some(1),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -545,6 +620,16 @@ for AuthenticationSpecOidcProvidersClaimMappingsUsername {
         "prefix",
         "prefixPolicy",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "claim" => Some(0),
+            "expression" => Some(1),
+            "prefix" => Some(2),
+            "prefixPolicy" => Some(3),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -585,6 +670,13 @@ impl crate::runtime::de::Object
 for AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix";
     const FIELDS: &'static [&'static str] = &["prefixString"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "prefixString" => Some(0),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -674,6 +766,14 @@ impl crate::runtime::de::Object
 for AuthenticationSpecOidcProvidersClaimValidationRulesCel {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimValidationRulesCel";
     const FIELDS: &'static [&'static str] = &["expression", "message"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "expression" => Some(0),
+            "message" => Some(1),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -716,6 +816,14 @@ impl crate::runtime::de::Object
 for AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim";
     const FIELDS: &'static [&'static str] = &["claim", "requiredValue"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "claim" => Some(0),
+            "requiredValue" => Some(1),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -805,6 +913,16 @@ impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersIssuer {
         "issuerCertificateAuthority",
         "issuerURL",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "audiences" => Some(0),
+            "discoveryURL" => Some(1),
+            "issuerCertificateAuthority" => Some(2),
+            "issuerURL" => Some(3),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -846,6 +964,13 @@ impl crate::runtime::de::Object
 for AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority";
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -905,6 +1030,17 @@ impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersOidcClients {
         "componentNamespace",
         "extraScopes",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "clientID" => Some(0),
+            "clientSecret" => Some(1),
+            "componentName" => Some(2),
+            "componentNamespace" => Some(3),
+            "extraScopes" => Some(4),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -946,6 +1082,13 @@ impl crate::runtime::de::Object
 for AuthenticationSpecOidcProvidersOidcClientsClientSecret {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersOidcClientsClientSecret";
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -985,6 +1128,14 @@ for AuthenticationSpecOidcProvidersUserValidationRules {
 impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersUserValidationRules {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersUserValidationRules";
     const FIELDS: &'static [&'static str] = &["expression", "message"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "expression" => Some(0),
+            "message" => Some(1),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -1039,6 +1190,13 @@ impl<'de> serde::Deserialize<'de> for AuthenticationSpecWebhookTokenAuthenticato
 impl crate::runtime::de::Object for AuthenticationSpecWebhookTokenAuthenticator {
     const NAME: &'static str = "AuthenticationSpecWebhookTokenAuthenticator";
     const FIELDS: &'static [&'static str] = &["kubeConfig"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "kubeConfig" => Some(0),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -1076,6 +1234,13 @@ impl crate::runtime::de::Object
 for AuthenticationSpecWebhookTokenAuthenticatorKubeConfig {
     const NAME: &'static str = "AuthenticationSpecWebhookTokenAuthenticatorKubeConfig";
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -1113,6 +1278,13 @@ impl<'de> serde::Deserialize<'de> for AuthenticationSpecWebhookTokenAuthenticato
 impl crate::runtime::de::Object for AuthenticationSpecWebhookTokenAuthenticators {
     const NAME: &'static str = "AuthenticationSpecWebhookTokenAuthenticators";
     const FIELDS: &'static [&'static str] = &["kubeConfig"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "kubeConfig" => Some(0),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -1150,6 +1322,13 @@ impl crate::runtime::de::Object
 for AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig {
     const NAME: &'static str = "AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig";
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -1194,6 +1373,14 @@ impl<'de> serde::Deserialize<'de> for AuthenticationStatus {
 impl crate::runtime::de::Object for AuthenticationStatus {
     const NAME: &'static str = "AuthenticationStatus";
     const FIELDS: &'static [&'static str] = &["integratedOAuthMetadata", "oidcClients"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "integratedOAuthMetadata" => Some(0),
+            "oidcClients" => Some(1),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -1230,6 +1417,13 @@ impl<'de> serde::Deserialize<'de> for AuthenticationStatusIntegratedOAuthMetadat
 impl crate::runtime::de::Object for AuthenticationStatusIntegratedOAuthMetadata {
     const NAME: &'static str = "AuthenticationStatusIntegratedOAuthMetadata";
     const FIELDS: &'static [&'static str] = &["name"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -1297,6 +1491,17 @@ impl crate::runtime::de::Object for AuthenticationStatusOidcClients {
         "consumingUsers",
         "currentOIDCClients",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "componentName" => Some(0),
+            "componentNamespace" => Some(1),
+            "conditions" => Some(2),
+            "consumingUsers" => Some(3),
+            "currentOIDCClients" => Some(4),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
@@ -1402,6 +1607,15 @@ impl crate::runtime::de::Object for AuthenticationStatusOidcClientsCurrentOidcCl
         "issuerURL",
         "oidcProviderName",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "clientID" => Some(0),
+            "issuerURL" => Some(1),
+            "oidcProviderName" => Some(2),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

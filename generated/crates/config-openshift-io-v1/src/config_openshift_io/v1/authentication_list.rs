@@ -17,6 +17,14 @@ impl<'de> serde::Deserialize<'de> for AuthenticationList {
 impl crate::runtime::de::Object for AuthenticationList {
     const NAME: &'static str = "AuthenticationList";
     const FIELDS: &'static [&'static str] = &["items", "metadata"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "items" => Some(0),
+            "metadata" => Some(1),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

@@ -28,6 +28,16 @@ impl crate::runtime::de::Object for ConfigMap {
         "immutable",
         "metadata",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "binaryData" => Some(0),
+            "data" => Some(1),
+            "immutable" => Some(2),
+            "metadata" => Some(3),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

@@ -41,6 +41,16 @@ impl<'de> serde::Deserialize<'de> for ConfigMapList {
 impl crate::runtime::de::Object for ConfigMapList {
     const NAME: &'static str = "ConfigMapList";
     const FIELDS: &'static [&'static str] = &["apiVersion", "items", "kind", "metadata"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "apiVersion" => Some(0),
+            "items" => Some(1),
+            "kind" => Some(2),
+            "metadata" => Some(3),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

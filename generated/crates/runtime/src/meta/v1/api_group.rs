@@ -61,6 +61,18 @@ impl crate::runtime::de::Object for APIGroup {
         "serverAddressByClientCIDRs",
         "versions",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "apiVersion" => Some(0),
+            "kind" => Some(1),
+            "name" => Some(2),
+            "preferredVersion" => Some(3),
+            "serverAddressByClientCIDRs" => Some(4),
+            "versions" => Some(5),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

@@ -83,6 +83,22 @@ impl crate::runtime::de::Object for APIResource {
         "verbs",
         "version",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "categories" => Some(0),
+            "group" => Some(1),
+            "kind" => Some(2),
+            "name" => Some(3),
+            "namespaced" => Some(4),
+            "shortNames" => Some(5),
+            "singularName" => Some(6),
+            "storageVersionHash" => Some(7),
+            "verbs" => Some(8),
+            "version" => Some(9),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

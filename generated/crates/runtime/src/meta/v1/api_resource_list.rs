@@ -45,6 +45,16 @@ impl crate::runtime::de::Object for APIResourceList {
         "kind",
         "resources",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "apiVersion" => Some(0),
+            "groupVersion" => Some(1),
+            "kind" => Some(2),
+            "resources" => Some(3),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

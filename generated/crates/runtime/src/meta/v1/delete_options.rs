@@ -71,6 +71,20 @@ impl crate::runtime::de::Object for DeleteOptions {
         "preconditions",
         "propagationPolicy",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "apiVersion" => Some(0),
+            "dryRun" => Some(1),
+            "gracePeriodSeconds" => Some(2),
+            "ignoreStoreReadErrorWithClusterBreakingPotential" => Some(3),
+            "kind" => Some(4),
+            "orphanDependents" => Some(5),
+            "preconditions" => Some(6),
+            "propagationPolicy" => Some(7),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

@@ -30,6 +30,14 @@ impl<'de> serde::Deserialize<'de> for GroupVersionForDiscovery {
 impl crate::runtime::de::Object for GroupVersionForDiscovery {
     const NAME: &'static str = "GroupVersionForDiscovery";
     const FIELDS: &'static [&'static str] = &["groupVersion", "version"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "groupVersion" => Some(0),
+            "version" => Some(1),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

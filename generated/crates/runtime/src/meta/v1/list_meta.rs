@@ -45,6 +45,16 @@ impl crate::runtime::de::Object for ListMeta {
         "resourceVersion",
         "selfLink",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "continue" => Some(0),
+            "remainingItemCount" => Some(1),
+            "resourceVersion" => Some(2),
+            "selfLink" => Some(3),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

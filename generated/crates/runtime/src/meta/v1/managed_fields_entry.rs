@@ -63,6 +63,19 @@ impl crate::runtime::de::Object for ManagedFieldsEntry {
         "subresource",
         "time",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "apiVersion" => Some(0),
+            "fieldsType" => Some(1),
+            "fieldsV1" => Some(2),
+            "manager" => Some(3),
+            "operation" => Some(4),
+            "subresource" => Some(5),
+            "time" => Some(6),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

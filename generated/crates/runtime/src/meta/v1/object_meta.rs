@@ -117,6 +117,27 @@ impl crate::runtime::de::Object for ObjectMeta {
         "selfLink",
         "uid",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "annotations" => Some(0),
+            "creationTimestamp" => Some(1),
+            "deletionGracePeriodSeconds" => Some(2),
+            "deletionTimestamp" => Some(3),
+            "finalizers" => Some(4),
+            "generateName" => Some(5),
+            "generation" => Some(6),
+            "labels" => Some(7),
+            "managedFields" => Some(8),
+            "name" => Some(9),
+            "namespace" => Some(10),
+            "ownerReferences" => Some(11),
+            "resourceVersion" => Some(12),
+            "selfLink" => Some(13),
+            "uid" => Some(14),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

@@ -59,6 +59,18 @@ impl crate::runtime::de::Object for OwnerReference {
         "name",
         "uid",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "apiVersion" => Some(0),
+            "blockOwnerDeletion" => Some(1),
+            "controller" => Some(2),
+            "kind" => Some(3),
+            "name" => Some(4),
+            "uid" => Some(5),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

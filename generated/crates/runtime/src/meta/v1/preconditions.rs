@@ -30,6 +30,14 @@ impl<'de> serde::Deserialize<'de> for Preconditions {
 impl crate::runtime::de::Object for Preconditions {
     const NAME: &'static str = "Preconditions";
     const FIELDS: &'static [&'static str] = &["resourceVersion", "uid"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "resourceVersion" => Some(0),
+            "uid" => Some(1),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

@@ -30,6 +30,14 @@ impl<'de> serde::Deserialize<'de> for ServerAddressByClientCIDR {
 impl crate::runtime::de::Object for ServerAddressByClientCIDR {
     const NAME: &'static str = "ServerAddressByClientCIDR";
     const FIELDS: &'static [&'static str] = &["clientCIDR", "serverAddress"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "clientCIDR" => Some(0),
+            "serverAddress" => Some(1),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

@@ -69,6 +69,20 @@ impl crate::runtime::de::Object for Status {
         "reason",
         "status",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "apiVersion" => Some(0),
+            "code" => Some(1),
+            "details" => Some(2),
+            "kind" => Some(3),
+            "message" => Some(4),
+            "metadata" => Some(5),
+            "reason" => Some(6),
+            "status" => Some(7),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

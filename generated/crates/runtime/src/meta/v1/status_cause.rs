@@ -35,6 +35,15 @@ impl<'de> serde::Deserialize<'de> for StatusCause {
 impl crate::runtime::de::Object for StatusCause {
     const NAME: &'static str = "StatusCause";
     const FIELDS: &'static [&'static str] = &["field", "message", "reason"];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "field" => Some(0),
+            "message" => Some(1),
+            "reason" => Some(2),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

@@ -59,6 +59,18 @@ impl crate::runtime::de::Object for StatusDetails {
         "retryAfterSeconds",
         "uid",
     ];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "causes" => Some(0),
+            "group" => Some(1),
+            "kind" => Some(2),
+            "name" => Some(3),
+            "retryAfterSeconds" => Some(4),
+            "uid" => Some(5),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,

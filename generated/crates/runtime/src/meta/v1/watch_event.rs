@@ -27,6 +27,14 @@ impl crate::runtime::de::Object for WatchEvent {
     const NAME: &'static str = "WatchEvent";
     const FIELDS: &'static [&'static str] = &["object", "type"];
     const REQUIRED: &'static [usize] = &[0];
+    #[inline]
+    fn index(key: &str) -> Option<usize> {
+        match key {
+            "object" => Some(0),
+            "type" => Some(1),
+            _ => None,
+        }
+    }
     fn field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         index: usize,
