@@ -365,7 +365,7 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
         }
         TypeKind::Struct { fields } => {
             // A struct with `Default` (nearly all) decodes through the runtime's shared
-            // deserializer (`runtime::de`), which costs rustc a fraction of serde's derive; the
+            // deserializer (`runtime::object`), which costs rustc a fraction of serde's derive; the
             // few without one (a required field with no empty value, like Condition's
             // lastTransitionTime) keep the derive, which needs no starting value.
             // Serialization is written out too (`serialize_impl`): one function per struct,
@@ -383,7 +383,7 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
                 quote! { #fdoc #serde pub #fname: #ty, }
             });
             // Literal defaults from the schema: `Default` starts from them, and so does
-            // decoding (`runtime::de`; the derive's `default = "…"` where there is no
+            // decoding (`runtime::object`; the derive's `default = "…"` where there is no
             // `Default`), so absent fields keep them.
             let defaulted: Vec<(&Field, TokenStream)> = fields
                 .iter()
@@ -523,18 +523,20 @@ fn field_serde_attrs(cx: &Ctx<'_>, t: &TypeDef, f: &Field) -> TokenStream {
 fn serialize_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
     let name = format_ident!("{}", t.name);
     let entries = serialize_entries(cx, t, fields);
-    let map = if entries.is_empty() {
-        quote!(map)
+    // `map` is `&mut` the serializer's map, as in a kind's `serialize_fields`.
+    let (state, map) = if entries.is_empty() {
+        (quote!(state), quote!())
     } else {
-        quote!(mut map)
+        (quote!(mut state), quote!(let map = &mut state;))
     };
     quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeMap as _;
-                let #map = serializer.serialize_map(None)?;
+                let #state = serializer.serialize_map(None)?;
+                #map
                 #(#entries)*
-                map.end()
+                state.end()
             }
         }
     }
@@ -548,7 +550,6 @@ fn object_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
     let type_name = &t.name;
     let mut declared: Vec<&Field> = fields.iter().filter(|f| !f.flatten).collect();
     declared.sort_by(|a, b| a.wire.cmp(&b.wire));
-    let wires = declared.iter().map(|f| &f.wire);
     let indices = declared.iter().enumerate().map(|(i, f)| {
         let wire = &f.wire;
         let i = proc_macro2::Literal::usize_unsuffixed(i);
@@ -558,19 +559,23 @@ fn object_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
         let fname = format_ident!("{}", f.rust);
         let i = proc_macro2::Literal::usize_unsuffixed(i);
         if absent(cx, f) == Absent::Empty {
-            quote!(#i => #rt::de::read_or_default(&mut self.#fname, map),)
+            quote!(#i => #rt::object::read_or_default(&mut self.#fname, map),)
         } else {
-            quote!(#i => #rt::de::read(&mut self.#fname, map),)
+            quote!(#i => #rt::object::read(&mut self.#fname, map),)
         }
     });
-    let required: Vec<proc_macro2::Literal> = (0..declared.len())
+    let required: Vec<TokenStream> = (0..declared.len())
         .filter(|&i| absent(cx, declared[i]) == Absent::Error)
-        .map(proc_macro2::Literal::usize_unsuffixed)
+        .map(|i| {
+            let wire = &declared[i].wire;
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            quote!((#i, #wire))
+        })
         .collect();
     let required = if required.is_empty() {
         quote!()
     } else {
-        quote!(const REQUIRED: &'static [usize] = &[#(#required),*];)
+        quote!(const REQUIRED: &'static [(usize, &'static str)] = &[#(#required),*];)
     };
     let unknown = fields.iter().find(|f| f.flatten).map(|f| {
         let fname = format_ident!("{}", f.rust);
@@ -585,12 +590,11 @@ fn object_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #rt::de::deserialize(deserializer)
+                #rt::object::deserialize(deserializer)
             }
         }
-        impl #rt::de::Object for #name {
+        impl #rt::object::Object for #name {
             const NAME: &'static str = #type_name;
-            const FIELDS: &'static [&'static str] = &[#(#wires),*];
             #required
             #[inline]
             fn index(key: &str) -> Option<usize> {
@@ -602,7 +606,7 @@ fn object_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
             fn field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
                 match index {
                     #(#arms)*
-                    _ => #rt::de::skip(map),
+                    _ => #rt::object::skip(map),
                 }
             }
             #unknown
@@ -689,9 +693,7 @@ fn serialize_entries(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> Vec<TokenSt
                 map.serialize_entry(#wire, &self.#fname.as_ref().map(|v| #w(v)))?;
             },
             (false, Some(w)) => quote! { map.serialize_entry(#wire, &#w(&self.#fname))?; },
-            (true, None) => quote! {
-                if let Some(v) = &self.#fname { map.serialize_entry(#wire, v)?; }
-            },
+            (true, None) => quote! { #rt::object::some(map, #wire, &self.#fname)?; },
             (true, Some(w)) => quote! {
                 if let Some(v) = &self.#fname { map.serialize_entry(#wire, &#w(v))?; }
             },

@@ -9,13 +9,13 @@ use std::fmt;
 mod auth;
 #[cfg(feature = "client")]
 mod client;
-#[doc(hidden)]
-pub mod de;
 mod delete;
 pub mod embedded;
 mod error;
 #[cfg(feature = "kubeconfig")]
 mod kubeconfig;
+#[doc(hidden)]
+pub mod object;
 mod options;
 mod patch;
 pub mod request;

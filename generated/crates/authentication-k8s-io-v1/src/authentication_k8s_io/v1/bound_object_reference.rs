@@ -14,32 +14,24 @@ pub struct BoundObjectReference {
 impl serde::Serialize for BoundObjectReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.api_version {
-            map.serialize_entry("apiVersion", v)?;
-        }
-        if let Some(v) = &self.kind {
-            map.serialize_entry("kind", v)?;
-        }
-        if let Some(v) = &self.name {
-            map.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.uid {
-            map.serialize_entry("uid", v)?;
-        }
-        map.end()
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "apiVersion", &self.api_version)?;
+        crate::runtime::object::some(map, "kind", &self.kind)?;
+        crate::runtime::object::some(map, "name", &self.name)?;
+        crate::runtime::object::some(map, "uid", &self.uid)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for BoundObjectReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for BoundObjectReference {
+impl crate::runtime::object::Object for BoundObjectReference {
     const NAME: &'static str = "BoundObjectReference";
-    const FIELDS: &'static [&'static str] = &["apiVersion", "kind", "name", "uid"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -56,11 +48,11 @@ impl crate::runtime::de::Object for BoundObjectReference {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.api_version, map),
-            1 => crate::runtime::de::read(&mut self.kind, map),
-            2 => crate::runtime::de::read(&mut self.name, map),
-            3 => crate::runtime::de::read(&mut self.uid, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.api_version, map),
+            1 => crate::runtime::object::read(&mut self.kind, map),
+            2 => crate::runtime::object::read(&mut self.name, map),
+            3 => crate::runtime::object::read(&mut self.uid, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

@@ -11,12 +11,11 @@ impl<'de> serde::Deserialize<'de> for SelfSubjectReview {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for SelfSubjectReview {
+impl crate::runtime::object::Object for SelfSubjectReview {
     const NAME: &'static str = "SelfSubjectReview";
-    const FIELDS: &'static [&'static str] = &["metadata", "status"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -31,9 +30,9 @@ impl crate::runtime::de::Object for SelfSubjectReview {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.metadata, map),
-            1 => crate::runtime::de::read(&mut self.status, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.metadata, map),
+            1 => crate::runtime::object::read(&mut self.status, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -50,12 +49,8 @@ impl crate::runtime::embedded::Fields for SelfSubjectReview {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        if let Some(v) = &self.metadata {
-            map.serialize_entry("metadata", v)?;
-        }
-        if let Some(v) = &self.status {
-            map.serialize_entry("status", v)?;
-        }
+        crate::runtime::object::some(map, "metadata", &self.metadata)?;
+        crate::runtime::object::some(map, "status", &self.status)?;
         Ok(())
     }
 }

@@ -8,23 +8,21 @@ pub struct SelfSubjectReviewStatus {
 impl serde::Serialize for SelfSubjectReviewStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.user_info {
-            map.serialize_entry("userInfo", v)?;
-        }
-        map.end()
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "userInfo", &self.user_info)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for SelfSubjectReviewStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for SelfSubjectReviewStatus {
+impl crate::runtime::object::Object for SelfSubjectReviewStatus {
     const NAME: &'static str = "SelfSubjectReviewStatus";
-    const FIELDS: &'static [&'static str] = &["userInfo"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -38,8 +36,8 @@ impl crate::runtime::de::Object for SelfSubjectReviewStatus {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.user_info, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.user_info, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

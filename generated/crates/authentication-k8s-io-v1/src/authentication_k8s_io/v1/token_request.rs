@@ -13,12 +13,11 @@ impl<'de> serde::Deserialize<'de> for TokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for TokenRequest {
+impl crate::runtime::object::Object for TokenRequest {
     const NAME: &'static str = "TokenRequest";
-    const FIELDS: &'static [&'static str] = &["metadata", "spec", "status"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -34,10 +33,10 @@ impl crate::runtime::de::Object for TokenRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.metadata, map),
-            1 => crate::runtime::de::read_or_default(&mut self.spec, map),
-            2 => crate::runtime::de::read(&mut self.status, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.metadata, map),
+            1 => crate::runtime::object::read_or_default(&mut self.spec, map),
+            2 => crate::runtime::object::read(&mut self.status, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -54,13 +53,9 @@ impl crate::runtime::embedded::Fields for TokenRequest {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        if let Some(v) = &self.metadata {
-            map.serialize_entry("metadata", v)?;
-        }
+        crate::runtime::object::some(map, "metadata", &self.metadata)?;
         map.serialize_entry("spec", &self.spec)?;
-        if let Some(v) = &self.status {
-            map.serialize_entry("status", v)?;
-        }
+        crate::runtime::object::some(map, "status", &self.status)?;
         Ok(())
     }
 }

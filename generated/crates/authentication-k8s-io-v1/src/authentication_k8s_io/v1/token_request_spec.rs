@@ -14,31 +14,27 @@ pub struct TokenRequestSpec {
 impl serde::Serialize for TokenRequestSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("audiences", &self.audiences)?;
-        if let Some(v) = &self.bound_object_ref {
-            map.serialize_entry("boundObjectRef", v)?;
-        }
-        if let Some(v) = &self.expiration_seconds {
-            map.serialize_entry("expirationSeconds", v)?;
-        }
-        map.end()
+        crate::runtime::object::some(map, "boundObjectRef", &self.bound_object_ref)?;
+        crate::runtime::object::some(
+            map,
+            "expirationSeconds",
+            &self.expiration_seconds,
+        )?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for TokenRequestSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for TokenRequestSpec {
+impl crate::runtime::object::Object for TokenRequestSpec {
     const NAME: &'static str = "TokenRequestSpec";
-    const FIELDS: &'static [&'static str] = &[
-        "audiences",
-        "boundObjectRef",
-        "expirationSeconds",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -54,10 +50,10 @@ impl crate::runtime::de::Object for TokenRequestSpec {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.audiences, map),
-            1 => crate::runtime::de::read(&mut self.bound_object_ref, map),
-            2 => crate::runtime::de::read(&mut self.expiration_seconds, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.audiences, map),
+            1 => crate::runtime::object::read(&mut self.bound_object_ref, map),
+            2 => crate::runtime::object::read(&mut self.expiration_seconds, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

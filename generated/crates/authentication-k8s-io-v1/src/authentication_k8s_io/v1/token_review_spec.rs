@@ -20,26 +20,22 @@ impl std::fmt::Debug for TokenReviewSpec {
 impl serde::Serialize for TokenReviewSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.audiences {
-            map.serialize_entry("audiences", v)?;
-        }
-        if let Some(v) = &self.token {
-            map.serialize_entry("token", v)?;
-        }
-        map.end()
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "audiences", &self.audiences)?;
+        crate::runtime::object::some(map, "token", &self.token)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for TokenReviewSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for TokenReviewSpec {
+impl crate::runtime::object::Object for TokenReviewSpec {
     const NAME: &'static str = "TokenReviewSpec";
-    const FIELDS: &'static [&'static str] = &["audiences", "token"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -54,9 +50,9 @@ impl crate::runtime::de::Object for TokenReviewSpec {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.audiences, map),
-            1 => crate::runtime::de::read(&mut self.token, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.audiences, map),
+            1 => crate::runtime::object::read(&mut self.token, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

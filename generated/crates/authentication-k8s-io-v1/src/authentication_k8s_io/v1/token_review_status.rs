@@ -16,37 +16,24 @@ pub struct TokenReviewStatus {
 impl serde::Serialize for TokenReviewStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.audiences {
-            map.serialize_entry("audiences", v)?;
-        }
-        if let Some(v) = &self.authenticated {
-            map.serialize_entry("authenticated", v)?;
-        }
-        if let Some(v) = &self.error {
-            map.serialize_entry("error", v)?;
-        }
-        if let Some(v) = &self.user {
-            map.serialize_entry("user", v)?;
-        }
-        map.end()
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "audiences", &self.audiences)?;
+        crate::runtime::object::some(map, "authenticated", &self.authenticated)?;
+        crate::runtime::object::some(map, "error", &self.error)?;
+        crate::runtime::object::some(map, "user", &self.user)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for TokenReviewStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for TokenReviewStatus {
+impl crate::runtime::object::Object for TokenReviewStatus {
     const NAME: &'static str = "TokenReviewStatus";
-    const FIELDS: &'static [&'static str] = &[
-        "audiences",
-        "authenticated",
-        "error",
-        "user",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -63,11 +50,11 @@ impl crate::runtime::de::Object for TokenReviewStatus {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.audiences, map),
-            1 => crate::runtime::de::read(&mut self.authenticated, map),
-            2 => crate::runtime::de::read(&mut self.error, map),
-            3 => crate::runtime::de::read(&mut self.user, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.audiences, map),
+            1 => crate::runtime::object::read(&mut self.authenticated, map),
+            2 => crate::runtime::object::read(&mut self.error, map),
+            3 => crate::runtime::object::read(&mut self.user, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

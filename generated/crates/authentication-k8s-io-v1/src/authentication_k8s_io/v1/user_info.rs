@@ -16,32 +16,24 @@ pub struct UserInfo {
 impl serde::Serialize for UserInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.extra {
-            map.serialize_entry("extra", v)?;
-        }
-        if let Some(v) = &self.groups {
-            map.serialize_entry("groups", v)?;
-        }
-        if let Some(v) = &self.uid {
-            map.serialize_entry("uid", v)?;
-        }
-        if let Some(v) = &self.username {
-            map.serialize_entry("username", v)?;
-        }
-        map.end()
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "extra", &self.extra)?;
+        crate::runtime::object::some(map, "groups", &self.groups)?;
+        crate::runtime::object::some(map, "uid", &self.uid)?;
+        crate::runtime::object::some(map, "username", &self.username)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for UserInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for UserInfo {
+impl crate::runtime::object::Object for UserInfo {
     const NAME: &'static str = "UserInfo";
-    const FIELDS: &'static [&'static str] = &["extra", "groups", "uid", "username"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -58,11 +50,11 @@ impl crate::runtime::de::Object for UserInfo {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.extra, map),
-            1 => crate::runtime::de::read(&mut self.groups, map),
-            2 => crate::runtime::de::read(&mut self.uid, map),
-            3 => crate::runtime::de::read(&mut self.username, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.extra, map),
+            1 => crate::runtime::object::read(&mut self.groups, map),
+            2 => crate::runtime::object::read(&mut self.uid, map),
+            3 => crate::runtime::object::read(&mut self.username, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

@@ -21,12 +21,11 @@ impl<'de> serde::Deserialize<'de> for Authentication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for Authentication {
+impl crate::runtime::object::Object for Authentication {
     const NAME: &'static str = "Authentication";
-    const FIELDS: &'static [&'static str] = &["metadata", "spec", "status"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -42,10 +41,10 @@ impl crate::runtime::de::Object for Authentication {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.metadata, map),
-            1 => crate::runtime::de::read_or_default(&mut self.spec, map),
-            2 => crate::runtime::de::read(&mut self.status, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.metadata, map),
+            1 => crate::runtime::object::read_or_default(&mut self.spec, map),
+            2 => crate::runtime::object::read(&mut self.status, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -62,13 +61,9 @@ impl crate::runtime::embedded::Fields for Authentication {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        if let Some(v) = &self.metadata {
-            map.serialize_entry("metadata", v)?;
-        }
+        crate::runtime::object::some(map, "metadata", &self.metadata)?;
         map.serialize_entry("spec", &self.spec)?;
-        if let Some(v) = &self.status {
-            map.serialize_entry("status", v)?;
-        }
+        crate::runtime::object::some(map, "status", &self.status)?;
         Ok(())
     }
 }
@@ -110,45 +105,38 @@ pub struct AuthenticationSpec {
 impl serde::Serialize for AuthenticationSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.oauth_metadata {
-            map.serialize_entry("oauthMetadata", v)?;
-        }
-        if let Some(v) = &self.oidc_providers {
-            map.serialize_entry("oidcProviders", v)?;
-        }
-        if let Some(v) = &self.service_account_issuer {
-            map.serialize_entry("serviceAccountIssuer", v)?;
-        }
-        if let Some(v) = &self.type_ {
-            map.serialize_entry("type", v)?;
-        }
-        if let Some(v) = &self.webhook_token_authenticator {
-            map.serialize_entry("webhookTokenAuthenticator", v)?;
-        }
-        if let Some(v) = &self.webhook_token_authenticators {
-            map.serialize_entry("webhookTokenAuthenticators", v)?;
-        }
-        map.end()
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "oauthMetadata", &self.oauth_metadata)?;
+        crate::runtime::object::some(map, "oidcProviders", &self.oidc_providers)?;
+        crate::runtime::object::some(
+            map,
+            "serviceAccountIssuer",
+            &self.service_account_issuer,
+        )?;
+        crate::runtime::object::some(map, "type", &self.type_)?;
+        crate::runtime::object::some(
+            map,
+            "webhookTokenAuthenticator",
+            &self.webhook_token_authenticator,
+        )?;
+        crate::runtime::object::some(
+            map,
+            "webhookTokenAuthenticators",
+            &self.webhook_token_authenticators,
+        )?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpec {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for AuthenticationSpec {
+impl crate::runtime::object::Object for AuthenticationSpec {
     const NAME: &'static str = "AuthenticationSpec";
-    const FIELDS: &'static [&'static str] = &[
-        "oauthMetadata",
-        "oidcProviders",
-        "serviceAccountIssuer",
-        "type",
-        "webhookTokenAuthenticator",
-        "webhookTokenAuthenticators",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -167,13 +155,15 @@ impl crate::runtime::de::Object for AuthenticationSpec {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.oauth_metadata, map),
-            1 => crate::runtime::de::read(&mut self.oidc_providers, map),
-            2 => crate::runtime::de::read(&mut self.service_account_issuer, map),
-            3 => crate::runtime::de::read(&mut self.type_, map),
-            4 => crate::runtime::de::read(&mut self.webhook_token_authenticator, map),
-            5 => crate::runtime::de::read(&mut self.webhook_token_authenticators, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.oauth_metadata, map),
+            1 => crate::runtime::object::read(&mut self.oidc_providers, map),
+            2 => crate::runtime::object::read(&mut self.service_account_issuer, map),
+            3 => crate::runtime::object::read(&mut self.type_, map),
+            4 => crate::runtime::object::read(&mut self.webhook_token_authenticator, map),
+            5 => {
+                crate::runtime::object::read(&mut self.webhook_token_authenticators, map)
+            }
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -186,21 +176,21 @@ pub struct AuthenticationSpecOauthMetadata {
 impl serde::Serialize for AuthenticationSpecOauthMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("name", &self.name)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpecOauthMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for AuthenticationSpecOauthMetadata {
+impl crate::runtime::object::Object for AuthenticationSpecOauthMetadata {
     const NAME: &'static str = "AuthenticationSpecOauthMetadata";
-    const FIELDS: &'static [&'static str] = &["name"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -214,8 +204,8 @@ impl crate::runtime::de::Object for AuthenticationSpecOauthMetadata {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.name, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.name, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -250,39 +240,34 @@ pub struct AuthenticationSpecOidcProviders {
 impl serde::Serialize for AuthenticationSpecOidcProviders {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("claimMappings", &self.claim_mappings)?;
-        if let Some(v) = &self.claim_validation_rules {
-            map.serialize_entry("claimValidationRules", v)?;
-        }
+        crate::runtime::object::some(
+            map,
+            "claimValidationRules",
+            &self.claim_validation_rules,
+        )?;
         map.serialize_entry("issuer", &self.issuer)?;
         map.serialize_entry("name", &self.name)?;
-        if let Some(v) = &self.oidc_clients {
-            map.serialize_entry("oidcClients", v)?;
-        }
-        if let Some(v) = &self.user_validation_rules {
-            map.serialize_entry("userValidationRules", v)?;
-        }
-        map.end()
+        crate::runtime::object::some(map, "oidcClients", &self.oidc_clients)?;
+        crate::runtime::object::some(
+            map,
+            "userValidationRules",
+            &self.user_validation_rules,
+        )?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProviders {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for AuthenticationSpecOidcProviders {
+impl crate::runtime::object::Object for AuthenticationSpecOidcProviders {
     const NAME: &'static str = "AuthenticationSpecOidcProviders";
-    const FIELDS: &'static [&'static str] = &[
-        "claimMappings",
-        "claimValidationRules",
-        "issuer",
-        "name",
-        "oidcClients",
-        "userValidationRules",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -301,13 +286,13 @@ impl crate::runtime::de::Object for AuthenticationSpecOidcProviders {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.claim_mappings, map),
-            1 => crate::runtime::de::read(&mut self.claim_validation_rules, map),
-            2 => crate::runtime::de::read_or_default(&mut self.issuer, map),
-            3 => crate::runtime::de::read_or_default(&mut self.name, map),
-            4 => crate::runtime::de::read(&mut self.oidc_clients, map),
-            5 => crate::runtime::de::read(&mut self.user_validation_rules, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.claim_mappings, map),
+            1 => crate::runtime::object::read(&mut self.claim_validation_rules, map),
+            2 => crate::runtime::object::read_or_default(&mut self.issuer, map),
+            3 => crate::runtime::object::read_or_default(&mut self.name, map),
+            4 => crate::runtime::object::read(&mut self.oidc_clients, map),
+            5 => crate::runtime::object::read(&mut self.user_validation_rules, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -340,30 +325,24 @@ pub struct AuthenticationSpecOidcProvidersClaimMappings {
 impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.extra {
-            map.serialize_entry("extra", v)?;
-        }
-        if let Some(v) = &self.groups {
-            map.serialize_entry("groups", v)?;
-        }
-        if let Some(v) = &self.uid {
-            map.serialize_entry("uid", v)?;
-        }
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "extra", &self.extra)?;
+        crate::runtime::object::some(map, "groups", &self.groups)?;
+        crate::runtime::object::some(map, "uid", &self.uid)?;
         map.serialize_entry("username", &self.username)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersClaimMappings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappings {
+impl crate::runtime::object::Object for AuthenticationSpecOidcProvidersClaimMappings {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappings";
-    const FIELDS: &'static [&'static str] = &["extra", "groups", "uid", "username"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -380,11 +359,11 @@ impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappings
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.extra, map),
-            1 => crate::runtime::de::read(&mut self.groups, map),
-            2 => crate::runtime::de::read(&mut self.uid, map),
-            3 => crate::runtime::de::read_or_default(&mut self.username, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.extra, map),
+            1 => crate::runtime::object::read(&mut self.groups, map),
+            2 => crate::runtime::object::read(&mut self.uid, map),
+            3 => crate::runtime::object::read_or_default(&mut self.username, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -412,22 +391,23 @@ pub struct AuthenticationSpecOidcProvidersClaimMappingsExtra {
 impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappingsExtra {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("key", &self.key)?;
         map.serialize_entry("valueExpression", &self.value_expression)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersClaimMappingsExtra {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappingsExtra {
+impl crate::runtime::object::Object
+for AuthenticationSpecOidcProvidersClaimMappingsExtra {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappingsExtra";
-    const FIELDS: &'static [&'static str] = &["key", "valueExpression"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -442,9 +422,9 @@ impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappings
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.key, map),
-            1 => crate::runtime::de::read_or_default(&mut self.value_expression, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.key, map),
+            1 => crate::runtime::object::read_or_default(&mut self.value_expression, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -465,17 +445,12 @@ pub struct AuthenticationSpecOidcProvidersClaimMappingsGroups {
 impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappingsGroups {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.claim {
-            map.serialize_entry("claim", v)?;
-        }
-        if let Some(v) = &self.expression {
-            map.serialize_entry("expression", v)?;
-        }
-        if let Some(v) = &self.prefix {
-            map.serialize_entry("prefix", v)?;
-        }
-        map.end()
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "claim", &self.claim)?;
+        crate::runtime::object::some(map, "expression", &self.expression)?;
+        crate::runtime::object::some(map, "prefix", &self.prefix)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -483,12 +458,12 @@ for AuthenticationSpecOidcProvidersClaimMappingsGroups {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappingsGroups {
+impl crate::runtime::object::Object
+for AuthenticationSpecOidcProvidersClaimMappingsGroups {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappingsGroups";
-    const FIELDS: &'static [&'static str] = &["claim", "expression", "prefix"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -504,10 +479,10 @@ impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappings
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.claim, map),
-            1 => crate::runtime::de::read(&mut self.expression, map),
-            2 => crate::runtime::de::read(&mut self.prefix, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.claim, map),
+            1 => crate::runtime::object::read(&mut self.expression, map),
+            2 => crate::runtime::object::read(&mut self.prefix, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -525,26 +500,22 @@ pub struct AuthenticationSpecOidcProvidersClaimMappingsUid {
 impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappingsUid {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.claim {
-            map.serialize_entry("claim", v)?;
-        }
-        if let Some(v) = &self.expression {
-            map.serialize_entry("expression", v)?;
-        }
-        map.end()
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "claim", &self.claim)?;
+        crate::runtime::object::some(map, "expression", &self.expression)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersClaimMappingsUid {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappingsUid {
+impl crate::runtime::object::Object for AuthenticationSpecOidcProvidersClaimMappingsUid {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappingsUid";
-    const FIELDS: &'static [&'static str] = &["claim", "expression"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -559,9 +530,9 @@ impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersClaimMappings
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.claim, map),
-            1 => crate::runtime::de::read(&mut self.expression, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.claim, map),
+            1 => crate::runtime::object::read(&mut self.expression, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -587,20 +558,13 @@ pub struct AuthenticationSpecOidcProvidersClaimMappingsUsername {
 impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappingsUsername {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.claim {
-            map.serialize_entry("claim", v)?;
-        }
-        if let Some(v) = &self.expression {
-            map.serialize_entry("expression", v)?;
-        }
-        if let Some(v) = &self.prefix {
-            map.serialize_entry("prefix", v)?;
-        }
-        if let Some(v) = &self.prefix_policy {
-            map.serialize_entry("prefixPolicy", v)?;
-        }
-        map.end()
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "claim", &self.claim)?;
+        crate::runtime::object::some(map, "expression", &self.expression)?;
+        crate::runtime::object::some(map, "prefix", &self.prefix)?;
+        crate::runtime::object::some(map, "prefixPolicy", &self.prefix_policy)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -608,18 +572,12 @@ for AuthenticationSpecOidcProvidersClaimMappingsUsername {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object
+impl crate::runtime::object::Object
 for AuthenticationSpecOidcProvidersClaimMappingsUsername {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappingsUsername";
-    const FIELDS: &'static [&'static str] = &[
-        "claim",
-        "expression",
-        "prefix",
-        "prefixPolicy",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -636,11 +594,11 @@ for AuthenticationSpecOidcProvidersClaimMappingsUsername {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.claim, map),
-            1 => crate::runtime::de::read(&mut self.expression, map),
-            2 => crate::runtime::de::read(&mut self.prefix, map),
-            3 => crate::runtime::de::read(&mut self.prefix_policy, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.claim, map),
+            1 => crate::runtime::object::read(&mut self.expression, map),
+            2 => crate::runtime::object::read(&mut self.prefix, map),
+            3 => crate::runtime::object::read(&mut self.prefix_policy, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -653,9 +611,10 @@ pub struct AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix {
 impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("prefixString", &self.prefix_string)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -663,13 +622,12 @@ for AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object
+impl crate::runtime::object::Object
 for AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix";
-    const FIELDS: &'static [&'static str] = &["prefixString"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -683,8 +641,8 @@ for AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.prefix_string, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.prefix_string, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -726,15 +684,12 @@ pub struct AuthenticationSpecOidcProvidersClaimValidationRules {
 impl serde::Serialize for AuthenticationSpecOidcProvidersClaimValidationRules {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.cel {
-            map.serialize_entry("cel", v)?;
-        }
-        if let Some(v) = &self.required_claim {
-            map.serialize_entry("requiredClaim", v)?;
-        }
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "cel", &self.cel)?;
+        crate::runtime::object::some(map, "requiredClaim", &self.required_claim)?;
         map.serialize_entry("type", &self.type_)?;
-        map.end()
+        state.end()
     }
 }
 /// The CEL rule; set exactly when type is CEL.
@@ -748,10 +703,11 @@ pub struct AuthenticationSpecOidcProvidersClaimValidationRulesCel {
 impl serde::Serialize for AuthenticationSpecOidcProvidersClaimValidationRulesCel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("expression", &self.expression)?;
         map.serialize_entry("message", &self.message)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -759,13 +715,12 @@ for AuthenticationSpecOidcProvidersClaimValidationRulesCel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object
+impl crate::runtime::object::Object
 for AuthenticationSpecOidcProvidersClaimValidationRulesCel {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimValidationRulesCel";
-    const FIELDS: &'static [&'static str] = &["expression", "message"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -780,9 +735,9 @@ for AuthenticationSpecOidcProvidersClaimValidationRulesCel {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.expression, map),
-            1 => crate::runtime::de::read_or_default(&mut self.message, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.expression, map),
+            1 => crate::runtime::object::read_or_default(&mut self.message, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -798,10 +753,11 @@ impl serde::Serialize
 for AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("claim", &self.claim)?;
         map.serialize_entry("requiredValue", &self.required_value)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -809,13 +765,12 @@ for AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object
+impl crate::runtime::object::Object
 for AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim";
-    const FIELDS: &'static [&'static str] = &["claim", "requiredValue"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -830,9 +785,9 @@ for AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.claim, map),
-            1 => crate::runtime::de::read_or_default(&mut self.required_value, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.claim, map),
+            1 => crate::runtime::object::read_or_default(&mut self.required_value, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -886,33 +841,28 @@ pub struct AuthenticationSpecOidcProvidersIssuer {
 impl serde::Serialize for AuthenticationSpecOidcProvidersIssuer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("audiences", &self.audiences)?;
-        if let Some(v) = &self.discovery_url {
-            map.serialize_entry("discoveryURL", v)?;
-        }
-        if let Some(v) = &self.issuer_certificate_authority {
-            map.serialize_entry("issuerCertificateAuthority", v)?;
-        }
+        crate::runtime::object::some(map, "discoveryURL", &self.discovery_url)?;
+        crate::runtime::object::some(
+            map,
+            "issuerCertificateAuthority",
+            &self.issuer_certificate_authority,
+        )?;
         map.serialize_entry("issuerURL", &self.issuer_url)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersIssuer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersIssuer {
+impl crate::runtime::object::Object for AuthenticationSpecOidcProvidersIssuer {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersIssuer";
-    const FIELDS: &'static [&'static str] = &[
-        "audiences",
-        "discoveryURL",
-        "issuerCertificateAuthority",
-        "issuerURL",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -929,11 +879,13 @@ impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersIssuer {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.audiences, map),
-            1 => crate::runtime::de::read(&mut self.discovery_url, map),
-            2 => crate::runtime::de::read(&mut self.issuer_certificate_authority, map),
-            3 => crate::runtime::de::read_or_default(&mut self.issuer_url, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.audiences, map),
+            1 => crate::runtime::object::read(&mut self.discovery_url, map),
+            2 => {
+                crate::runtime::object::read(&mut self.issuer_certificate_authority, map)
+            }
+            3 => crate::runtime::object::read_or_default(&mut self.issuer_url, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -947,9 +899,10 @@ impl serde::Serialize
 for AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("name", &self.name)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -957,13 +910,12 @@ for AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object
+impl crate::runtime::object::Object
 for AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority";
-    const FIELDS: &'static [&'static str] = &["name"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -977,8 +929,8 @@ for AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.name, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.name, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -1001,35 +953,25 @@ pub struct AuthenticationSpecOidcProvidersOidcClients {
 impl serde::Serialize for AuthenticationSpecOidcProvidersOidcClients {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("clientID", &self.client_id)?;
-        if let Some(v) = &self.client_secret {
-            map.serialize_entry("clientSecret", v)?;
-        }
+        crate::runtime::object::some(map, "clientSecret", &self.client_secret)?;
         map.serialize_entry("componentName", &self.component_name)?;
         map.serialize_entry("componentNamespace", &self.component_namespace)?;
-        if let Some(v) = &self.extra_scopes {
-            map.serialize_entry("extraScopes", v)?;
-        }
-        map.end()
+        crate::runtime::object::some(map, "extraScopes", &self.extra_scopes)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersOidcClients {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersOidcClients {
+impl crate::runtime::object::Object for AuthenticationSpecOidcProvidersOidcClients {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersOidcClients";
-    const FIELDS: &'static [&'static str] = &[
-        "clientID",
-        "clientSecret",
-        "componentName",
-        "componentNamespace",
-        "extraScopes",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -1047,12 +989,17 @@ impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersOidcClients {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.client_id, map),
-            1 => crate::runtime::de::read(&mut self.client_secret, map),
-            2 => crate::runtime::de::read_or_default(&mut self.component_name, map),
-            3 => crate::runtime::de::read_or_default(&mut self.component_namespace, map),
-            4 => crate::runtime::de::read(&mut self.extra_scopes, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.client_id, map),
+            1 => crate::runtime::object::read(&mut self.client_secret, map),
+            2 => crate::runtime::object::read_or_default(&mut self.component_name, map),
+            3 => {
+                crate::runtime::object::read_or_default(
+                    &mut self.component_namespace,
+                    map,
+                )
+            }
+            4 => crate::runtime::object::read(&mut self.extra_scopes, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -1065,9 +1012,10 @@ pub struct AuthenticationSpecOidcProvidersOidcClientsClientSecret {
 impl serde::Serialize for AuthenticationSpecOidcProvidersOidcClientsClientSecret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("name", &self.name)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -1075,13 +1023,12 @@ for AuthenticationSpecOidcProvidersOidcClientsClientSecret {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object
+impl crate::runtime::object::Object
 for AuthenticationSpecOidcProvidersOidcClientsClientSecret {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersOidcClientsClientSecret";
-    const FIELDS: &'static [&'static str] = &["name"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -1095,8 +1042,8 @@ for AuthenticationSpecOidcProvidersOidcClientsClientSecret {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.name, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.name, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -1111,10 +1058,11 @@ pub struct AuthenticationSpecOidcProvidersUserValidationRules {
 impl serde::Serialize for AuthenticationSpecOidcProvidersUserValidationRules {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("expression", &self.expression)?;
         map.serialize_entry("message", &self.message)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -1122,12 +1070,12 @@ for AuthenticationSpecOidcProvidersUserValidationRules {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersUserValidationRules {
+impl crate::runtime::object::Object
+for AuthenticationSpecOidcProvidersUserValidationRules {
     const NAME: &'static str = "AuthenticationSpecOidcProvidersUserValidationRules";
-    const FIELDS: &'static [&'static str] = &["expression", "message"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -1142,9 +1090,9 @@ impl crate::runtime::de::Object for AuthenticationSpecOidcProvidersUserValidatio
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.expression, map),
-            1 => crate::runtime::de::read_or_default(&mut self.message, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.expression, map),
+            1 => crate::runtime::object::read_or_default(&mut self.message, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -1175,21 +1123,21 @@ pub struct AuthenticationSpecWebhookTokenAuthenticator {
 impl serde::Serialize for AuthenticationSpecWebhookTokenAuthenticator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("kubeConfig", &self.kube_config)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpecWebhookTokenAuthenticator {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for AuthenticationSpecWebhookTokenAuthenticator {
+impl crate::runtime::object::Object for AuthenticationSpecWebhookTokenAuthenticator {
     const NAME: &'static str = "AuthenticationSpecWebhookTokenAuthenticator";
-    const FIELDS: &'static [&'static str] = &["kubeConfig"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -1203,8 +1151,8 @@ impl crate::runtime::de::Object for AuthenticationSpecWebhookTokenAuthenticator 
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.kube_config, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.kube_config, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -1217,9 +1165,10 @@ pub struct AuthenticationSpecWebhookTokenAuthenticatorKubeConfig {
 impl serde::Serialize for AuthenticationSpecWebhookTokenAuthenticatorKubeConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("name", &self.name)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -1227,13 +1176,12 @@ for AuthenticationSpecWebhookTokenAuthenticatorKubeConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object
+impl crate::runtime::object::Object
 for AuthenticationSpecWebhookTokenAuthenticatorKubeConfig {
     const NAME: &'static str = "AuthenticationSpecWebhookTokenAuthenticatorKubeConfig";
-    const FIELDS: &'static [&'static str] = &["name"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -1247,8 +1195,8 @@ for AuthenticationSpecWebhookTokenAuthenticatorKubeConfig {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.name, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.name, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -1261,23 +1209,21 @@ pub struct AuthenticationSpecWebhookTokenAuthenticators {
 impl serde::Serialize for AuthenticationSpecWebhookTokenAuthenticators {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.kube_config {
-            map.serialize_entry("kubeConfig", v)?;
-        }
-        map.end()
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "kubeConfig", &self.kube_config)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpecWebhookTokenAuthenticators {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for AuthenticationSpecWebhookTokenAuthenticators {
+impl crate::runtime::object::Object for AuthenticationSpecWebhookTokenAuthenticators {
     const NAME: &'static str = "AuthenticationSpecWebhookTokenAuthenticators";
-    const FIELDS: &'static [&'static str] = &["kubeConfig"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -1291,8 +1237,8 @@ impl crate::runtime::de::Object for AuthenticationSpecWebhookTokenAuthenticators
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.kube_config, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.kube_config, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -1305,9 +1251,10 @@ pub struct AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig {
 impl serde::Serialize for AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("name", &self.name)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -1315,13 +1262,12 @@ for AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object
+impl crate::runtime::object::Object
 for AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig {
     const NAME: &'static str = "AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig";
-    const FIELDS: &'static [&'static str] = &["name"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -1335,8 +1281,8 @@ for AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.name, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.name, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -1353,26 +1299,26 @@ pub struct AuthenticationStatus {
 impl serde::Serialize for AuthenticationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.integrated_o_auth_metadata {
-            map.serialize_entry("integratedOAuthMetadata", v)?;
-        }
-        if let Some(v) = &self.oidc_clients {
-            map.serialize_entry("oidcClients", v)?;
-        }
-        map.end()
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(
+            map,
+            "integratedOAuthMetadata",
+            &self.integrated_o_auth_metadata,
+        )?;
+        crate::runtime::object::some(map, "oidcClients", &self.oidc_clients)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for AuthenticationStatus {
+impl crate::runtime::object::Object for AuthenticationStatus {
     const NAME: &'static str = "AuthenticationStatus";
-    const FIELDS: &'static [&'static str] = &["integratedOAuthMetadata", "oidcClients"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -1387,9 +1333,9 @@ impl crate::runtime::de::Object for AuthenticationStatus {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.integrated_o_auth_metadata, map),
-            1 => crate::runtime::de::read(&mut self.oidc_clients, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.integrated_o_auth_metadata, map),
+            1 => crate::runtime::object::read(&mut self.oidc_clients, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -1402,21 +1348,21 @@ pub struct AuthenticationStatusIntegratedOAuthMetadata {
 impl serde::Serialize for AuthenticationStatusIntegratedOAuthMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("name", &self.name)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationStatusIntegratedOAuthMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for AuthenticationStatusIntegratedOAuthMetadata {
+impl crate::runtime::object::Object for AuthenticationStatusIntegratedOAuthMetadata {
     const NAME: &'static str = "AuthenticationStatusIntegratedOAuthMetadata";
-    const FIELDS: &'static [&'static str] = &["name"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -1430,8 +1376,8 @@ impl crate::runtime::de::Object for AuthenticationStatusIntegratedOAuthMetadata 
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.name, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.name, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -1460,37 +1406,29 @@ pub struct AuthenticationStatusOidcClients {
 impl serde::Serialize for AuthenticationStatusOidcClients {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("componentName", &self.component_name)?;
         map.serialize_entry("componentNamespace", &self.component_namespace)?;
-        if let Some(v) = &self.conditions {
-            map.serialize_entry("conditions", v)?;
-        }
-        if let Some(v) = &self.consuming_users {
-            map.serialize_entry("consumingUsers", v)?;
-        }
-        if let Some(v) = &self.current_oidc_clients {
-            map.serialize_entry("currentOIDCClients", v)?;
-        }
-        map.end()
+        crate::runtime::object::some(map, "conditions", &self.conditions)?;
+        crate::runtime::object::some(map, "consumingUsers", &self.consuming_users)?;
+        crate::runtime::object::some(
+            map,
+            "currentOIDCClients",
+            &self.current_oidc_clients,
+        )?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationStatusOidcClients {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for AuthenticationStatusOidcClients {
+impl crate::runtime::object::Object for AuthenticationStatusOidcClients {
     const NAME: &'static str = "AuthenticationStatusOidcClients";
-    const FIELDS: &'static [&'static str] = &[
-        "componentName",
-        "componentNamespace",
-        "conditions",
-        "consumingUsers",
-        "currentOIDCClients",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -1508,12 +1446,17 @@ impl crate::runtime::de::Object for AuthenticationStatusOidcClients {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.component_name, map),
-            1 => crate::runtime::de::read_or_default(&mut self.component_namespace, map),
-            2 => crate::runtime::de::read(&mut self.conditions, map),
-            3 => crate::runtime::de::read(&mut self.consuming_users, map),
-            4 => crate::runtime::de::read(&mut self.current_oidc_clients, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.component_name, map),
+            1 => {
+                crate::runtime::object::read_or_default(
+                    &mut self.component_namespace,
+                    map,
+                )
+            }
+            2 => crate::runtime::object::read(&mut self.conditions, map),
+            3 => crate::runtime::object::read(&mut self.consuming_users, map),
+            4 => crate::runtime::object::read(&mut self.current_oidc_clients, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -1545,16 +1488,19 @@ pub struct AuthenticationStatusOidcClientsConditions {
 impl serde::Serialize for AuthenticationStatusOidcClientsConditions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("lastTransitionTime", &self.last_transition_time)?;
         map.serialize_entry("message", &self.message)?;
-        if let Some(v) = &self.observed_generation {
-            map.serialize_entry("observedGeneration", v)?;
-        }
+        crate::runtime::object::some(
+            map,
+            "observedGeneration",
+            &self.observed_generation,
+        )?;
         map.serialize_entry("reason", &self.reason)?;
         map.serialize_entry("status", &self.status)?;
         map.serialize_entry("type", &self.type_)?;
-        map.end()
+        state.end()
     }
 }
 /// Status of the condition: True, False or Unknown.
@@ -1586,27 +1532,24 @@ pub struct AuthenticationStatusOidcClientsCurrentOidcClients {
 impl serde::Serialize for AuthenticationStatusOidcClientsCurrentOidcClients {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("clientID", &self.client_id)?;
         map.serialize_entry("issuerURL", &self.issuer_url)?;
         map.serialize_entry("oidcProviderName", &self.oidc_provider_name)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationStatusOidcClientsCurrentOidcClients {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for AuthenticationStatusOidcClientsCurrentOidcClients {
+impl crate::runtime::object::Object
+for AuthenticationStatusOidcClientsCurrentOidcClients {
     const NAME: &'static str = "AuthenticationStatusOidcClientsCurrentOidcClients";
-    const FIELDS: &'static [&'static str] = &[
-        "clientID",
-        "issuerURL",
-        "oidcProviderName",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -1622,10 +1565,15 @@ impl crate::runtime::de::Object for AuthenticationStatusOidcClientsCurrentOidcCl
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.client_id, map),
-            1 => crate::runtime::de::read_or_default(&mut self.issuer_url, map),
-            2 => crate::runtime::de::read_or_default(&mut self.oidc_provider_name, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.client_id, map),
+            1 => crate::runtime::object::read_or_default(&mut self.issuer_url, map),
+            2 => {
+                crate::runtime::object::read_or_default(
+                    &mut self.oidc_provider_name,
+                    map,
+                )
+            }
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

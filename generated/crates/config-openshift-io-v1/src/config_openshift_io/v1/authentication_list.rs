@@ -11,12 +11,11 @@ impl<'de> serde::Deserialize<'de> for AuthenticationList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for AuthenticationList {
+impl crate::runtime::object::Object for AuthenticationList {
     const NAME: &'static str = "AuthenticationList";
-    const FIELDS: &'static [&'static str] = &["items", "metadata"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -31,9 +30,9 @@ impl crate::runtime::de::Object for AuthenticationList {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.items, map),
-            1 => crate::runtime::de::read(&mut self.metadata, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.items, map),
+            1 => crate::runtime::object::read(&mut self.metadata, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -50,9 +49,7 @@ impl crate::runtime::embedded::Fields for AuthenticationList {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        if let Some(v) = &self.metadata {
-            map.serialize_entry("metadata", v)?;
-        }
+        crate::runtime::object::some(map, "metadata", &self.metadata)?;
         map.serialize_entry("items", &self.items)?;
         Ok(())
     }

@@ -17,17 +17,11 @@ impl<'de> serde::Deserialize<'de> for ConfigMap {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for ConfigMap {
+impl crate::runtime::object::Object for ConfigMap {
     const NAME: &'static str = "ConfigMap";
-    const FIELDS: &'static [&'static str] = &[
-        "binaryData",
-        "data",
-        "immutable",
-        "metadata",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -44,11 +38,11 @@ impl crate::runtime::de::Object for ConfigMap {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.binary_data, map),
-            1 => crate::runtime::de::read(&mut self.data, map),
-            2 => crate::runtime::de::read(&mut self.immutable, map),
-            3 => crate::runtime::de::read(&mut self.metadata, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.binary_data, map),
+            1 => crate::runtime::object::read(&mut self.data, map),
+            2 => crate::runtime::object::read(&mut self.immutable, map),
+            3 => crate::runtime::object::read(&mut self.metadata, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }
@@ -65,18 +59,10 @@ impl crate::runtime::embedded::Fields for ConfigMap {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        if let Some(v) = &self.binary_data {
-            map.serialize_entry("binaryData", v)?;
-        }
-        if let Some(v) = &self.data {
-            map.serialize_entry("data", v)?;
-        }
-        if let Some(v) = &self.immutable {
-            map.serialize_entry("immutable", v)?;
-        }
-        if let Some(v) = &self.metadata {
-            map.serialize_entry("metadata", v)?;
-        }
+        crate::runtime::object::some(map, "binaryData", &self.binary_data)?;
+        crate::runtime::object::some(map, "data", &self.data)?;
+        crate::runtime::object::some(map, "immutable", &self.immutable)?;
+        crate::runtime::object::some(map, "metadata", &self.metadata)?;
         Ok(())
     }
 }

@@ -14,33 +14,27 @@ pub struct ConfigMapList {
 impl serde::Serialize for ConfigMapList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.api_version {
-            map.serialize_entry("apiVersion", v)?;
-        }
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "apiVersion", &self.api_version)?;
         map.serialize_entry(
             "items",
             &crate::runtime::embedded::EmbeddedVec(&self.items),
         )?;
-        if let Some(v) = &self.kind {
-            map.serialize_entry("kind", v)?;
-        }
-        if let Some(v) = &self.metadata {
-            map.serialize_entry("metadata", v)?;
-        }
-        map.end()
+        crate::runtime::object::some(map, "kind", &self.kind)?;
+        crate::runtime::object::some(map, "metadata", &self.metadata)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ConfigMapList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for ConfigMapList {
+impl crate::runtime::object::Object for ConfigMapList {
     const NAME: &'static str = "ConfigMapList";
-    const FIELDS: &'static [&'static str] = &["apiVersion", "items", "kind", "metadata"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -57,11 +51,11 @@ impl crate::runtime::de::Object for ConfigMapList {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.api_version, map),
-            1 => crate::runtime::de::read_or_default(&mut self.items, map),
-            2 => crate::runtime::de::read(&mut self.kind, map),
-            3 => crate::runtime::de::read(&mut self.metadata, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.api_version, map),
+            1 => crate::runtime::object::read_or_default(&mut self.items, map),
+            2 => crate::runtime::object::read(&mut self.kind, map),
+            3 => crate::runtime::object::read(&mut self.metadata, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

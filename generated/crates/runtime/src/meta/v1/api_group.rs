@@ -26,41 +26,30 @@ pub struct APIGroup {
 impl serde::Serialize for APIGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.api_version {
-            map.serialize_entry("apiVersion", v)?;
-        }
-        if let Some(v) = &self.kind {
-            map.serialize_entry("kind", v)?;
-        }
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "apiVersion", &self.api_version)?;
+        crate::runtime::object::some(map, "kind", &self.kind)?;
         map.serialize_entry("name", &self.name)?;
-        if let Some(v) = &self.preferred_version {
-            map.serialize_entry("preferredVersion", v)?;
-        }
-        if let Some(v) = &self.server_address_by_client_cid_rs {
-            map.serialize_entry("serverAddressByClientCIDRs", v)?;
-        }
+        crate::runtime::object::some(map, "preferredVersion", &self.preferred_version)?;
+        crate::runtime::object::some(
+            map,
+            "serverAddressByClientCIDRs",
+            &self.server_address_by_client_cid_rs,
+        )?;
         map.serialize_entry("versions", &self.versions)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for APIGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for APIGroup {
+impl crate::runtime::object::Object for APIGroup {
     const NAME: &'static str = "APIGroup";
-    const FIELDS: &'static [&'static str] = &[
-        "apiVersion",
-        "kind",
-        "name",
-        "preferredVersion",
-        "serverAddressByClientCIDRs",
-        "versions",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -79,13 +68,18 @@ impl crate::runtime::de::Object for APIGroup {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.api_version, map),
-            1 => crate::runtime::de::read(&mut self.kind, map),
-            2 => crate::runtime::de::read_or_default(&mut self.name, map),
-            3 => crate::runtime::de::read(&mut self.preferred_version, map),
-            4 => crate::runtime::de::read(&mut self.server_address_by_client_cid_rs, map),
-            5 => crate::runtime::de::read_or_default(&mut self.versions, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.api_version, map),
+            1 => crate::runtime::object::read(&mut self.kind, map),
+            2 => crate::runtime::object::read_or_default(&mut self.name, map),
+            3 => crate::runtime::object::read(&mut self.preferred_version, map),
+            4 => {
+                crate::runtime::object::read(
+                    &mut self.server_address_by_client_cid_rs,
+                    map,
+                )
+            }
+            5 => crate::runtime::object::read_or_default(&mut self.versions, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

@@ -38,51 +38,34 @@ pub struct APIResource {
 impl serde::Serialize for APIResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.categories {
-            map.serialize_entry("categories", v)?;
-        }
-        if let Some(v) = &self.group {
-            map.serialize_entry("group", v)?;
-        }
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "categories", &self.categories)?;
+        crate::runtime::object::some(map, "group", &self.group)?;
         map.serialize_entry("kind", &self.kind)?;
         map.serialize_entry("name", &self.name)?;
         map.serialize_entry("namespaced", &self.namespaced)?;
-        if let Some(v) = &self.short_names {
-            map.serialize_entry("shortNames", v)?;
-        }
+        crate::runtime::object::some(map, "shortNames", &self.short_names)?;
         map.serialize_entry("singularName", &self.singular_name)?;
-        if let Some(v) = &self.storage_version_hash {
-            map.serialize_entry("storageVersionHash", v)?;
-        }
+        crate::runtime::object::some(
+            map,
+            "storageVersionHash",
+            &self.storage_version_hash,
+        )?;
         map.serialize_entry("verbs", &self.verbs)?;
-        if let Some(v) = &self.version {
-            map.serialize_entry("version", v)?;
-        }
-        map.end()
+        crate::runtime::object::some(map, "version", &self.version)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for APIResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for APIResource {
+impl crate::runtime::object::Object for APIResource {
     const NAME: &'static str = "APIResource";
-    const FIELDS: &'static [&'static str] = &[
-        "categories",
-        "group",
-        "kind",
-        "name",
-        "namespaced",
-        "shortNames",
-        "singularName",
-        "storageVersionHash",
-        "verbs",
-        "version",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -105,17 +88,17 @@ impl crate::runtime::de::Object for APIResource {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.categories, map),
-            1 => crate::runtime::de::read(&mut self.group, map),
-            2 => crate::runtime::de::read_or_default(&mut self.kind, map),
-            3 => crate::runtime::de::read_or_default(&mut self.name, map),
-            4 => crate::runtime::de::read_or_default(&mut self.namespaced, map),
-            5 => crate::runtime::de::read(&mut self.short_names, map),
-            6 => crate::runtime::de::read_or_default(&mut self.singular_name, map),
-            7 => crate::runtime::de::read(&mut self.storage_version_hash, map),
-            8 => crate::runtime::de::read_or_default(&mut self.verbs, map),
-            9 => crate::runtime::de::read(&mut self.version, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.categories, map),
+            1 => crate::runtime::object::read(&mut self.group, map),
+            2 => crate::runtime::object::read_or_default(&mut self.kind, map),
+            3 => crate::runtime::object::read_or_default(&mut self.name, map),
+            4 => crate::runtime::object::read_or_default(&mut self.namespaced, map),
+            5 => crate::runtime::object::read(&mut self.short_names, map),
+            6 => crate::runtime::object::read_or_default(&mut self.singular_name, map),
+            7 => crate::runtime::object::read(&mut self.storage_version_hash, map),
+            8 => crate::runtime::object::read_or_default(&mut self.verbs, map),
+            9 => crate::runtime::object::read(&mut self.version, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

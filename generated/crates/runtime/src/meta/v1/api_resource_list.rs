@@ -18,33 +18,24 @@ pub struct APIResourceList {
 impl serde::Serialize for APIResourceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.api_version {
-            map.serialize_entry("apiVersion", v)?;
-        }
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "apiVersion", &self.api_version)?;
         map.serialize_entry("groupVersion", &self.group_version)?;
-        if let Some(v) = &self.kind {
-            map.serialize_entry("kind", v)?;
-        }
+        crate::runtime::object::some(map, "kind", &self.kind)?;
         map.serialize_entry("resources", &self.resources)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for APIResourceList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for APIResourceList {
+impl crate::runtime::object::Object for APIResourceList {
     const NAME: &'static str = "APIResourceList";
-    const FIELDS: &'static [&'static str] = &[
-        "apiVersion",
-        "groupVersion",
-        "kind",
-        "resources",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -61,11 +52,11 @@ impl crate::runtime::de::Object for APIResourceList {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.api_version, map),
-            1 => crate::runtime::de::read_or_default(&mut self.group_version, map),
-            2 => crate::runtime::de::read(&mut self.kind, map),
-            3 => crate::runtime::de::read_or_default(&mut self.resources, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.api_version, map),
+            1 => crate::runtime::object::read_or_default(&mut self.group_version, map),
+            2 => crate::runtime::object::read(&mut self.kind, map),
+            3 => crate::runtime::object::read_or_default(&mut self.resources, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

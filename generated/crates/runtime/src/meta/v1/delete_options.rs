@@ -24,53 +24,40 @@ pub struct DeleteOptions {
 impl serde::Serialize for DeleteOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.api_version {
-            map.serialize_entry("apiVersion", v)?;
-        }
-        if let Some(v) = &self.dry_run {
-            map.serialize_entry("dryRun", v)?;
-        }
-        if let Some(v) = &self.grace_period_seconds {
-            map.serialize_entry("gracePeriodSeconds", v)?;
-        }
-        if let Some(v) = &self.ignore_store_read_error_with_cluster_breaking_potential {
-            map.serialize_entry("ignoreStoreReadErrorWithClusterBreakingPotential", v)?;
-        }
-        if let Some(v) = &self.kind {
-            map.serialize_entry("kind", v)?;
-        }
-        if let Some(v) = &self.orphan_dependents {
-            map.serialize_entry("orphanDependents", v)?;
-        }
-        if let Some(v) = &self.preconditions {
-            map.serialize_entry("preconditions", v)?;
-        }
-        if let Some(v) = &self.propagation_policy {
-            map.serialize_entry("propagationPolicy", v)?;
-        }
-        map.end()
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "apiVersion", &self.api_version)?;
+        crate::runtime::object::some(map, "dryRun", &self.dry_run)?;
+        crate::runtime::object::some(
+            map,
+            "gracePeriodSeconds",
+            &self.grace_period_seconds,
+        )?;
+        crate::runtime::object::some(
+            map,
+            "ignoreStoreReadErrorWithClusterBreakingPotential",
+            &self.ignore_store_read_error_with_cluster_breaking_potential,
+        )?;
+        crate::runtime::object::some(map, "kind", &self.kind)?;
+        crate::runtime::object::some(map, "orphanDependents", &self.orphan_dependents)?;
+        crate::runtime::object::some(map, "preconditions", &self.preconditions)?;
+        crate::runtime::object::some(
+            map,
+            "propagationPolicy",
+            &self.propagation_policy,
+        )?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteOptions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for DeleteOptions {
+impl crate::runtime::object::Object for DeleteOptions {
     const NAME: &'static str = "DeleteOptions";
-    const FIELDS: &'static [&'static str] = &[
-        "apiVersion",
-        "dryRun",
-        "gracePeriodSeconds",
-        "ignoreStoreReadErrorWithClusterBreakingPotential",
-        "kind",
-        "orphanDependents",
-        "preconditions",
-        "propagationPolicy",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -91,20 +78,20 @@ impl crate::runtime::de::Object for DeleteOptions {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.api_version, map),
-            1 => crate::runtime::de::read(&mut self.dry_run, map),
-            2 => crate::runtime::de::read(&mut self.grace_period_seconds, map),
+            0 => crate::runtime::object::read(&mut self.api_version, map),
+            1 => crate::runtime::object::read(&mut self.dry_run, map),
+            2 => crate::runtime::object::read(&mut self.grace_period_seconds, map),
             3 => {
-                crate::runtime::de::read(
+                crate::runtime::object::read(
                     &mut self.ignore_store_read_error_with_cluster_breaking_potential,
                     map,
                 )
             }
-            4 => crate::runtime::de::read(&mut self.kind, map),
-            5 => crate::runtime::de::read(&mut self.orphan_dependents, map),
-            6 => crate::runtime::de::read(&mut self.preconditions, map),
-            7 => crate::runtime::de::read(&mut self.propagation_policy, map),
-            _ => crate::runtime::de::skip(map),
+            4 => crate::runtime::object::read(&mut self.kind, map),
+            5 => crate::runtime::object::read(&mut self.orphan_dependents, map),
+            6 => crate::runtime::object::read(&mut self.preconditions, map),
+            7 => crate::runtime::object::read(&mut self.propagation_policy, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

@@ -14,22 +14,22 @@ pub struct GroupVersionForDiscovery {
 impl serde::Serialize for GroupVersionForDiscovery {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("groupVersion", &self.group_version)?;
         map.serialize_entry("version", &self.version)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for GroupVersionForDiscovery {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for GroupVersionForDiscovery {
+impl crate::runtime::object::Object for GroupVersionForDiscovery {
     const NAME: &'static str = "GroupVersionForDiscovery";
-    const FIELDS: &'static [&'static str] = &["groupVersion", "version"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -44,9 +44,9 @@ impl crate::runtime::de::Object for GroupVersionForDiscovery {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.group_version, map),
-            1 => crate::runtime::de::read_or_default(&mut self.version, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.group_version, map),
+            1 => crate::runtime::object::read_or_default(&mut self.version, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

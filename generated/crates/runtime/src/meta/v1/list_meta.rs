@@ -14,37 +14,28 @@ pub struct ListMeta {
 impl serde::Serialize for ListMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.continue_ {
-            map.serialize_entry("continue", v)?;
-        }
-        if let Some(v) = &self.remaining_item_count {
-            map.serialize_entry("remainingItemCount", v)?;
-        }
-        if let Some(v) = &self.resource_version {
-            map.serialize_entry("resourceVersion", v)?;
-        }
-        if let Some(v) = &self.self_link {
-            map.serialize_entry("selfLink", v)?;
-        }
-        map.end()
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "continue", &self.continue_)?;
+        crate::runtime::object::some(
+            map,
+            "remainingItemCount",
+            &self.remaining_item_count,
+        )?;
+        crate::runtime::object::some(map, "resourceVersion", &self.resource_version)?;
+        crate::runtime::object::some(map, "selfLink", &self.self_link)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ListMeta {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for ListMeta {
+impl crate::runtime::object::Object for ListMeta {
     const NAME: &'static str = "ListMeta";
-    const FIELDS: &'static [&'static str] = &[
-        "continue",
-        "remainingItemCount",
-        "resourceVersion",
-        "selfLink",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -61,11 +52,11 @@ impl crate::runtime::de::Object for ListMeta {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.continue_, map),
-            1 => crate::runtime::de::read(&mut self.remaining_item_count, map),
-            2 => crate::runtime::de::read(&mut self.resource_version, map),
-            3 => crate::runtime::de::read(&mut self.self_link, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.continue_, map),
+            1 => crate::runtime::object::read(&mut self.remaining_item_count, map),
+            2 => crate::runtime::object::read(&mut self.resource_version, map),
+            3 => crate::runtime::object::read(&mut self.self_link, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

@@ -20,49 +20,27 @@ pub struct ManagedFieldsEntry {
 impl serde::Serialize for ManagedFieldsEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.api_version {
-            map.serialize_entry("apiVersion", v)?;
-        }
-        if let Some(v) = &self.fields_type {
-            map.serialize_entry("fieldsType", v)?;
-        }
-        if let Some(v) = &self.fields_v1 {
-            map.serialize_entry("fieldsV1", v)?;
-        }
-        if let Some(v) = &self.manager {
-            map.serialize_entry("manager", v)?;
-        }
-        if let Some(v) = &self.operation {
-            map.serialize_entry("operation", v)?;
-        }
-        if let Some(v) = &self.subresource {
-            map.serialize_entry("subresource", v)?;
-        }
-        if let Some(v) = &self.time {
-            map.serialize_entry("time", v)?;
-        }
-        map.end()
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "apiVersion", &self.api_version)?;
+        crate::runtime::object::some(map, "fieldsType", &self.fields_type)?;
+        crate::runtime::object::some(map, "fieldsV1", &self.fields_v1)?;
+        crate::runtime::object::some(map, "manager", &self.manager)?;
+        crate::runtime::object::some(map, "operation", &self.operation)?;
+        crate::runtime::object::some(map, "subresource", &self.subresource)?;
+        crate::runtime::object::some(map, "time", &self.time)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ManagedFieldsEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for ManagedFieldsEntry {
+impl crate::runtime::object::Object for ManagedFieldsEntry {
     const NAME: &'static str = "ManagedFieldsEntry";
-    const FIELDS: &'static [&'static str] = &[
-        "apiVersion",
-        "fieldsType",
-        "fieldsV1",
-        "manager",
-        "operation",
-        "subresource",
-        "time",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -82,14 +60,14 @@ impl crate::runtime::de::Object for ManagedFieldsEntry {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.api_version, map),
-            1 => crate::runtime::de::read(&mut self.fields_type, map),
-            2 => crate::runtime::de::read(&mut self.fields_v1, map),
-            3 => crate::runtime::de::read(&mut self.manager, map),
-            4 => crate::runtime::de::read(&mut self.operation, map),
-            5 => crate::runtime::de::read(&mut self.subresource, map),
-            6 => crate::runtime::de::read(&mut self.time, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.api_version, map),
+            1 => crate::runtime::object::read(&mut self.fields_type, map),
+            2 => crate::runtime::object::read(&mut self.fields_v1, map),
+            3 => crate::runtime::object::read(&mut self.manager, map),
+            4 => crate::runtime::object::read(&mut self.operation, map),
+            5 => crate::runtime::object::read(&mut self.subresource, map),
+            6 => crate::runtime::object::read(&mut self.time, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

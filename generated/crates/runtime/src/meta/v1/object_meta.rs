@@ -42,81 +42,47 @@ pub struct ObjectMeta {
 impl serde::Serialize for ObjectMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.annotations {
-            map.serialize_entry("annotations", v)?;
-        }
-        if let Some(v) = &self.creation_timestamp {
-            map.serialize_entry("creationTimestamp", v)?;
-        }
-        if let Some(v) = &self.deletion_grace_period_seconds {
-            map.serialize_entry("deletionGracePeriodSeconds", v)?;
-        }
-        if let Some(v) = &self.deletion_timestamp {
-            map.serialize_entry("deletionTimestamp", v)?;
-        }
-        if let Some(v) = &self.finalizers {
-            map.serialize_entry("finalizers", v)?;
-        }
-        if let Some(v) = &self.generate_name {
-            map.serialize_entry("generateName", v)?;
-        }
-        if let Some(v) = &self.generation {
-            map.serialize_entry("generation", v)?;
-        }
-        if let Some(v) = &self.labels {
-            map.serialize_entry("labels", v)?;
-        }
-        if let Some(v) = &self.managed_fields {
-            map.serialize_entry("managedFields", v)?;
-        }
-        if let Some(v) = &self.name {
-            map.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.namespace {
-            map.serialize_entry("namespace", v)?;
-        }
-        if let Some(v) = &self.owner_references {
-            map.serialize_entry("ownerReferences", v)?;
-        }
-        if let Some(v) = &self.resource_version {
-            map.serialize_entry("resourceVersion", v)?;
-        }
-        if let Some(v) = &self.self_link {
-            map.serialize_entry("selfLink", v)?;
-        }
-        if let Some(v) = &self.uid {
-            map.serialize_entry("uid", v)?;
-        }
-        map.end()
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "annotations", &self.annotations)?;
+        crate::runtime::object::some(
+            map,
+            "creationTimestamp",
+            &self.creation_timestamp,
+        )?;
+        crate::runtime::object::some(
+            map,
+            "deletionGracePeriodSeconds",
+            &self.deletion_grace_period_seconds,
+        )?;
+        crate::runtime::object::some(
+            map,
+            "deletionTimestamp",
+            &self.deletion_timestamp,
+        )?;
+        crate::runtime::object::some(map, "finalizers", &self.finalizers)?;
+        crate::runtime::object::some(map, "generateName", &self.generate_name)?;
+        crate::runtime::object::some(map, "generation", &self.generation)?;
+        crate::runtime::object::some(map, "labels", &self.labels)?;
+        crate::runtime::object::some(map, "managedFields", &self.managed_fields)?;
+        crate::runtime::object::some(map, "name", &self.name)?;
+        crate::runtime::object::some(map, "namespace", &self.namespace)?;
+        crate::runtime::object::some(map, "ownerReferences", &self.owner_references)?;
+        crate::runtime::object::some(map, "resourceVersion", &self.resource_version)?;
+        crate::runtime::object::some(map, "selfLink", &self.self_link)?;
+        crate::runtime::object::some(map, "uid", &self.uid)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ObjectMeta {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for ObjectMeta {
+impl crate::runtime::object::Object for ObjectMeta {
     const NAME: &'static str = "ObjectMeta";
-    const FIELDS: &'static [&'static str] = &[
-        "annotations",
-        "creationTimestamp",
-        "deletionGracePeriodSeconds",
-        "deletionTimestamp",
-        "finalizers",
-        "generateName",
-        "generation",
-        "labels",
-        "managedFields",
-        "name",
-        "namespace",
-        "ownerReferences",
-        "resourceVersion",
-        "selfLink",
-        "uid",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -144,22 +110,27 @@ impl crate::runtime::de::Object for ObjectMeta {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.annotations, map),
-            1 => crate::runtime::de::read(&mut self.creation_timestamp, map),
-            2 => crate::runtime::de::read(&mut self.deletion_grace_period_seconds, map),
-            3 => crate::runtime::de::read(&mut self.deletion_timestamp, map),
-            4 => crate::runtime::de::read(&mut self.finalizers, map),
-            5 => crate::runtime::de::read(&mut self.generate_name, map),
-            6 => crate::runtime::de::read(&mut self.generation, map),
-            7 => crate::runtime::de::read(&mut self.labels, map),
-            8 => crate::runtime::de::read(&mut self.managed_fields, map),
-            9 => crate::runtime::de::read(&mut self.name, map),
-            10 => crate::runtime::de::read(&mut self.namespace, map),
-            11 => crate::runtime::de::read(&mut self.owner_references, map),
-            12 => crate::runtime::de::read(&mut self.resource_version, map),
-            13 => crate::runtime::de::read(&mut self.self_link, map),
-            14 => crate::runtime::de::read(&mut self.uid, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.annotations, map),
+            1 => crate::runtime::object::read(&mut self.creation_timestamp, map),
+            2 => {
+                crate::runtime::object::read(
+                    &mut self.deletion_grace_period_seconds,
+                    map,
+                )
+            }
+            3 => crate::runtime::object::read(&mut self.deletion_timestamp, map),
+            4 => crate::runtime::object::read(&mut self.finalizers, map),
+            5 => crate::runtime::object::read(&mut self.generate_name, map),
+            6 => crate::runtime::object::read(&mut self.generation, map),
+            7 => crate::runtime::object::read(&mut self.labels, map),
+            8 => crate::runtime::object::read(&mut self.managed_fields, map),
+            9 => crate::runtime::object::read(&mut self.name, map),
+            10 => crate::runtime::object::read(&mut self.namespace, map),
+            11 => crate::runtime::object::read(&mut self.owner_references, map),
+            12 => crate::runtime::object::read(&mut self.resource_version, map),
+            13 => crate::runtime::object::read(&mut self.self_link, map),
+            14 => crate::runtime::object::read(&mut self.uid, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

@@ -28,37 +28,30 @@ pub struct OwnerReference {
 impl serde::Serialize for OwnerReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("apiVersion", &self.api_version)?;
-        if let Some(v) = &self.block_owner_deletion {
-            map.serialize_entry("blockOwnerDeletion", v)?;
-        }
-        if let Some(v) = &self.controller {
-            map.serialize_entry("controller", v)?;
-        }
+        crate::runtime::object::some(
+            map,
+            "blockOwnerDeletion",
+            &self.block_owner_deletion,
+        )?;
+        crate::runtime::object::some(map, "controller", &self.controller)?;
         map.serialize_entry("kind", &self.kind)?;
         map.serialize_entry("name", &self.name)?;
         map.serialize_entry("uid", &self.uid)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for OwnerReference {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for OwnerReference {
+impl crate::runtime::object::Object for OwnerReference {
     const NAME: &'static str = "OwnerReference";
-    const FIELDS: &'static [&'static str] = &[
-        "apiVersion",
-        "blockOwnerDeletion",
-        "controller",
-        "kind",
-        "name",
-        "uid",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -77,13 +70,13 @@ impl crate::runtime::de::Object for OwnerReference {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.api_version, map),
-            1 => crate::runtime::de::read(&mut self.block_owner_deletion, map),
-            2 => crate::runtime::de::read(&mut self.controller, map),
-            3 => crate::runtime::de::read_or_default(&mut self.kind, map),
-            4 => crate::runtime::de::read_or_default(&mut self.name, map),
-            5 => crate::runtime::de::read_or_default(&mut self.uid, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.api_version, map),
+            1 => crate::runtime::object::read(&mut self.block_owner_deletion, map),
+            2 => crate::runtime::object::read(&mut self.controller, map),
+            3 => crate::runtime::object::read_or_default(&mut self.kind, map),
+            4 => crate::runtime::object::read_or_default(&mut self.name, map),
+            5 => crate::runtime::object::read_or_default(&mut self.uid, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

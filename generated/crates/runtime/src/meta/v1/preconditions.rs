@@ -10,26 +10,22 @@ pub struct Preconditions {
 impl serde::Serialize for Preconditions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.resource_version {
-            map.serialize_entry("resourceVersion", v)?;
-        }
-        if let Some(v) = &self.uid {
-            map.serialize_entry("uid", v)?;
-        }
-        map.end()
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "resourceVersion", &self.resource_version)?;
+        crate::runtime::object::some(map, "uid", &self.uid)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for Preconditions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for Preconditions {
+impl crate::runtime::object::Object for Preconditions {
     const NAME: &'static str = "Preconditions";
-    const FIELDS: &'static [&'static str] = &["resourceVersion", "uid"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -44,9 +40,9 @@ impl crate::runtime::de::Object for Preconditions {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.resource_version, map),
-            1 => crate::runtime::de::read(&mut self.uid, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.resource_version, map),
+            1 => crate::runtime::object::read(&mut self.uid, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

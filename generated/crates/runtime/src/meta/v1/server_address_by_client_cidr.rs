@@ -14,22 +14,22 @@ pub struct ServerAddressByClientCIDR {
 impl serde::Serialize for ServerAddressByClientCIDR {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("clientCIDR", &self.client_cidr)?;
         map.serialize_entry("serverAddress", &self.server_address)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ServerAddressByClientCIDR {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for ServerAddressByClientCIDR {
+impl crate::runtime::object::Object for ServerAddressByClientCIDR {
     const NAME: &'static str = "ServerAddressByClientCIDR";
-    const FIELDS: &'static [&'static str] = &["clientCIDR", "serverAddress"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -44,9 +44,9 @@ impl crate::runtime::de::Object for ServerAddressByClientCIDR {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read_or_default(&mut self.client_cidr, map),
-            1 => crate::runtime::de::read_or_default(&mut self.server_address, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read_or_default(&mut self.client_cidr, map),
+            1 => crate::runtime::object::read_or_default(&mut self.server_address, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

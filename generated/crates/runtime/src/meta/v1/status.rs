@@ -22,53 +22,28 @@ pub struct Status {
 impl serde::Serialize for Status {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.api_version {
-            map.serialize_entry("apiVersion", v)?;
-        }
-        if let Some(v) = &self.code {
-            map.serialize_entry("code", v)?;
-        }
-        if let Some(v) = &self.details {
-            map.serialize_entry("details", v)?;
-        }
-        if let Some(v) = &self.kind {
-            map.serialize_entry("kind", v)?;
-        }
-        if let Some(v) = &self.message {
-            map.serialize_entry("message", v)?;
-        }
-        if let Some(v) = &self.metadata {
-            map.serialize_entry("metadata", v)?;
-        }
-        if let Some(v) = &self.reason {
-            map.serialize_entry("reason", v)?;
-        }
-        if let Some(v) = &self.status {
-            map.serialize_entry("status", v)?;
-        }
-        map.end()
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "apiVersion", &self.api_version)?;
+        crate::runtime::object::some(map, "code", &self.code)?;
+        crate::runtime::object::some(map, "details", &self.details)?;
+        crate::runtime::object::some(map, "kind", &self.kind)?;
+        crate::runtime::object::some(map, "message", &self.message)?;
+        crate::runtime::object::some(map, "metadata", &self.metadata)?;
+        crate::runtime::object::some(map, "reason", &self.reason)?;
+        crate::runtime::object::some(map, "status", &self.status)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for Status {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for Status {
+impl crate::runtime::object::Object for Status {
     const NAME: &'static str = "Status";
-    const FIELDS: &'static [&'static str] = &[
-        "apiVersion",
-        "code",
-        "details",
-        "kind",
-        "message",
-        "metadata",
-        "reason",
-        "status",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -89,15 +64,15 @@ impl crate::runtime::de::Object for Status {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.api_version, map),
-            1 => crate::runtime::de::read(&mut self.code, map),
-            2 => crate::runtime::de::read(&mut self.details, map),
-            3 => crate::runtime::de::read(&mut self.kind, map),
-            4 => crate::runtime::de::read(&mut self.message, map),
-            5 => crate::runtime::de::read(&mut self.metadata, map),
-            6 => crate::runtime::de::read(&mut self.reason, map),
-            7 => crate::runtime::de::read(&mut self.status, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.api_version, map),
+            1 => crate::runtime::object::read(&mut self.code, map),
+            2 => crate::runtime::object::read(&mut self.details, map),
+            3 => crate::runtime::object::read(&mut self.kind, map),
+            4 => crate::runtime::object::read(&mut self.message, map),
+            5 => crate::runtime::object::read(&mut self.metadata, map),
+            6 => crate::runtime::object::read(&mut self.reason, map),
+            7 => crate::runtime::object::read(&mut self.status, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

@@ -12,29 +12,23 @@ pub struct StatusCause {
 impl serde::Serialize for StatusCause {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.field {
-            map.serialize_entry("field", v)?;
-        }
-        if let Some(v) = &self.message {
-            map.serialize_entry("message", v)?;
-        }
-        if let Some(v) = &self.reason {
-            map.serialize_entry("reason", v)?;
-        }
-        map.end()
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "field", &self.field)?;
+        crate::runtime::object::some(map, "message", &self.message)?;
+        crate::runtime::object::some(map, "reason", &self.reason)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for StatusCause {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for StatusCause {
+impl crate::runtime::object::Object for StatusCause {
     const NAME: &'static str = "StatusCause";
-    const FIELDS: &'static [&'static str] = &["field", "message", "reason"];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -50,10 +44,10 @@ impl crate::runtime::de::Object for StatusCause {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.field, map),
-            1 => crate::runtime::de::read(&mut self.message, map),
-            2 => crate::runtime::de::read(&mut self.reason, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.field, map),
+            1 => crate::runtime::object::read(&mut self.message, map),
+            2 => crate::runtime::object::read(&mut self.reason, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

@@ -20,45 +20,30 @@ pub struct StatusDetails {
 impl serde::Serialize for StatusDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(v) = &self.causes {
-            map.serialize_entry("causes", v)?;
-        }
-        if let Some(v) = &self.group {
-            map.serialize_entry("group", v)?;
-        }
-        if let Some(v) = &self.kind {
-            map.serialize_entry("kind", v)?;
-        }
-        if let Some(v) = &self.name {
-            map.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &self.retry_after_seconds {
-            map.serialize_entry("retryAfterSeconds", v)?;
-        }
-        if let Some(v) = &self.uid {
-            map.serialize_entry("uid", v)?;
-        }
-        map.end()
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
+        crate::runtime::object::some(map, "causes", &self.causes)?;
+        crate::runtime::object::some(map, "group", &self.group)?;
+        crate::runtime::object::some(map, "kind", &self.kind)?;
+        crate::runtime::object::some(map, "name", &self.name)?;
+        crate::runtime::object::some(
+            map,
+            "retryAfterSeconds",
+            &self.retry_after_seconds,
+        )?;
+        crate::runtime::object::some(map, "uid", &self.uid)?;
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for StatusDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for StatusDetails {
+impl crate::runtime::object::Object for StatusDetails {
     const NAME: &'static str = "StatusDetails";
-    const FIELDS: &'static [&'static str] = &[
-        "causes",
-        "group",
-        "kind",
-        "name",
-        "retryAfterSeconds",
-        "uid",
-    ];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -77,13 +62,13 @@ impl crate::runtime::de::Object for StatusDetails {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.causes, map),
-            1 => crate::runtime::de::read(&mut self.group, map),
-            2 => crate::runtime::de::read(&mut self.kind, map),
-            3 => crate::runtime::de::read(&mut self.name, map),
-            4 => crate::runtime::de::read(&mut self.retry_after_seconds, map),
-            5 => crate::runtime::de::read(&mut self.uid, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.causes, map),
+            1 => crate::runtime::object::read(&mut self.group, map),
+            2 => crate::runtime::object::read(&mut self.kind, map),
+            3 => crate::runtime::object::read(&mut self.name, map),
+            4 => crate::runtime::object::read(&mut self.retry_after_seconds, map),
+            5 => crate::runtime::object::read(&mut self.uid, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

@@ -10,23 +10,23 @@ pub struct WatchEvent {
 impl serde::Serialize for WatchEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+        let mut state = serializer.serialize_map(None)?;
+        let map = &mut state;
         map.serialize_entry("object", &self.object)?;
         map.serialize_entry("type", &self.type_)?;
-        map.end()
+        state.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for WatchEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::de::deserialize(deserializer)
+        crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::de::Object for WatchEvent {
+impl crate::runtime::object::Object for WatchEvent {
     const NAME: &'static str = "WatchEvent";
-    const FIELDS: &'static [&'static str] = &["object", "type"];
-    const REQUIRED: &'static [usize] = &[0];
+    const REQUIRED: &'static [(usize, &'static str)] = &[(0, "object")];
     #[inline]
     fn index(key: &str) -> Option<usize> {
         match key {
@@ -41,9 +41,9 @@ impl crate::runtime::de::Object for WatchEvent {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match index {
-            0 => crate::runtime::de::read(&mut self.object, map),
-            1 => crate::runtime::de::read_or_default(&mut self.type_, map),
-            _ => crate::runtime::de::skip(map),
+            0 => crate::runtime::object::read(&mut self.object, map),
+            1 => crate::runtime::object::read_or_default(&mut self.type_, map),
+            _ => crate::runtime::object::skip(map),
         }
     }
 }

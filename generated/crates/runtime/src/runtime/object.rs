@@ -1,13 +1,14 @@
 // Hand-written: not produced by codegen.
-//! Deserialization of the emitted structs, written once.
+//! (De)serialization of the emitted structs, written once.
 //!
 //! serde's derive writes, for every struct, a field enum with its visitor, a map visitor and a
 //! sequence visitor, each with a few lines per field, and a wrapper type per
 //! `deserialize_with` field. rustc type- and borrow-checks all of that in the crate that
 //! defines the struct (it is generic, so compiled later, but checked there), and it was most
 //! of a group/version crate's compile time (BENCHMARKS.md). An emitted struct now states only
-//! its wire names and a `match` that reads one field into itself ([`Object`]); the map loop,
-//! the key lookup, unknown keys and the check for fields that must be present are here.
+//! a `match` from a key to a field's index and a `match` that reads one field into itself
+//! ([`Object`]); the map loop, unknown keys and the check for fields that must be present are
+//! here. Its `Serialize` is one line per field ([`some`] for an optional one).
 //!
 //! What it accepts is what the derive accepted for these structs: a map (never a sequence:
 //! Kubernetes objects are JSON objects), unknown keys ignored (or kept, for an object that
@@ -27,17 +28,15 @@ use serde::de::{
 pub trait Object: Default {
     /// The struct's name, for messages.
     const NAME: &'static str;
-    /// The wire names; a field's index is its position here.
-    const FIELDS: &'static [&'static str];
-    /// Indices (ascending) of the fields that must be present: required, and with no empty
-    /// value to stand in when absent.
-    const REQUIRED: &'static [usize] = &[];
-    /// Keys that are none of `FIELDS` go to [`Object::unknown`] (an object that preserves
+    /// The fields that must be present (required, and with no empty value to stand in when
+    /// absent): their indices, ascending, and wire names.
+    const REQUIRED: &'static [(usize, &'static str)] = &[];
+    /// Keys that name no field go to [`Object::unknown`] (an object that preserves
     /// unknown fields) rather than being skipped.
     const KEEPS_UNKNOWN: bool = false;
 
     /// The index of the field a key names. A `match` on the key, which rustc turns into a
-    /// switch on its length and a few word compares: a binary search of `FIELDS` cost a fifth
+    /// switch on its length and a few word compares: a binary search of the sorted names cost a fifth
     /// more instructions to decode a Pod. `#[inline]` in emitted code, so that it is compiled
     /// where it is used, like the generic parts.
     fn index(key: &str) -> Option<usize>;
@@ -45,7 +44,7 @@ pub trait Object: Default {
     /// Reads the value of field `index` from `map` into `self`.
     fn field<'de, A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error>;
 
-    /// Reads the value of a key that is none of `FIELDS` (only called when `KEEPS_UNKNOWN`).
+    /// Reads the value of a key that names no field (only called when `KEEPS_UNKNOWN`).
     fn unknown<'de, A: MapAccess<'de>>(
         &mut self,
         key: String,
@@ -59,7 +58,9 @@ pub trait Object: Default {
 /// `Deserialize::deserialize` of every emitted struct.
 #[doc(hidden)]
 pub fn deserialize<'de, T: Object, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
-    deserializer.deserialize_struct(T::NAME, T::FIELDS, ObjectVisitor(PhantomData))
+    // A map, not a struct: the decoder takes any key, and formats that read only the fields a
+    // struct names (from `deserialize_struct`) would drop an object's unknown fields.
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
 }
 
 /// Reads a field's value into its place. The emitted `match` arms call this (and the two
@@ -87,6 +88,21 @@ pub fn read_or_default<'de, T: Deserialize<'de> + Default, A: MapAccess<'de>>(
     Ok(())
 }
 
+/// Writes an optional field, left out when `None` (the emitted `Serialize` impls call it: one
+/// line per field).
+#[doc(hidden)]
+#[inline]
+pub fn some<M: serde::ser::SerializeMap, T: serde::Serialize>(
+    map: &mut M,
+    key: &'static str,
+    value: &Option<T>,
+) -> Result<(), M::Error> {
+    match value {
+        Some(v) => map.serialize_entry(key, v),
+        None => Ok(()),
+    }
+}
+
 /// Skips a value.
 #[doc(hidden)]
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
@@ -110,7 +126,7 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
                 Found::Field(i) => {
                     out.field(i, &mut map)?;
                     if !T::REQUIRED.is_empty() {
-                        if let Ok(r) = T::REQUIRED.binary_search(&i) {
+                        if let Ok(r) = T::REQUIRED.binary_search_by_key(&i, |&(i, _)| i) {
                             seen.insert(r);
                         }
                     }
@@ -120,7 +136,7 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
             }
         }
         if let Some(r) = (0..T::REQUIRED.len()).find(|&r| !seen.contains(r)) {
-            return Err(A::Error::missing_field(T::FIELDS[T::REQUIRED[r]]));
+            return Err(A::Error::missing_field(T::REQUIRED[r].1));
         }
         Ok(out)
     }
@@ -221,8 +237,7 @@ mod tests {
 
     impl Object for Probe {
         const NAME: &'static str = "Probe";
-        const FIELDS: &'static [&'static str] = &["a", "b", "z"];
-        const REQUIRED: &'static [usize] = &[2];
+        const REQUIRED: &'static [(usize, &'static str)] = &[(2, "z")];
         const KEEPS_UNKNOWN: bool = true;
         fn index(key: &str) -> Option<usize> {
             match key {
