@@ -555,13 +555,21 @@ fn object_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
         let i = proc_macro2::Literal::usize_unsuffixed(i);
         quote!(#wire => Some(#i),)
     });
+    // The helpers the arms call, imported by name so that each arm is one short line.
+    let mut readers = vec![quote!(skip)];
+    if declared.iter().any(|f| absent(cx, f) != Absent::Empty) {
+        readers.push(quote!(read));
+    }
+    if declared.iter().any(|f| absent(cx, f) == Absent::Empty) {
+        readers.push(quote!(read_or_default));
+    }
     let arms = declared.iter().enumerate().map(|(i, f)| {
         let fname = format_ident!("{}", f.rust);
         let i = proc_macro2::Literal::usize_unsuffixed(i);
         if absent(cx, f) == Absent::Empty {
-            quote!(#i => #rt::object::read_or_default(&mut self.#fname, map),)
+            quote!(#i => read_or_default(&mut self.#fname, map),)
         } else {
-            quote!(#i => #rt::object::read(&mut self.#fname, map),)
+            quote!(#i => read(&mut self.#fname, map),)
         }
     });
     let required: Vec<TokenStream> = (0..declared.len())
@@ -604,9 +612,10 @@ fn object_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
                 }
             }
             fn field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
+                use #rt::object::{#(#readers),*};
                 match index {
                     #(#arms)*
-                    _ => #rt::object::skip(map),
+                    _ => skip(map),
                 }
             }
             #unknown
@@ -693,13 +702,19 @@ fn serialize_entries(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> Vec<TokenSt
                 map.serialize_entry(#wire, &self.#fname.as_ref().map(|v| #w(v)))?;
             },
             (false, Some(w)) => quote! { map.serialize_entry(#wire, &#w(&self.#fname))?; },
-            (true, None) => quote! { #rt::object::some(map, #wire, &self.#fname)?; },
+            (true, None) => quote! { some(map, #wire, &self.#fname)?; },
             (true, Some(w)) => quote! {
                 if let Some(v) = &self.#fname { map.serialize_entry(#wire, &#w(v))?; }
             },
         }
     };
-    fields.iter().map(entry).collect()
+    let entries: Vec<TokenStream> = fields.iter().map(entry).collect();
+    // `some` by name, so that each optional field is one short line.
+    let uses_some = fields.iter().any(|f| {
+        !f.flatten && is_option(cx, f) && !f.nullable && embedded_with(cx, t, f).is_none()
+    });
+    let import = uses_some.then(|| quote!(use #rt::object::some;));
+    import.into_iter().chain(entries).collect()
 }
 
 fn resource_impl(

@@ -16,10 +16,11 @@ impl serde::Serialize for BoundObjectReference {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "apiVersion", &self.api_version)?;
-        crate::runtime::object::some(map, "kind", &self.kind)?;
-        crate::runtime::object::some(map, "name", &self.name)?;
-        crate::runtime::object::some(map, "uid", &self.uid)?;
+        use crate::runtime::object::some;
+        some(map, "apiVersion", &self.api_version)?;
+        some(map, "kind", &self.kind)?;
+        some(map, "name", &self.name)?;
+        some(map, "uid", &self.uid)?;
         state.end()
     }
 }
@@ -47,12 +48,13 @@ impl crate::runtime::object::Object for BoundObjectReference {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.api_version, map),
-            1 => crate::runtime::object::read(&mut self.kind, map),
-            2 => crate::runtime::object::read(&mut self.name, map),
-            3 => crate::runtime::object::read(&mut self.uid, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.api_version, map),
+            1 => read(&mut self.kind, map),
+            2 => read(&mut self.name, map),
+            3 => read(&mut self.uid, map),
+            _ => skip(map),
         }
     }
 }

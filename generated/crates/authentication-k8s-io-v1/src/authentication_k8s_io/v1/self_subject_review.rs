@@ -29,10 +29,11 @@ impl crate::runtime::object::Object for SelfSubjectReview {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.metadata, map),
-            1 => crate::runtime::object::read(&mut self.status, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.metadata, map),
+            1 => read(&mut self.status, map),
+            _ => skip(map),
         }
     }
 }
@@ -49,8 +50,9 @@ impl crate::runtime::embedded::Fields for SelfSubjectReview {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        crate::runtime::object::some(map, "metadata", &self.metadata)?;
-        crate::runtime::object::some(map, "status", &self.status)?;
+        use crate::runtime::object::some;
+        some(map, "metadata", &self.metadata)?;
+        some(map, "status", &self.status)?;
         Ok(())
     }
 }

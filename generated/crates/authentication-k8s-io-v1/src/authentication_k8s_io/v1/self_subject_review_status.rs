@@ -10,7 +10,8 @@ impl serde::Serialize for SelfSubjectReviewStatus {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "userInfo", &self.user_info)?;
+        use crate::runtime::object::some;
+        some(map, "userInfo", &self.user_info)?;
         state.end()
     }
 }
@@ -35,9 +36,10 @@ impl crate::runtime::object::Object for SelfSubjectReviewStatus {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.user_info, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.user_info, map),
+            _ => skip(map),
         }
     }
 }

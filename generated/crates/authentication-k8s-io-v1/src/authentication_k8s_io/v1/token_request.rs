@@ -32,11 +32,12 @@ impl crate::runtime::object::Object for TokenRequest {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => crate::runtime::object::read(&mut self.metadata, map),
-            1 => crate::runtime::object::read_or_default(&mut self.spec, map),
-            2 => crate::runtime::object::read(&mut self.status, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.metadata, map),
+            1 => read_or_default(&mut self.spec, map),
+            2 => read(&mut self.status, map),
+            _ => skip(map),
         }
     }
 }
@@ -53,9 +54,10 @@ impl crate::runtime::embedded::Fields for TokenRequest {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        crate::runtime::object::some(map, "metadata", &self.metadata)?;
+        use crate::runtime::object::some;
+        some(map, "metadata", &self.metadata)?;
         map.serialize_entry("spec", &self.spec)?;
-        crate::runtime::object::some(map, "status", &self.status)?;
+        some(map, "status", &self.status)?;
         Ok(())
     }
 }

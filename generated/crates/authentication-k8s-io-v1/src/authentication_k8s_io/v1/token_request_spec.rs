@@ -16,13 +16,10 @@ impl serde::Serialize for TokenRequestSpec {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
+        use crate::runtime::object::some;
         map.serialize_entry("audiences", &self.audiences)?;
-        crate::runtime::object::some(map, "boundObjectRef", &self.bound_object_ref)?;
-        crate::runtime::object::some(
-            map,
-            "expirationSeconds",
-            &self.expiration_seconds,
-        )?;
+        some(map, "boundObjectRef", &self.bound_object_ref)?;
+        some(map, "expirationSeconds", &self.expiration_seconds)?;
         state.end()
     }
 }
@@ -49,11 +46,12 @@ impl crate::runtime::object::Object for TokenRequestSpec {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.audiences, map),
-            1 => crate::runtime::object::read(&mut self.bound_object_ref, map),
-            2 => crate::runtime::object::read(&mut self.expiration_seconds, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.audiences, map),
+            1 => read(&mut self.bound_object_ref, map),
+            2 => read(&mut self.expiration_seconds, map),
+            _ => skip(map),
         }
     }
 }

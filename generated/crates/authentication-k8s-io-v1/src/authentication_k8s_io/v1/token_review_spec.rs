@@ -22,8 +22,9 @@ impl serde::Serialize for TokenReviewSpec {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "audiences", &self.audiences)?;
-        crate::runtime::object::some(map, "token", &self.token)?;
+        use crate::runtime::object::some;
+        some(map, "audiences", &self.audiences)?;
+        some(map, "token", &self.token)?;
         state.end()
     }
 }
@@ -49,10 +50,11 @@ impl crate::runtime::object::Object for TokenReviewSpec {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.audiences, map),
-            1 => crate::runtime::object::read(&mut self.token, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.audiences, map),
+            1 => read(&mut self.token, map),
+            _ => skip(map),
         }
     }
 }

@@ -18,10 +18,11 @@ impl serde::Serialize for TokenReviewStatus {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "audiences", &self.audiences)?;
-        crate::runtime::object::some(map, "authenticated", &self.authenticated)?;
-        crate::runtime::object::some(map, "error", &self.error)?;
-        crate::runtime::object::some(map, "user", &self.user)?;
+        use crate::runtime::object::some;
+        some(map, "audiences", &self.audiences)?;
+        some(map, "authenticated", &self.authenticated)?;
+        some(map, "error", &self.error)?;
+        some(map, "user", &self.user)?;
         state.end()
     }
 }
@@ -49,12 +50,13 @@ impl crate::runtime::object::Object for TokenReviewStatus {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.audiences, map),
-            1 => crate::runtime::object::read(&mut self.authenticated, map),
-            2 => crate::runtime::object::read(&mut self.error, map),
-            3 => crate::runtime::object::read(&mut self.user, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.audiences, map),
+            1 => read(&mut self.authenticated, map),
+            2 => read(&mut self.error, map),
+            3 => read(&mut self.user, map),
+            _ => skip(map),
         }
     }
 }

@@ -18,10 +18,11 @@ impl serde::Serialize for UserInfo {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "extra", &self.extra)?;
-        crate::runtime::object::some(map, "groups", &self.groups)?;
-        crate::runtime::object::some(map, "uid", &self.uid)?;
-        crate::runtime::object::some(map, "username", &self.username)?;
+        use crate::runtime::object::some;
+        some(map, "extra", &self.extra)?;
+        some(map, "groups", &self.groups)?;
+        some(map, "uid", &self.uid)?;
+        some(map, "username", &self.username)?;
         state.end()
     }
 }
@@ -49,12 +50,13 @@ impl crate::runtime::object::Object for UserInfo {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.extra, map),
-            1 => crate::runtime::object::read(&mut self.groups, map),
-            2 => crate::runtime::object::read(&mut self.uid, map),
-            3 => crate::runtime::object::read(&mut self.username, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.extra, map),
+            1 => read(&mut self.groups, map),
+            2 => read(&mut self.uid, map),
+            3 => read(&mut self.username, map),
+            _ => skip(map),
         }
     }
 }

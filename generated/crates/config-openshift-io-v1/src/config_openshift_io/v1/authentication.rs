@@ -40,11 +40,12 @@ impl crate::runtime::object::Object for Authentication {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => crate::runtime::object::read(&mut self.metadata, map),
-            1 => crate::runtime::object::read_or_default(&mut self.spec, map),
-            2 => crate::runtime::object::read(&mut self.status, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.metadata, map),
+            1 => read_or_default(&mut self.spec, map),
+            2 => read(&mut self.status, map),
+            _ => skip(map),
         }
     }
 }
@@ -61,9 +62,10 @@ impl crate::runtime::embedded::Fields for Authentication {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        crate::runtime::object::some(map, "metadata", &self.metadata)?;
+        use crate::runtime::object::some;
+        some(map, "metadata", &self.metadata)?;
         map.serialize_entry("spec", &self.spec)?;
-        crate::runtime::object::some(map, "status", &self.status)?;
+        some(map, "status", &self.status)?;
         Ok(())
     }
 }
@@ -107,24 +109,13 @@ impl serde::Serialize for AuthenticationSpec {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "oauthMetadata", &self.oauth_metadata)?;
-        crate::runtime::object::some(map, "oidcProviders", &self.oidc_providers)?;
-        crate::runtime::object::some(
-            map,
-            "serviceAccountIssuer",
-            &self.service_account_issuer,
-        )?;
-        crate::runtime::object::some(map, "type", &self.type_)?;
-        crate::runtime::object::some(
-            map,
-            "webhookTokenAuthenticator",
-            &self.webhook_token_authenticator,
-        )?;
-        crate::runtime::object::some(
-            map,
-            "webhookTokenAuthenticators",
-            &self.webhook_token_authenticators,
-        )?;
+        use crate::runtime::object::some;
+        some(map, "oauthMetadata", &self.oauth_metadata)?;
+        some(map, "oidcProviders", &self.oidc_providers)?;
+        some(map, "serviceAccountIssuer", &self.service_account_issuer)?;
+        some(map, "type", &self.type_)?;
+        some(map, "webhookTokenAuthenticator", &self.webhook_token_authenticator)?;
+        some(map, "webhookTokenAuthenticators", &self.webhook_token_authenticators)?;
         state.end()
     }
 }
@@ -154,16 +145,15 @@ impl crate::runtime::object::Object for AuthenticationSpec {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.oauth_metadata, map),
-            1 => crate::runtime::object::read(&mut self.oidc_providers, map),
-            2 => crate::runtime::object::read(&mut self.service_account_issuer, map),
-            3 => crate::runtime::object::read(&mut self.type_, map),
-            4 => crate::runtime::object::read(&mut self.webhook_token_authenticator, map),
-            5 => {
-                crate::runtime::object::read(&mut self.webhook_token_authenticators, map)
-            }
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.oauth_metadata, map),
+            1 => read(&mut self.oidc_providers, map),
+            2 => read(&mut self.service_account_issuer, map),
+            3 => read(&mut self.type_, map),
+            4 => read(&mut self.webhook_token_authenticator, map),
+            5 => read(&mut self.webhook_token_authenticators, map),
+            _ => skip(map),
         }
     }
 }
@@ -203,9 +193,10 @@ impl crate::runtime::object::Object for AuthenticationSpecOauthMetadata {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.name, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.name, map),
+            _ => skip(map),
         }
     }
 }
@@ -242,20 +233,13 @@ impl serde::Serialize for AuthenticationSpecOidcProviders {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
+        use crate::runtime::object::some;
         map.serialize_entry("claimMappings", &self.claim_mappings)?;
-        crate::runtime::object::some(
-            map,
-            "claimValidationRules",
-            &self.claim_validation_rules,
-        )?;
+        some(map, "claimValidationRules", &self.claim_validation_rules)?;
         map.serialize_entry("issuer", &self.issuer)?;
         map.serialize_entry("name", &self.name)?;
-        crate::runtime::object::some(map, "oidcClients", &self.oidc_clients)?;
-        crate::runtime::object::some(
-            map,
-            "userValidationRules",
-            &self.user_validation_rules,
-        )?;
+        some(map, "oidcClients", &self.oidc_clients)?;
+        some(map, "userValidationRules", &self.user_validation_rules)?;
         state.end()
     }
 }
@@ -285,14 +269,15 @@ impl crate::runtime::object::Object for AuthenticationSpecOidcProviders {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.claim_mappings, map),
-            1 => crate::runtime::object::read(&mut self.claim_validation_rules, map),
-            2 => crate::runtime::object::read_or_default(&mut self.issuer, map),
-            3 => crate::runtime::object::read_or_default(&mut self.name, map),
-            4 => crate::runtime::object::read(&mut self.oidc_clients, map),
-            5 => crate::runtime::object::read(&mut self.user_validation_rules, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.claim_mappings, map),
+            1 => read(&mut self.claim_validation_rules, map),
+            2 => read_or_default(&mut self.issuer, map),
+            3 => read_or_default(&mut self.name, map),
+            4 => read(&mut self.oidc_clients, map),
+            5 => read(&mut self.user_validation_rules, map),
+            _ => skip(map),
         }
     }
 }
@@ -327,9 +312,10 @@ impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappings {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "extra", &self.extra)?;
-        crate::runtime::object::some(map, "groups", &self.groups)?;
-        crate::runtime::object::some(map, "uid", &self.uid)?;
+        use crate::runtime::object::some;
+        some(map, "extra", &self.extra)?;
+        some(map, "groups", &self.groups)?;
+        some(map, "uid", &self.uid)?;
         map.serialize_entry("username", &self.username)?;
         state.end()
     }
@@ -358,12 +344,13 @@ impl crate::runtime::object::Object for AuthenticationSpecOidcProvidersClaimMapp
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => crate::runtime::object::read(&mut self.extra, map),
-            1 => crate::runtime::object::read(&mut self.groups, map),
-            2 => crate::runtime::object::read(&mut self.uid, map),
-            3 => crate::runtime::object::read_or_default(&mut self.username, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.extra, map),
+            1 => read(&mut self.groups, map),
+            2 => read(&mut self.uid, map),
+            3 => read_or_default(&mut self.username, map),
+            _ => skip(map),
         }
     }
 }
@@ -421,10 +408,11 @@ for AuthenticationSpecOidcProvidersClaimMappingsExtra {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.key, map),
-            1 => crate::runtime::object::read_or_default(&mut self.value_expression, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.key, map),
+            1 => read_or_default(&mut self.value_expression, map),
+            _ => skip(map),
         }
     }
 }
@@ -447,9 +435,10 @@ impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappingsGroups {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "claim", &self.claim)?;
-        crate::runtime::object::some(map, "expression", &self.expression)?;
-        crate::runtime::object::some(map, "prefix", &self.prefix)?;
+        use crate::runtime::object::some;
+        some(map, "claim", &self.claim)?;
+        some(map, "expression", &self.expression)?;
+        some(map, "prefix", &self.prefix)?;
         state.end()
     }
 }
@@ -478,11 +467,12 @@ for AuthenticationSpecOidcProvidersClaimMappingsGroups {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.claim, map),
-            1 => crate::runtime::object::read(&mut self.expression, map),
-            2 => crate::runtime::object::read(&mut self.prefix, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.claim, map),
+            1 => read(&mut self.expression, map),
+            2 => read(&mut self.prefix, map),
+            _ => skip(map),
         }
     }
 }
@@ -502,8 +492,9 @@ impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappingsUid {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "claim", &self.claim)?;
-        crate::runtime::object::some(map, "expression", &self.expression)?;
+        use crate::runtime::object::some;
+        some(map, "claim", &self.claim)?;
+        some(map, "expression", &self.expression)?;
         state.end()
     }
 }
@@ -529,10 +520,11 @@ impl crate::runtime::object::Object for AuthenticationSpecOidcProvidersClaimMapp
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.claim, map),
-            1 => crate::runtime::object::read(&mut self.expression, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.claim, map),
+            1 => read(&mut self.expression, map),
+            _ => skip(map),
         }
     }
 }
@@ -560,10 +552,11 @@ impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappingsUsername {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "claim", &self.claim)?;
-        crate::runtime::object::some(map, "expression", &self.expression)?;
-        crate::runtime::object::some(map, "prefix", &self.prefix)?;
-        crate::runtime::object::some(map, "prefixPolicy", &self.prefix_policy)?;
+        use crate::runtime::object::some;
+        some(map, "claim", &self.claim)?;
+        some(map, "expression", &self.expression)?;
+        some(map, "prefix", &self.prefix)?;
+        some(map, "prefixPolicy", &self.prefix_policy)?;
         state.end()
     }
 }
@@ -593,12 +586,13 @@ for AuthenticationSpecOidcProvidersClaimMappingsUsername {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.claim, map),
-            1 => crate::runtime::object::read(&mut self.expression, map),
-            2 => crate::runtime::object::read(&mut self.prefix, map),
-            3 => crate::runtime::object::read(&mut self.prefix_policy, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.claim, map),
+            1 => read(&mut self.expression, map),
+            2 => read(&mut self.prefix, map),
+            3 => read(&mut self.prefix_policy, map),
+            _ => skip(map),
         }
     }
 }
@@ -640,9 +634,10 @@ for AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.prefix_string, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.prefix_string, map),
+            _ => skip(map),
         }
     }
 }
@@ -686,8 +681,9 @@ impl serde::Serialize for AuthenticationSpecOidcProvidersClaimValidationRules {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "cel", &self.cel)?;
-        crate::runtime::object::some(map, "requiredClaim", &self.required_claim)?;
+        use crate::runtime::object::some;
+        some(map, "cel", &self.cel)?;
+        some(map, "requiredClaim", &self.required_claim)?;
         map.serialize_entry("type", &self.type_)?;
         state.end()
     }
@@ -734,10 +730,11 @@ for AuthenticationSpecOidcProvidersClaimValidationRulesCel {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.expression, map),
-            1 => crate::runtime::object::read_or_default(&mut self.message, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.expression, map),
+            1 => read_or_default(&mut self.message, map),
+            _ => skip(map),
         }
     }
 }
@@ -784,10 +781,11 @@ for AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.claim, map),
-            1 => crate::runtime::object::read_or_default(&mut self.required_value, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.claim, map),
+            1 => read_or_default(&mut self.required_value, map),
+            _ => skip(map),
         }
     }
 }
@@ -843,13 +841,10 @@ impl serde::Serialize for AuthenticationSpecOidcProvidersIssuer {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
+        use crate::runtime::object::some;
         map.serialize_entry("audiences", &self.audiences)?;
-        crate::runtime::object::some(map, "discoveryURL", &self.discovery_url)?;
-        crate::runtime::object::some(
-            map,
-            "issuerCertificateAuthority",
-            &self.issuer_certificate_authority,
-        )?;
+        some(map, "discoveryURL", &self.discovery_url)?;
+        some(map, "issuerCertificateAuthority", &self.issuer_certificate_authority)?;
         map.serialize_entry("issuerURL", &self.issuer_url)?;
         state.end()
     }
@@ -878,14 +873,13 @@ impl crate::runtime::object::Object for AuthenticationSpecOidcProvidersIssuer {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.audiences, map),
-            1 => crate::runtime::object::read(&mut self.discovery_url, map),
-            2 => {
-                crate::runtime::object::read(&mut self.issuer_certificate_authority, map)
-            }
-            3 => crate::runtime::object::read_or_default(&mut self.issuer_url, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.audiences, map),
+            1 => read(&mut self.discovery_url, map),
+            2 => read(&mut self.issuer_certificate_authority, map),
+            3 => read_or_default(&mut self.issuer_url, map),
+            _ => skip(map),
         }
     }
 }
@@ -928,9 +922,10 @@ for AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.name, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.name, map),
+            _ => skip(map),
         }
     }
 }
@@ -955,11 +950,12 @@ impl serde::Serialize for AuthenticationSpecOidcProvidersOidcClients {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
+        use crate::runtime::object::some;
         map.serialize_entry("clientID", &self.client_id)?;
-        crate::runtime::object::some(map, "clientSecret", &self.client_secret)?;
+        some(map, "clientSecret", &self.client_secret)?;
         map.serialize_entry("componentName", &self.component_name)?;
         map.serialize_entry("componentNamespace", &self.component_namespace)?;
-        crate::runtime::object::some(map, "extraScopes", &self.extra_scopes)?;
+        some(map, "extraScopes", &self.extra_scopes)?;
         state.end()
     }
 }
@@ -988,18 +984,14 @@ impl crate::runtime::object::Object for AuthenticationSpecOidcProvidersOidcClien
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.client_id, map),
-            1 => crate::runtime::object::read(&mut self.client_secret, map),
-            2 => crate::runtime::object::read_or_default(&mut self.component_name, map),
-            3 => {
-                crate::runtime::object::read_or_default(
-                    &mut self.component_namespace,
-                    map,
-                )
-            }
-            4 => crate::runtime::object::read(&mut self.extra_scopes, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.client_id, map),
+            1 => read(&mut self.client_secret, map),
+            2 => read_or_default(&mut self.component_name, map),
+            3 => read_or_default(&mut self.component_namespace, map),
+            4 => read(&mut self.extra_scopes, map),
+            _ => skip(map),
         }
     }
 }
@@ -1041,9 +1033,10 @@ for AuthenticationSpecOidcProvidersOidcClientsClientSecret {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.name, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.name, map),
+            _ => skip(map),
         }
     }
 }
@@ -1089,10 +1082,11 @@ for AuthenticationSpecOidcProvidersUserValidationRules {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.expression, map),
-            1 => crate::runtime::object::read_or_default(&mut self.message, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.expression, map),
+            1 => read_or_default(&mut self.message, map),
+            _ => skip(map),
         }
     }
 }
@@ -1150,9 +1144,10 @@ impl crate::runtime::object::Object for AuthenticationSpecWebhookTokenAuthentica
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.kube_config, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.kube_config, map),
+            _ => skip(map),
         }
     }
 }
@@ -1194,9 +1189,10 @@ for AuthenticationSpecWebhookTokenAuthenticatorKubeConfig {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.name, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.name, map),
+            _ => skip(map),
         }
     }
 }
@@ -1211,7 +1207,8 @@ impl serde::Serialize for AuthenticationSpecWebhookTokenAuthenticators {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "kubeConfig", &self.kube_config)?;
+        use crate::runtime::object::some;
+        some(map, "kubeConfig", &self.kube_config)?;
         state.end()
     }
 }
@@ -1236,9 +1233,10 @@ impl crate::runtime::object::Object for AuthenticationSpecWebhookTokenAuthentica
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.kube_config, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.kube_config, map),
+            _ => skip(map),
         }
     }
 }
@@ -1280,9 +1278,10 @@ for AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.name, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.name, map),
+            _ => skip(map),
         }
     }
 }
@@ -1301,12 +1300,9 @@ impl serde::Serialize for AuthenticationStatus {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(
-            map,
-            "integratedOAuthMetadata",
-            &self.integrated_o_auth_metadata,
-        )?;
-        crate::runtime::object::some(map, "oidcClients", &self.oidc_clients)?;
+        use crate::runtime::object::some;
+        some(map, "integratedOAuthMetadata", &self.integrated_o_auth_metadata)?;
+        some(map, "oidcClients", &self.oidc_clients)?;
         state.end()
     }
 }
@@ -1332,10 +1328,11 @@ impl crate::runtime::object::Object for AuthenticationStatus {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.integrated_o_auth_metadata, map),
-            1 => crate::runtime::object::read(&mut self.oidc_clients, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.integrated_o_auth_metadata, map),
+            1 => read(&mut self.oidc_clients, map),
+            _ => skip(map),
         }
     }
 }
@@ -1375,9 +1372,10 @@ impl crate::runtime::object::Object for AuthenticationStatusIntegratedOAuthMetad
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.name, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.name, map),
+            _ => skip(map),
         }
     }
 }
@@ -1408,15 +1406,12 @@ impl serde::Serialize for AuthenticationStatusOidcClients {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
+        use crate::runtime::object::some;
         map.serialize_entry("componentName", &self.component_name)?;
         map.serialize_entry("componentNamespace", &self.component_namespace)?;
-        crate::runtime::object::some(map, "conditions", &self.conditions)?;
-        crate::runtime::object::some(map, "consumingUsers", &self.consuming_users)?;
-        crate::runtime::object::some(
-            map,
-            "currentOIDCClients",
-            &self.current_oidc_clients,
-        )?;
+        some(map, "conditions", &self.conditions)?;
+        some(map, "consumingUsers", &self.consuming_users)?;
+        some(map, "currentOIDCClients", &self.current_oidc_clients)?;
         state.end()
     }
 }
@@ -1445,18 +1440,14 @@ impl crate::runtime::object::Object for AuthenticationStatusOidcClients {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.component_name, map),
-            1 => {
-                crate::runtime::object::read_or_default(
-                    &mut self.component_namespace,
-                    map,
-                )
-            }
-            2 => crate::runtime::object::read(&mut self.conditions, map),
-            3 => crate::runtime::object::read(&mut self.consuming_users, map),
-            4 => crate::runtime::object::read(&mut self.current_oidc_clients, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.component_name, map),
+            1 => read_or_default(&mut self.component_namespace, map),
+            2 => read(&mut self.conditions, map),
+            3 => read(&mut self.consuming_users, map),
+            4 => read(&mut self.current_oidc_clients, map),
+            _ => skip(map),
         }
     }
 }
@@ -1490,13 +1481,10 @@ impl serde::Serialize for AuthenticationStatusOidcClientsConditions {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
+        use crate::runtime::object::some;
         map.serialize_entry("lastTransitionTime", &self.last_transition_time)?;
         map.serialize_entry("message", &self.message)?;
-        crate::runtime::object::some(
-            map,
-            "observedGeneration",
-            &self.observed_generation,
-        )?;
+        some(map, "observedGeneration", &self.observed_generation)?;
         map.serialize_entry("reason", &self.reason)?;
         map.serialize_entry("status", &self.status)?;
         map.serialize_entry("type", &self.type_)?;
@@ -1564,16 +1552,12 @@ for AuthenticationStatusOidcClientsCurrentOidcClients {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.client_id, map),
-            1 => crate::runtime::object::read_or_default(&mut self.issuer_url, map),
-            2 => {
-                crate::runtime::object::read_or_default(
-                    &mut self.oidc_provider_name,
-                    map,
-                )
-            }
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.client_id, map),
+            1 => read_or_default(&mut self.issuer_url, map),
+            2 => read_or_default(&mut self.oidc_provider_name, map),
+            _ => skip(map),
         }
     }
 }

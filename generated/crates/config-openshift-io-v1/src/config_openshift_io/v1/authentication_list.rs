@@ -29,10 +29,11 @@ impl crate::runtime::object::Object for AuthenticationList {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.items, map),
-            1 => crate::runtime::object::read(&mut self.metadata, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.items, map),
+            1 => read(&mut self.metadata, map),
+            _ => skip(map),
         }
     }
 }
@@ -49,7 +50,8 @@ impl crate::runtime::embedded::Fields for AuthenticationList {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        crate::runtime::object::some(map, "metadata", &self.metadata)?;
+        use crate::runtime::object::some;
+        some(map, "metadata", &self.metadata)?;
         map.serialize_entry("items", &self.items)?;
         Ok(())
     }

@@ -37,12 +37,13 @@ impl crate::runtime::object::Object for ConfigMap {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.binary_data, map),
-            1 => crate::runtime::object::read(&mut self.data, map),
-            2 => crate::runtime::object::read(&mut self.immutable, map),
-            3 => crate::runtime::object::read(&mut self.metadata, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.binary_data, map),
+            1 => read(&mut self.data, map),
+            2 => read(&mut self.immutable, map),
+            3 => read(&mut self.metadata, map),
+            _ => skip(map),
         }
     }
 }
@@ -59,10 +60,11 @@ impl crate::runtime::embedded::Fields for ConfigMap {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        crate::runtime::object::some(map, "binaryData", &self.binary_data)?;
-        crate::runtime::object::some(map, "data", &self.data)?;
-        crate::runtime::object::some(map, "immutable", &self.immutable)?;
-        crate::runtime::object::some(map, "metadata", &self.metadata)?;
+        use crate::runtime::object::some;
+        some(map, "binaryData", &self.binary_data)?;
+        some(map, "data", &self.data)?;
+        some(map, "immutable", &self.immutable)?;
+        some(map, "metadata", &self.metadata)?;
         Ok(())
     }
 }

@@ -16,13 +16,14 @@ impl serde::Serialize for ConfigMapList {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "apiVersion", &self.api_version)?;
+        use crate::runtime::object::some;
+        some(map, "apiVersion", &self.api_version)?;
         map.serialize_entry(
             "items",
             &crate::runtime::embedded::EmbeddedVec(&self.items),
         )?;
-        crate::runtime::object::some(map, "kind", &self.kind)?;
-        crate::runtime::object::some(map, "metadata", &self.metadata)?;
+        some(map, "kind", &self.kind)?;
+        some(map, "metadata", &self.metadata)?;
         state.end()
     }
 }
@@ -50,12 +51,13 @@ impl crate::runtime::object::Object for ConfigMapList {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => crate::runtime::object::read(&mut self.api_version, map),
-            1 => crate::runtime::object::read_or_default(&mut self.items, map),
-            2 => crate::runtime::object::read(&mut self.kind, map),
-            3 => crate::runtime::object::read(&mut self.metadata, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.api_version, map),
+            1 => read_or_default(&mut self.items, map),
+            2 => read(&mut self.kind, map),
+            3 => read(&mut self.metadata, map),
+            _ => skip(map),
         }
     }
 }

@@ -28,15 +28,12 @@ impl serde::Serialize for APIGroup {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "apiVersion", &self.api_version)?;
-        crate::runtime::object::some(map, "kind", &self.kind)?;
+        use crate::runtime::object::some;
+        some(map, "apiVersion", &self.api_version)?;
+        some(map, "kind", &self.kind)?;
         map.serialize_entry("name", &self.name)?;
-        crate::runtime::object::some(map, "preferredVersion", &self.preferred_version)?;
-        crate::runtime::object::some(
-            map,
-            "serverAddressByClientCIDRs",
-            &self.server_address_by_client_cid_rs,
-        )?;
+        some(map, "preferredVersion", &self.preferred_version)?;
+        some(map, "serverAddressByClientCIDRs", &self.server_address_by_client_cid_rs)?;
         map.serialize_entry("versions", &self.versions)?;
         state.end()
     }
@@ -67,19 +64,15 @@ impl crate::runtime::object::Object for APIGroup {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => crate::runtime::object::read(&mut self.api_version, map),
-            1 => crate::runtime::object::read(&mut self.kind, map),
-            2 => crate::runtime::object::read_or_default(&mut self.name, map),
-            3 => crate::runtime::object::read(&mut self.preferred_version, map),
-            4 => {
-                crate::runtime::object::read(
-                    &mut self.server_address_by_client_cid_rs,
-                    map,
-                )
-            }
-            5 => crate::runtime::object::read_or_default(&mut self.versions, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.api_version, map),
+            1 => read(&mut self.kind, map),
+            2 => read_or_default(&mut self.name, map),
+            3 => read(&mut self.preferred_version, map),
+            4 => read(&mut self.server_address_by_client_cid_rs, map),
+            5 => read_or_default(&mut self.versions, map),
+            _ => skip(map),
         }
     }
 }

@@ -40,20 +40,17 @@ impl serde::Serialize for APIResource {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "categories", &self.categories)?;
-        crate::runtime::object::some(map, "group", &self.group)?;
+        use crate::runtime::object::some;
+        some(map, "categories", &self.categories)?;
+        some(map, "group", &self.group)?;
         map.serialize_entry("kind", &self.kind)?;
         map.serialize_entry("name", &self.name)?;
         map.serialize_entry("namespaced", &self.namespaced)?;
-        crate::runtime::object::some(map, "shortNames", &self.short_names)?;
+        some(map, "shortNames", &self.short_names)?;
         map.serialize_entry("singularName", &self.singular_name)?;
-        crate::runtime::object::some(
-            map,
-            "storageVersionHash",
-            &self.storage_version_hash,
-        )?;
+        some(map, "storageVersionHash", &self.storage_version_hash)?;
         map.serialize_entry("verbs", &self.verbs)?;
-        crate::runtime::object::some(map, "version", &self.version)?;
+        some(map, "version", &self.version)?;
         state.end()
     }
 }
@@ -87,18 +84,19 @@ impl crate::runtime::object::Object for APIResource {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => crate::runtime::object::read(&mut self.categories, map),
-            1 => crate::runtime::object::read(&mut self.group, map),
-            2 => crate::runtime::object::read_or_default(&mut self.kind, map),
-            3 => crate::runtime::object::read_or_default(&mut self.name, map),
-            4 => crate::runtime::object::read_or_default(&mut self.namespaced, map),
-            5 => crate::runtime::object::read(&mut self.short_names, map),
-            6 => crate::runtime::object::read_or_default(&mut self.singular_name, map),
-            7 => crate::runtime::object::read(&mut self.storage_version_hash, map),
-            8 => crate::runtime::object::read_or_default(&mut self.verbs, map),
-            9 => crate::runtime::object::read(&mut self.version, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.categories, map),
+            1 => read(&mut self.group, map),
+            2 => read_or_default(&mut self.kind, map),
+            3 => read_or_default(&mut self.name, map),
+            4 => read_or_default(&mut self.namespaced, map),
+            5 => read(&mut self.short_names, map),
+            6 => read_or_default(&mut self.singular_name, map),
+            7 => read(&mut self.storage_version_hash, map),
+            8 => read_or_default(&mut self.verbs, map),
+            9 => read(&mut self.version, map),
+            _ => skip(map),
         }
     }
 }

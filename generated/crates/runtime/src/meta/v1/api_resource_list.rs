@@ -20,9 +20,10 @@ impl serde::Serialize for APIResourceList {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "apiVersion", &self.api_version)?;
+        use crate::runtime::object::some;
+        some(map, "apiVersion", &self.api_version)?;
         map.serialize_entry("groupVersion", &self.group_version)?;
-        crate::runtime::object::some(map, "kind", &self.kind)?;
+        some(map, "kind", &self.kind)?;
         map.serialize_entry("resources", &self.resources)?;
         state.end()
     }
@@ -51,12 +52,13 @@ impl crate::runtime::object::Object for APIResourceList {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => crate::runtime::object::read(&mut self.api_version, map),
-            1 => crate::runtime::object::read_or_default(&mut self.group_version, map),
-            2 => crate::runtime::object::read(&mut self.kind, map),
-            3 => crate::runtime::object::read_or_default(&mut self.resources, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.api_version, map),
+            1 => read_or_default(&mut self.group_version, map),
+            2 => read(&mut self.kind, map),
+            3 => read_or_default(&mut self.resources, map),
+            _ => skip(map),
         }
     }
 }

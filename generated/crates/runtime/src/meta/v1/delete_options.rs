@@ -26,26 +26,19 @@ impl serde::Serialize for DeleteOptions {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "apiVersion", &self.api_version)?;
-        crate::runtime::object::some(map, "dryRun", &self.dry_run)?;
-        crate::runtime::object::some(
-            map,
-            "gracePeriodSeconds",
-            &self.grace_period_seconds,
-        )?;
-        crate::runtime::object::some(
+        use crate::runtime::object::some;
+        some(map, "apiVersion", &self.api_version)?;
+        some(map, "dryRun", &self.dry_run)?;
+        some(map, "gracePeriodSeconds", &self.grace_period_seconds)?;
+        some(
             map,
             "ignoreStoreReadErrorWithClusterBreakingPotential",
             &self.ignore_store_read_error_with_cluster_breaking_potential,
         )?;
-        crate::runtime::object::some(map, "kind", &self.kind)?;
-        crate::runtime::object::some(map, "orphanDependents", &self.orphan_dependents)?;
-        crate::runtime::object::some(map, "preconditions", &self.preconditions)?;
-        crate::runtime::object::some(
-            map,
-            "propagationPolicy",
-            &self.propagation_policy,
-        )?;
+        some(map, "kind", &self.kind)?;
+        some(map, "orphanDependents", &self.orphan_dependents)?;
+        some(map, "preconditions", &self.preconditions)?;
+        some(map, "propagationPolicy", &self.propagation_policy)?;
         state.end()
     }
 }
@@ -77,21 +70,22 @@ impl crate::runtime::object::Object for DeleteOptions {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.api_version, map),
-            1 => crate::runtime::object::read(&mut self.dry_run, map),
-            2 => crate::runtime::object::read(&mut self.grace_period_seconds, map),
+            0 => read(&mut self.api_version, map),
+            1 => read(&mut self.dry_run, map),
+            2 => read(&mut self.grace_period_seconds, map),
             3 => {
-                crate::runtime::object::read(
+                read(
                     &mut self.ignore_store_read_error_with_cluster_breaking_potential,
                     map,
                 )
             }
-            4 => crate::runtime::object::read(&mut self.kind, map),
-            5 => crate::runtime::object::read(&mut self.orphan_dependents, map),
-            6 => crate::runtime::object::read(&mut self.preconditions, map),
-            7 => crate::runtime::object::read(&mut self.propagation_policy, map),
-            _ => crate::runtime::object::skip(map),
+            4 => read(&mut self.kind, map),
+            5 => read(&mut self.orphan_dependents, map),
+            6 => read(&mut self.preconditions, map),
+            7 => read(&mut self.propagation_policy, map),
+            _ => skip(map),
         }
     }
 }

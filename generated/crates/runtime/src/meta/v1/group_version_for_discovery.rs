@@ -43,10 +43,11 @@ impl crate::runtime::object::Object for GroupVersionForDiscovery {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.group_version, map),
-            1 => crate::runtime::object::read_or_default(&mut self.version, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.group_version, map),
+            1 => read_or_default(&mut self.version, map),
+            _ => skip(map),
         }
     }
 }

@@ -16,14 +16,11 @@ impl serde::Serialize for ListMeta {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "continue", &self.continue_)?;
-        crate::runtime::object::some(
-            map,
-            "remainingItemCount",
-            &self.remaining_item_count,
-        )?;
-        crate::runtime::object::some(map, "resourceVersion", &self.resource_version)?;
-        crate::runtime::object::some(map, "selfLink", &self.self_link)?;
+        use crate::runtime::object::some;
+        some(map, "continue", &self.continue_)?;
+        some(map, "remainingItemCount", &self.remaining_item_count)?;
+        some(map, "resourceVersion", &self.resource_version)?;
+        some(map, "selfLink", &self.self_link)?;
         state.end()
     }
 }
@@ -51,12 +48,13 @@ impl crate::runtime::object::Object for ListMeta {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.continue_, map),
-            1 => crate::runtime::object::read(&mut self.remaining_item_count, map),
-            2 => crate::runtime::object::read(&mut self.resource_version, map),
-            3 => crate::runtime::object::read(&mut self.self_link, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.continue_, map),
+            1 => read(&mut self.remaining_item_count, map),
+            2 => read(&mut self.resource_version, map),
+            3 => read(&mut self.self_link, map),
+            _ => skip(map),
         }
     }
 }

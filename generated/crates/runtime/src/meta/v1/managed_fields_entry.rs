@@ -22,13 +22,14 @@ impl serde::Serialize for ManagedFieldsEntry {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "apiVersion", &self.api_version)?;
-        crate::runtime::object::some(map, "fieldsType", &self.fields_type)?;
-        crate::runtime::object::some(map, "fieldsV1", &self.fields_v1)?;
-        crate::runtime::object::some(map, "manager", &self.manager)?;
-        crate::runtime::object::some(map, "operation", &self.operation)?;
-        crate::runtime::object::some(map, "subresource", &self.subresource)?;
-        crate::runtime::object::some(map, "time", &self.time)?;
+        use crate::runtime::object::some;
+        some(map, "apiVersion", &self.api_version)?;
+        some(map, "fieldsType", &self.fields_type)?;
+        some(map, "fieldsV1", &self.fields_v1)?;
+        some(map, "manager", &self.manager)?;
+        some(map, "operation", &self.operation)?;
+        some(map, "subresource", &self.subresource)?;
+        some(map, "time", &self.time)?;
         state.end()
     }
 }
@@ -59,15 +60,16 @@ impl crate::runtime::object::Object for ManagedFieldsEntry {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.api_version, map),
-            1 => crate::runtime::object::read(&mut self.fields_type, map),
-            2 => crate::runtime::object::read(&mut self.fields_v1, map),
-            3 => crate::runtime::object::read(&mut self.manager, map),
-            4 => crate::runtime::object::read(&mut self.operation, map),
-            5 => crate::runtime::object::read(&mut self.subresource, map),
-            6 => crate::runtime::object::read(&mut self.time, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.api_version, map),
+            1 => read(&mut self.fields_type, map),
+            2 => read(&mut self.fields_v1, map),
+            3 => read(&mut self.manager, map),
+            4 => read(&mut self.operation, map),
+            5 => read(&mut self.subresource, map),
+            6 => read(&mut self.time, map),
+            _ => skip(map),
         }
     }
 }

@@ -44,33 +44,22 @@ impl serde::Serialize for ObjectMeta {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "annotations", &self.annotations)?;
-        crate::runtime::object::some(
-            map,
-            "creationTimestamp",
-            &self.creation_timestamp,
-        )?;
-        crate::runtime::object::some(
-            map,
-            "deletionGracePeriodSeconds",
-            &self.deletion_grace_period_seconds,
-        )?;
-        crate::runtime::object::some(
-            map,
-            "deletionTimestamp",
-            &self.deletion_timestamp,
-        )?;
-        crate::runtime::object::some(map, "finalizers", &self.finalizers)?;
-        crate::runtime::object::some(map, "generateName", &self.generate_name)?;
-        crate::runtime::object::some(map, "generation", &self.generation)?;
-        crate::runtime::object::some(map, "labels", &self.labels)?;
-        crate::runtime::object::some(map, "managedFields", &self.managed_fields)?;
-        crate::runtime::object::some(map, "name", &self.name)?;
-        crate::runtime::object::some(map, "namespace", &self.namespace)?;
-        crate::runtime::object::some(map, "ownerReferences", &self.owner_references)?;
-        crate::runtime::object::some(map, "resourceVersion", &self.resource_version)?;
-        crate::runtime::object::some(map, "selfLink", &self.self_link)?;
-        crate::runtime::object::some(map, "uid", &self.uid)?;
+        use crate::runtime::object::some;
+        some(map, "annotations", &self.annotations)?;
+        some(map, "creationTimestamp", &self.creation_timestamp)?;
+        some(map, "deletionGracePeriodSeconds", &self.deletion_grace_period_seconds)?;
+        some(map, "deletionTimestamp", &self.deletion_timestamp)?;
+        some(map, "finalizers", &self.finalizers)?;
+        some(map, "generateName", &self.generate_name)?;
+        some(map, "generation", &self.generation)?;
+        some(map, "labels", &self.labels)?;
+        some(map, "managedFields", &self.managed_fields)?;
+        some(map, "name", &self.name)?;
+        some(map, "namespace", &self.namespace)?;
+        some(map, "ownerReferences", &self.owner_references)?;
+        some(map, "resourceVersion", &self.resource_version)?;
+        some(map, "selfLink", &self.self_link)?;
+        some(map, "uid", &self.uid)?;
         state.end()
     }
 }
@@ -109,28 +98,24 @@ impl crate::runtime::object::Object for ObjectMeta {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.annotations, map),
-            1 => crate::runtime::object::read(&mut self.creation_timestamp, map),
-            2 => {
-                crate::runtime::object::read(
-                    &mut self.deletion_grace_period_seconds,
-                    map,
-                )
-            }
-            3 => crate::runtime::object::read(&mut self.deletion_timestamp, map),
-            4 => crate::runtime::object::read(&mut self.finalizers, map),
-            5 => crate::runtime::object::read(&mut self.generate_name, map),
-            6 => crate::runtime::object::read(&mut self.generation, map),
-            7 => crate::runtime::object::read(&mut self.labels, map),
-            8 => crate::runtime::object::read(&mut self.managed_fields, map),
-            9 => crate::runtime::object::read(&mut self.name, map),
-            10 => crate::runtime::object::read(&mut self.namespace, map),
-            11 => crate::runtime::object::read(&mut self.owner_references, map),
-            12 => crate::runtime::object::read(&mut self.resource_version, map),
-            13 => crate::runtime::object::read(&mut self.self_link, map),
-            14 => crate::runtime::object::read(&mut self.uid, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.annotations, map),
+            1 => read(&mut self.creation_timestamp, map),
+            2 => read(&mut self.deletion_grace_period_seconds, map),
+            3 => read(&mut self.deletion_timestamp, map),
+            4 => read(&mut self.finalizers, map),
+            5 => read(&mut self.generate_name, map),
+            6 => read(&mut self.generation, map),
+            7 => read(&mut self.labels, map),
+            8 => read(&mut self.managed_fields, map),
+            9 => read(&mut self.name, map),
+            10 => read(&mut self.namespace, map),
+            11 => read(&mut self.owner_references, map),
+            12 => read(&mut self.resource_version, map),
+            13 => read(&mut self.self_link, map),
+            14 => read(&mut self.uid, map),
+            _ => skip(map),
         }
     }
 }

@@ -30,13 +30,10 @@ impl serde::Serialize for OwnerReference {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
+        use crate::runtime::object::some;
         map.serialize_entry("apiVersion", &self.api_version)?;
-        crate::runtime::object::some(
-            map,
-            "blockOwnerDeletion",
-            &self.block_owner_deletion,
-        )?;
-        crate::runtime::object::some(map, "controller", &self.controller)?;
+        some(map, "blockOwnerDeletion", &self.block_owner_deletion)?;
+        some(map, "controller", &self.controller)?;
         map.serialize_entry("kind", &self.kind)?;
         map.serialize_entry("name", &self.name)?;
         map.serialize_entry("uid", &self.uid)?;
@@ -69,14 +66,15 @@ impl crate::runtime::object::Object for OwnerReference {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.api_version, map),
-            1 => crate::runtime::object::read(&mut self.block_owner_deletion, map),
-            2 => crate::runtime::object::read(&mut self.controller, map),
-            3 => crate::runtime::object::read_or_default(&mut self.kind, map),
-            4 => crate::runtime::object::read_or_default(&mut self.name, map),
-            5 => crate::runtime::object::read_or_default(&mut self.uid, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.api_version, map),
+            1 => read(&mut self.block_owner_deletion, map),
+            2 => read(&mut self.controller, map),
+            3 => read_or_default(&mut self.kind, map),
+            4 => read_or_default(&mut self.name, map),
+            5 => read_or_default(&mut self.uid, map),
+            _ => skip(map),
         }
     }
 }

@@ -12,8 +12,9 @@ impl serde::Serialize for Preconditions {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "resourceVersion", &self.resource_version)?;
-        crate::runtime::object::some(map, "uid", &self.uid)?;
+        use crate::runtime::object::some;
+        some(map, "resourceVersion", &self.resource_version)?;
+        some(map, "uid", &self.uid)?;
         state.end()
     }
 }
@@ -39,10 +40,11 @@ impl crate::runtime::object::Object for Preconditions {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.resource_version, map),
-            1 => crate::runtime::object::read(&mut self.uid, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.resource_version, map),
+            1 => read(&mut self.uid, map),
+            _ => skip(map),
         }
     }
 }

@@ -43,10 +43,11 @@ impl crate::runtime::object::Object for ServerAddressByClientCIDR {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => crate::runtime::object::read_or_default(&mut self.client_cidr, map),
-            1 => crate::runtime::object::read_or_default(&mut self.server_address, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read_or_default(&mut self.client_cidr, map),
+            1 => read_or_default(&mut self.server_address, map),
+            _ => skip(map),
         }
     }
 }

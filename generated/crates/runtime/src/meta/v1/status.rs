@@ -24,14 +24,15 @@ impl serde::Serialize for Status {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "apiVersion", &self.api_version)?;
-        crate::runtime::object::some(map, "code", &self.code)?;
-        crate::runtime::object::some(map, "details", &self.details)?;
-        crate::runtime::object::some(map, "kind", &self.kind)?;
-        crate::runtime::object::some(map, "message", &self.message)?;
-        crate::runtime::object::some(map, "metadata", &self.metadata)?;
-        crate::runtime::object::some(map, "reason", &self.reason)?;
-        crate::runtime::object::some(map, "status", &self.status)?;
+        use crate::runtime::object::some;
+        some(map, "apiVersion", &self.api_version)?;
+        some(map, "code", &self.code)?;
+        some(map, "details", &self.details)?;
+        some(map, "kind", &self.kind)?;
+        some(map, "message", &self.message)?;
+        some(map, "metadata", &self.metadata)?;
+        some(map, "reason", &self.reason)?;
+        some(map, "status", &self.status)?;
         state.end()
     }
 }
@@ -63,16 +64,17 @@ impl crate::runtime::object::Object for Status {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.api_version, map),
-            1 => crate::runtime::object::read(&mut self.code, map),
-            2 => crate::runtime::object::read(&mut self.details, map),
-            3 => crate::runtime::object::read(&mut self.kind, map),
-            4 => crate::runtime::object::read(&mut self.message, map),
-            5 => crate::runtime::object::read(&mut self.metadata, map),
-            6 => crate::runtime::object::read(&mut self.reason, map),
-            7 => crate::runtime::object::read(&mut self.status, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.api_version, map),
+            1 => read(&mut self.code, map),
+            2 => read(&mut self.details, map),
+            3 => read(&mut self.kind, map),
+            4 => read(&mut self.message, map),
+            5 => read(&mut self.metadata, map),
+            6 => read(&mut self.reason, map),
+            7 => read(&mut self.status, map),
+            _ => skip(map),
         }
     }
 }

@@ -14,9 +14,10 @@ impl serde::Serialize for StatusCause {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "field", &self.field)?;
-        crate::runtime::object::some(map, "message", &self.message)?;
-        crate::runtime::object::some(map, "reason", &self.reason)?;
+        use crate::runtime::object::some;
+        some(map, "field", &self.field)?;
+        some(map, "message", &self.message)?;
+        some(map, "reason", &self.reason)?;
         state.end()
     }
 }
@@ -43,11 +44,12 @@ impl crate::runtime::object::Object for StatusCause {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.field, map),
-            1 => crate::runtime::object::read(&mut self.message, map),
-            2 => crate::runtime::object::read(&mut self.reason, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.field, map),
+            1 => read(&mut self.message, map),
+            2 => read(&mut self.reason, map),
+            _ => skip(map),
         }
     }
 }

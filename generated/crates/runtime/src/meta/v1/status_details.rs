@@ -22,16 +22,13 @@ impl serde::Serialize for StatusDetails {
         use serde::ser::SerializeMap as _;
         let mut state = serializer.serialize_map(None)?;
         let map = &mut state;
-        crate::runtime::object::some(map, "causes", &self.causes)?;
-        crate::runtime::object::some(map, "group", &self.group)?;
-        crate::runtime::object::some(map, "kind", &self.kind)?;
-        crate::runtime::object::some(map, "name", &self.name)?;
-        crate::runtime::object::some(
-            map,
-            "retryAfterSeconds",
-            &self.retry_after_seconds,
-        )?;
-        crate::runtime::object::some(map, "uid", &self.uid)?;
+        use crate::runtime::object::some;
+        some(map, "causes", &self.causes)?;
+        some(map, "group", &self.group)?;
+        some(map, "kind", &self.kind)?;
+        some(map, "name", &self.name)?;
+        some(map, "retryAfterSeconds", &self.retry_after_seconds)?;
+        some(map, "uid", &self.uid)?;
         state.end()
     }
 }
@@ -61,14 +58,15 @@ impl crate::runtime::object::Object for StatusDetails {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read};
         match index {
-            0 => crate::runtime::object::read(&mut self.causes, map),
-            1 => crate::runtime::object::read(&mut self.group, map),
-            2 => crate::runtime::object::read(&mut self.kind, map),
-            3 => crate::runtime::object::read(&mut self.name, map),
-            4 => crate::runtime::object::read(&mut self.retry_after_seconds, map),
-            5 => crate::runtime::object::read(&mut self.uid, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.causes, map),
+            1 => read(&mut self.group, map),
+            2 => read(&mut self.kind, map),
+            3 => read(&mut self.name, map),
+            4 => read(&mut self.retry_after_seconds, map),
+            5 => read(&mut self.uid, map),
+            _ => skip(map),
         }
     }
 }

@@ -40,10 +40,11 @@ impl crate::runtime::object::Object for WatchEvent {
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
+        use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => crate::runtime::object::read(&mut self.object, map),
-            1 => crate::runtime::object::read_or_default(&mut self.type_, map),
-            _ => crate::runtime::object::skip(map),
+            0 => read(&mut self.object, map),
+            1 => read_or_default(&mut self.type_, map),
+            _ => skip(map),
         }
     }
 }
