@@ -364,23 +364,13 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
             }
         }
         TypeKind::Struct { fields } => {
-            // A struct with `Default` (nearly all) decodes through the runtime's shared
-            // deserializer (`runtime::object`), which costs rustc a fraction of serde's derive; the
-            // few without one (a required field with no empty value, like Condition's
-            // lastTransitionTime) keep the derive, which needs no starting value.
-            // Serialization is written out too (`serialize_impl`): one function per struct,
-            // no proc macro.
-            let compact = t.default;
+            // (De)serialization is emitted, not derived (`object_impl`, `serialize_impl`): it
+            // costs rustc a fraction of serde's derive.
             let defs = fields.iter().map(|f| {
                 let fname = format_ident!("{}", f.rust);
                 let ty = field_type(cx, f);
                 let fdoc = doc_attrs(&f.doc);
-                let serde = if compact {
-                    quote!()
-                } else {
-                    field_serde_attrs(cx, t, f)
-                };
-                quote! { #fdoc #serde pub #fname: #ty, }
+                quote! { #fdoc pub #fname: #ty, }
             });
             // Literal defaults from the schema: `Default` starts from them, and so does
             // decoding (`runtime::object`; the derive's `default = "…"` where there is no
@@ -426,11 +416,7 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
             } else {
                 quote!()
             };
-            let (de, de_impl) = if compact {
-                (quote!(), object_impl(cx, t, fields))
-            } else {
-                (quote!(serde::Deserialize), quote!())
-            };
+            let de_impl = object_impl(cx, t, fields);
             // A credential is never printed (see `sensitive`): Debug by hand for those types.
             let redact = fields
                 .iter()
@@ -442,7 +428,7 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
             };
             let mut out = quote! {
                 #doc
-                #[derive(Clone, #debug #default PartialEq, #de)]
+                #[derive(Clone, #debug #default PartialEq)]
                 pub struct #name {
                     #(#defs)*
                 }
@@ -489,36 +475,6 @@ fn absent(cx: &Ctx<'_>, f: &Field) -> Absent {
     }
 }
 
-/// A field's `#[serde]` attribute for the derived `Deserialize` (a struct without `Default`):
-/// its wire name, and what absent means.
-fn field_serde_attrs(cx: &Ctx<'_>, t: &TypeDef, f: &Field) -> TokenStream {
-    let rt = &cx.runtime;
-    let wire = &f.wire;
-    let mut attrs = Vec::new();
-    if f.flatten {
-        attrs.push(quote!(flatten));
-    } else if f.rust != f.wire {
-        attrs.push(quote!(rename = #wire));
-    }
-    match absent(cx, f) {
-        Absent::None => attrs.push(quote!(default)),
-        Absent::Literal => {
-            let func = default_fn_name(t, f).to_string();
-            attrs.push(quote!(default = #func));
-        }
-        Absent::Empty => {
-            let with = format!("{}::deserialize_null_as_default", path_string(rt));
-            attrs.push(quote!(default, deserialize_with = #with));
-        }
-        Absent::Unknown | Absent::Error => {}
-    }
-    if attrs.is_empty() {
-        quote!()
-    } else {
-        quote!(#[serde(#(#attrs),*)])
-    }
-}
-
 /// `Serialize` of a struct that is no kind: a map of its fields.
 fn serialize_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
     let name = format_ident!("{}", t.name);
@@ -542,84 +498,128 @@ fn serialize_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
     }
 }
 
-/// `Deserialize` through the runtime's shared deserializer: the wire names, a `match` from a
-/// key to its field's index, the fields that must be present, and one `match` arm per field.
+/// `Deserialize` through the runtime's shared deserializer: a `match` from a key to its
+/// field's index, one `match` arm reading each field, and where decoding cannot start from the
+/// struct's `Default` (a field must be present, or there is no `Default`), a draft with an
+/// `Option` for each such field, finished into the struct or naming the one missing.
 fn object_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
     let rt = &cx.runtime;
     let name = format_ident!("{}", t.name);
     let type_name = &t.name;
     let mut declared: Vec<&Field> = fields.iter().filter(|f| !f.flatten).collect();
     declared.sort_by(|a, b| a.wire.cmp(&b.wire));
+    let drafted = !t.default || fields.iter().any(|f| absent(cx, f) == Absent::Error);
+    // A draft holds `Option<T>` for a field that must be present or whose literal default it
+    // cannot start from; `null` there is refused, as the field's own type refuses it.
+    let in_option = |f: &Field| {
+        matches!(
+            (absent(cx, f), drafted),
+            (Absent::Error, _) | (Absent::Literal, true)
+        )
+    };
+    let reader = |f: &Field| match absent(cx, f) {
+        Absent::Empty => "read_or_default",
+        _ if in_option(f) => "read_some",
+        _ => "read",
+    };
     let indices = declared.iter().enumerate().map(|(i, f)| {
         let wire = &f.wire;
         let i = proc_macro2::Literal::usize_unsuffixed(i);
         quote!(#wire => Some(#i),)
     });
     // The helpers the arms call, imported by name so that each arm is one short line.
-    let mut readers = vec![quote!(skip)];
-    if declared.iter().any(|f| absent(cx, f) != Absent::Empty) {
-        readers.push(quote!(read));
-    }
-    if declared.iter().any(|f| absent(cx, f) == Absent::Empty) {
-        readers.push(quote!(read_or_default));
-    }
+    let used: std::collections::BTreeSet<&str> = declared.iter().map(|f| reader(f)).collect();
+    let readers = std::iter::once("skip")
+        .chain(used)
+        .map(|r| format_ident!("{}", r));
     let arms = declared.iter().enumerate().map(|(i, f)| {
         let fname = format_ident!("{}", f.rust);
         let i = proc_macro2::Literal::usize_unsuffixed(i);
-        if absent(cx, f) == Absent::Empty {
-            quote!(#i => read_or_default(&mut self.#fname, map),)
-        } else {
-            quote!(#i => read(&mut self.#fname, map),)
-        }
+        let reader = format_ident!("{}", reader(f));
+        quote!(#i => #reader(&mut draft.#fname, map),)
     });
-    let required: Vec<TokenStream> = (0..declared.len())
-        .filter(|&i| absent(cx, declared[i]) == Absent::Error)
-        .map(|i| {
-            let wire = &declared[i].wire;
-            let i = proc_macro2::Literal::usize_unsuffixed(i);
-            quote!((#i, #wire))
-        })
-        .collect();
-    let required = if required.is_empty() {
-        quote!()
-    } else {
-        quote!(const REQUIRED: &'static [(usize, &'static str)] = &[#(#required),*];)
-    };
     let unknown = fields.iter().find(|f| f.flatten).map(|f| {
         let fname = format_ident!("{}", f.rust);
         quote! {
             const KEEPS_UNKNOWN: bool = true;
-            fn unknown<'de, A: serde::de::MapAccess<'de>>(&mut self, key: String, map: &mut A) -> Result<(), A::Error> {
-                self.#fname.insert(key, map.next_value()?);
+            fn unknown<'de, A: serde::de::MapAccess<'de>>(draft: &mut Self::Draft, key: String, map: &mut A) -> Result<(), A::Error> {
+                draft.#fname.insert(key, map.next_value()?);
                 Ok(())
             }
         }
     });
-    quote! {
+    let object = |draft: TokenStream| {
+        quote! {
+            impl #rt::object::Object for #name {
+                type Draft = #draft;
+                const NAME: &'static str = #type_name;
+                #[inline]
+                fn index(key: &str) -> Option<usize> {
+                    match key {
+                        #(#indices)*
+                        _ => None,
+                    }
+                }
+                fn field<'de, A: serde::de::MapAccess<'de>>(draft: &mut Self::Draft, index: usize, map: &mut A) -> Result<(), A::Error> {
+                    use #rt::object::{#(#readers),*};
+                    match index {
+                        #(#arms)*
+                        _ => skip(map),
+                    }
+                }
+                #unknown
+            }
+        }
+    };
+    let deserialize = quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 #rt::object::deserialize(deserializer)
             }
         }
-        impl #rt::object::Object for #name {
-            const NAME: &'static str = #type_name;
-            #required
-            #[inline]
-            fn index(key: &str) -> Option<usize> {
-                match key {
-                    #(#indices)*
-                    _ => None,
-                }
-            }
-            fn field<'de, A: serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error> {
-                use #rt::object::{#(#readers),*};
-                match index {
-                    #(#arms)*
-                    _ => skip(map),
-                }
-            }
-            #unknown
+    };
+    if !drafted {
+        let object = object(quote!(Self));
+        return quote! { #deserialize #object };
+    }
+    // The draft is named only inside this block (`__Draft`: no type name is cased that way),
+    // so it needs no name of its own in the module.
+    let object = object(quote!(__Draft));
+    let draft_fields = fields.iter().map(|f| {
+        let fname = format_ident!("{}", f.rust);
+        let ty = field_type(cx, f);
+        if in_option(f) {
+            quote!(#fname: Option<#ty>,)
+        } else {
+            quote!(#fname: #ty,)
         }
+    });
+    let finish = fields.iter().map(|f| {
+        let fname = format_ident!("{}", f.rust);
+        let wire = &f.wire;
+        match absent(cx, f) {
+            Absent::Error => quote!(#fname: self.#fname.ok_or(#wire)?,),
+            Absent::Literal if in_option(f) => {
+                let func = default_fn_name(t, f);
+                quote!(#fname: self.#fname.unwrap_or_else(#func),)
+            }
+            _ => quote!(#fname: self.#fname,),
+        }
+    });
+    quote! {
+        #deserialize
+        const _: () = {
+            #[derive(Default)]
+            pub struct __Draft {
+                #(#draft_fields)*
+            }
+            impl #rt::object::Finish<#name> for __Draft {
+                fn finish(self) -> Result<#name, &'static str> {
+                    Ok(#name { #(#finish)* })
+                }
+            }
+            #object
+        };
     }
 }
 

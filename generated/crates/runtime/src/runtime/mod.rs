@@ -113,16 +113,6 @@ pub trait Resource {
     const NAMESPACED: bool;
 }
 
-/// Deserializes `null` as the type's default: servers send `null` for some required lists,
-/// maps and strings.
-pub fn deserialize_null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
-
 /// `meta/v1 Time`: an instant written as RFC 3339 in UTC with second precision
 /// (`2008-01-01T01:01:01Z`), as the API server writes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

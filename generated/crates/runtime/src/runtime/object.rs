@@ -22,36 +22,57 @@ use serde::de::{
     Deserialize, DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, Visitor,
 };
 
-/// What an emitted struct tells the shared deserializer. `Default` is where decoding starts:
-/// absent fields keep their default (the schema's literal default, an empty value, `None`).
+/// What an emitted struct tells the shared deserializer.
 #[doc(hidden)]
-pub trait Object: Default {
+pub trait Object: Sized {
+    /// What decoding fills in, starting from its `Default`: the struct itself when every field
+    /// has a value to start from (absent means the schema's literal default, an empty value or
+    /// `None`); otherwise a draft of it, with an `Option` for each field that must be present
+    /// or has a literal default but no `Default` to start from.
+    type Draft: Default + Finish<Self>;
     /// The struct's name, for messages.
     const NAME: &'static str;
-    /// The fields that must be present (required, and with no empty value to stand in when
-    /// absent): their indices, ascending, and wire names.
-    const REQUIRED: &'static [(usize, &'static str)] = &[];
-    /// Keys that name no field go to [`Object::unknown`] (an object that preserves
-    /// unknown fields) rather than being skipped.
+    /// Keys that name no field go to [`Object::unknown`] (an object that preserves unknown
+    /// fields) rather than being skipped.
     const KEEPS_UNKNOWN: bool = false;
 
     /// The index of the field a key names. A `match` on the key, which rustc turns into a
-    /// switch on its length and a few word compares: a binary search of the sorted names cost a fifth
-    /// more instructions to decode a Pod. `#[inline]` in emitted code, so that it is compiled
-    /// where it is used, like the generic parts.
+    /// switch on its length and a few word compares: a binary search of the sorted names cost a
+    /// fifth more instructions to decode a Pod. `#[inline]` in emitted code, so that it is
+    /// compiled where it is used, like the generic parts.
     fn index(key: &str) -> Option<usize>;
 
-    /// Reads the value of field `index` from `map` into `self`.
-    fn field<'de, A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error>;
+    /// Reads the value of field `index` from `map` into the draft.
+    fn field<'de, A: MapAccess<'de>>(
+        draft: &mut Self::Draft,
+        index: usize,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
 
     /// Reads the value of a key that names no field (only called when `KEEPS_UNKNOWN`).
     fn unknown<'de, A: MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         key: String,
         map: &mut A,
     ) -> Result<(), A::Error> {
-        let _ = key;
+        let _ = (draft, key);
         skip(map)
+    }
+}
+
+/// A draft becomes the struct once every key is read, or names the field that must be present
+/// and was not.
+#[doc(hidden)]
+pub trait Finish<T> {
+    /// The struct, or the wire name of a missing field.
+    fn finish(self) -> Result<T, &'static str>;
+}
+
+/// A struct that decodes into itself is finished as it is.
+impl<T> Finish<T> for T {
+    #[inline]
+    fn finish(self) -> Result<T, &'static str> {
+        Ok(self)
     }
 }
 
@@ -88,6 +109,18 @@ pub fn read_or_default<'de, T: Deserialize<'de> + Default, A: MapAccess<'de>>(
     Ok(())
 }
 
+/// For a field that must be present, or has a literal default, in a draft: `null` is refused,
+/// as absent is (or replaced by the default) when the draft is finished.
+#[doc(hidden)]
+#[inline]
+pub fn read_some<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+    slot: &mut Option<T>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
 /// Writes an optional field, left out when `None` (the emitted `Serialize` impls call it: one
 /// line per field).
 #[doc(hidden)]
@@ -119,57 +152,15 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut out = T::default();
-        let mut seen = Seen::default();
+        let mut draft = T::Draft::default();
         while let Some(key) = map.next_key_seed(Key::<T>(PhantomData))? {
             match key {
-                Found::Field(i) => {
-                    out.field(i, &mut map)?;
-                    if !T::REQUIRED.is_empty() {
-                        if let Ok(r) = T::REQUIRED.binary_search_by_key(&i, |&(i, _)| i) {
-                            seen.insert(r);
-                        }
-                    }
-                }
-                Found::Unknown(key) => out.unknown(key, &mut map)?,
+                Found::Field(i) => T::field(&mut draft, i, &mut map)?,
+                Found::Unknown(key) => T::unknown(&mut draft, key, &mut map)?,
                 Found::Skip => skip(&mut map)?,
             }
         }
-        if let Some(r) = (0..T::REQUIRED.len()).find(|&r| !seen.contains(r)) {
-            return Err(A::Error::missing_field(T::REQUIRED[r].1));
-        }
-        Ok(out)
-    }
-}
-
-/// Which of the fields that must be present were seen: a word of bits, and more words only
-/// for a struct with more than 64 of them.
-#[derive(Default)]
-struct Seen {
-    first: u64,
-    more: Vec<u64>,
-}
-
-impl Seen {
-    fn insert(&mut self, r: usize) {
-        if r < 64 {
-            self.first |= 1 << r;
-        } else {
-            let (word, bit) = (r / 64 - 1, r % 64);
-            if self.more.len() <= word {
-                self.more.resize(word + 1, 0);
-            }
-            self.more[word] |= 1 << bit;
-        }
-    }
-
-    fn contains(&self, r: usize) -> bool {
-        if r < 64 {
-            self.first & (1 << r) != 0
-        } else {
-            let (word, bit) = (r / 64 - 1, r % 64);
-            self.more.get(word).is_some_and(|w| w & (1 << bit) != 0)
-        }
+        draft.finish().map_err(A::Error::missing_field)
     }
 }
 
@@ -226,18 +217,39 @@ impl<'de, T: Object> Visitor<'de> for Key<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
-    #[derive(Debug, Default, PartialEq)]
+    /// Decodes into a draft: `z` must be present.
+    #[derive(Debug, PartialEq)]
     struct Probe {
         a: Option<String>,
         b: Vec<i64>,
+        z: serde_json::Value,
+        extra: BTreeMap<String, serde_json::Value>,
+    }
+
+    #[derive(Default)]
+    struct ProbeDraft {
+        a: Option<String>,
+        b: Vec<i64>,
         z: Option<serde_json::Value>,
-        extra: std::collections::BTreeMap<String, serde_json::Value>,
+        extra: BTreeMap<String, serde_json::Value>,
+    }
+
+    impl Finish<Probe> for ProbeDraft {
+        fn finish(self) -> Result<Probe, &'static str> {
+            Ok(Probe {
+                a: self.a,
+                b: self.b,
+                z: self.z.ok_or("z")?,
+                extra: self.extra,
+            })
+        }
     }
 
     impl Object for Probe {
+        type Draft = ProbeDraft;
         const NAME: &'static str = "Probe";
-        const REQUIRED: &'static [(usize, &'static str)] = &[(2, "z")];
         const KEEPS_UNKNOWN: bool = true;
         fn index(key: &str) -> Option<usize> {
             match key {
@@ -247,25 +259,59 @@ mod tests {
                 _ => None,
             }
         }
-        fn field<'de, A: MapAccess<'de>>(&mut self, i: usize, map: &mut A) -> Result<(), A::Error> {
+        fn field<'de, A: MapAccess<'de>>(
+            draft: &mut ProbeDraft,
+            i: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
             match i {
-                0 => read(&mut self.a, map),
-                1 => read_or_default(&mut self.b, map),
-                2 => read(&mut self.z, map),
+                0 => read(&mut draft.a, map),
+                1 => read_or_default(&mut draft.b, map),
+                2 => read_some(&mut draft.z, map),
                 _ => skip(map),
             }
         }
         fn unknown<'de, A: MapAccess<'de>>(
-            &mut self,
+            draft: &mut ProbeDraft,
             key: String,
             map: &mut A,
         ) -> Result<(), A::Error> {
-            self.extra.insert(key, map.next_value()?);
+            draft.extra.insert(key, map.next_value()?);
             Ok(())
         }
     }
 
     impl<'de> serde::Deserialize<'de> for Probe {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            deserialize(d)
+        }
+    }
+
+    /// Decodes into itself.
+    #[derive(Debug, Default, PartialEq)]
+    struct Plain {
+        n: i64,
+    }
+
+    impl Object for Plain {
+        type Draft = Self;
+        const NAME: &'static str = "Plain";
+        fn index(key: &str) -> Option<usize> {
+            (key == "n").then_some(0)
+        }
+        fn field<'de, A: MapAccess<'de>>(
+            draft: &mut Self,
+            i: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match i {
+                0 => read_or_default(&mut draft.n, map),
+                _ => skip(map),
+            }
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Plain {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             deserialize(d)
         }
@@ -277,7 +323,7 @@ mod tests {
             serde_json::from_str(r#"{"b": null, "q": 1, "a": "x", "z": 2, "a": "y"}"#).unwrap();
         assert_eq!(p.a.as_deref(), Some("y"), "the last of a repeated key wins");
         assert!(p.b.is_empty());
-        assert_eq!(p.z, Some(serde_json::json!(2)));
+        assert_eq!(p.z, serde_json::json!(2));
         assert_eq!(p.extra.get("q"), Some(&serde_json::json!(1)));
         let err = serde_json::from_str::<Probe>(r#"{"a": "x"}"#).unwrap_err();
         assert!(err.to_string().contains("missing field `z`"), "{err}");
@@ -286,13 +332,11 @@ mod tests {
     }
 
     #[test]
-    fn seen_holds_more_than_64() {
-        let mut s = Seen::default();
-        for r in [0, 63, 64, 130] {
-            assert!(!s.contains(r));
-            s.insert(r);
-            assert!(s.contains(r));
-        }
-        assert!(!s.contains(65) && !s.contains(1));
+    fn a_struct_with_a_default_decodes_into_itself() {
+        let p: Plain = serde_json::from_str(r#"{"n": 3, "m": [1]}"#).unwrap();
+        assert_eq!(p, Plain { n: 3 });
+        let p: Plain = serde_json::from_str(r#"{"n": null}"#).unwrap();
+        assert_eq!(p, Plain::default());
+        assert!(serde_json::from_str::<Plain>(r#"{"n": "x"}"#).is_err());
     }
 }

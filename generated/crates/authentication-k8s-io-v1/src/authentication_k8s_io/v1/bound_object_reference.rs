@@ -32,6 +32,7 @@ impl<'de> serde::Deserialize<'de> for BoundObjectReference {
     }
 }
 impl crate::runtime::object::Object for BoundObjectReference {
+    type Draft = Self;
     const NAME: &'static str = "BoundObjectReference";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -44,16 +45,16 @@ impl crate::runtime::object::Object for BoundObjectReference {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.api_version, map),
-            1 => read(&mut self.kind, map),
-            2 => read(&mut self.name, map),
-            3 => read(&mut self.uid, map),
+            0 => read(&mut draft.api_version, map),
+            1 => read(&mut draft.kind, map),
+            2 => read(&mut draft.name, map),
+            3 => read(&mut draft.uid, map),
             _ => skip(map),
         }
     }

@@ -15,6 +15,7 @@ impl<'de> serde::Deserialize<'de> for SelfSubjectReview {
     }
 }
 impl crate::runtime::object::Object for SelfSubjectReview {
+    type Draft = Self;
     const NAME: &'static str = "SelfSubjectReview";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -25,14 +26,14 @@ impl crate::runtime::object::Object for SelfSubjectReview {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.metadata, map),
-            1 => read(&mut self.status, map),
+            0 => read(&mut draft.metadata, map),
+            1 => read(&mut draft.status, map),
             _ => skip(map),
         }
     }

@@ -23,6 +23,7 @@ impl<'de> serde::Deserialize<'de> for SelfSubjectReviewStatus {
     }
 }
 impl crate::runtime::object::Object for SelfSubjectReviewStatus {
+    type Draft = Self;
     const NAME: &'static str = "SelfSubjectReviewStatus";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -32,13 +33,13 @@ impl crate::runtime::object::Object for SelfSubjectReviewStatus {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.user_info, map),
+            0 => read(&mut draft.user_info, map),
             _ => skip(map),
         }
     }

@@ -31,6 +31,7 @@ impl<'de> serde::Deserialize<'de> for TokenRequestSpec {
     }
 }
 impl crate::runtime::object::Object for TokenRequestSpec {
+    type Draft = Self;
     const NAME: &'static str = "TokenRequestSpec";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -42,15 +43,15 @@ impl crate::runtime::object::Object for TokenRequestSpec {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => read_or_default(&mut self.audiences, map),
-            1 => read(&mut self.bound_object_ref, map),
-            2 => read(&mut self.expiration_seconds, map),
+            0 => read_or_default(&mut draft.audiences, map),
+            1 => read(&mut draft.bound_object_ref, map),
+            2 => read(&mut draft.expiration_seconds, map),
             _ => skip(map),
         }
     }

@@ -17,6 +17,7 @@ impl<'de> serde::Deserialize<'de> for TokenReview {
     }
 }
 impl crate::runtime::object::Object for TokenReview {
+    type Draft = Self;
     const NAME: &'static str = "TokenReview";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -28,15 +29,15 @@ impl crate::runtime::object::Object for TokenReview {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => read(&mut self.metadata, map),
-            1 => read_or_default(&mut self.spec, map),
-            2 => read(&mut self.status, map),
+            0 => read(&mut draft.metadata, map),
+            1 => read_or_default(&mut draft.spec, map),
+            2 => read(&mut draft.status, map),
             _ => skip(map),
         }
     }

@@ -36,6 +36,7 @@ impl<'de> serde::Deserialize<'de> for TokenReviewSpec {
     }
 }
 impl crate::runtime::object::Object for TokenReviewSpec {
+    type Draft = Self;
     const NAME: &'static str = "TokenReviewSpec";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -46,14 +47,14 @@ impl crate::runtime::object::Object for TokenReviewSpec {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.audiences, map),
-            1 => read(&mut self.token, map),
+            0 => read(&mut draft.audiences, map),
+            1 => read(&mut draft.token, map),
             _ => skip(map),
         }
     }

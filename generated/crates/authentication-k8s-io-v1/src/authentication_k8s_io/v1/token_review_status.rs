@@ -34,6 +34,7 @@ impl<'de> serde::Deserialize<'de> for TokenReviewStatus {
     }
 }
 impl crate::runtime::object::Object for TokenReviewStatus {
+    type Draft = Self;
     const NAME: &'static str = "TokenReviewStatus";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -46,16 +47,16 @@ impl crate::runtime::object::Object for TokenReviewStatus {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.audiences, map),
-            1 => read(&mut self.authenticated, map),
-            2 => read(&mut self.error, map),
-            3 => read(&mut self.user, map),
+            0 => read(&mut draft.audiences, map),
+            1 => read(&mut draft.authenticated, map),
+            2 => read(&mut draft.error, map),
+            3 => read(&mut draft.user, map),
             _ => skip(map),
         }
     }

@@ -34,6 +34,7 @@ impl<'de> serde::Deserialize<'de> for UserInfo {
     }
 }
 impl crate::runtime::object::Object for UserInfo {
+    type Draft = Self;
     const NAME: &'static str = "UserInfo";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -46,16 +47,16 @@ impl crate::runtime::object::Object for UserInfo {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.extra, map),
-            1 => read(&mut self.groups, map),
-            2 => read(&mut self.uid, map),
-            3 => read(&mut self.username, map),
+            0 => read(&mut draft.extra, map),
+            1 => read(&mut draft.groups, map),
+            2 => read(&mut draft.uid, map),
+            3 => read(&mut draft.username, map),
             _ => skip(map),
         }
     }

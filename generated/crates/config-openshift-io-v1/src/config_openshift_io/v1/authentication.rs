@@ -25,6 +25,7 @@ impl<'de> serde::Deserialize<'de> for Authentication {
     }
 }
 impl crate::runtime::object::Object for Authentication {
+    type Draft = Self;
     const NAME: &'static str = "Authentication";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -36,15 +37,15 @@ impl crate::runtime::object::Object for Authentication {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => read(&mut self.metadata, map),
-            1 => read_or_default(&mut self.spec, map),
-            2 => read(&mut self.status, map),
+            0 => read(&mut draft.metadata, map),
+            1 => read_or_default(&mut draft.spec, map),
+            2 => read(&mut draft.status, map),
             _ => skip(map),
         }
     }
@@ -127,6 +128,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationSpec {
     }
 }
 impl crate::runtime::object::Object for AuthenticationSpec {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpec";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -141,18 +143,18 @@ impl crate::runtime::object::Object for AuthenticationSpec {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.oauth_metadata, map),
-            1 => read(&mut self.oidc_providers, map),
-            2 => read(&mut self.service_account_issuer, map),
-            3 => read(&mut self.type_, map),
-            4 => read(&mut self.webhook_token_authenticator, map),
-            5 => read(&mut self.webhook_token_authenticators, map),
+            0 => read(&mut draft.oauth_metadata, map),
+            1 => read(&mut draft.oidc_providers, map),
+            2 => read(&mut draft.service_account_issuer, map),
+            3 => read(&mut draft.type_, map),
+            4 => read(&mut draft.webhook_token_authenticator, map),
+            5 => read(&mut draft.webhook_token_authenticators, map),
             _ => skip(map),
         }
     }
@@ -180,6 +182,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationSpecOauthMetadata {
     }
 }
 impl crate::runtime::object::Object for AuthenticationSpecOauthMetadata {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpecOauthMetadata";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -189,13 +192,13 @@ impl crate::runtime::object::Object for AuthenticationSpecOauthMetadata {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => read_or_default(&mut self.name, map),
+            0 => read_or_default(&mut draft.name, map),
             _ => skip(map),
         }
     }
@@ -251,6 +254,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProviders {
     }
 }
 impl crate::runtime::object::Object for AuthenticationSpecOidcProviders {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpecOidcProviders";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -265,18 +269,18 @@ impl crate::runtime::object::Object for AuthenticationSpecOidcProviders {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => read_or_default(&mut self.claim_mappings, map),
-            1 => read(&mut self.claim_validation_rules, map),
-            2 => read_or_default(&mut self.issuer, map),
-            3 => read_or_default(&mut self.name, map),
-            4 => read(&mut self.oidc_clients, map),
-            5 => read(&mut self.user_validation_rules, map),
+            0 => read_or_default(&mut draft.claim_mappings, map),
+            1 => read(&mut draft.claim_validation_rules, map),
+            2 => read_or_default(&mut draft.issuer, map),
+            3 => read_or_default(&mut draft.name, map),
+            4 => read(&mut draft.oidc_clients, map),
+            5 => read(&mut draft.user_validation_rules, map),
             _ => skip(map),
         }
     }
@@ -328,6 +332,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersClaimMappin
     }
 }
 impl crate::runtime::object::Object for AuthenticationSpecOidcProvidersClaimMappings {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappings";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -340,16 +345,16 @@ impl crate::runtime::object::Object for AuthenticationSpecOidcProvidersClaimMapp
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => read(&mut self.extra, map),
-            1 => read(&mut self.groups, map),
-            2 => read(&mut self.uid, map),
-            3 => read_or_default(&mut self.username, map),
+            0 => read(&mut draft.extra, map),
+            1 => read(&mut draft.groups, map),
+            2 => read(&mut draft.uid, map),
+            3 => read_or_default(&mut draft.username, map),
             _ => skip(map),
         }
     }
@@ -394,6 +399,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersClaimMappin
 }
 impl crate::runtime::object::Object
 for AuthenticationSpecOidcProvidersClaimMappingsExtra {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappingsExtra";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -404,14 +410,14 @@ for AuthenticationSpecOidcProvidersClaimMappingsExtra {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => read_or_default(&mut self.key, map),
-            1 => read_or_default(&mut self.value_expression, map),
+            0 => read_or_default(&mut draft.key, map),
+            1 => read_or_default(&mut draft.value_expression, map),
             _ => skip(map),
         }
     }
@@ -452,6 +458,7 @@ for AuthenticationSpecOidcProvidersClaimMappingsGroups {
 }
 impl crate::runtime::object::Object
 for AuthenticationSpecOidcProvidersClaimMappingsGroups {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappingsGroups";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -463,15 +470,15 @@ for AuthenticationSpecOidcProvidersClaimMappingsGroups {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.claim, map),
-            1 => read(&mut self.expression, map),
-            2 => read(&mut self.prefix, map),
+            0 => read(&mut draft.claim, map),
+            1 => read(&mut draft.expression, map),
+            2 => read(&mut draft.prefix, map),
             _ => skip(map),
         }
     }
@@ -506,6 +513,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersClaimMappin
     }
 }
 impl crate::runtime::object::Object for AuthenticationSpecOidcProvidersClaimMappingsUid {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappingsUid";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -516,14 +524,14 @@ impl crate::runtime::object::Object for AuthenticationSpecOidcProvidersClaimMapp
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.claim, map),
-            1 => read(&mut self.expression, map),
+            0 => read(&mut draft.claim, map),
+            1 => read(&mut draft.expression, map),
             _ => skip(map),
         }
     }
@@ -570,6 +578,7 @@ for AuthenticationSpecOidcProvidersClaimMappingsUsername {
 }
 impl crate::runtime::object::Object
 for AuthenticationSpecOidcProvidersClaimMappingsUsername {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappingsUsername";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -582,16 +591,16 @@ for AuthenticationSpecOidcProvidersClaimMappingsUsername {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.claim, map),
-            1 => read(&mut self.expression, map),
-            2 => read(&mut self.prefix, map),
-            3 => read(&mut self.prefix_policy, map),
+            0 => read(&mut draft.claim, map),
+            1 => read(&mut draft.expression, map),
+            2 => read(&mut draft.prefix, map),
+            3 => read(&mut draft.prefix_policy, map),
             _ => skip(map),
         }
     }
@@ -621,6 +630,7 @@ for AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix {
 }
 impl crate::runtime::object::Object
 for AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -630,13 +640,13 @@ for AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => read_or_default(&mut self.prefix_string, map),
+            0 => read_or_default(&mut draft.prefix_string, map),
             _ => skip(map),
         }
     }
@@ -662,18 +672,15 @@ crate::runtime::string_enum!(
 /// Validation rules (CEL):
 /// - `has(self.type) && self.type == 'CEL' ? has(self.cel) : !has(self.cel)`: cel must be set when type is 'CEL', and forbidden otherwise
 /// - `has(self.type) && self.type == 'RequiredClaim' ? has(self.requiredClaim) : !has(self.requiredClaim)`: requiredClaim must be set when type is 'RequiredClaim', and forbidden otherwise
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AuthenticationSpecOidcProvidersClaimValidationRules {
     /// The CEL rule; set exactly when type is CEL.
-    #[serde(default)]
     pub cel: Option<AuthenticationSpecOidcProvidersClaimValidationRulesCel>,
     /// The required claim and its value; set exactly when type is RequiredClaim.
-    #[serde(rename = "requiredClaim", default)]
     pub required_claim: Option<
         AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim,
     >,
     /// Kind of rule: `RequiredClaim` or `CEL`. Defaults to RequiredClaim.
-    #[serde(rename = "type")]
     pub type_: AuthenticationSpecOidcProvidersClaimValidationRulesType,
 }
 impl serde::Serialize for AuthenticationSpecOidcProvidersClaimValidationRules {
@@ -688,6 +695,64 @@ impl serde::Serialize for AuthenticationSpecOidcProvidersClaimValidationRules {
         state.end()
     }
 }
+impl<'de> serde::Deserialize<'de>
+for AuthenticationSpecOidcProvidersClaimValidationRules {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct __Draft {
+        cel: Option<AuthenticationSpecOidcProvidersClaimValidationRulesCel>,
+        required_claim: Option<
+            AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim,
+        >,
+        type_: Option<AuthenticationSpecOidcProvidersClaimValidationRulesType>,
+    }
+    impl crate::runtime::object::Finish<
+        AuthenticationSpecOidcProvidersClaimValidationRules,
+    > for __Draft {
+        fn finish(
+            self,
+        ) -> Result<AuthenticationSpecOidcProvidersClaimValidationRules, &'static str> {
+            Ok(AuthenticationSpecOidcProvidersClaimValidationRules {
+                cel: self.cel,
+                required_claim: self.required_claim,
+                type_: self.type_.ok_or("type")?,
+            })
+        }
+    }
+    impl crate::runtime::object::Object
+    for AuthenticationSpecOidcProvidersClaimValidationRules {
+        type Draft = __Draft;
+        const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimValidationRules";
+        #[inline]
+        fn index(key: &str) -> Option<usize> {
+            match key {
+                "cel" => Some(0),
+                "requiredClaim" => Some(1),
+                "type" => Some(2),
+                _ => None,
+            }
+        }
+        fn field<'de, A: serde::de::MapAccess<'de>>(
+            draft: &mut Self::Draft,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            use crate::runtime::object::{skip, read, read_some};
+            match index {
+                0 => read(&mut draft.cel, map),
+                1 => read(&mut draft.required_claim, map),
+                2 => read_some(&mut draft.type_, map),
+                _ => skip(map),
+            }
+        }
+    }
+};
 /// The CEL rule; set exactly when type is CEL.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AuthenticationSpecOidcProvidersClaimValidationRulesCel {
@@ -716,6 +781,7 @@ for AuthenticationSpecOidcProvidersClaimValidationRulesCel {
 }
 impl crate::runtime::object::Object
 for AuthenticationSpecOidcProvidersClaimValidationRulesCel {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimValidationRulesCel";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -726,14 +792,14 @@ for AuthenticationSpecOidcProvidersClaimValidationRulesCel {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => read_or_default(&mut self.expression, map),
-            1 => read_or_default(&mut self.message, map),
+            0 => read_or_default(&mut draft.expression, map),
+            1 => read_or_default(&mut draft.message, map),
             _ => skip(map),
         }
     }
@@ -767,6 +833,7 @@ for AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim {
 }
 impl crate::runtime::object::Object
 for AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -777,14 +844,14 @@ for AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => read_or_default(&mut self.claim, map),
-            1 => read_or_default(&mut self.required_value, map),
+            0 => read_or_default(&mut draft.claim, map),
+            1 => read_or_default(&mut draft.required_value, map),
             _ => skip(map),
         }
     }
@@ -857,6 +924,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersIssuer {
     }
 }
 impl crate::runtime::object::Object for AuthenticationSpecOidcProvidersIssuer {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpecOidcProvidersIssuer";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -869,16 +937,16 @@ impl crate::runtime::object::Object for AuthenticationSpecOidcProvidersIssuer {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => read_or_default(&mut self.audiences, map),
-            1 => read(&mut self.discovery_url, map),
-            2 => read(&mut self.issuer_certificate_authority, map),
-            3 => read_or_default(&mut self.issuer_url, map),
+            0 => read_or_default(&mut draft.audiences, map),
+            1 => read(&mut draft.discovery_url, map),
+            2 => read(&mut draft.issuer_certificate_authority, map),
+            3 => read_or_default(&mut draft.issuer_url, map),
             _ => skip(map),
         }
     }
@@ -909,6 +977,7 @@ for AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority {
 }
 impl crate::runtime::object::Object
 for AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -918,13 +987,13 @@ for AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => read_or_default(&mut self.name, map),
+            0 => read_or_default(&mut draft.name, map),
             _ => skip(map),
         }
     }
@@ -967,6 +1036,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersOidcClients
     }
 }
 impl crate::runtime::object::Object for AuthenticationSpecOidcProvidersOidcClients {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpecOidcProvidersOidcClients";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -980,17 +1050,17 @@ impl crate::runtime::object::Object for AuthenticationSpecOidcProvidersOidcClien
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => read_or_default(&mut self.client_id, map),
-            1 => read(&mut self.client_secret, map),
-            2 => read_or_default(&mut self.component_name, map),
-            3 => read_or_default(&mut self.component_namespace, map),
-            4 => read(&mut self.extra_scopes, map),
+            0 => read_or_default(&mut draft.client_id, map),
+            1 => read(&mut draft.client_secret, map),
+            2 => read_or_default(&mut draft.component_name, map),
+            3 => read_or_default(&mut draft.component_namespace, map),
+            4 => read(&mut draft.extra_scopes, map),
             _ => skip(map),
         }
     }
@@ -1020,6 +1090,7 @@ for AuthenticationSpecOidcProvidersOidcClientsClientSecret {
 }
 impl crate::runtime::object::Object
 for AuthenticationSpecOidcProvidersOidcClientsClientSecret {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpecOidcProvidersOidcClientsClientSecret";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -1029,13 +1100,13 @@ for AuthenticationSpecOidcProvidersOidcClientsClientSecret {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => read_or_default(&mut self.name, map),
+            0 => read_or_default(&mut draft.name, map),
             _ => skip(map),
         }
     }
@@ -1068,6 +1139,7 @@ for AuthenticationSpecOidcProvidersUserValidationRules {
 }
 impl crate::runtime::object::Object
 for AuthenticationSpecOidcProvidersUserValidationRules {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpecOidcProvidersUserValidationRules";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -1078,14 +1150,14 @@ for AuthenticationSpecOidcProvidersUserValidationRules {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => read_or_default(&mut self.expression, map),
-            1 => read_or_default(&mut self.message, map),
+            0 => read_or_default(&mut draft.expression, map),
+            1 => read_or_default(&mut draft.message, map),
             _ => skip(map),
         }
     }
@@ -1131,6 +1203,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationSpecWebhookTokenAuthenticato
     }
 }
 impl crate::runtime::object::Object for AuthenticationSpecWebhookTokenAuthenticator {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpecWebhookTokenAuthenticator";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -1140,13 +1213,13 @@ impl crate::runtime::object::Object for AuthenticationSpecWebhookTokenAuthentica
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => read_or_default(&mut self.kube_config, map),
+            0 => read_or_default(&mut draft.kube_config, map),
             _ => skip(map),
         }
     }
@@ -1176,6 +1249,7 @@ for AuthenticationSpecWebhookTokenAuthenticatorKubeConfig {
 }
 impl crate::runtime::object::Object
 for AuthenticationSpecWebhookTokenAuthenticatorKubeConfig {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpecWebhookTokenAuthenticatorKubeConfig";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -1185,13 +1259,13 @@ for AuthenticationSpecWebhookTokenAuthenticatorKubeConfig {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => read_or_default(&mut self.name, map),
+            0 => read_or_default(&mut draft.name, map),
             _ => skip(map),
         }
     }
@@ -1220,6 +1294,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationSpecWebhookTokenAuthenticato
     }
 }
 impl crate::runtime::object::Object for AuthenticationSpecWebhookTokenAuthenticators {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpecWebhookTokenAuthenticators";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -1229,13 +1304,13 @@ impl crate::runtime::object::Object for AuthenticationSpecWebhookTokenAuthentica
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.kube_config, map),
+            0 => read(&mut draft.kube_config, map),
             _ => skip(map),
         }
     }
@@ -1265,6 +1340,7 @@ for AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig {
 }
 impl crate::runtime::object::Object
 for AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -1274,13 +1350,13 @@ for AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => read_or_default(&mut self.name, map),
+            0 => read_or_default(&mut draft.name, map),
             _ => skip(map),
         }
     }
@@ -1314,6 +1390,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationStatus {
     }
 }
 impl crate::runtime::object::Object for AuthenticationStatus {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationStatus";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -1324,14 +1401,14 @@ impl crate::runtime::object::Object for AuthenticationStatus {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.integrated_o_auth_metadata, map),
-            1 => read(&mut self.oidc_clients, map),
+            0 => read(&mut draft.integrated_o_auth_metadata, map),
+            1 => read(&mut draft.oidc_clients, map),
             _ => skip(map),
         }
     }
@@ -1359,6 +1436,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationStatusIntegratedOAuthMetadat
     }
 }
 impl crate::runtime::object::Object for AuthenticationStatusIntegratedOAuthMetadata {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationStatusIntegratedOAuthMetadata";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -1368,13 +1446,13 @@ impl crate::runtime::object::Object for AuthenticationStatusIntegratedOAuthMetad
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => read_or_default(&mut self.name, map),
+            0 => read_or_default(&mut draft.name, map),
             _ => skip(map),
         }
     }
@@ -1423,6 +1501,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationStatusOidcClients {
     }
 }
 impl crate::runtime::object::Object for AuthenticationStatusOidcClients {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationStatusOidcClients";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -1436,44 +1515,35 @@ impl crate::runtime::object::Object for AuthenticationStatusOidcClients {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => read_or_default(&mut self.component_name, map),
-            1 => read_or_default(&mut self.component_namespace, map),
-            2 => read(&mut self.conditions, map),
-            3 => read(&mut self.consuming_users, map),
-            4 => read(&mut self.current_oidc_clients, map),
+            0 => read_or_default(&mut draft.component_name, map),
+            1 => read_or_default(&mut draft.component_namespace, map),
+            2 => read(&mut draft.conditions, map),
+            3 => read(&mut draft.consuming_users, map),
+            4 => read(&mut draft.current_oidc_clients, map),
             _ => skip(map),
         }
     }
 }
 /// One aspect of the current state of an object.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AuthenticationStatusOidcClientsConditions {
     /// When the condition last changed status; if unknown, when the underlying condition changed.
-    #[serde(rename = "lastTransitionTime")]
     pub last_transition_time: crate::runtime::Time,
     /// Human-readable details about the last transition; may be empty.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub message: String,
     /// The metadata.generation the condition was computed from; older than the object's generation means the condition is out of date.
-    #[serde(rename = "observedGeneration", default)]
     pub observed_generation: Option<i64>,
     /// CamelCase, programmatic reason for the last transition; must not be empty.
-    #[serde(default, deserialize_with = "crate::runtime::deserialize_null_as_default")]
     pub reason: String,
     /// Status of the condition: True, False or Unknown.
     pub status: AuthenticationStatusOidcClientsConditionsStatus,
     /// Type of the condition, in CamelCase or example.com/CamelCase.
-    #[serde(
-        rename = "type",
-        default,
-        deserialize_with = "crate::runtime::deserialize_null_as_default"
-    )]
     pub type_: String,
 }
 impl serde::Serialize for AuthenticationStatusOidcClientsConditions {
@@ -1491,6 +1561,73 @@ impl serde::Serialize for AuthenticationStatusOidcClientsConditions {
         state.end()
     }
 }
+impl<'de> serde::Deserialize<'de> for AuthenticationStatusOidcClientsConditions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::object::deserialize(deserializer)
+    }
+}
+const _: () = {
+    #[derive(Default)]
+    pub struct __Draft {
+        last_transition_time: Option<crate::runtime::Time>,
+        message: String,
+        observed_generation: Option<i64>,
+        reason: String,
+        status: Option<AuthenticationStatusOidcClientsConditionsStatus>,
+        type_: String,
+    }
+    impl crate::runtime::object::Finish<AuthenticationStatusOidcClientsConditions>
+    for __Draft {
+        fn finish(
+            self,
+        ) -> Result<AuthenticationStatusOidcClientsConditions, &'static str> {
+            Ok(AuthenticationStatusOidcClientsConditions {
+                last_transition_time: self
+                    .last_transition_time
+                    .ok_or("lastTransitionTime")?,
+                message: self.message,
+                observed_generation: self.observed_generation,
+                reason: self.reason,
+                status: self.status.ok_or("status")?,
+                type_: self.type_,
+            })
+        }
+    }
+    impl crate::runtime::object::Object for AuthenticationStatusOidcClientsConditions {
+        type Draft = __Draft;
+        const NAME: &'static str = "AuthenticationStatusOidcClientsConditions";
+        #[inline]
+        fn index(key: &str) -> Option<usize> {
+            match key {
+                "lastTransitionTime" => Some(0),
+                "message" => Some(1),
+                "observedGeneration" => Some(2),
+                "reason" => Some(3),
+                "status" => Some(4),
+                "type" => Some(5),
+                _ => None,
+            }
+        }
+        fn field<'de, A: serde::de::MapAccess<'de>>(
+            draft: &mut Self::Draft,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            use crate::runtime::object::{skip, read, read_or_default, read_some};
+            match index {
+                0 => read_some(&mut draft.last_transition_time, map),
+                1 => read_or_default(&mut draft.message, map),
+                2 => read(&mut draft.observed_generation, map),
+                3 => read_or_default(&mut draft.reason, map),
+                4 => read_some(&mut draft.status, map),
+                5 => read_or_default(&mut draft.type_, map),
+                _ => skip(map),
+            }
+        }
+    }
+};
 /// Status of the condition: True, False or Unknown.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuthenticationStatusOidcClientsConditionsStatus {
@@ -1537,6 +1674,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationStatusOidcClientsCurrentOidc
 }
 impl crate::runtime::object::Object
 for AuthenticationStatusOidcClientsCurrentOidcClients {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationStatusOidcClientsCurrentOidcClients";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -1548,15 +1686,15 @@ for AuthenticationStatusOidcClientsCurrentOidcClients {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => read_or_default(&mut self.client_id, map),
-            1 => read_or_default(&mut self.issuer_url, map),
-            2 => read_or_default(&mut self.oidc_provider_name, map),
+            0 => read_or_default(&mut draft.client_id, map),
+            1 => read_or_default(&mut draft.issuer_url, map),
+            2 => read_or_default(&mut draft.oidc_provider_name, map),
             _ => skip(map),
         }
     }

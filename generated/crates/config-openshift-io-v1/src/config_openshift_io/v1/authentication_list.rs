@@ -15,6 +15,7 @@ impl<'de> serde::Deserialize<'de> for AuthenticationList {
     }
 }
 impl crate::runtime::object::Object for AuthenticationList {
+    type Draft = Self;
     const NAME: &'static str = "AuthenticationList";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -25,14 +26,14 @@ impl crate::runtime::object::Object for AuthenticationList {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => read_or_default(&mut self.items, map),
-            1 => read(&mut self.metadata, map),
+            0 => read_or_default(&mut draft.items, map),
+            1 => read(&mut draft.metadata, map),
             _ => skip(map),
         }
     }

@@ -21,6 +21,7 @@ impl<'de> serde::Deserialize<'de> for ConfigMap {
     }
 }
 impl crate::runtime::object::Object for ConfigMap {
+    type Draft = Self;
     const NAME: &'static str = "ConfigMap";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -33,16 +34,16 @@ impl crate::runtime::object::Object for ConfigMap {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.binary_data, map),
-            1 => read(&mut self.data, map),
-            2 => read(&mut self.immutable, map),
-            3 => read(&mut self.metadata, map),
+            0 => read(&mut draft.binary_data, map),
+            1 => read(&mut draft.data, map),
+            2 => read(&mut draft.immutable, map),
+            3 => read(&mut draft.metadata, map),
             _ => skip(map),
         }
     }

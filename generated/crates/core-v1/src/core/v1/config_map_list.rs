@@ -35,6 +35,7 @@ impl<'de> serde::Deserialize<'de> for ConfigMapList {
     }
 }
 impl crate::runtime::object::Object for ConfigMapList {
+    type Draft = Self;
     const NAME: &'static str = "ConfigMapList";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -47,16 +48,16 @@ impl crate::runtime::object::Object for ConfigMapList {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => read(&mut self.api_version, map),
-            1 => read_or_default(&mut self.items, map),
-            2 => read(&mut self.kind, map),
-            3 => read(&mut self.metadata, map),
+            0 => read(&mut draft.api_version, map),
+            1 => read_or_default(&mut draft.items, map),
+            2 => read(&mut draft.kind, map),
+            3 => read(&mut draft.metadata, map),
             _ => skip(map),
         }
     }

@@ -46,6 +46,7 @@ impl<'de> serde::Deserialize<'de> for APIGroup {
     }
 }
 impl crate::runtime::object::Object for APIGroup {
+    type Draft = Self;
     const NAME: &'static str = "APIGroup";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -60,18 +61,18 @@ impl crate::runtime::object::Object for APIGroup {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => read(&mut self.api_version, map),
-            1 => read(&mut self.kind, map),
-            2 => read_or_default(&mut self.name, map),
-            3 => read(&mut self.preferred_version, map),
-            4 => read(&mut self.server_address_by_client_cid_rs, map),
-            5 => read_or_default(&mut self.versions, map),
+            0 => read(&mut draft.api_version, map),
+            1 => read(&mut draft.kind, map),
+            2 => read_or_default(&mut draft.name, map),
+            3 => read(&mut draft.preferred_version, map),
+            4 => read(&mut draft.server_address_by_client_cid_rs, map),
+            5 => read_or_default(&mut draft.versions, map),
             _ => skip(map),
         }
     }

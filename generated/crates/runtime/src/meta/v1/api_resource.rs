@@ -62,6 +62,7 @@ impl<'de> serde::Deserialize<'de> for APIResource {
     }
 }
 impl crate::runtime::object::Object for APIResource {
+    type Draft = Self;
     const NAME: &'static str = "APIResource";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -80,22 +81,22 @@ impl crate::runtime::object::Object for APIResource {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => read(&mut self.categories, map),
-            1 => read(&mut self.group, map),
-            2 => read_or_default(&mut self.kind, map),
-            3 => read_or_default(&mut self.name, map),
-            4 => read_or_default(&mut self.namespaced, map),
-            5 => read(&mut self.short_names, map),
-            6 => read_or_default(&mut self.singular_name, map),
-            7 => read(&mut self.storage_version_hash, map),
-            8 => read_or_default(&mut self.verbs, map),
-            9 => read(&mut self.version, map),
+            0 => read(&mut draft.categories, map),
+            1 => read(&mut draft.group, map),
+            2 => read_or_default(&mut draft.kind, map),
+            3 => read_or_default(&mut draft.name, map),
+            4 => read_or_default(&mut draft.namespaced, map),
+            5 => read(&mut draft.short_names, map),
+            6 => read_or_default(&mut draft.singular_name, map),
+            7 => read(&mut draft.storage_version_hash, map),
+            8 => read_or_default(&mut draft.verbs, map),
+            9 => read(&mut draft.version, map),
             _ => skip(map),
         }
     }

@@ -36,6 +36,7 @@ impl<'de> serde::Deserialize<'de> for APIResourceList {
     }
 }
 impl crate::runtime::object::Object for APIResourceList {
+    type Draft = Self;
     const NAME: &'static str = "APIResourceList";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -48,16 +49,16 @@ impl crate::runtime::object::Object for APIResourceList {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => read(&mut self.api_version, map),
-            1 => read_or_default(&mut self.group_version, map),
-            2 => read(&mut self.kind, map),
-            3 => read_or_default(&mut self.resources, map),
+            0 => read(&mut draft.api_version, map),
+            1 => read_or_default(&mut draft.group_version, map),
+            2 => read(&mut draft.kind, map),
+            3 => read_or_default(&mut draft.resources, map),
             _ => skip(map),
         }
     }

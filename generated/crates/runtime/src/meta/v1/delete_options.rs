@@ -50,6 +50,7 @@ impl<'de> serde::Deserialize<'de> for DeleteOptions {
     }
 }
 impl crate::runtime::object::Object for DeleteOptions {
+    type Draft = Self;
     const NAME: &'static str = "DeleteOptions";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -66,25 +67,25 @@ impl crate::runtime::object::Object for DeleteOptions {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.api_version, map),
-            1 => read(&mut self.dry_run, map),
-            2 => read(&mut self.grace_period_seconds, map),
+            0 => read(&mut draft.api_version, map),
+            1 => read(&mut draft.dry_run, map),
+            2 => read(&mut draft.grace_period_seconds, map),
             3 => {
                 read(
-                    &mut self.ignore_store_read_error_with_cluster_breaking_potential,
+                    &mut draft.ignore_store_read_error_with_cluster_breaking_potential,
                     map,
                 )
             }
-            4 => read(&mut self.kind, map),
-            5 => read(&mut self.orphan_dependents, map),
-            6 => read(&mut self.preconditions, map),
-            7 => read(&mut self.propagation_policy, map),
+            4 => read(&mut draft.kind, map),
+            5 => read(&mut draft.orphan_dependents, map),
+            6 => read(&mut draft.preconditions, map),
+            7 => read(&mut draft.propagation_policy, map),
             _ => skip(map),
         }
     }

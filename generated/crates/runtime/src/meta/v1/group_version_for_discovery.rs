@@ -29,6 +29,7 @@ impl<'de> serde::Deserialize<'de> for GroupVersionForDiscovery {
     }
 }
 impl crate::runtime::object::Object for GroupVersionForDiscovery {
+    type Draft = Self;
     const NAME: &'static str = "GroupVersionForDiscovery";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -39,14 +40,14 @@ impl crate::runtime::object::Object for GroupVersionForDiscovery {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => read_or_default(&mut self.group_version, map),
-            1 => read_or_default(&mut self.version, map),
+            0 => read_or_default(&mut draft.group_version, map),
+            1 => read_or_default(&mut draft.version, map),
             _ => skip(map),
         }
     }

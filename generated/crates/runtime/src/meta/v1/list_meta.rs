@@ -32,6 +32,7 @@ impl<'de> serde::Deserialize<'de> for ListMeta {
     }
 }
 impl crate::runtime::object::Object for ListMeta {
+    type Draft = Self;
     const NAME: &'static str = "ListMeta";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -44,16 +45,16 @@ impl crate::runtime::object::Object for ListMeta {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.continue_, map),
-            1 => read(&mut self.remaining_item_count, map),
-            2 => read(&mut self.resource_version, map),
-            3 => read(&mut self.self_link, map),
+            0 => read(&mut draft.continue_, map),
+            1 => read(&mut draft.remaining_item_count, map),
+            2 => read(&mut draft.resource_version, map),
+            3 => read(&mut draft.self_link, map),
             _ => skip(map),
         }
     }

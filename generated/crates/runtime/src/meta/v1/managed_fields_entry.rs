@@ -41,6 +41,7 @@ impl<'de> serde::Deserialize<'de> for ManagedFieldsEntry {
     }
 }
 impl crate::runtime::object::Object for ManagedFieldsEntry {
+    type Draft = Self;
     const NAME: &'static str = "ManagedFieldsEntry";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -56,19 +57,19 @@ impl crate::runtime::object::Object for ManagedFieldsEntry {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.api_version, map),
-            1 => read(&mut self.fields_type, map),
-            2 => read(&mut self.fields_v1, map),
-            3 => read(&mut self.manager, map),
-            4 => read(&mut self.operation, map),
-            5 => read(&mut self.subresource, map),
-            6 => read(&mut self.time, map),
+            0 => read(&mut draft.api_version, map),
+            1 => read(&mut draft.fields_type, map),
+            2 => read(&mut draft.fields_v1, map),
+            3 => read(&mut draft.manager, map),
+            4 => read(&mut draft.operation, map),
+            5 => read(&mut draft.subresource, map),
+            6 => read(&mut draft.time, map),
             _ => skip(map),
         }
     }

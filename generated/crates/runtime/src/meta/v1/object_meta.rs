@@ -71,6 +71,7 @@ impl<'de> serde::Deserialize<'de> for ObjectMeta {
     }
 }
 impl crate::runtime::object::Object for ObjectMeta {
+    type Draft = Self;
     const NAME: &'static str = "ObjectMeta";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -94,27 +95,27 @@ impl crate::runtime::object::Object for ObjectMeta {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.annotations, map),
-            1 => read(&mut self.creation_timestamp, map),
-            2 => read(&mut self.deletion_grace_period_seconds, map),
-            3 => read(&mut self.deletion_timestamp, map),
-            4 => read(&mut self.finalizers, map),
-            5 => read(&mut self.generate_name, map),
-            6 => read(&mut self.generation, map),
-            7 => read(&mut self.labels, map),
-            8 => read(&mut self.managed_fields, map),
-            9 => read(&mut self.name, map),
-            10 => read(&mut self.namespace, map),
-            11 => read(&mut self.owner_references, map),
-            12 => read(&mut self.resource_version, map),
-            13 => read(&mut self.self_link, map),
-            14 => read(&mut self.uid, map),
+            0 => read(&mut draft.annotations, map),
+            1 => read(&mut draft.creation_timestamp, map),
+            2 => read(&mut draft.deletion_grace_period_seconds, map),
+            3 => read(&mut draft.deletion_timestamp, map),
+            4 => read(&mut draft.finalizers, map),
+            5 => read(&mut draft.generate_name, map),
+            6 => read(&mut draft.generation, map),
+            7 => read(&mut draft.labels, map),
+            8 => read(&mut draft.managed_fields, map),
+            9 => read(&mut draft.name, map),
+            10 => read(&mut draft.namespace, map),
+            11 => read(&mut draft.owner_references, map),
+            12 => read(&mut draft.resource_version, map),
+            13 => read(&mut draft.self_link, map),
+            14 => read(&mut draft.uid, map),
             _ => skip(map),
         }
     }

@@ -48,6 +48,7 @@ impl<'de> serde::Deserialize<'de> for OwnerReference {
     }
 }
 impl crate::runtime::object::Object for OwnerReference {
+    type Draft = Self;
     const NAME: &'static str = "OwnerReference";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -62,18 +63,18 @@ impl crate::runtime::object::Object for OwnerReference {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read, read_or_default};
         match index {
-            0 => read_or_default(&mut self.api_version, map),
-            1 => read(&mut self.block_owner_deletion, map),
-            2 => read(&mut self.controller, map),
-            3 => read_or_default(&mut self.kind, map),
-            4 => read_or_default(&mut self.name, map),
-            5 => read_or_default(&mut self.uid, map),
+            0 => read_or_default(&mut draft.api_version, map),
+            1 => read(&mut draft.block_owner_deletion, map),
+            2 => read(&mut draft.controller, map),
+            3 => read_or_default(&mut draft.kind, map),
+            4 => read_or_default(&mut draft.name, map),
+            5 => read_or_default(&mut draft.uid, map),
             _ => skip(map),
         }
     }

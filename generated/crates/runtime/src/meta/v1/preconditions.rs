@@ -26,6 +26,7 @@ impl<'de> serde::Deserialize<'de> for Preconditions {
     }
 }
 impl crate::runtime::object::Object for Preconditions {
+    type Draft = Self;
     const NAME: &'static str = "Preconditions";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -36,14 +37,14 @@ impl crate::runtime::object::Object for Preconditions {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.resource_version, map),
-            1 => read(&mut self.uid, map),
+            0 => read(&mut draft.resource_version, map),
+            1 => read(&mut draft.uid, map),
             _ => skip(map),
         }
     }

@@ -29,6 +29,7 @@ impl<'de> serde::Deserialize<'de> for ServerAddressByClientCIDR {
     }
 }
 impl crate::runtime::object::Object for ServerAddressByClientCIDR {
+    type Draft = Self;
     const NAME: &'static str = "ServerAddressByClientCIDR";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -39,14 +40,14 @@ impl crate::runtime::object::Object for ServerAddressByClientCIDR {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read_or_default};
         match index {
-            0 => read_or_default(&mut self.client_cidr, map),
-            1 => read_or_default(&mut self.server_address, map),
+            0 => read_or_default(&mut draft.client_cidr, map),
+            1 => read_or_default(&mut draft.server_address, map),
             _ => skip(map),
         }
     }

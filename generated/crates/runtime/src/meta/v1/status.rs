@@ -44,6 +44,7 @@ impl<'de> serde::Deserialize<'de> for Status {
     }
 }
 impl crate::runtime::object::Object for Status {
+    type Draft = Self;
     const NAME: &'static str = "Status";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -60,20 +61,20 @@ impl crate::runtime::object::Object for Status {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.api_version, map),
-            1 => read(&mut self.code, map),
-            2 => read(&mut self.details, map),
-            3 => read(&mut self.kind, map),
-            4 => read(&mut self.message, map),
-            5 => read(&mut self.metadata, map),
-            6 => read(&mut self.reason, map),
-            7 => read(&mut self.status, map),
+            0 => read(&mut draft.api_version, map),
+            1 => read(&mut draft.code, map),
+            2 => read(&mut draft.details, map),
+            3 => read(&mut draft.kind, map),
+            4 => read(&mut draft.message, map),
+            5 => read(&mut draft.metadata, map),
+            6 => read(&mut draft.reason, map),
+            7 => read(&mut draft.status, map),
             _ => skip(map),
         }
     }

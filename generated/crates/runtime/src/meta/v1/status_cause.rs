@@ -29,6 +29,7 @@ impl<'de> serde::Deserialize<'de> for StatusCause {
     }
 }
 impl crate::runtime::object::Object for StatusCause {
+    type Draft = Self;
     const NAME: &'static str = "StatusCause";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -40,15 +41,15 @@ impl crate::runtime::object::Object for StatusCause {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.field, map),
-            1 => read(&mut self.message, map),
-            2 => read(&mut self.reason, map),
+            0 => read(&mut draft.field, map),
+            1 => read(&mut draft.message, map),
+            2 => read(&mut draft.reason, map),
             _ => skip(map),
         }
     }

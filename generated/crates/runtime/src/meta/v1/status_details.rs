@@ -40,6 +40,7 @@ impl<'de> serde::Deserialize<'de> for StatusDetails {
     }
 }
 impl crate::runtime::object::Object for StatusDetails {
+    type Draft = Self;
     const NAME: &'static str = "StatusDetails";
     #[inline]
     fn index(key: &str) -> Option<usize> {
@@ -54,18 +55,18 @@ impl crate::runtime::object::Object for StatusDetails {
         }
     }
     fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
+        draft: &mut Self::Draft,
         index: usize,
         map: &mut A,
     ) -> Result<(), A::Error> {
         use crate::runtime::object::{skip, read};
         match index {
-            0 => read(&mut self.causes, map),
-            1 => read(&mut self.group, map),
-            2 => read(&mut self.kind, map),
-            3 => read(&mut self.name, map),
-            4 => read(&mut self.retry_after_seconds, map),
-            5 => read(&mut self.uid, map),
+            0 => read(&mut draft.causes, map),
+            1 => read(&mut draft.group, map),
+            2 => read(&mut draft.kind, map),
+            3 => read(&mut draft.name, map),
+            4 => read(&mut draft.retry_after_seconds, map),
+            5 => read(&mut draft.uid, map),
             _ => skip(map),
         }
     }

@@ -24,27 +24,42 @@ impl<'de> serde::Deserialize<'de> for WatchEvent {
         crate::runtime::object::deserialize(deserializer)
     }
 }
-impl crate::runtime::object::Object for WatchEvent {
-    const NAME: &'static str = "WatchEvent";
-    const REQUIRED: &'static [(usize, &'static str)] = &[(0, "object")];
-    #[inline]
-    fn index(key: &str) -> Option<usize> {
-        match key {
-            "object" => Some(0),
-            "type" => Some(1),
-            _ => None,
+const _: () = {
+    #[derive(Default)]
+    pub struct __Draft {
+        object: Option<crate::meta::v1::RawExtension>,
+        type_: String,
+    }
+    impl crate::runtime::object::Finish<WatchEvent> for __Draft {
+        fn finish(self) -> Result<WatchEvent, &'static str> {
+            Ok(WatchEvent {
+                object: self.object.ok_or("object")?,
+                type_: self.type_,
+            })
         }
     }
-    fn field<'de, A: serde::de::MapAccess<'de>>(
-        &mut self,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        use crate::runtime::object::{skip, read, read_or_default};
-        match index {
-            0 => read(&mut self.object, map),
-            1 => read_or_default(&mut self.type_, map),
-            _ => skip(map),
+    impl crate::runtime::object::Object for WatchEvent {
+        type Draft = __Draft;
+        const NAME: &'static str = "WatchEvent";
+        #[inline]
+        fn index(key: &str) -> Option<usize> {
+            match key {
+                "object" => Some(0),
+                "type" => Some(1),
+                _ => None,
+            }
+        }
+        fn field<'de, A: serde::de::MapAccess<'de>>(
+            draft: &mut Self::Draft,
+            index: usize,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            use crate::runtime::object::{skip, read_or_default, read_some};
+            match index {
+                0 => read_some(&mut draft.object, map),
+                1 => read_or_default(&mut draft.type_, map),
+                _ => skip(map),
+            }
         }
     }
-}
+};
