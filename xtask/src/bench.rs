@@ -8,6 +8,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context as _};
 
+mod decode;
+pub use decode::decode;
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -442,9 +445,8 @@ fn k8s_openapi_config(usage: &str) -> Config {
 }
 
 /// The 38 versioned Kubernetes 1.35 documents of ../shared/upstream with specs/, generated into
-/// `base/out`: every group (models and sans-io requests, no client), `apps_v1` alone (with the
-/// core/v1 and autoscaling/v1 types it names), and k8s-openapi (last).
-fn whole_api_configs(root: &Path, base: &Path) -> anyhow::Result<Vec<Config>> {
+/// `out` as a crate that builds: how many documents, and the output.
+fn whole_api_output(root: &Path, out: &Path) -> anyhow::Result<(usize, codegen::Output)> {
     let docs = root.join("../shared/upstream/k8s-openapi-v3");
     let mut specs = codegen::read_specs_dir(&root.join("specs"))?;
     // The versioned documents, not the group discovery one.
@@ -459,8 +461,16 @@ fn whole_api_configs(root: &Path, base: &Path) -> anyhow::Result<Vec<Config>> {
         specs.push(spec_file(p, "")?);
     }
     let output = codegen::generate(&specs, &codegen::Options::default())?;
+    write_scratch_output(root, &output, out)?;
+    Ok((names.len(), output))
+}
+
+/// The whole API generated into `base/out` (`whole_api_output`): every group (models and
+/// sans-io requests, no client), `apps_v1` alone (with the core/v1 and autoscaling/v1 types it
+/// names), and k8s-openapi (last).
+fn whole_api_configs(root: &Path, base: &Path) -> anyhow::Result<Vec<Config>> {
     let out = base.join("out");
-    write_scratch_output(root, &output, &out)?;
+    let (documents, output) = whole_api_output(root, &out)?;
     let all: Vec<String> = output
         .groups
         .iter()
@@ -469,8 +479,7 @@ fn whole_api_configs(root: &Path, base: &Path) -> anyhow::Result<Vec<Config>> {
         .collect();
     let lines: usize = output.files.files.values().map(|t| t.lines().count()).sum();
     println!(
-        "whole API: {} documents + specs/, {} group/versions, {lines} lines",
-        names.len(),
+        "whole API: {documents} documents + specs/, {} group/versions, {lines} lines",
         all.len()
     );
     let dep = |features: &str| {
@@ -480,10 +489,7 @@ fn whole_api_configs(root: &Path, base: &Path) -> anyhow::Result<Vec<Config>> {
     };
     Ok(vec![
         Config::new(
-            &format!(
-                "ours: the whole API ({} documents + specs/), no client",
-                names.len()
-            ),
+            &format!("ours: the whole API ({documents} documents + specs/), no client"),
             dep(&all.join(", ")),
             "use generated::apps::v1::Deployment as T;",
             "libgenerated",

@@ -69,7 +69,9 @@ enum Command {
         /// Which part: gen (synthetic input), gen-real (../shared/upstream, and its CRDs
         /// repeated), compile, all of those, or kube-rs (kube-rs mode beside kopium's output
         /// for the Authentication CRD; needs kopium on PATH or in KOPIUM), or kopium-crds (the
-        /// same for every real CRD, --repeat-crds times over; needs kopium and GNU time).
+        /// same for every real CRD, --repeat-crds times over; needs kopium and GNU time), or
+        /// decode (the whole API's models decoding Kubernetes' Deployment and Pod fixtures
+        /// beside k8s-openapi's: instructions under valgrind if installed, and wall times).
         #[arg(long, default_value = "all")]
         only: String,
         /// Runs per generation measurement (the median is reported).
@@ -236,6 +238,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // Not in `all`: it needs kopium (`cargo install kopium`).
             if only == "kube-rs" {
                 bench::compile_kube_rs(&root, compile_runs.max(1))?;
+            }
+            // Not in `all`: it builds two release programs (and uses valgrind when there).
+            if only == "decode" {
+                bench::decode(&root, runs.max(1))?;
             }
             if only == "kopium-crds" {
                 let copies = repeat_crds.unwrap_or(1).max(1);
