@@ -174,6 +174,12 @@ pub(crate) fn plan(api: &mut Api) -> Result<(), Error> {
     Ok(())
 }
 
+/// The type of an operation's own query parameters (`…Params` in the group's `Api` module):
+/// named in one place, since the `Api`, the requests, the handles and the name check all use it.
+pub(crate) fn params_type(op: &crate::ir::Operation) -> String {
+    format!("{}Params", op.name.to_upper_camel_case())
+}
+
 /// The method name of an operation: its operationId without the group/version part, in
 /// snake_case (`createAuthenticationV1TokenReview` → `create_token_review`,
 /// `createCoreV1NamespacedServiceAccountToken` → `create_namespaced_service_account_token`).

@@ -4,7 +4,6 @@
 //! the group's `Api` method of its operation, which calls the sans-io request function: the
 //! handles are a view of the operations, never a second implementation of them.
 
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -199,8 +198,8 @@ fn watched_impl(cx: &Ctx<'_>, handle: &syn::Ident, methods: &[Method<'_>]) -> To
     let supports = streaming.is_some();
     let streaming = streaming.unwrap_or_default();
     let rt = &cx.runtime;
-    let list_params = format_ident!("{}Params", list.name.to_upper_camel_case());
-    let watch_params = format_ident!("{}Params", watch.name.to_upper_camel_case());
+    let list_params = format_ident!("{}", crate::names::params_type(list));
+    let watch_params = format_ident!("{}", crate::names::params_type(watch));
     let object = ty_tokens(cx, object);
     let rv = meta_member(&meta_field, meta_required, "resource_version");
     let cfg = super::models::client_cfg(cx);
@@ -265,7 +264,7 @@ fn method(cx: &Ctx<'_>, m: &Method<'_>, namespaced: bool) -> TokenStream {
         args.push(quote!(#a: #t));
         call.push(quote!(#a));
     }
-    let params = format_ident!("{}Params", op.name.to_upper_camel_case());
+    let params = format_ident!("{}", crate::names::params_type(op));
     args.push(quote!(params: &#params));
     call.push(quote!(params));
     let ret = super::operations::returns(cx, op);

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -164,7 +163,7 @@ pub(crate) fn api_tokens(
     let mut methods = Vec::new();
     for op in ops {
         let name = format_ident!("{}", op.name);
-        let params_name = format_ident!("{}Params", op.name.to_upper_camel_case());
+        let params_name = format_ident!("{}", crate::names::params_type(op));
         let pdoc = format!(
             " Query parameters of [`Api::{}`] (`{} {}`).",
             op.name, op.method, op.path

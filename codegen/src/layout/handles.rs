@@ -164,7 +164,7 @@ pub(crate) fn plan<'a>(
     taken.insert("Api".into(), "the group's Api".into());
     for op in ops {
         taken.insert(
-            format!("{}Params", op.name.to_upper_camel_case()),
+            crate::names::params_type(op),
             format!("{}#{}", op.origin, op.pointer),
         );
     }
