@@ -548,6 +548,22 @@ fn object_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
             }
         }
     });
+    // An object with no declared properties matches nothing (no one-arm `match`: clippy
+    // flags it).
+    let (index_body, field_body) = if declared.is_empty() {
+        (
+            quote!(let _ = key; None),
+            quote!(let _ = (draft, index); #rt::object::skip(map)),
+        )
+    } else {
+        (
+            quote!(match key { #(#indices)* _ => None, }),
+            quote! {
+                use #rt::object::{#(#readers),*};
+                match index { #(#arms)* _ => skip(map), }
+            },
+        )
+    };
     let object = |draft: TokenStream| {
         quote! {
             impl #rt::object::Object for #name {
@@ -555,17 +571,10 @@ fn object_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
                 const NAME: &'static str = #type_name;
                 #[inline]
                 fn index(key: &str) -> Option<usize> {
-                    match key {
-                        #(#indices)*
-                        _ => None,
-                    }
+                    #index_body
                 }
                 fn field<'de, A: serde::de::MapAccess<'de>>(draft: &mut Self::Draft, index: usize, map: &mut A) -> Result<(), A::Error> {
-                    use #rt::object::{#(#readers),*};
-                    match index {
-                        #(#arms)*
-                        _ => skip(map),
-                    }
+                    #field_body
                 }
                 #unknown
             }
