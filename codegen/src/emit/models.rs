@@ -373,8 +373,8 @@ pub(crate) fn type_tokens(cx: &Ctx<'_>, t: &TypeDef) -> Result<TokenStream, Erro
                 quote! { #fdoc pub #fname: #ty, }
             });
             // Literal defaults from the schema: `Default` starts from them, and so does
-            // decoding (`runtime::object`; the derive's `default = "…"` where there is no
-            // `Default`), so absent fields keep them.
+            // decoding (`runtime::object`; a draft applies them when it is finished), so absent
+            // fields keep them.
             let defaulted: Vec<(&Field, TokenStream)> = fields
                 .iter()
                 .filter_map(|f| default_expr(cx, f).map(|e| (f, e)))

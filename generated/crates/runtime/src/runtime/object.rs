@@ -6,9 +6,9 @@
 //! `deserialize_with` field. rustc type- and borrow-checks all of that in the crate that
 //! defines the struct (it is generic, so compiled later, but checked there), and it was most
 //! of a group/version crate's compile time (BENCHMARKS.md). An emitted struct now states only
-//! a `match` from a key to a field's index and a `match` that reads one field into itself
-//! ([`Object`]); the map loop, unknown keys and the check for fields that must be present are
-//! here. Its `Serialize` is one line per field ([`some`] for an optional one).
+//! a `match` from a key to a field's index and a `match` that reads one field into itself or
+//! into its draft ([`Object`], [`Finish`]); the map loop and unknown keys are here. Its
+//! `Serialize` is one line per field ([`some`] for an optional one).
 //!
 //! What it accepts is what the derive accepted for these structs: a map (never a sequence:
 //! Kubernetes objects are JSON objects), unknown keys ignored (or kept, for an object that
