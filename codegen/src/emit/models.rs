@@ -217,10 +217,11 @@ fn is_option(cx: &Ctx<'_>, f: &Field) -> bool {
     f.nullable || (!f.required && default_expr(cx, f).is_none())
 }
 
-/// The `serialize_with` of a field that holds a kind (or a list of them), which is written
-/// without `apiVersion` and `kind` (see `runtime::embedded`). A list kind's `items` keep
-/// theirs, as the API server writes a custom resource list and `kubectl get -o json` a List.
-fn embedded_with(cx: &Ctx<'_>, holder: &TypeDef, f: &Field) -> Option<String> {
+/// The wrapper a field holding a kind (or a list of them) is written through, without
+/// `apiVersion` and `kind` (`runtime::embedded::Embedded` / `EmbeddedVec`). A list kind's
+/// `items` keep theirs, as the API server writes a custom resource list and `kubectl get -o
+/// json` a List.
+fn embedded_wrapper(cx: &Ctx<'_>, holder: &TypeDef, f: &Field) -> Option<TokenStream> {
     if holder.resource.is_some() && f.wire == "items" {
         return None;
     }
@@ -228,14 +229,12 @@ fn embedded_with(cx: &Ctx<'_>, holder: &TypeDef, f: &Field) -> Option<String> {
         Ty::Ref(id) => cx.api.types.get(id).is_some_and(|t| t.resource.is_some()),
         _ => false,
     };
-    let func = match (&f.ty, is_option(cx, f)) {
-        (Ty::Vec(item), false) if is_kind(item) => "vec",
-        (Ty::Vec(item), true) if is_kind(item) => "option_vec",
-        (ty, false) if is_kind(ty) => "one",
-        (ty, true) if is_kind(ty) => "option",
-        _ => return None,
-    };
-    Some(format!("{}::embedded::{func}", path_string(&cx.runtime)))
+    let rt = &cx.runtime;
+    match &f.ty {
+        Ty::Vec(item) if is_kind(item) => Some(quote!(#rt::embedded::EmbeddedVec)),
+        ty if is_kind(ty) => Some(quote!(#rt::embedded::Embedded)),
+        _ => None,
+    }
 }
 
 fn field_type(cx: &Ctx<'_>, f: &Field) -> TokenStream {
@@ -506,39 +505,38 @@ fn object_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
     let rt = &cx.runtime;
     let name = format_ident!("{}", t.name);
     let type_name = &t.name;
-    let mut declared: Vec<&Field> = fields.iter().filter(|f| !f.flatten).collect();
-    declared.sort_by(|a, b| a.wire.cmp(&b.wire));
-    let drafted = !t.default || fields.iter().any(|f| absent(cx, f) == Absent::Error);
+    // What absent means, decided once per field.
+    let fields: Vec<(&Field, Absent)> = fields.iter().map(|f| (f, absent(cx, f))).collect();
+    let mut declared: Vec<(&Field, Absent)> =
+        fields.iter().copied().filter(|(f, _)| !f.flatten).collect();
+    declared.sort_by(|(a, _), (b, _)| a.wire.cmp(&b.wire));
+    let drafted = !t.default || fields.iter().any(|&(_, a)| a == Absent::Error);
     // A draft holds `Option<T>` for a field that must be present or whose literal default it
     // cannot start from; `null` there is refused, as the field's own type refuses it.
-    let in_option = |f: &Field| {
-        matches!(
-            (absent(cx, f), drafted),
-            (Absent::Error, _) | (Absent::Literal, true)
-        )
-    };
-    let reader = |f: &Field| match absent(cx, f) {
+    let in_option =
+        |a: Absent| matches!((a, drafted), (Absent::Error, _) | (Absent::Literal, true));
+    let reader = |a: Absent| match a {
         Absent::Empty => "read_or_default",
-        _ if in_option(f) => "read_some",
+        _ if in_option(a) => "read_some",
         _ => "read",
     };
-    let indices = declared.iter().enumerate().map(|(i, f)| {
+    let indices = declared.iter().enumerate().map(|(i, (f, _))| {
         let wire = &f.wire;
         let i = proc_macro2::Literal::usize_unsuffixed(i);
         quote!(#wire => Some(#i),)
     });
     // The helpers the arms call, imported by name so that each arm is one short line.
-    let used: std::collections::BTreeSet<&str> = declared.iter().map(|f| reader(f)).collect();
+    let used: std::collections::BTreeSet<&str> = declared.iter().map(|&(_, a)| reader(a)).collect();
     let readers = std::iter::once("skip")
         .chain(used)
         .map(|r| format_ident!("{}", r));
-    let arms = declared.iter().enumerate().map(|(i, f)| {
+    let arms = declared.iter().enumerate().map(|(i, &(f, a))| {
         let fname = format_ident!("{}", f.rust);
         let i = proc_macro2::Literal::usize_unsuffixed(i);
-        let reader = format_ident!("{}", reader(f));
+        let reader = format_ident!("{}", reader(a));
         quote!(#i => #reader(&mut draft.#fname, map),)
     });
-    let unknown = fields.iter().find(|f| f.flatten).map(|f| {
+    let unknown = fields.iter().find(|(f, _)| f.flatten).map(|(f, _)| {
         let fname = format_ident!("{}", f.rust);
         quote! {
             const KEEPS_UNKNOWN: bool = true;
@@ -594,21 +592,21 @@ fn object_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
     // The draft is named only inside this block (`__Draft`: no type name is cased that way),
     // so it needs no name of its own in the module.
     let object = object(quote!(__Draft));
-    let draft_fields = fields.iter().map(|f| {
+    let draft_fields = fields.iter().map(|&(f, a)| {
         let fname = format_ident!("{}", f.rust);
         let ty = field_type(cx, f);
-        if in_option(f) {
+        if in_option(a) {
             quote!(#fname: Option<#ty>,)
         } else {
             quote!(#fname: #ty,)
         }
     });
-    let finish = fields.iter().map(|f| {
+    let finish = fields.iter().map(|&(f, a)| {
         let fname = format_ident!("{}", f.rust);
         let wire = &f.wire;
-        match absent(cx, f) {
+        match a {
             Absent::Error => quote!(#fname: self.#fname.ok_or(#wire)?,),
-            Absent::Literal if in_option(f) => {
+            Absent::Literal if in_option(a) => {
                 let func = default_fn_name(t, f);
                 quote!(#fname: self.#fname.unwrap_or_else(#func),)
             }
@@ -657,10 +655,6 @@ fn redacted_debug(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
     }
 }
 
-fn path_string(p: &syn::Path) -> String {
-    quote!(#p).to_string().replace(' ', "")
-}
-
 /// Required fields whose type has an obvious empty value accept `null` as that value.
 fn nullable_default(cx: &Ctx<'_>, ty: &Ty) -> bool {
     match ty {
@@ -676,7 +670,8 @@ fn nullable_default(cx: &Ctx<'_>, ty: &Ty) -> bool {
 /// spread into the object, a kind held in a field written without its TypeMeta.
 fn serialize_entries(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> Vec<TokenStream> {
     let rt = &cx.runtime;
-    let entry = |f: &Field| {
+    // Each entry, and whether it calls `object::some` (imported by name below).
+    let entry = |f: &Field| -> (TokenStream, bool) {
         let fname = format_ident!("{}", f.rust);
         let wire = &f.wire;
         if f.flatten {
@@ -688,41 +683,37 @@ fn serialize_entries(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> Vec<TokenSt
             } else {
                 quote!()
             };
-            return quote! {
+            let tokens = quote! {
                 for (k, v) in &self.#fname {
                     #skip
                     map.serialize_entry(k, v)?;
                 }
             };
+            return (tokens, false);
         }
-        // A kind inside this one is written without its TypeMeta (`runtime::embedded`).
-        let wrapper = match embedded_with(cx, t, f)
-            .as_deref()
-            .and_then(|w| w.rsplit("::").next())
-        {
-            Some("one" | "option") => Some(quote!(#rt::embedded::Embedded)),
-            Some(_) => Some(quote!(#rt::embedded::EmbeddedVec)),
-            None => None,
-        };
-        match (is_option(cx, f) && !f.nullable, wrapper) {
-            (false, None) => quote! { map.serialize_entry(#wire, &self.#fname)?; },
+        match (is_option(cx, f) && !f.nullable, embedded_wrapper(cx, t, f)) {
+            (false, None) => (quote! { map.serialize_entry(#wire, &self.#fname)?; }, false),
             // Required but nullable: always written, `null` when None.
-            (false, Some(w)) if f.nullable => quote! {
-                map.serialize_entry(#wire, &self.#fname.as_ref().map(|v| #w(v)))?;
-            },
-            (false, Some(w)) => quote! { map.serialize_entry(#wire, &#w(&self.#fname))?; },
-            (true, None) => quote! { some(map, #wire, &self.#fname)?; },
-            (true, Some(w)) => quote! {
-                if let Some(v) = &self.#fname { map.serialize_entry(#wire, &#w(v))?; }
-            },
+            (false, Some(w)) if f.nullable => (
+                quote! { map.serialize_entry(#wire, &self.#fname.as_ref().map(|v| #w(v)))?; },
+                false,
+            ),
+            (false, Some(w)) => (
+                quote! { map.serialize_entry(#wire, &#w(&self.#fname))?; },
+                false,
+            ),
+            (true, None) => (quote! { some(map, #wire, &self.#fname)?; }, true),
+            (true, Some(w)) => (
+                quote! { if let Some(v) = &self.#fname { map.serialize_entry(#wire, &#w(v))?; } },
+                false,
+            ),
         }
     };
-    let entries: Vec<TokenStream> = fields.iter().map(entry).collect();
+    let (entries, uses_some): (Vec<TokenStream>, Vec<bool>) = fields.iter().map(entry).unzip();
     // `some` by name, so that each optional field is one short line.
-    let uses_some = fields.iter().any(|f| {
-        !f.flatten && is_option(cx, f) && !f.nullable && embedded_with(cx, t, f).is_none()
-    });
-    let import = uses_some.then(|| quote!(use #rt::object::some;));
+    let import = uses_some
+        .contains(&true)
+        .then(|| quote!(use #rt::object::some;));
     import.into_iter().chain(entries).collect()
 }
 

@@ -30,37 +30,11 @@ impl<T: Fields> Serialize for Embedded<'_, T> {
     }
 }
 
-/// `serialize_with` for a field holding a kind.
-pub fn one<T: Fields, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
-    Embedded(v).serialize(s)
-}
-
-/// `serialize_with` for an optional field holding a kind.
-pub fn option<T: Fields, S: Serializer>(v: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
-    match v {
-        Some(v) => s.serialize_some(&Embedded(v)),
-        None => s.serialize_none(),
-    }
-}
-
-/// `serialize_with` for a list of kinds.
-pub fn vec<T: Fields, S: Serializer>(v: &[T], s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(v.iter().map(Embedded))
-}
-
-/// `serialize_with` for an optional list of kinds.
-pub fn option_vec<T: Fields, S: Serializer>(v: &Option<Vec<T>>, s: S) -> Result<S::Ok, S::Error> {
-    match v {
-        Some(v) => s.serialize_some(&EmbeddedVec(v)),
-        None => s.serialize_none(),
-    }
-}
-
 /// Serializes a list of kinds without their TypeMeta.
 pub struct EmbeddedVec<'a, T>(pub &'a [T]);
 
 impl<T: Fields> Serialize for EmbeddedVec<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        vec(self.0, serializer)
+        serializer.collect_seq(self.0.iter().map(Embedded))
     }
 }
