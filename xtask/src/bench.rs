@@ -745,6 +745,25 @@ pub fn compile_kube_rs(root: &Path, runs: usize) -> anyhow::Result<()> {
     run_configs(root, &base, &configs, runs, "kopium")
 }
 
+/// A scratch crate of its own (`[workspace]`) at `dir`: `deps` as its dependencies, one source
+/// file (`src/<name>`), and the workspace's Cargo.lock, so it builds the versions we test with.
+fn scratch_crate(
+    root: &Path,
+    dir: &Path,
+    package: &str,
+    deps: &str,
+    (file, text): (&str, &str),
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir.join("src"))?;
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!("[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{deps}\n\n[workspace]\n"),
+    )?;
+    std::fs::write(dir.join("src").join(file), text)?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).context("copy Cargo.lock")?;
+    Ok(())
+}
+
 /// One scratch crate per configuration, each built from clean in its own target folder; then
 /// `runs` rounds that rebuild each crate alone (`cargo clean -p` + `cargo build`) in both
 /// modes, the configurations taking turns so that the machine's drift hits all of them alike.
@@ -760,17 +779,17 @@ fn run_configs(
     for (i, c) in configs.iter().enumerate() {
         let dir = base.join(format!("c{i}"));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("src"))?;
-        std::fs::write(dir.join("Cargo.toml"), format!("[package]\nname = \"bench-c{i}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{}\n\n[workspace]\n", c.deps))?;
-        std::fs::write(
-            dir.join("src/lib.rs"),
-            format!(
-                "{}\npub fn size() -> usize {{ std::mem::size_of::<T>() }}\n",
-                c.usage
-            ),
+        let lib = format!(
+            "{}\npub fn size() -> usize {{ std::mem::size_of::<T>() }}\n",
+            c.usage
+        );
+        scratch_crate(
+            root,
+            &dir,
+            &format!("bench-c{i}"),
+            &c.deps,
+            ("lib.rs", &lib),
         )?;
-        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
-            .context("copy Cargo.lock")?;
         full.push(cargo(&["build", "--quiet"], &dir, &[])?);
     }
     // alone[config][mode]: one duration per round.

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
+use anyhow::Context as _;
 
 /// The fixtures (every field set) and the type each decodes into, ours and k8s-openapi's.
 const FIXTURES: [(&str, &str, &str); 2] = [
@@ -79,14 +79,13 @@ pub fn decode(root: &Path, runs: usize) -> anyhow::Result<()> {
     let mut exes = Vec::new();
     for (i, (name, dep, ours)) in sides.iter().enumerate() {
         let dir = base.join(format!("p{i}"));
-        std::fs::create_dir_all(dir.join("src"))?;
-        std::fs::write(
-            dir.join("Cargo.toml"),
-            format!("[package]\nname = \"decode-p{i}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dep}\nserde_json = \"1\"\n\n[workspace]\n"),
+        super::scratch_crate(
+            root,
+            &dir,
+            &format!("decode-p{i}"),
+            &format!("{dep}\nserde_json = \"1\""),
+            ("main.rs", &program(&fixtures, *ours)),
         )?;
-        std::fs::write(dir.join("src/main.rs"), program(&fixtures, *ours))?;
-        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
-            .context("copy Cargo.lock")?;
         super::cargo(&["build", "--release", "--quiet"], &dir, &[])
             .with_context(|| format!("building the {name} program"))?;
         exes.push(dir.join(format!("target/release/decode-p{i}")));
