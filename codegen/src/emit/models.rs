@@ -476,22 +476,22 @@ fn absent(cx: &Ctx<'_>, f: &Field) -> Absent {
 
 /// `Serialize` of a struct that is no kind: a map of its fields.
 fn serialize_impl(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> TokenStream {
+    let rt = &cx.runtime;
     let name = format_ident!("{}", t.name);
     let entries = serialize_entries(cx, t, fields);
-    // `map` is `&mut` the serializer's map, as in a kind's `serialize_fields`.
-    let (state, map) = if entries.is_empty() {
-        (quote!(state), quote!())
+    let body = if entries.is_empty() {
+        quote!(#rt::object::entries(serializer).end())
     } else {
-        (quote!(mut state), quote!(let map = &mut state;))
+        quote! {
+            let mut map = #rt::object::entries(serializer);
+            #(#entries)*
+            map.end()
+        }
     };
     quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap as _;
-                let #state = serializer.serialize_map(None)?;
-                #map
-                #(#entries)*
-                state.end()
+                #body
             }
         }
     }
@@ -666,12 +666,10 @@ fn nullable_default(cx: &Ctx<'_>, ty: &Ty) -> bool {
     }
 }
 
-/// `map.serialize_entry` for each field as it is written: `None` left out, unknown fields
-/// spread into the object, a kind held in a field written without its TypeMeta.
+/// One `runtime::object::Entries` call for each field as it is written: `None` left out,
+/// unknown fields spread into the object, a kind held in a field written without its TypeMeta.
 fn serialize_entries(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> Vec<TokenStream> {
-    let rt = &cx.runtime;
-    // Each entry, and whether it calls `object::some` (imported by name below).
-    let entry = |f: &Field| -> (TokenStream, bool) {
+    let entry = |f: &Field| -> TokenStream {
         let fname = format_ident!("{}", f.rust);
         let wire = &f.wire;
         if f.flatten {
@@ -683,38 +681,27 @@ fn serialize_entries(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> Vec<TokenSt
             } else {
                 quote!()
             };
-            let tokens = quote! {
+            return quote! {
                 for (k, v) in &self.#fname {
                     #skip
-                    map.serialize_entry(k, v)?;
+                    map.entry(k, v);
                 }
             };
-            return (tokens, false);
         }
         match (is_option(cx, f) && !f.nullable, embedded_wrapper(cx, t, f)) {
-            (false, None) => (quote! { map.serialize_entry(#wire, &self.#fname)?; }, false),
+            (false, None) => quote! { map.entry(#wire, &self.#fname); },
             // Required but nullable: always written, `null` when None.
-            (false, Some(w)) if f.nullable => (
-                quote! { map.serialize_entry(#wire, &self.#fname.as_ref().map(|v| #w(v)))?; },
-                false,
-            ),
-            (false, Some(w)) => (
-                quote! { map.serialize_entry(#wire, &#w(&self.#fname))?; },
-                false,
-            ),
-            (true, None) => (quote! { some(map, #wire, &self.#fname)?; }, true),
-            (true, Some(w)) => (
-                quote! { if let Some(v) = &self.#fname { map.serialize_entry(#wire, &#w(v))?; } },
-                false,
-            ),
+            (false, Some(w)) if f.nullable => {
+                quote! { map.entry(#wire, &self.#fname.as_ref().map(|v| #w(v))); }
+            }
+            (false, Some(w)) => quote! { map.entry(#wire, &#w(&self.#fname)); },
+            (true, None) => quote! { map.some(#wire, &self.#fname); },
+            (true, Some(w)) => {
+                quote! { if let Some(v) = &self.#fname { map.entry(#wire, &#w(v)); } }
+            }
         }
     };
-    let (entries, uses_some): (Vec<TokenStream>, Vec<bool>) = fields.iter().map(entry).unzip();
-    // `some` by name, so that each optional field is one short line.
-    let import = uses_some
-        .contains(&true)
-        .then(|| quote!(use #rt::object::some;));
-    import.into_iter().chain(entries).collect()
+    fields.iter().map(entry).collect()
 }
 
 fn resource_impl(
@@ -728,7 +715,10 @@ fn resource_impl(
     let api_version = t.gv.api_version();
     let (group, version) = (&t.gv.group, &t.gv.version);
     let (kind, plural, namespaced) = (&r.kind, &r.plural, r.namespaced);
-    let entries = serialize_entries(cx, t, fields);
+    let mut entries = serialize_entries(cx, t, fields);
+    if entries.is_empty() {
+        entries.push(quote!(let _ = map;));
+    }
     let kube = if cx.kube_rs {
         kube_impls(&name, t, r, fields)
     } else {
@@ -745,18 +735,16 @@ fn resource_impl(
         }
         #kube
         impl #rt::embedded::Fields for #name {
-            fn serialize_fields<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+            fn serialize_fields<M: serde::ser::SerializeMap>(&self, map: &mut #rt::object::Entries<M>) {
                 #(#entries)*
-                Ok(())
             }
         }
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(None)?;
-                map.serialize_entry("apiVersion", <Self as #rt::Resource>::API_VERSION)?;
-                map.serialize_entry("kind", <Self as #rt::Resource>::KIND)?;
-                #rt::embedded::Fields::serialize_fields(self, &mut map)?;
+                let mut map = #rt::object::entries(serializer);
+                map.entry("apiVersion", <Self as #rt::Resource>::API_VERSION);
+                map.entry("kind", <Self as #rt::Resource>::KIND);
+                #rt::embedded::Fields::serialize_fields(self, &mut map);
                 map.end()
             }
         }

@@ -7,14 +7,16 @@
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
+use super::object::{entries, Entries};
+
 /// The fields of a kind other than `apiVersion` and `kind` (every generated kind has it).
 pub trait Fields {
     /// Writes every field but `apiVersion` and `kind` into `map`.
-    fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+    fn serialize_fields<M: SerializeMap>(&self, map: &mut Entries<M>);
 }
 
 impl<T: Fields> Fields for Box<T> {
-    fn serialize_fields<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+    fn serialize_fields<M: SerializeMap>(&self, map: &mut Entries<M>) {
         (**self).serialize_fields(map)
     }
 }
@@ -24,8 +26,8 @@ pub struct Embedded<'a, T>(pub &'a T);
 
 impl<T: Fields> Serialize for Embedded<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        self.0.serialize_fields(&mut map)?;
+        let mut map = entries(serializer);
+        self.0.serialize_fields(&mut map);
         map.end()
     }
 }

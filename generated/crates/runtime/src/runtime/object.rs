@@ -8,7 +8,7 @@
 //! of a group/version crate's compile time (BENCHMARKS.md). An emitted struct now states only
 //! a `match` from a key to a field's index and a `match` that reads one field into itself or
 //! into its draft ([`Object`], [`Finish`]); the map loop and unknown keys are here. Its
-//! `Serialize` is one line per field ([`some`] for an optional one).
+//! `Serialize` is one line per field ([`Entries`]).
 //!
 //! What it accepts is what the derive accepted for these structs: a map (never a sequence:
 //! Kubernetes objects are JSON objects), unknown keys ignored (or kept, for an object that
@@ -21,6 +21,7 @@ use std::marker::PhantomData;
 use serde::de::{
     Deserialize, DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, Visitor,
 };
+use serde::ser::{SerializeMap, Serialize, Serializer};
 
 /// What an emitted struct tells the shared deserializer.
 #[doc(hidden)]
@@ -121,18 +122,48 @@ pub fn read_some<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// Writes an optional field, left out when `None` (the emitted `Serialize` impls call it: one
-/// line per field).
+/// An object being written. The emitted `Serialize` impls call [`Entries::entry`] or
+/// [`Entries::some`] once per field, with no `?` after each: a `?` per field (a `match` and a
+/// conversion of the error, type- and borrow-checked where the struct is defined) was a fifth
+/// of a group/version crate's compile time (BENCHMARKS.md). The first error is kept, later
+/// entries are skipped, and [`Entries::end`] returns it.
+#[doc(hidden)]
+pub struct Entries<M: SerializeMap> {
+    state: Result<M, M::Error>,
+}
+
+/// Starts writing an object.
 #[doc(hidden)]
 #[inline]
-pub fn some<M: serde::ser::SerializeMap, T: serde::Serialize>(
-    map: &mut M,
-    key: &'static str,
-    value: &Option<T>,
-) -> Result<(), M::Error> {
-    match value {
-        Some(v) => map.serialize_entry(key, v),
-        None => Ok(()),
+pub fn entries<S: Serializer>(serializer: S) -> Entries<S::SerializeMap> {
+    Entries {
+        state: serializer.serialize_map(None),
+    }
+}
+
+impl<M: SerializeMap> Entries<M> {
+    /// Writes one entry.
+    #[inline]
+    pub fn entry<T: ?Sized + Serialize>(&mut self, key: &str, value: &T) {
+        if let Ok(map) = &mut self.state {
+            if let Err(e) = map.serialize_entry(key, value) {
+                self.state = Err(e);
+            }
+        }
+    }
+
+    /// Writes an optional field, left out when `None`.
+    #[inline]
+    pub fn some<T: Serialize>(&mut self, key: &str, value: &Option<T>) {
+        if let Some(v) = value {
+            self.entry(key, v);
+        }
+    }
+
+    /// Ends the object, or returns the first error.
+    #[inline]
+    pub fn end(self) -> Result<M::Ok, M::Error> {
+        self.state?.end()
     }
 }
 
@@ -338,5 +369,37 @@ mod tests {
         let p: Plain = serde_json::from_str(r#"{"n": null}"#).unwrap();
         assert_eq!(p, Plain::default());
         assert!(serde_json::from_str::<Plain>(r#"{"n": "x"}"#).is_err());
+    }
+
+    /// A value that cannot be written.
+    struct Broken;
+
+    impl Serialize for Broken {
+        fn serialize<S: Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("broken value"))
+        }
+    }
+
+    #[test]
+    fn entries_skip_none_and_stop_at_the_first_error() {
+        let mut out = Vec::new();
+        let mut ser = serde_json::Serializer::new(&mut out);
+        let mut map = entries(&mut ser);
+        map.entry("a", &1);
+        map.some("b", &None::<i64>);
+        map.some("c", &Some("x"));
+        map.end().unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"a":1,"c":"x"}"#);
+
+        let mut out = Vec::new();
+        let mut ser = serde_json::Serializer::new(&mut out);
+        let mut map = entries(&mut ser);
+        map.entry("a", &1);
+        map.entry("bad", &Broken);
+        map.entry("after", &2);
+        let err = map.end().unwrap_err();
+        assert!(err.to_string().contains("broken value"), "{err}");
+        let written = String::from_utf8(out).unwrap();
+        assert!(!written.contains("after"), "written after the error: {written}");
     }
 }

@@ -13,15 +13,12 @@ pub struct BoundObjectReference {
 }
 impl serde::Serialize for BoundObjectReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "apiVersion", &self.api_version)?;
-        some(map, "kind", &self.kind)?;
-        some(map, "name", &self.name)?;
-        some(map, "uid", &self.uid)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("apiVersion", &self.api_version);
+        map.some("kind", &self.kind);
+        map.some("name", &self.name);
+        map.some("uid", &self.uid);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for BoundObjectReference {

@@ -49,24 +49,18 @@ impl crate::runtime::Resource for SelfSubjectReview {
 impl crate::runtime::embedded::Fields for SelfSubjectReview {
     fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        use crate::runtime::object::some;
-        some(map, "metadata", &self.metadata)?;
-        some(map, "status", &self.status)?;
-        Ok(())
+        map: &mut crate::runtime::object::Entries<M>,
+    ) {
+        map.some("metadata", &self.metadata);
+        map.some("status", &self.status);
     }
 }
 impl serde::Serialize for SelfSubjectReview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
-            "apiVersion",
-            <Self as crate::runtime::Resource>::API_VERSION,
-        )?;
-        map.serialize_entry("kind", <Self as crate::runtime::Resource>::KIND)?;
-        crate::runtime::embedded::Fields::serialize_fields(self, &mut map)?;
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("apiVersion", <Self as crate::runtime::Resource>::API_VERSION);
+        map.entry("kind", <Self as crate::runtime::Resource>::KIND);
+        crate::runtime::embedded::Fields::serialize_fields(self, &mut map);
         map.end()
     }
 }

@@ -7,12 +7,9 @@ pub struct SelfSubjectReviewStatus {
 }
 impl serde::Serialize for SelfSubjectReviewStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "userInfo", &self.user_info)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("userInfo", &self.user_info);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for SelfSubjectReviewStatus {

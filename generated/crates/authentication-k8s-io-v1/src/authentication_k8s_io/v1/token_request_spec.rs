@@ -13,14 +13,11 @@ pub struct TokenRequestSpec {
 }
 impl serde::Serialize for TokenRequestSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        map.serialize_entry("audiences", &self.audiences)?;
-        some(map, "boundObjectRef", &self.bound_object_ref)?;
-        some(map, "expirationSeconds", &self.expiration_seconds)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("audiences", &self.audiences);
+        map.some("boundObjectRef", &self.bound_object_ref);
+        map.some("expirationSeconds", &self.expiration_seconds);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for TokenRequestSpec {

@@ -19,12 +19,10 @@ impl std::fmt::Debug for TokenRequestStatus {
 }
 impl serde::Serialize for TokenRequestStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        map.serialize_entry("expirationTimestamp", &self.expiration_timestamp)?;
-        map.serialize_entry("token", &self.token)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("expirationTimestamp", &self.expiration_timestamp);
+        map.entry("token", &self.token);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for TokenRequestStatus {

@@ -53,25 +53,19 @@ impl crate::runtime::Resource for TokenReview {
 impl crate::runtime::embedded::Fields for TokenReview {
     fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        use crate::runtime::object::some;
-        some(map, "metadata", &self.metadata)?;
-        map.serialize_entry("spec", &self.spec)?;
-        some(map, "status", &self.status)?;
-        Ok(())
+        map: &mut crate::runtime::object::Entries<M>,
+    ) {
+        map.some("metadata", &self.metadata);
+        map.entry("spec", &self.spec);
+        map.some("status", &self.status);
     }
 }
 impl serde::Serialize for TokenReview {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
-            "apiVersion",
-            <Self as crate::runtime::Resource>::API_VERSION,
-        )?;
-        map.serialize_entry("kind", <Self as crate::runtime::Resource>::KIND)?;
-        crate::runtime::embedded::Fields::serialize_fields(self, &mut map)?;
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("apiVersion", <Self as crate::runtime::Resource>::API_VERSION);
+        map.entry("kind", <Self as crate::runtime::Resource>::KIND);
+        crate::runtime::embedded::Fields::serialize_fields(self, &mut map);
         map.end()
     }
 }

@@ -19,13 +19,10 @@ impl std::fmt::Debug for TokenReviewSpec {
 }
 impl serde::Serialize for TokenReviewSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "audiences", &self.audiences)?;
-        some(map, "token", &self.token)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("audiences", &self.audiences);
+        map.some("token", &self.token);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for TokenReviewSpec {

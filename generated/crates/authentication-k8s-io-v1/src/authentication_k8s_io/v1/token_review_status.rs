@@ -15,15 +15,12 @@ pub struct TokenReviewStatus {
 }
 impl serde::Serialize for TokenReviewStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "audiences", &self.audiences)?;
-        some(map, "authenticated", &self.authenticated)?;
-        some(map, "error", &self.error)?;
-        some(map, "user", &self.user)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("audiences", &self.audiences);
+        map.some("authenticated", &self.authenticated);
+        map.some("error", &self.error);
+        map.some("user", &self.user);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for TokenReviewStatus {

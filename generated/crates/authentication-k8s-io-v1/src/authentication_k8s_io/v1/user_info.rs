@@ -15,15 +15,12 @@ pub struct UserInfo {
 }
 impl serde::Serialize for UserInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "extra", &self.extra)?;
-        some(map, "groups", &self.groups)?;
-        some(map, "uid", &self.uid)?;
-        some(map, "username", &self.username)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("extra", &self.extra);
+        map.some("groups", &self.groups);
+        map.some("uid", &self.uid);
+        map.some("username", &self.username);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for UserInfo {

@@ -61,25 +61,19 @@ impl crate::runtime::Resource for Authentication {
 impl crate::runtime::embedded::Fields for Authentication {
     fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        use crate::runtime::object::some;
-        some(map, "metadata", &self.metadata)?;
-        map.serialize_entry("spec", &self.spec)?;
-        some(map, "status", &self.status)?;
-        Ok(())
+        map: &mut crate::runtime::object::Entries<M>,
+    ) {
+        map.some("metadata", &self.metadata);
+        map.entry("spec", &self.spec);
+        map.some("status", &self.status);
     }
 }
 impl serde::Serialize for Authentication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
-            "apiVersion",
-            <Self as crate::runtime::Resource>::API_VERSION,
-        )?;
-        map.serialize_entry("kind", <Self as crate::runtime::Resource>::KIND)?;
-        crate::runtime::embedded::Fields::serialize_fields(self, &mut map)?;
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("apiVersion", <Self as crate::runtime::Resource>::API_VERSION);
+        map.entry("kind", <Self as crate::runtime::Resource>::KIND);
+        crate::runtime::embedded::Fields::serialize_fields(self, &mut map);
         map.end()
     }
 }
@@ -107,17 +101,14 @@ pub struct AuthenticationSpec {
 }
 impl serde::Serialize for AuthenticationSpec {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "oauthMetadata", &self.oauth_metadata)?;
-        some(map, "oidcProviders", &self.oidc_providers)?;
-        some(map, "serviceAccountIssuer", &self.service_account_issuer)?;
-        some(map, "type", &self.type_)?;
-        some(map, "webhookTokenAuthenticator", &self.webhook_token_authenticator)?;
-        some(map, "webhookTokenAuthenticators", &self.webhook_token_authenticators)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("oauthMetadata", &self.oauth_metadata);
+        map.some("oidcProviders", &self.oidc_providers);
+        map.some("serviceAccountIssuer", &self.service_account_issuer);
+        map.some("type", &self.type_);
+        map.some("webhookTokenAuthenticator", &self.webhook_token_authenticator);
+        map.some("webhookTokenAuthenticators", &self.webhook_token_authenticators);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpec {
@@ -167,11 +158,9 @@ pub struct AuthenticationSpecOauthMetadata {
 }
 impl serde::Serialize for AuthenticationSpecOauthMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        map.serialize_entry("name", &self.name)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("name", &self.name);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpecOauthMetadata {
@@ -233,17 +222,14 @@ pub struct AuthenticationSpecOidcProviders {
 }
 impl serde::Serialize for AuthenticationSpecOidcProviders {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        map.serialize_entry("claimMappings", &self.claim_mappings)?;
-        some(map, "claimValidationRules", &self.claim_validation_rules)?;
-        map.serialize_entry("issuer", &self.issuer)?;
-        map.serialize_entry("name", &self.name)?;
-        some(map, "oidcClients", &self.oidc_clients)?;
-        some(map, "userValidationRules", &self.user_validation_rules)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("claimMappings", &self.claim_mappings);
+        map.some("claimValidationRules", &self.claim_validation_rules);
+        map.entry("issuer", &self.issuer);
+        map.entry("name", &self.name);
+        map.some("oidcClients", &self.oidc_clients);
+        map.some("userValidationRules", &self.user_validation_rules);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProviders {
@@ -313,15 +299,12 @@ pub struct AuthenticationSpecOidcProvidersClaimMappings {
 }
 impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "extra", &self.extra)?;
-        some(map, "groups", &self.groups)?;
-        some(map, "uid", &self.uid)?;
-        map.serialize_entry("username", &self.username)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("extra", &self.extra);
+        map.some("groups", &self.groups);
+        map.some("uid", &self.uid);
+        map.entry("username", &self.username);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersClaimMappings {
@@ -382,12 +365,10 @@ pub struct AuthenticationSpecOidcProvidersClaimMappingsExtra {
 }
 impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappingsExtra {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        map.serialize_entry("key", &self.key)?;
-        map.serialize_entry("valueExpression", &self.value_expression)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("key", &self.key);
+        map.entry("valueExpression", &self.value_expression);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersClaimMappingsExtra {
@@ -438,14 +419,11 @@ pub struct AuthenticationSpecOidcProvidersClaimMappingsGroups {
 }
 impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappingsGroups {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "claim", &self.claim)?;
-        some(map, "expression", &self.expression)?;
-        some(map, "prefix", &self.prefix)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("claim", &self.claim);
+        map.some("expression", &self.expression);
+        map.some("prefix", &self.prefix);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -496,13 +474,10 @@ pub struct AuthenticationSpecOidcProvidersClaimMappingsUid {
 }
 impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappingsUid {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "claim", &self.claim)?;
-        some(map, "expression", &self.expression)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("claim", &self.claim);
+        map.some("expression", &self.expression);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersClaimMappingsUid {
@@ -557,15 +532,12 @@ pub struct AuthenticationSpecOidcProvidersClaimMappingsUsername {
 }
 impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappingsUsername {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "claim", &self.claim)?;
-        some(map, "expression", &self.expression)?;
-        some(map, "prefix", &self.prefix)?;
-        some(map, "prefixPolicy", &self.prefix_policy)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("claim", &self.claim);
+        map.some("expression", &self.expression);
+        map.some("prefix", &self.prefix);
+        map.some("prefixPolicy", &self.prefix_policy);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -613,11 +585,9 @@ pub struct AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix {
 }
 impl serde::Serialize for AuthenticationSpecOidcProvidersClaimMappingsUsernamePrefix {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        map.serialize_entry("prefixString", &self.prefix_string)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("prefixString", &self.prefix_string);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -685,14 +655,11 @@ pub struct AuthenticationSpecOidcProvidersClaimValidationRules {
 }
 impl serde::Serialize for AuthenticationSpecOidcProvidersClaimValidationRules {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "cel", &self.cel)?;
-        some(map, "requiredClaim", &self.required_claim)?;
-        map.serialize_entry("type", &self.type_)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("cel", &self.cel);
+        map.some("requiredClaim", &self.required_claim);
+        map.entry("type", &self.type_);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -763,12 +730,10 @@ pub struct AuthenticationSpecOidcProvidersClaimValidationRulesCel {
 }
 impl serde::Serialize for AuthenticationSpecOidcProvidersClaimValidationRulesCel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        map.serialize_entry("expression", &self.expression)?;
-        map.serialize_entry("message", &self.message)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("expression", &self.expression);
+        map.entry("message", &self.message);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -815,12 +780,10 @@ pub struct AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim {
 impl serde::Serialize
 for AuthenticationSpecOidcProvidersClaimValidationRulesRequiredClaim {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        map.serialize_entry("claim", &self.claim)?;
-        map.serialize_entry("requiredValue", &self.required_value)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("claim", &self.claim);
+        map.entry("requiredValue", &self.required_value);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -905,15 +868,12 @@ pub struct AuthenticationSpecOidcProvidersIssuer {
 }
 impl serde::Serialize for AuthenticationSpecOidcProvidersIssuer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        map.serialize_entry("audiences", &self.audiences)?;
-        some(map, "discoveryURL", &self.discovery_url)?;
-        some(map, "issuerCertificateAuthority", &self.issuer_certificate_authority)?;
-        map.serialize_entry("issuerURL", &self.issuer_url)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("audiences", &self.audiences);
+        map.some("discoveryURL", &self.discovery_url);
+        map.some("issuerCertificateAuthority", &self.issuer_certificate_authority);
+        map.entry("issuerURL", &self.issuer_url);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersIssuer {
@@ -960,11 +920,9 @@ pub struct AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority {
 impl serde::Serialize
 for AuthenticationSpecOidcProvidersIssuerIssuerCertificateAuthority {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        map.serialize_entry("name", &self.name)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("name", &self.name);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -1016,16 +974,13 @@ pub struct AuthenticationSpecOidcProvidersOidcClients {
 }
 impl serde::Serialize for AuthenticationSpecOidcProvidersOidcClients {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        map.serialize_entry("clientID", &self.client_id)?;
-        some(map, "clientSecret", &self.client_secret)?;
-        map.serialize_entry("componentName", &self.component_name)?;
-        map.serialize_entry("componentNamespace", &self.component_namespace)?;
-        some(map, "extraScopes", &self.extra_scopes)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("clientID", &self.client_id);
+        map.some("clientSecret", &self.client_secret);
+        map.entry("componentName", &self.component_name);
+        map.entry("componentNamespace", &self.component_namespace);
+        map.some("extraScopes", &self.extra_scopes);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpecOidcProvidersOidcClients {
@@ -1073,11 +1028,9 @@ pub struct AuthenticationSpecOidcProvidersOidcClientsClientSecret {
 }
 impl serde::Serialize for AuthenticationSpecOidcProvidersOidcClientsClientSecret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        map.serialize_entry("name", &self.name)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("name", &self.name);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -1121,12 +1074,10 @@ pub struct AuthenticationSpecOidcProvidersUserValidationRules {
 }
 impl serde::Serialize for AuthenticationSpecOidcProvidersUserValidationRules {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        map.serialize_entry("expression", &self.expression)?;
-        map.serialize_entry("message", &self.message)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("expression", &self.expression);
+        map.entry("message", &self.message);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -1188,11 +1139,9 @@ pub struct AuthenticationSpecWebhookTokenAuthenticator {
 }
 impl serde::Serialize for AuthenticationSpecWebhookTokenAuthenticator {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        map.serialize_entry("kubeConfig", &self.kube_config)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("kubeConfig", &self.kube_config);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpecWebhookTokenAuthenticator {
@@ -1232,11 +1181,9 @@ pub struct AuthenticationSpecWebhookTokenAuthenticatorKubeConfig {
 }
 impl serde::Serialize for AuthenticationSpecWebhookTokenAuthenticatorKubeConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        map.serialize_entry("name", &self.name)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("name", &self.name);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -1278,12 +1225,9 @@ pub struct AuthenticationSpecWebhookTokenAuthenticators {
 }
 impl serde::Serialize for AuthenticationSpecWebhookTokenAuthenticators {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "kubeConfig", &self.kube_config)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("kubeConfig", &self.kube_config);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationSpecWebhookTokenAuthenticators {
@@ -1323,11 +1267,9 @@ pub struct AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig {
 }
 impl serde::Serialize for AuthenticationSpecWebhookTokenAuthenticatorsKubeConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        map.serialize_entry("name", &self.name)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("name", &self.name);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -1373,13 +1315,10 @@ pub struct AuthenticationStatus {
 }
 impl serde::Serialize for AuthenticationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "integratedOAuthMetadata", &self.integrated_o_auth_metadata)?;
-        some(map, "oidcClients", &self.oidc_clients)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("integratedOAuthMetadata", &self.integrated_o_auth_metadata);
+        map.some("oidcClients", &self.oidc_clients);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationStatus {
@@ -1421,11 +1360,9 @@ pub struct AuthenticationStatusIntegratedOAuthMetadata {
 }
 impl serde::Serialize for AuthenticationStatusIntegratedOAuthMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        map.serialize_entry("name", &self.name)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("name", &self.name);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationStatusIntegratedOAuthMetadata {
@@ -1481,16 +1418,13 @@ pub struct AuthenticationStatusOidcClients {
 }
 impl serde::Serialize for AuthenticationStatusOidcClients {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        map.serialize_entry("componentName", &self.component_name)?;
-        map.serialize_entry("componentNamespace", &self.component_namespace)?;
-        some(map, "conditions", &self.conditions)?;
-        some(map, "consumingUsers", &self.consuming_users)?;
-        some(map, "currentOIDCClients", &self.current_oidc_clients)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("componentName", &self.component_name);
+        map.entry("componentNamespace", &self.component_namespace);
+        map.some("conditions", &self.conditions);
+        map.some("consumingUsers", &self.consuming_users);
+        map.some("currentOIDCClients", &self.current_oidc_clients);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationStatusOidcClients {
@@ -1548,17 +1482,14 @@ pub struct AuthenticationStatusOidcClientsConditions {
 }
 impl serde::Serialize for AuthenticationStatusOidcClientsConditions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        map.serialize_entry("lastTransitionTime", &self.last_transition_time)?;
-        map.serialize_entry("message", &self.message)?;
-        some(map, "observedGeneration", &self.observed_generation)?;
-        map.serialize_entry("reason", &self.reason)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("type", &self.type_)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("lastTransitionTime", &self.last_transition_time);
+        map.entry("message", &self.message);
+        map.some("observedGeneration", &self.observed_generation);
+        map.entry("reason", &self.reason);
+        map.entry("status", &self.status);
+        map.entry("type", &self.type_);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationStatusOidcClientsConditions {
@@ -1656,13 +1587,11 @@ pub struct AuthenticationStatusOidcClientsCurrentOidcClients {
 }
 impl serde::Serialize for AuthenticationStatusOidcClientsCurrentOidcClients {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        map.serialize_entry("clientID", &self.client_id)?;
-        map.serialize_entry("issuerURL", &self.issuer_url)?;
-        map.serialize_entry("oidcProviderName", &self.oidc_provider_name)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("clientID", &self.client_id);
+        map.entry("issuerURL", &self.issuer_url);
+        map.entry("oidcProviderName", &self.oidc_provider_name);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationStatusOidcClientsCurrentOidcClients {

@@ -59,26 +59,20 @@ impl crate::runtime::Resource for ConfigMap {
 impl crate::runtime::embedded::Fields for ConfigMap {
     fn serialize_fields<M: serde::ser::SerializeMap>(
         &self,
-        map: &mut M,
-    ) -> Result<(), M::Error> {
-        use crate::runtime::object::some;
-        some(map, "binaryData", &self.binary_data)?;
-        some(map, "data", &self.data)?;
-        some(map, "immutable", &self.immutable)?;
-        some(map, "metadata", &self.metadata)?;
-        Ok(())
+        map: &mut crate::runtime::object::Entries<M>,
+    ) {
+        map.some("binaryData", &self.binary_data);
+        map.some("data", &self.data);
+        map.some("immutable", &self.immutable);
+        map.some("metadata", &self.metadata);
     }
 }
 impl serde::Serialize for ConfigMap {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
-            "apiVersion",
-            <Self as crate::runtime::Resource>::API_VERSION,
-        )?;
-        map.serialize_entry("kind", <Self as crate::runtime::Resource>::KIND)?;
-        crate::runtime::embedded::Fields::serialize_fields(self, &mut map)?;
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("apiVersion", <Self as crate::runtime::Resource>::API_VERSION);
+        map.entry("kind", <Self as crate::runtime::Resource>::KIND);
+        crate::runtime::embedded::Fields::serialize_fields(self, &mut map);
         map.end()
     }
 }

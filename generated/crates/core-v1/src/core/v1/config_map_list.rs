@@ -13,18 +13,12 @@ pub struct ConfigMapList {
 }
 impl serde::Serialize for ConfigMapList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "apiVersion", &self.api_version)?;
-        map.serialize_entry(
-            "items",
-            &crate::runtime::embedded::EmbeddedVec(&self.items),
-        )?;
-        some(map, "kind", &self.kind)?;
-        some(map, "metadata", &self.metadata)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("apiVersion", &self.api_version);
+        map.entry("items", &crate::runtime::embedded::EmbeddedVec(&self.items));
+        map.some("kind", &self.kind);
+        map.some("metadata", &self.metadata);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ConfigMapList {

@@ -25,17 +25,14 @@ pub struct APIGroup {
 }
 impl serde::Serialize for APIGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "apiVersion", &self.api_version)?;
-        some(map, "kind", &self.kind)?;
-        map.serialize_entry("name", &self.name)?;
-        some(map, "preferredVersion", &self.preferred_version)?;
-        some(map, "serverAddressByClientCIDRs", &self.server_address_by_client_cid_rs)?;
-        map.serialize_entry("versions", &self.versions)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("apiVersion", &self.api_version);
+        map.some("kind", &self.kind);
+        map.entry("name", &self.name);
+        map.some("preferredVersion", &self.preferred_version);
+        map.some("serverAddressByClientCIDRs", &self.server_address_by_client_cid_rs);
+        map.entry("versions", &self.versions);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for APIGroup {

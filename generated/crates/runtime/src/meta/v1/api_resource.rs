@@ -37,21 +37,18 @@ pub struct APIResource {
 }
 impl serde::Serialize for APIResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "categories", &self.categories)?;
-        some(map, "group", &self.group)?;
-        map.serialize_entry("kind", &self.kind)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("namespaced", &self.namespaced)?;
-        some(map, "shortNames", &self.short_names)?;
-        map.serialize_entry("singularName", &self.singular_name)?;
-        some(map, "storageVersionHash", &self.storage_version_hash)?;
-        map.serialize_entry("verbs", &self.verbs)?;
-        some(map, "version", &self.version)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("categories", &self.categories);
+        map.some("group", &self.group);
+        map.entry("kind", &self.kind);
+        map.entry("name", &self.name);
+        map.entry("namespaced", &self.namespaced);
+        map.some("shortNames", &self.short_names);
+        map.entry("singularName", &self.singular_name);
+        map.some("storageVersionHash", &self.storage_version_hash);
+        map.entry("verbs", &self.verbs);
+        map.some("version", &self.version);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for APIResource {

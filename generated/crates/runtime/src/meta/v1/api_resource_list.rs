@@ -17,15 +17,12 @@ pub struct APIResourceList {
 }
 impl serde::Serialize for APIResourceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "apiVersion", &self.api_version)?;
-        map.serialize_entry("groupVersion", &self.group_version)?;
-        some(map, "kind", &self.kind)?;
-        map.serialize_entry("resources", &self.resources)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("apiVersion", &self.api_version);
+        map.entry("groupVersion", &self.group_version);
+        map.some("kind", &self.kind);
+        map.entry("resources", &self.resources);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for APIResourceList {

@@ -23,23 +23,19 @@ pub struct DeleteOptions {
 }
 impl serde::Serialize for DeleteOptions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "apiVersion", &self.api_version)?;
-        some(map, "dryRun", &self.dry_run)?;
-        some(map, "gracePeriodSeconds", &self.grace_period_seconds)?;
-        some(
-            map,
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("apiVersion", &self.api_version);
+        map.some("dryRun", &self.dry_run);
+        map.some("gracePeriodSeconds", &self.grace_period_seconds);
+        map.some(
             "ignoreStoreReadErrorWithClusterBreakingPotential",
             &self.ignore_store_read_error_with_cluster_breaking_potential,
-        )?;
-        some(map, "kind", &self.kind)?;
-        some(map, "orphanDependents", &self.orphan_dependents)?;
-        some(map, "preconditions", &self.preconditions)?;
-        some(map, "propagationPolicy", &self.propagation_policy)?;
-        state.end()
+        );
+        map.some("kind", &self.kind);
+        map.some("orphanDependents", &self.orphan_dependents);
+        map.some("preconditions", &self.preconditions);
+        map.some("propagationPolicy", &self.propagation_policy);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteOptions {

@@ -13,12 +13,10 @@ pub struct GroupVersionForDiscovery {
 }
 impl serde::Serialize for GroupVersionForDiscovery {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        map.serialize_entry("groupVersion", &self.group_version)?;
-        map.serialize_entry("version", &self.version)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("groupVersion", &self.group_version);
+        map.entry("version", &self.version);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for GroupVersionForDiscovery {

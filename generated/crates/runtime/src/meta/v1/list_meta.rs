@@ -13,15 +13,12 @@ pub struct ListMeta {
 }
 impl serde::Serialize for ListMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "continue", &self.continue_)?;
-        some(map, "remainingItemCount", &self.remaining_item_count)?;
-        some(map, "resourceVersion", &self.resource_version)?;
-        some(map, "selfLink", &self.self_link)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("continue", &self.continue_);
+        map.some("remainingItemCount", &self.remaining_item_count);
+        map.some("resourceVersion", &self.resource_version);
+        map.some("selfLink", &self.self_link);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ListMeta {

@@ -19,18 +19,15 @@ pub struct ManagedFieldsEntry {
 }
 impl serde::Serialize for ManagedFieldsEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "apiVersion", &self.api_version)?;
-        some(map, "fieldsType", &self.fields_type)?;
-        some(map, "fieldsV1", &self.fields_v1)?;
-        some(map, "manager", &self.manager)?;
-        some(map, "operation", &self.operation)?;
-        some(map, "subresource", &self.subresource)?;
-        some(map, "time", &self.time)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("apiVersion", &self.api_version);
+        map.some("fieldsType", &self.fields_type);
+        map.some("fieldsV1", &self.fields_v1);
+        map.some("manager", &self.manager);
+        map.some("operation", &self.operation);
+        map.some("subresource", &self.subresource);
+        map.some("time", &self.time);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ManagedFieldsEntry {

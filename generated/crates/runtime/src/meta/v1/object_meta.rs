@@ -41,26 +41,23 @@ pub struct ObjectMeta {
 }
 impl serde::Serialize for ObjectMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "annotations", &self.annotations)?;
-        some(map, "creationTimestamp", &self.creation_timestamp)?;
-        some(map, "deletionGracePeriodSeconds", &self.deletion_grace_period_seconds)?;
-        some(map, "deletionTimestamp", &self.deletion_timestamp)?;
-        some(map, "finalizers", &self.finalizers)?;
-        some(map, "generateName", &self.generate_name)?;
-        some(map, "generation", &self.generation)?;
-        some(map, "labels", &self.labels)?;
-        some(map, "managedFields", &self.managed_fields)?;
-        some(map, "name", &self.name)?;
-        some(map, "namespace", &self.namespace)?;
-        some(map, "ownerReferences", &self.owner_references)?;
-        some(map, "resourceVersion", &self.resource_version)?;
-        some(map, "selfLink", &self.self_link)?;
-        some(map, "uid", &self.uid)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("annotations", &self.annotations);
+        map.some("creationTimestamp", &self.creation_timestamp);
+        map.some("deletionGracePeriodSeconds", &self.deletion_grace_period_seconds);
+        map.some("deletionTimestamp", &self.deletion_timestamp);
+        map.some("finalizers", &self.finalizers);
+        map.some("generateName", &self.generate_name);
+        map.some("generation", &self.generation);
+        map.some("labels", &self.labels);
+        map.some("managedFields", &self.managed_fields);
+        map.some("name", &self.name);
+        map.some("namespace", &self.namespace);
+        map.some("ownerReferences", &self.owner_references);
+        map.some("resourceVersion", &self.resource_version);
+        map.some("selfLink", &self.self_link);
+        map.some("uid", &self.uid);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ObjectMeta {

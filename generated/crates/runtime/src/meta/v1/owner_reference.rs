@@ -27,17 +27,14 @@ pub struct OwnerReference {
 }
 impl serde::Serialize for OwnerReference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        map.serialize_entry("apiVersion", &self.api_version)?;
-        some(map, "blockOwnerDeletion", &self.block_owner_deletion)?;
-        some(map, "controller", &self.controller)?;
-        map.serialize_entry("kind", &self.kind)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("uid", &self.uid)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("apiVersion", &self.api_version);
+        map.some("blockOwnerDeletion", &self.block_owner_deletion);
+        map.some("controller", &self.controller);
+        map.entry("kind", &self.kind);
+        map.entry("name", &self.name);
+        map.entry("uid", &self.uid);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for OwnerReference {

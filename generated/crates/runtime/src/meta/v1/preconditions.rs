@@ -9,13 +9,10 @@ pub struct Preconditions {
 }
 impl serde::Serialize for Preconditions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "resourceVersion", &self.resource_version)?;
-        some(map, "uid", &self.uid)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("resourceVersion", &self.resource_version);
+        map.some("uid", &self.uid);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for Preconditions {

@@ -13,12 +13,10 @@ pub struct ServerAddressByClientCIDR {
 }
 impl serde::Serialize for ServerAddressByClientCIDR {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        map.serialize_entry("clientCIDR", &self.client_cidr)?;
-        map.serialize_entry("serverAddress", &self.server_address)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("clientCIDR", &self.client_cidr);
+        map.entry("serverAddress", &self.server_address);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for ServerAddressByClientCIDR {

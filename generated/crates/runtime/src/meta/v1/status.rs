@@ -21,19 +21,16 @@ pub struct Status {
 }
 impl serde::Serialize for Status {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "apiVersion", &self.api_version)?;
-        some(map, "code", &self.code)?;
-        some(map, "details", &self.details)?;
-        some(map, "kind", &self.kind)?;
-        some(map, "message", &self.message)?;
-        some(map, "metadata", &self.metadata)?;
-        some(map, "reason", &self.reason)?;
-        some(map, "status", &self.status)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("apiVersion", &self.api_version);
+        map.some("code", &self.code);
+        map.some("details", &self.details);
+        map.some("kind", &self.kind);
+        map.some("message", &self.message);
+        map.some("metadata", &self.metadata);
+        map.some("reason", &self.reason);
+        map.some("status", &self.status);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for Status {

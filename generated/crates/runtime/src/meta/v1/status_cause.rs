@@ -11,14 +11,11 @@ pub struct StatusCause {
 }
 impl serde::Serialize for StatusCause {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "field", &self.field)?;
-        some(map, "message", &self.message)?;
-        some(map, "reason", &self.reason)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("field", &self.field);
+        map.some("message", &self.message);
+        map.some("reason", &self.reason);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for StatusCause {

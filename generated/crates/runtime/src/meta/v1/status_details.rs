@@ -19,17 +19,14 @@ pub struct StatusDetails {
 }
 impl serde::Serialize for StatusDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        use crate::runtime::object::some;
-        some(map, "causes", &self.causes)?;
-        some(map, "group", &self.group)?;
-        some(map, "kind", &self.kind)?;
-        some(map, "name", &self.name)?;
-        some(map, "retryAfterSeconds", &self.retry_after_seconds)?;
-        some(map, "uid", &self.uid)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.some("causes", &self.causes);
+        map.some("group", &self.group);
+        map.some("kind", &self.kind);
+        map.some("name", &self.name);
+        map.some("retryAfterSeconds", &self.retry_after_seconds);
+        map.some("uid", &self.uid);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for StatusDetails {

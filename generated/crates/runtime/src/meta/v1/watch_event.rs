@@ -9,12 +9,10 @@ pub struct WatchEvent {
 }
 impl serde::Serialize for WatchEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut state = serializer.serialize_map(None)?;
-        let map = &mut state;
-        map.serialize_entry("object", &self.object)?;
-        map.serialize_entry("type", &self.type_)?;
-        state.end()
+        let mut map = crate::runtime::object::entries(serializer);
+        map.entry("object", &self.object);
+        map.entry("type", &self.type_);
+        map.end()
     }
 }
 impl<'de> serde::Deserialize<'de> for WatchEvent {
