@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 mod path;
-pub(crate) use path::{Method, PathTemplate, ResourcePath, Segment};
+pub(crate) use path::{Method, PathTemplate, ResourcePath};
 
 /// An API group and version. The legacy core group is `""`; the shared apimachinery types
 /// live in the pseudo-group `meta`.

@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 
 use super::models::{doc_attrs, ty_tokens};
 use super::Ctx;
-use crate::ir::{Body, GroupVersion, Operation, Param, ParamSet, Returns, Segment, Ty};
+use crate::ir::{Body, GroupVersion, Operation, Param, ParamSet, Returns, Ty};
 
 fn param_ty(cx: &Ctx<'_>, p: &Param) -> TokenStream {
     if let Some(values) = p.values {
@@ -81,32 +81,6 @@ fn setters(cx: &Ctx<'_>, ident: &proc_macro2::Ident, params: &[Param]) -> TokenS
         return quote!();
     }
     quote! { impl #ident { #(#fns)* } }
-}
-
-/// `format!` string for a path template, and the statements that encode each `{param}` into
-/// one path segment (shadowing the argument) before it is formatted in.
-fn path_format(cx: &Ctx<'_>, op: &Operation) -> (String, Vec<TokenStream>) {
-    let rt = &cx.runtime;
-    let mut fmt = String::new();
-    let mut args = Vec::new();
-    // Literal segments were checked in lowering: no braces to escape.
-    for segment in op.path.segments() {
-        fmt.push('/');
-        match segment {
-            Segment::Literal(l) => fmt.push_str(l),
-            Segment::Param(wire) => {
-                if let Some(p) = op.path_params.iter().find(|p| &p.wire == wire) {
-                    let arg = format_ident!("{}", p.rust);
-                    args.push(quote!(let #arg = #rt::request::path_segment(#wire, #arg)?;));
-                }
-                fmt.push_str("{}");
-            }
-        }
-    }
-    if op.path.trailing_slash() {
-        fmt.push('/');
-    }
-    (fmt, args)
 }
 
 /// The body argument of an operation's methods: `patch: &Patch`, `body: &T` or, when the
@@ -201,17 +175,14 @@ pub(crate) fn api_tokens(
             args.push(quote!(#a: #t));
             call.push(quote!(#a));
         }
+        // Encoded here, its error returned by the runtime's build.
         let body_expr = match &op.body {
-            None => quote!(None),
-            Some(Body::Patch) => quote!(Some((patch.body()?, patch.content_type()))),
-            Some(Body::Json { required: true, .. }) => {
-                quote!(Some(#rt::request::json_body(body)?))
-            }
+            None => quote!(Ok(None)),
+            Some(Body::Patch) => quote!(#rt::request::patch_body(patch)),
+            Some(Body::Json { required: true, .. }) => quote!(#rt::request::json_body(body)),
             Some(Body::Json {
                 required: false, ..
-            }) => {
-                quote!(body.map(#rt::request::json_body).transpose()?)
-            }
+            }) => quote!(#rt::request::json_body_opt(body)),
         };
         args.push(quote!(params: &#params_name));
         call.push(quote!(params));
@@ -226,19 +197,16 @@ pub(crate) fn api_tokens(
         } else {
             push_each(&op.query, &quote!(params))
         };
-        let (fmt, encode) = path_format(cx, op);
-        // Placeholders in the order the template uses them (arguments are `name` first).
-        let fmt_args = op
+        // The template as the document writes it, filled in by the runtime: the values in the
+        // order the template names them (arguments are `name` first). Literal segments were
+        // checked in lowering.
+        let template = op.path.as_str();
+        let values = op
             .path
             .params()
             .filter_map(|w| op.path_params.iter().find(|p| p.wire == w))
             .map(|p| format_ident!("{}", p.rust));
-        let path_expr = if op.path_params.is_empty() {
-            let literal = op.path.as_str();
-            quote!(String::from(#literal))
-        } else {
-            quote!(format!(#fmt #(, #fmt_args)*))
-        };
+        let path = quote!(#template, &[#(#values),*]);
         let method = op.method.as_str();
         let rdoc = format!(
             " Builds the request of [`Api::{}`](super::Api::{}): `{} {}`.",
@@ -257,8 +225,7 @@ pub(crate) fn api_tokens(
         // The common case (a CRD operation: its query is one shared set) is one runtime call.
         let build = if shared && op.fixed_query.is_empty() {
             quote! {
-                #(#encode)*
-                #rt::request::build_with(#method, #path_expr, params, #body_expr)
+                #rt::request::build_with(#method, #path, params, #body_expr)
             }
         } else {
             quote! {
@@ -266,8 +233,7 @@ pub(crate) fn api_tokens(
                 let #query_mut query = #rt::request::Query::new();
                 #(#fixed)*
                 #pushes
-                #(#encode)*
-                #rt::request::build_query(#method, #path_expr, query, #body_expr)
+                #rt::request::build_query(#method, #path, query, #body_expr)
             }
         };
         // Text and connect responses are not JSON: accept what the server sends.

@@ -61,7 +61,7 @@ impl fmt::Display for Method {
 pub(crate) enum Segment {
     /// A fixed segment, checked to be a Kubernetes path segment.
     Literal(String),
-    /// `{name}`: filled at run time, percent-encoded (`runtime::request::path_segment`).
+    /// `{name}`: filled at run time, percent-encoded (`runtime::request::fill_path`).
     Param(String),
 }
 
@@ -70,8 +70,6 @@ pub(crate) enum Segment {
 pub(crate) struct PathTemplate {
     text: String,
     segments: Vec<Segment>,
-    /// Discovery paths end in `/` (`/api/v1/`, `/apis/apps/v1/`).
-    trailing_slash: bool,
 }
 
 impl PathTemplate {
@@ -81,10 +79,8 @@ impl PathTemplate {
         let Some(rest) = path.strip_prefix('/') else {
             return Err(Error::at(origin, pointer, "a path must start with `/`"));
         };
-        let (rest, trailing_slash) = match rest.strip_suffix('/') {
-            Some(r) => (r, true),
-            None => (rest, rest.is_empty()),
-        };
+        // Discovery paths end in `/` (`/api/v1/`, `/apis/apps/v1/`).
+        let rest = rest.strip_suffix('/').unwrap_or(rest);
         let mut segments = Vec::new();
         if !rest.is_empty() {
             for seg in rest.split('/') {
@@ -101,21 +97,12 @@ impl PathTemplate {
         Ok(PathTemplate {
             text: path.to_string(),
             segments,
-            trailing_slash,
         })
     }
 
     /// The template as the document writes it.
     pub(crate) fn as_str(&self) -> &str {
         &self.text
-    }
-
-    pub(crate) fn segments(&self) -> &[Segment] {
-        &self.segments
-    }
-
-    pub(crate) fn trailing_slash(&self) -> bool {
-        self.trailing_slash
     }
 
     /// The `{param}` names in template order.
@@ -232,13 +219,12 @@ mod tests {
     fn templates_are_checked_segments() {
         let t = template("/api/v1/namespaces/{namespace}/pods/{name}/log");
         assert_eq!(t.params().collect::<Vec<_>>(), ["namespace", "name"]);
-        assert!(!t.trailing_slash());
         assert_eq!(
             t.to_string(),
             "/api/v1/namespaces/{namespace}/pods/{name}/log"
         );
-        assert!(template("/apis/apps/v1/").trailing_slash());
-        assert!(template("/").segments().is_empty());
+        assert_eq!(template("/apis/apps/v1/").to_string(), "/apis/apps/v1/");
+        assert_eq!(template("/").params().count(), 0);
         for bad in [
             "api/v1",
             "/api/../x",

@@ -19,6 +19,12 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
 /// Encodes a path parameter as one path segment. `.` and `..` are refused: they would move the
 /// request to another path once the URL is normalized. Empty values are refused too.
 pub fn path_segment(name: &'static str, value: &str) -> Result<String, Error> {
+    let mut out = String::new();
+    push_segment(&mut out, name, value)?;
+    Ok(out)
+}
+
+fn push_segment(out: &mut String, name: &'static str, value: &str) -> Result<(), Error> {
     match value {
         "" => Err(Error::InvalidPathParameter {
             name,
@@ -28,8 +34,48 @@ pub fn path_segment(name: &'static str, value: &str) -> Result<String, Error> {
             name,
             reason: "`.` and `..` are not names",
         }),
-        v => Ok(percent_encoding::utf8_percent_encode(v, SEGMENT).to_string()),
+        v => {
+            out.extend(percent_encoding::utf8_percent_encode(v, SEGMENT));
+            Ok(())
+        }
     }
+}
+
+/// An operation's path: its template as the API document writes it
+/// (`/api/v1/namespaces/{namespace}/pods/{name}`) with each `{parameter}` segment replaced by
+/// the next of `values`, encoded by [`path_segment`]. The generated requests pass the template
+/// itself rather than formatting the path: one call instead of a `format!` and a checked
+/// encoding per parameter in every operation, a fifth of a group/version crate's compile time.
+pub fn fill_path(template: &'static str, values: &[&str]) -> Result<String, Error> {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut values = values.iter();
+    let mut segments = template.split('/');
+    // A template starts with `/`: the first piece is empty.
+    if let Some(first) = segments.next() {
+        out.push_str(first);
+    }
+    for segment in segments {
+        out.push('/');
+        match segment
+            .strip_prefix('{')
+            .and_then(|s| s.strip_suffix('}'))
+            .filter(|name| !name.is_empty())
+        {
+            Some(name) => {
+                let value = values.next().ok_or_else(|| {
+                    Error::Request(format!("no value for `{name}` in the path {template}"))
+                })?;
+                push_segment(&mut out, name, value)?;
+            }
+            None => out.push_str(segment),
+        }
+    }
+    if values.next().is_some() {
+        return Err(Error::Request(format!(
+            "more values than parameters for the path {template}"
+        )));
+    }
+    Ok(out)
 }
 
 /// A query string under construction; values are form-encoded, so they cannot add parameters.
@@ -92,10 +138,27 @@ pub fn json<T: Serialize>(body: &T) -> Result<Vec<u8>, Error> {
     serde_json::to_vec(body).map_err(Error::Encode)
 }
 
-/// A JSON request body with its Content-Type, as [`build`] takes it.
+/// A request body with its Content-Type, or none, as [`build`] takes it.
+pub type Body = Option<(Vec<u8>, &'static str)>;
+
+/// A JSON request body with its Content-Type.
 #[inline]
-pub fn json_body<T: Serialize>(body: &T) -> Result<(Vec<u8>, &'static str), Error> {
-    Ok((json(body)?, "application/json"))
+pub fn json_body<T: Serialize>(body: &T) -> Result<Body, Error> {
+    Ok(Some((json(body)?, "application/json")))
+}
+
+/// An optional JSON request body (a delete's DeleteOptions).
+#[inline]
+pub fn json_body_opt<T: Serialize>(body: Option<&T>) -> Result<Body, Error> {
+    match body {
+        Some(body) => json_body(body),
+        None => Ok(None),
+    }
+}
+
+/// A patch with the Content-Type of its kind.
+pub fn patch_body(patch: &super::Patch) -> Result<Body, Error> {
+    Ok(Some((patch.body()?, patch.content_type())))
 }
 
 /// A set of query parameters that writes the ones that are set, in the API's order (the
@@ -105,29 +168,35 @@ pub trait QueryParams {
     fn append_to(&self, query: &mut Query);
 }
 
-/// [`build`] for an operation whose query string is exactly `params`. (`#[inline]`: generic,
-/// compiled where it is used.)
+/// [`build_query`] for an operation whose query string is exactly `params`. (`#[inline]`:
+/// generic, compiled where it is used.)
 #[inline]
 pub fn build_with<P: QueryParams>(
     method: &str,
-    path: String,
+    template: &'static str,
+    values: &[&str],
     params: &P,
-    body: Option<(Vec<u8>, &'static str)>,
+    body: Result<Body, Error>,
 ) -> Result<http::Request<Vec<u8>>, Error> {
     let mut query = Query::new();
     params.append_to(&mut query);
-    build_query(method, path, query, body)
+    build_query(method, template, values, query, body)
 }
 
-/// [`build`] for `path` and `query`, after refusing the parameter combinations the API server
-/// refuses ([`Error::InvalidOptions`]: apply without a field manager, `force` on a patch that
-/// is not an apply, `resourceVersionMatch` without `resourceVersion`, …).
+/// [`build`] for the path of `template` and `values` ([`fill_path`]) and `query`, after
+/// refusing the parameter combinations the API server refuses ([`Error::InvalidOptions`]:
+/// apply without a field manager, `force` on a patch that is not an apply,
+/// `resourceVersionMatch` without `resourceVersion`, …). The body comes as the operation
+/// encoded it; an encoding error is returned here.
 pub fn build_query(
     method: &str,
-    path: String,
+    template: &'static str,
+    values: &[&str],
     query: Query,
-    body: Option<(Vec<u8>, &'static str)>,
+    body: Result<Body, Error>,
 ) -> Result<http::Request<Vec<u8>>, Error> {
+    let path = fill_path(template, values)?;
+    let body = body?;
     query
         .2
         .check(body.as_ref().map(|(_, content_type)| *content_type))?;
@@ -139,7 +208,7 @@ pub fn build_query(
 pub fn build(
     method: &str,
     path_and_query: String,
-    body: Option<(Vec<u8>, &'static str)>,
+    body: Body,
 ) -> Result<http::Request<Vec<u8>>, Error> {
     // Set in place rather than through `http::request::Builder`, which moves the whole
     // request head at every step (a tenth of this function's instructions per request).
@@ -244,6 +313,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn paths_are_filled_one_encoded_segment_per_parameter() {
+        let t = "/api/v1/namespaces/{namespace}/pods/{name}/log";
+        assert_eq!(
+            fill_path(t, &["default", "a/b?c%"]).unwrap(),
+            "/api/v1/namespaces/default/pods/a%2Fb%3Fc%25/log"
+        );
+        assert_eq!(fill_path("/apis/apps/v1/", &[]).unwrap(), "/apis/apps/v1/");
+        assert_eq!(fill_path("/", &[]).unwrap(), "/");
+        let err = fill_path(t, &["default", ".."]).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidPathParameter { name: "name", .. }),
+            "{err}"
+        );
+        let err = fill_path(t, &["", "x"]).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidPathParameter { name: "namespace", .. }),
+            "{err}"
+        );
+        assert!(fill_path(t, &["default"]).is_err(), "a value missing");
+        assert!(fill_path(t, &["a", "b", "c"]).is_err(), "a value too many");
+    }
+
+    #[test]
     fn text_and_connect_answers_are_not_decoded_as_json() {
         let ok = http::StatusCode::OK;
         // A log is what the container wrote: not JSON, not necessarily UTF-8.
@@ -285,6 +377,15 @@ mod tests {
         assert_eq!(Query::new().finish(), "");
     }
 
+    /// A body that cannot be encoded as JSON.
+    struct Unencodable;
+
+    impl Serialize for Unencodable {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("no"))
+        }
+    }
+
     #[test]
     fn build_with_appends_the_parameter_set_and_the_json_body() {
         struct Limit(Option<i64>);
@@ -295,22 +396,26 @@ mod tests {
         }
         let req = build_with(
             "POST",
-            "/a/b".into(),
+            "/a/{x}",
+            &["b c"],
             &Limit(Some(5)),
-            Some(json_body(&[1, 2]).unwrap()),
+            json_body(&[1, 2]),
         )
         .unwrap();
-        assert_eq!(req.uri(), "/a/b?limit=5");
+        assert_eq!(req.uri(), "/a/b%20c?limit=5");
         assert_eq!(
             req.headers()[http::header::CONTENT_TYPE],
             "application/json"
         );
         assert_eq!(req.body(), b"[1,2]");
-        let req = build_with("GET", "/a".into(), &Limit(None), None).unwrap();
+        let req = build_with("GET", "/a", &[], &Limit(None), Ok(None)).unwrap();
         assert_eq!(
             (req.uri().to_string(), req.body().len()),
             ("/a".to_string(), 0)
         );
+        let err = build_with("GET", "/a", &[], &Limit(None), json_body_opt(Some(&Unencodable)))
+            .unwrap_err();
+        assert!(matches!(err, Error::Encode(_)), "{err}");
     }
 
     #[test]

@@ -68,9 +68,10 @@ pub mod requests {
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         crate::runtime::request::build_with(
             "POST",
-            String::from("/apis/authentication.k8s.io/v1/selfsubjectreviews"),
+            "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+            &[],
             params,
-            Some(crate::runtime::request::json_body(body)?),
+            crate::runtime::request::json_body(body),
         )
     }
     /// Decodes the response of [`Api::create_self_subject_review`](super::Api::create_self_subject_review): the body for a success status (200, 201, 202), an error otherwise.
@@ -89,9 +90,10 @@ pub mod requests {
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         crate::runtime::request::build_with(
             "POST",
-            String::from("/apis/authentication.k8s.io/v1/tokenreviews"),
+            "/apis/authentication.k8s.io/v1/tokenreviews",
+            &[],
             params,
-            Some(crate::runtime::request::json_body(body)?),
+            crate::runtime::request::json_body(body),
         )
     }
     /// Decodes the response of [`Api::create_token_review`](super::Api::create_token_review): the body for a success status (200, 201, 202), an error otherwise.
@@ -111,9 +113,10 @@ pub mod requests {
         let query = crate::runtime::request::Query::new();
         crate::runtime::request::build_query(
             "GET",
-            String::from("/apis/authentication.k8s.io/v1/"),
+            "/apis/authentication.k8s.io/v1/",
+            &[],
             query,
-            None,
+            Ok(None),
         )
     }
     /// Decodes the response of [`Api::get_api_resources`](super::Api::get_api_resources): the body for a success status (200), an error otherwise.

@@ -187,9 +187,10 @@ pub mod requests {
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         crate::runtime::request::build_with(
             "POST",
-            String::from("/apis/config.openshift.io/v1/authentications"),
+            "/apis/config.openshift.io/v1/authentications",
+            &[],
             params,
-            Some(crate::runtime::request::json_body(body)?),
+            crate::runtime::request::json_body(body),
         )
     }
     /// Decodes the response of [`Api::create_authentication`](super::Api::create_authentication): the body for a success status (200, 201, 202), an error otherwise.
@@ -207,12 +208,12 @@ pub mod requests {
         body: Option<&crate::meta::v1::DeleteOptions>,
         params: &DeleteAuthenticationParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
-        let name = crate::runtime::request::path_segment("name", name)?;
         crate::runtime::request::build_with(
             "DELETE",
-            format!("/apis/config.openshift.io/v1/authentications/{}", name),
+            "/apis/config.openshift.io/v1/authentications/{name}",
+            &[name],
             params,
-            body.map(crate::runtime::request::json_body).transpose()?,
+            crate::runtime::request::json_body_opt(body),
         )
     }
     /// Decodes the response of [`Api::delete_authentication`](super::Api::delete_authentication): the body for a success status (200, 202), an error otherwise.
@@ -233,9 +234,10 @@ pub mod requests {
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         crate::runtime::request::build_with(
             "DELETE",
-            String::from("/apis/config.openshift.io/v1/authentications"),
+            "/apis/config.openshift.io/v1/authentications",
+            &[],
             params,
-            body.map(crate::runtime::request::json_body).transpose()?,
+            crate::runtime::request::json_body_opt(body),
         )
     }
     /// Decodes the response of [`Api::delete_collection_authentication`](super::Api::delete_collection_authentication): the body for a success status (200), an error otherwise.
@@ -257,9 +259,10 @@ pub mod requests {
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         crate::runtime::request::build_with(
             "GET",
-            String::from("/apis/config.openshift.io/v1/authentications"),
+            "/apis/config.openshift.io/v1/authentications",
+            &[],
             params,
-            None,
+            Ok(None),
         )
     }
     /// Decodes the response of [`Api::list_authentication`](super::Api::list_authentication): the body for a success status (200), an error otherwise.
@@ -277,12 +280,12 @@ pub mod requests {
         patch: &crate::runtime::Patch,
         params: &PatchAuthenticationParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
-        let name = crate::runtime::request::path_segment("name", name)?;
         crate::runtime::request::build_with(
             "PATCH",
-            format!("/apis/config.openshift.io/v1/authentications/{}", name),
+            "/apis/config.openshift.io/v1/authentications/{name}",
+            &[name],
             params,
-            Some((patch.body()?, patch.content_type())),
+            crate::runtime::request::patch_body(patch),
         )
     }
     /// Decodes the response of [`Api::patch_authentication`](super::Api::patch_authentication): the body for a success status (200, 201), an error otherwise.
@@ -300,12 +303,12 @@ pub mod requests {
         patch: &crate::runtime::Patch,
         params: &PatchAuthenticationStatusParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
-        let name = crate::runtime::request::path_segment("name", name)?;
         crate::runtime::request::build_with(
             "PATCH",
-            format!("/apis/config.openshift.io/v1/authentications/{}/status", name),
+            "/apis/config.openshift.io/v1/authentications/{name}/status",
+            &[name],
             params,
-            Some((patch.body()?, patch.content_type())),
+            crate::runtime::request::patch_body(patch),
         )
     }
     /// Decodes the response of [`Api::patch_authentication_status`](super::Api::patch_authentication_status): the body for a success status (200, 201), an error otherwise.
@@ -322,12 +325,12 @@ pub mod requests {
         name: &str,
         params: &ReadAuthenticationParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
-        let name = crate::runtime::request::path_segment("name", name)?;
         crate::runtime::request::build_with(
             "GET",
-            format!("/apis/config.openshift.io/v1/authentications/{}", name),
+            "/apis/config.openshift.io/v1/authentications/{name}",
+            &[name],
             params,
-            None,
+            Ok(None),
         )
     }
     /// Decodes the response of [`Api::read_authentication`](super::Api::read_authentication): the body for a success status (200), an error otherwise.
@@ -344,12 +347,12 @@ pub mod requests {
         name: &str,
         params: &ReadAuthenticationStatusParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
-        let name = crate::runtime::request::path_segment("name", name)?;
         crate::runtime::request::build_with(
             "GET",
-            format!("/apis/config.openshift.io/v1/authentications/{}/status", name),
+            "/apis/config.openshift.io/v1/authentications/{name}/status",
+            &[name],
             params,
-            None,
+            Ok(None),
         )
     }
     /// Decodes the response of [`Api::read_authentication_status`](super::Api::read_authentication_status): the body for a success status (200), an error otherwise.
@@ -367,12 +370,12 @@ pub mod requests {
         body: &crate::config_openshift_io::v1::Authentication,
         params: &ReplaceAuthenticationParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
-        let name = crate::runtime::request::path_segment("name", name)?;
         crate::runtime::request::build_with(
             "PUT",
-            format!("/apis/config.openshift.io/v1/authentications/{}", name),
+            "/apis/config.openshift.io/v1/authentications/{name}",
+            &[name],
             params,
-            Some(crate::runtime::request::json_body(body)?),
+            crate::runtime::request::json_body(body),
         )
     }
     /// Decodes the response of [`Api::replace_authentication`](super::Api::replace_authentication): the body for a success status (200, 201), an error otherwise.
@@ -390,12 +393,12 @@ pub mod requests {
         body: &crate::config_openshift_io::v1::Authentication,
         params: &ReplaceAuthenticationStatusParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
-        let name = crate::runtime::request::path_segment("name", name)?;
         crate::runtime::request::build_with(
             "PUT",
-            format!("/apis/config.openshift.io/v1/authentications/{}/status", name),
+            "/apis/config.openshift.io/v1/authentications/{name}/status",
+            &[name],
             params,
-            Some(crate::runtime::request::json_body(body)?),
+            crate::runtime::request::json_body(body),
         )
     }
     /// Decodes the response of [`Api::replace_authentication_status`](super::Api::replace_authentication_status): the body for a success status (200, 201), an error otherwise.
@@ -416,9 +419,10 @@ pub mod requests {
         crate::runtime::request::QueryParams::append_to(params, &mut query);
         crate::runtime::request::build_query(
             "GET",
-            String::from("/apis/config.openshift.io/v1/authentications"),
+            "/apis/config.openshift.io/v1/authentications",
+            &[],
             query,
-            None,
+            Ok(None),
         )
     }
 }

@@ -427,12 +427,12 @@ pub mod requests {
         body: &crate::core::v1::ConfigMap,
         params: &CreateNamespacedConfigMapParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
-        let namespace = crate::runtime::request::path_segment("namespace", namespace)?;
         crate::runtime::request::build_with(
             "POST",
-            format!("/api/v1/namespaces/{}/configmaps", namespace),
+            "/api/v1/namespaces/{namespace}/configmaps",
+            &[namespace],
             params,
-            Some(crate::runtime::request::json_body(body)?),
+            crate::runtime::request::json_body(body),
         )
     }
     /// Decodes the response of [`Api::create_namespaced_config_map`](super::Api::create_namespaced_config_map): the body for a success status (200, 201, 202), an error otherwise.
@@ -451,13 +451,12 @@ pub mod requests {
         body: &crate::authentication_k8s_io::v1::TokenRequest,
         params: &CreateNamespacedServiceAccountTokenParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
-        let namespace = crate::runtime::request::path_segment("namespace", namespace)?;
-        let name = crate::runtime::request::path_segment("name", name)?;
         crate::runtime::request::build_with(
             "POST",
-            format!("/api/v1/namespaces/{}/serviceaccounts/{}/token", namespace, name),
+            "/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token",
+            &[namespace, name],
             params,
-            Some(crate::runtime::request::json_body(body)?),
+            crate::runtime::request::json_body(body),
         )
     }
     /// Decodes the response of [`Api::create_namespaced_service_account_token`](super::Api::create_namespaced_service_account_token): the body for a success status (200, 201, 202), an error otherwise.
@@ -475,12 +474,12 @@ pub mod requests {
         body: Option<&crate::meta::v1::DeleteOptions>,
         params: &DeleteCollectionNamespacedConfigMapParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
-        let namespace = crate::runtime::request::path_segment("namespace", namespace)?;
         crate::runtime::request::build_with(
             "DELETE",
-            format!("/api/v1/namespaces/{}/configmaps", namespace),
+            "/api/v1/namespaces/{namespace}/configmaps",
+            &[namespace],
             params,
-            body.map(crate::runtime::request::json_body).transpose()?,
+            crate::runtime::request::json_body_opt(body),
         )
     }
     /// Decodes the response of [`Api::delete_collection_namespaced_config_map`](super::Api::delete_collection_namespaced_config_map): the body for a success status (200), an error otherwise.
@@ -501,13 +500,12 @@ pub mod requests {
         body: Option<&crate::meta::v1::DeleteOptions>,
         params: &DeleteNamespacedConfigMapParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
-        let namespace = crate::runtime::request::path_segment("namespace", namespace)?;
-        let name = crate::runtime::request::path_segment("name", name)?;
         crate::runtime::request::build_with(
             "DELETE",
-            format!("/api/v1/namespaces/{}/configmaps/{}", namespace, name),
+            "/api/v1/namespaces/{namespace}/configmaps/{name}",
+            &[namespace, name],
             params,
-            body.map(crate::runtime::request::json_body).transpose()?,
+            crate::runtime::request::json_body_opt(body),
         )
     }
     /// Decodes the response of [`Api::delete_namespaced_config_map`](super::Api::delete_namespaced_config_map): the body for a success status (200, 202), an error otherwise.
@@ -527,9 +525,10 @@ pub mod requests {
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         crate::runtime::request::build_with(
             "GET",
-            String::from("/api/v1/configmaps"),
+            "/api/v1/configmaps",
+            &[],
             params,
-            None,
+            Ok(None),
         )
     }
     /// Decodes the response of [`Api::list_config_map_for_all_namespaces`](super::Api::list_config_map_for_all_namespaces): the body for a success status (200), an error otherwise.
@@ -546,12 +545,12 @@ pub mod requests {
         namespace: &str,
         params: &ListNamespacedConfigMapParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
-        let namespace = crate::runtime::request::path_segment("namespace", namespace)?;
         crate::runtime::request::build_with(
             "GET",
-            format!("/api/v1/namespaces/{}/configmaps", namespace),
+            "/api/v1/namespaces/{namespace}/configmaps",
+            &[namespace],
             params,
-            None,
+            Ok(None),
         )
     }
     /// Decodes the response of [`Api::list_namespaced_config_map`](super::Api::list_namespaced_config_map): the body for a success status (200), an error otherwise.
@@ -570,13 +569,12 @@ pub mod requests {
         patch: &crate::runtime::Patch,
         params: &PatchNamespacedConfigMapParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
-        let namespace = crate::runtime::request::path_segment("namespace", namespace)?;
-        let name = crate::runtime::request::path_segment("name", name)?;
         crate::runtime::request::build_with(
             "PATCH",
-            format!("/api/v1/namespaces/{}/configmaps/{}", namespace, name),
+            "/api/v1/namespaces/{namespace}/configmaps/{name}",
+            &[namespace, name],
             params,
-            Some((patch.body()?, patch.content_type())),
+            crate::runtime::request::patch_body(patch),
         )
     }
     /// Decodes the response of [`Api::patch_namespaced_config_map`](super::Api::patch_namespaced_config_map): the body for a success status (200, 201), an error otherwise.
@@ -594,13 +592,12 @@ pub mod requests {
         namespace: &str,
         params: &ReadNamespacedConfigMapParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
-        let namespace = crate::runtime::request::path_segment("namespace", namespace)?;
-        let name = crate::runtime::request::path_segment("name", name)?;
         crate::runtime::request::build_with(
             "GET",
-            format!("/api/v1/namespaces/{}/configmaps/{}", namespace, name),
+            "/api/v1/namespaces/{namespace}/configmaps/{name}",
+            &[namespace, name],
             params,
-            None,
+            Ok(None),
         )
     }
     /// Decodes the response of [`Api::read_namespaced_config_map`](super::Api::read_namespaced_config_map): the body for a success status (200), an error otherwise.
@@ -619,13 +616,12 @@ pub mod requests {
         body: &crate::core::v1::ConfigMap,
         params: &ReplaceNamespacedConfigMapParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
-        let namespace = crate::runtime::request::path_segment("namespace", namespace)?;
-        let name = crate::runtime::request::path_segment("name", name)?;
         crate::runtime::request::build_with(
             "PUT",
-            format!("/api/v1/namespaces/{}/configmaps/{}", namespace, name),
+            "/api/v1/namespaces/{namespace}/configmaps/{name}",
+            &[namespace, name],
             params,
-            Some(crate::runtime::request::json_body(body)?),
+            crate::runtime::request::json_body(body),
         )
     }
     /// Decodes the response of [`Api::replace_namespaced_config_map`](super::Api::replace_namespaced_config_map): the body for a success status (200, 201), an error otherwise.
@@ -646,9 +642,10 @@ pub mod requests {
         crate::runtime::request::QueryParams::append_to(params, &mut query);
         crate::runtime::request::build_query(
             "GET",
-            String::from("/api/v1/configmaps"),
+            "/api/v1/configmaps",
+            &[],
             query,
-            None,
+            Ok(None),
         )
     }
     /// Builds the request of [`Api::deprecated_watch_config_map_list_for_all_namespaces`](super::Api::deprecated_watch_config_map_list_for_all_namespaces): `GET /api/v1/watch/configmaps`.
@@ -661,9 +658,10 @@ pub mod requests {
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
         crate::runtime::request::build_with(
             "GET",
-            String::from("/api/v1/watch/configmaps"),
+            "/api/v1/watch/configmaps",
+            &[],
             params,
-            None,
+            Ok(None),
         )
     }
     /// Builds the request of [`Api::deprecated_watch_namespaced_config_map`](super::Api::deprecated_watch_namespaced_config_map): `GET /api/v1/watch/namespaces/{namespace}/configmaps/{name}`.
@@ -688,13 +686,12 @@ pub mod requests {
         query.push_opt("sendInitialEvents", params.send_initial_events.as_ref());
         query.push_opt("timeoutSeconds", params.timeout_seconds.as_ref());
         query.push_opt("watch", params.watch.as_ref());
-        let namespace = crate::runtime::request::path_segment("namespace", namespace)?;
-        let name = crate::runtime::request::path_segment("name", name)?;
         crate::runtime::request::build_query(
             "GET",
-            format!("/api/v1/watch/namespaces/{}/configmaps/{}", namespace, name),
+            "/api/v1/watch/namespaces/{namespace}/configmaps/{name}",
+            &[namespace, name],
             query,
-            None,
+            Ok(None),
         )
     }
     /// Builds the request of [`Api::watch_namespaced_config_map`](super::Api::watch_namespaced_config_map): `GET /api/v1/namespaces/{namespace}/configmaps`.
@@ -706,12 +703,12 @@ pub mod requests {
         let mut query = crate::runtime::request::Query::new();
         query.push("watch", "true");
         crate::runtime::request::QueryParams::append_to(params, &mut query);
-        let namespace = crate::runtime::request::path_segment("namespace", namespace)?;
         crate::runtime::request::build_query(
             "GET",
-            format!("/api/v1/namespaces/{}/configmaps", namespace),
+            "/api/v1/namespaces/{namespace}/configmaps",
+            &[namespace],
             query,
-            None,
+            Ok(None),
         )
     }
     /// Builds the request of [`Api::deprecated_watch_namespaced_config_map_list`](super::Api::deprecated_watch_namespaced_config_map_list): `GET /api/v1/watch/namespaces/{namespace}/configmaps`.
@@ -723,12 +720,12 @@ pub mod requests {
         namespace: &str,
         params: &DeprecatedWatchNamespacedConfigMapListParams,
     ) -> crate::runtime::Result<crate::runtime::HttpRequest> {
-        let namespace = crate::runtime::request::path_segment("namespace", namespace)?;
         crate::runtime::request::build_with(
             "GET",
-            format!("/api/v1/watch/namespaces/{}/configmaps", namespace),
+            "/api/v1/watch/namespaces/{namespace}/configmaps",
+            &[namespace],
             params,
-            None,
+            Ok(None),
         )
     }
 }

@@ -43,9 +43,10 @@ pub mod requests {
         let query = crate::runtime::request::Query::new();
         crate::runtime::request::build_query(
             "GET",
-            String::from("/apis/authentication.k8s.io/"),
+            "/apis/authentication.k8s.io/",
+            &[],
             query,
-            None,
+            Ok(None),
         )
     }
     /// Decodes the response of [`Api::get_authentication_api_group`](super::Api::get_authentication_api_group): the body for a success status (200), an error otherwise.
