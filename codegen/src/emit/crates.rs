@@ -21,6 +21,17 @@ impl Crates {
         quote! { pub use #lib::#gm::#vm; }
     }
 
+    /// `reexport` of `c` in crate `from`, compiled with the features that turn that dependency
+    /// on (`Crates::needs`).
+    fn gated_reexport(&self, from: &Crate, c: &Crate) -> TokenStream {
+        let cfg = self.needs[from][c]
+            .gate()
+            .map(super::features_cfg)
+            .unwrap_or_default();
+        let reexport = self.reexport(c);
+        quote! { #cfg #reexport }
+    }
+
     /// The crates with a file gated by `feature` (the crates a build with it compiles code of).
     fn reached_by<'a>(&'a self, feature: &'a str) -> impl Iterator<Item = &'a Crate> + 'a {
         self.features
@@ -37,7 +48,7 @@ impl Crates {
         let siblings = self.deps[&own]
             .iter()
             .filter(|d| self.gvs[*d].group == gv.group)
-            .map(|d| self.reexport(d));
+            .map(|d| self.gated_reexport(&own, d));
         let doc = group_doc(&gv.group);
         quote! { #![doc = #doc] pub mod #vm; #(#siblings)* }
     }
@@ -80,7 +91,7 @@ impl Crates {
                     foreign
                         .entry(group_module(&dgv.group))
                         .or_default()
-                        .push(self.reexport(d));
+                        .push(self.gated_reexport(krate, d));
                 }
                 let foreign = foreign.iter().map(|(m, uses)| {
                     let m = format_ident!("{}", m);
@@ -150,12 +161,26 @@ impl Crates {
         );
         let own = self.features.get(krate).cloned().unwrap_or_default();
         let deps = &self.deps[krate];
+        let needs = &self.needs[krate];
         // A feature of this crate turns on the same feature in each crate it names that
-        // declares it: the files reached through this crate's are gated by it there too.
+        // declares it: the files reached through this crate's are gated by it there too. A
+        // crate named only under some features is an optional dependency, turned on by those
+        // (`d/f`); the others pass the feature on only if something else turned it on (`d?/f`).
         let passes = |f: &str| -> Vec<String> {
             deps.iter()
-                .filter(|d| self.features.get(*d).is_some_and(|fs| fs.contains(f)))
-                .map(|d| format!("\"{}/{f}\"", d.package()))
+                .filter_map(|d| {
+                    let declares = self.features.get(d).is_some_and(|fs| fs.contains(f));
+                    let gate = needs[d].gate();
+                    let on = gate.is_none_or(|fs| fs.contains(f));
+                    match (declares, on, gate.is_some()) {
+                        (true, true, _) | (true, false, false) => {
+                            Some(format!("\"{}/{f}\"", d.package()))
+                        }
+                        (true, false, true) => Some(format!("\"{}?/{f}\"", d.package())),
+                        (false, true, true) => Some(format!("\"dep:{}\"", d.package())),
+                        (false, _, _) => None,
+                    }
+                })
                 .collect()
         };
         match krate {
@@ -203,8 +228,13 @@ impl Crates {
                 }
                 s.push_str("\n[dependencies]\n");
                 for d in deps {
+                    let optional = if needs[d].gate().is_some() {
+                        ", optional = true"
+                    } else {
+                        ""
+                    };
                     s.push_str(&format!(
-                        "{} = {{ path = \"../{}\" }}\n",
+                        "{} = {{ path = \"../{}\"{optional} }}\n",
                         d.package(),
                         d.folder()
                     ));

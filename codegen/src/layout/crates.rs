@@ -67,10 +67,30 @@ impl Crate {
     }
 }
 
+/// When a crate needs one it names.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Need {
+    /// Code that is always compiled names it.
+    pub always: bool,
+    /// The crate's features whose code names it.
+    pub features: BTreeSet<String>,
+}
+
+impl Need {
+    /// The features that turn the dependency on; `None` when it is always on.
+    pub(crate) fn gate(&self) -> Option<&BTreeSet<String>> {
+        (!self.always).then_some(&self.features)
+    }
+}
+
 /// What the crate layout needs to know, computed once from the IR and the file gates.
 pub(crate) struct Crates {
     /// The crates each crate's code names (every group crate names the runtime).
     pub deps: BTreeMap<Crate, BTreeSet<Crate>>,
+    /// For each crate, when it needs each crate it names: a group crate depends on another
+    /// only with the features whose files name it (core/v1 names autoscaling/v1 only in its
+    /// operations, so a build of apps/v1's types does not wait for autoscaling/v1 there).
+    pub needs: BTreeMap<Crate, BTreeMap<Crate, Need>>,
     /// The features each crate's files are gated by (a group crate's own among them).
     pub features: BTreeMap<Crate, BTreeSet<String>>,
     /// The group/versions each crate holds modules of (one, or meta/v1 for the runtime).
@@ -88,46 +108,52 @@ pub(crate) fn plan(
     params: &BTreeSet<String>,
     kube_rs: bool,
 ) -> Result<Crates, Error> {
-    let mut deps: BTreeMap<Crate, BTreeSet<Crate>> = BTreeMap::new();
+    let mut needs: BTreeMap<Crate, BTreeMap<Crate, Need>> = BTreeMap::new();
     let mut features: BTreeMap<Crate, BTreeSet<String>> = BTreeMap::new();
     let mut by_crate: BTreeMap<Crate, GroupVersion> = BTreeMap::new();
-    // Which crates each crate's code names.
-    let named =
-        |from: &GroupVersion, refs: Vec<String>, deps: &mut BTreeMap<Crate, BTreeSet<Crate>>| {
-            let from = Crate::of(from);
-            let set = deps.entry(from.clone()).or_default();
-            for id in refs {
-                if let Some(t) = api.types.get(&id) {
-                    let to = Crate::of(&t.gv);
-                    if to != from {
-                        set.insert(to);
+    // Which crates each crate's code names, and under which of its features.
+    let mut named = |from: &GroupVersion, refs: Vec<String>, gate: Option<&BTreeSet<String>>| {
+        let from = Crate::of(from);
+        let set = needs.entry(from.clone()).or_default();
+        for id in refs {
+            if let Some(t) = api.types.get(&id) {
+                let to = Crate::of(&t.gv);
+                if to != from {
+                    let need = set.entry(to).or_default();
+                    match gate {
+                        Some(fs) => need.features.extend(fs.iter().cloned()),
+                        None => need.always = true,
                     }
                 }
             }
-        };
+        }
+    };
     for t in api.types.values() {
         let mut refs = Vec::new();
         t.kind.each_ty(|ty| ty.refs(&mut refs));
-        named(&t.gv, refs, &mut deps);
+        named(&t.gv, refs, gates.get(t.root.as_str()));
     }
+    // Operations are compiled with their own group's feature only.
     for op in &api.operations {
         let mut refs = Vec::new();
         op.each_ty(|ty| ty.refs(&mut refs));
-        named(&op.gv, refs, &mut deps);
+        let own = feature(&op.gv).map(|f| BTreeSet::from([f]));
+        named(&op.gv, refs, own.as_ref());
     }
     for gv in gvs {
         let c = Crate::of(gv);
         by_crate.insert(c.clone(), gv.clone());
-        let named = deps.entry(c.clone()).or_default();
+        let named = needs.entry(c.clone()).or_default();
         if let Crate::Group(f) = &c {
-            named.insert(Crate::Runtime);
+            // The runtime is always needed (every crate re-exports it).
+            named.entry(Crate::Runtime).or_default().always = true;
             features.entry(c.clone()).or_default().insert(f.clone());
         }
     }
     by_crate
         .entry(Crate::Runtime)
         .or_insert_with(GroupVersion::meta);
-    deps.entry(Crate::Runtime).or_default();
+    needs.entry(Crate::Runtime).or_default();
     for (root, gate) in gates {
         if let Some(t) = api.types.get(*root) {
             features
@@ -140,9 +166,14 @@ pub(crate) fn plan(
         .entry(Crate::Runtime)
         .or_default()
         .extend(params.iter().cloned());
+    let deps = needs
+        .iter()
+        .map(|(c, named)| (c.clone(), named.keys().cloned().collect()))
+        .collect();
     check_acyclic(&deps, &by_crate)?;
     Ok(Crates {
         deps,
+        needs,
         features,
         gvs: by_crate,
         kube_rs,

@@ -12,5 +12,6 @@ pub use generated_runtime::{meta, params, runtime};
 #[rustfmt::skip]
 pub mod core;
 pub mod authentication_k8s_io {
+    #[cfg(feature = "core_v1")]
     pub use generated_authentication_k8s_io_v1::authentication_k8s_io::v1;
 }
