@@ -323,6 +323,57 @@ fn each_group_version_is_a_crate_naming_only_what_it_uses() {
     );
 }
 
+/// A crate names another only in some of its files: the dependency is optional, turned on by
+/// the features compiling those files. beta/v1's Other names gamma/v1, its Thing (which alpha
+/// reaches) does not: built for alpha, beta's crate does not wait for gamma's, and passes
+/// `alpha_v1` on to gamma's only if something else turned that crate on.
+#[test]
+fn a_crate_named_only_by_some_files_is_an_optional_dependency() {
+    let thing = |props: serde_json::Value| serde_json::json!({"type": "object", "properties": props});
+    let r = |g: &str, t: &str| serde_json::json!({"$ref": format!("#/components/schemas/io.k8s.api.{g}.v1.{t}")});
+    let doc = serde_json::json!({
+        "openapi": "3.0.0",
+        "info": {"title": "x", "version": "v1"},
+        "paths": {},
+        "components": {"schemas": {
+            "io.k8s.api.alpha.v1.Thing": thing(serde_json::json!({"beta": r("beta", "Thing"), "gamma": r("gamma", "Thing")})),
+            "io.k8s.api.beta.v1.Thing": thing(serde_json::json!({"name": {"type": "string"}})),
+            "io.k8s.api.beta.v1.Other": thing(serde_json::json!({"gamma": r("gamma", "Thing")})),
+            "io.k8s.api.gamma.v1.Thing": thing(serde_json::json!({"name": {"type": "string"}})),
+        }},
+    });
+    let spec = codegen::SpecFile {
+        name: "x.json".into(),
+        bytes: serde_json::to_vec(&doc).unwrap(),
+    };
+    let out = codegen::generate(&[spec], &codegen::Options::default()).unwrap();
+    let f = &out.files.files;
+    let beta = &f["crates/beta-v1/Cargo.toml"];
+    assert!(
+        beta.contains("\ngenerated-gamma-v1 = { path = \"../gamma-v1\", optional = true }\n"),
+        "{beta}"
+    );
+    assert!(
+        beta.contains("\nalpha_v1 = [\"generated-gamma-v1?/alpha_v1\"]\n"),
+        "{beta}"
+    );
+    assert!(
+        beta.contains("\nbeta_v1 = [\"generated-gamma-v1/beta_v1\"]\n"),
+        "{beta}"
+    );
+    let lib = &f["crates/beta-v1/src/lib.rs"];
+    assert!(
+        lib.contains("#[cfg(feature = \"beta_v1\")]\n    pub use generated_gamma_v1::gamma::v1;"),
+        "{lib}"
+    );
+    // alpha names gamma in its only file: an ordinary dependency of its feature.
+    let alpha = &f["crates/alpha-v1/Cargo.toml"];
+    assert!(
+        alpha.contains("\nalpha_v1 = [\"generated-beta-v1/alpha_v1\", \"generated-gamma-v1/alpha_v1\"]\n"),
+        "{alpha}"
+    );
+}
+
 /// Crates cannot depend on each other in a cycle: group/versions whose schemas name each other
 /// are refused, naming the cycle (Kubernetes' own never do: they are Go packages).
 #[test]
