@@ -329,7 +329,8 @@ fn each_group_version_is_a_crate_naming_only_what_it_uses() {
 /// `alpha_v1` on to gamma's only if something else turned that crate on.
 #[test]
 fn a_crate_named_only_by_some_files_is_an_optional_dependency() {
-    let thing = |props: serde_json::Value| serde_json::json!({"type": "object", "properties": props});
+    let thing =
+        |props: serde_json::Value| serde_json::json!({"type": "object", "properties": props});
     let r = |g: &str, t: &str| serde_json::json!({"$ref": format!("#/components/schemas/io.k8s.api.{g}.v1.{t}")});
     let doc = serde_json::json!({
         "openapi": "3.0.0",
@@ -369,7 +370,9 @@ fn a_crate_named_only_by_some_files_is_an_optional_dependency() {
     // alpha names gamma in its only file: an ordinary dependency of its feature.
     let alpha = &f["crates/alpha-v1/Cargo.toml"];
     assert!(
-        alpha.contains("\nalpha_v1 = [\"generated-beta-v1/alpha_v1\", \"generated-gamma-v1/alpha_v1\"]\n"),
+        alpha.contains(
+            "\nalpha_v1 = [\"generated-beta-v1/alpha_v1\", \"generated-gamma-v1/alpha_v1\"]\n"
+        ),
         "{alpha}"
     );
 }

@@ -21,7 +21,7 @@ use std::marker::PhantomData;
 use serde::de::{
     Deserialize, DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, Visitor,
 };
-use serde::ser::{SerializeMap, Serialize, Serializer};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// What an emitted struct tells the shared deserializer.
 #[doc(hidden)]
@@ -400,6 +400,9 @@ mod tests {
         let err = map.end().unwrap_err();
         assert!(err.to_string().contains("broken value"), "{err}");
         let written = String::from_utf8(out).unwrap();
-        assert!(!written.contains("after"), "written after the error: {written}");
+        assert!(
+            !written.contains("after"),
+            "written after the error: {written}"
+        );
     }
 }

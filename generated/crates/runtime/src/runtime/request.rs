@@ -328,7 +328,13 @@ mod tests {
         );
         let err = fill_path(t, &["", "x"]).unwrap_err();
         assert!(
-            matches!(err, Error::InvalidPathParameter { name: "namespace", .. }),
+            matches!(
+                err,
+                Error::InvalidPathParameter {
+                    name: "namespace",
+                    ..
+                }
+            ),
             "{err}"
         );
         assert!(fill_path(t, &["default"]).is_err(), "a value missing");
@@ -413,8 +419,14 @@ mod tests {
             (req.uri().to_string(), req.body().len()),
             ("/a".to_string(), 0)
         );
-        let err = build_with("GET", "/a", &[], &Limit(None), json_body_opt(Some(&Unencodable)))
-            .unwrap_err();
+        let err = build_with(
+            "GET",
+            "/a",
+            &[],
+            &Limit(None),
+            json_body_opt(Some(&Unencodable)),
+        )
+        .unwrap_err();
         assert!(matches!(err, Error::Encode(_)), "{err}");
     }
 
