@@ -14,7 +14,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::ir::{Api, Ty, TypeKind};
+use crate::ir::lowered::{Api, TypeDef, TypeKind};
+use crate::ir::Ty;
 
 /// Merges identical nested types; returns how many were removed.
 pub(crate) fn merge_identical(api: &mut Api) -> usize {
@@ -66,7 +67,7 @@ pub(crate) fn merge_identical(api: &mut Api) -> usize {
 }
 
 /// A nested type below a top-level type's own properties.
-fn mergeable(t: &crate::ir::TypeDef) -> bool {
+fn mergeable(t: &TypeDef) -> bool {
     match t
         .id
         .strip_prefix(t.root.as_str())

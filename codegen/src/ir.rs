@@ -1,9 +1,51 @@
 //! The one model both front ends lower into, and the emitter reads.
+//!
+//! It comes in two stages. Lowering writes [`Lowered`]: no Rust names yet, nothing derived.
+//! `plan::plan` builds the [`Planned`] IR from it (names checked for collisions, which fields
+//! are boxed, which types derive `Default`, which schema defaults apply), and layout and
+//! emission read only that. The planned facts are fields of the planned stage alone, so nothing
+//! can read one before it is made, and nothing fills them in afterwards.
 
 use std::collections::BTreeMap;
 
 mod path;
 pub(crate) use path::{Method, PathTemplate, ResourcePath};
+
+/// A stage of the IR: what a planned name and a planned yes/no are in it.
+pub(crate) trait Stage {
+    /// A Rust identifier planned by `plan`.
+    type Name: Clone + std::fmt::Debug + Default + PartialEq;
+    /// A fact planned by `plan` (boxed, derives `Default`).
+    type Flag: Clone + Copy + std::fmt::Debug + Default + PartialEq;
+}
+
+/// The IR as the front ends write it: nothing planned (`()`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Lowered;
+
+/// The IR after `plan::plan`: every name and fact made.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Planned;
+
+impl Stage for Lowered {
+    type Name = ();
+    type Flag = ();
+}
+
+impl Stage for Planned {
+    type Name = String;
+    type Flag = bool;
+}
+
+/// The IR types of the lowered stage, for the front ends and the passes before planning.
+pub(crate) mod lowered {
+    pub(crate) type Api = super::Api<super::Lowered>;
+    pub(crate) type Field = super::Field<super::Lowered>;
+    pub(crate) type Operation = super::Operation<super::Lowered>;
+    pub(crate) type Param = super::Param<super::Lowered>;
+    pub(crate) type TypeDef = super::TypeDef<super::Lowered>;
+    pub(crate) type TypeKind = super::TypeKind<super::Lowered>;
+}
 
 /// An API group and version. The legacy core group is `""`; the shared apimachinery types
 /// live in the pseudo-group `meta`.
@@ -58,27 +100,28 @@ pub(crate) enum Ty {
 }
 
 #[derive(Clone, Debug)]
-pub(crate) struct Field {
+pub(crate) struct Field<S: Stage = Planned> {
     pub wire: String,
-    /// Planned by `names`.
-    pub rust: String,
+    /// Planned by `plan`.
+    pub rust: S::Name,
     pub ty: Ty,
     pub required: bool,
     pub doc: Vec<String>,
     /// Holds the fields a `x-kubernetes-preserve-unknown-fields` object keeps beyond its
     /// declared properties.
     pub flatten: bool,
-    /// Set by `names` when the field's type contains the struct itself.
-    pub boxed: bool,
+    /// Planned by `plan`: the field's type contains the struct itself.
+    pub boxed: S::Flag,
     /// Required but may be `null` (`nullable: true`): `Option<T>`, written even when `None`.
     pub nullable: bool,
-    /// A literal default from the schema, applied by serde when the field is absent.
+    /// A literal default from the schema, applied when the field is absent. Lowered: any the
+    /// schema gives; planned: only those that fit the field's type (`plan::facts`).
     pub default: Option<serde_json::Value>,
 }
 
-impl Field {
-    /// A field with a wire name, type, requiredness and doc; names and the rest are planned
-    /// later.
+impl Field<Lowered> {
+    /// A field with a wire name, type, requiredness and doc; the rest is set by the caller or
+    /// planned.
     pub(crate) fn new(
         wire: impl Into<String>,
         ty: Ty,
@@ -87,17 +130,19 @@ impl Field {
     ) -> Self {
         Field {
             wire: wire.into(),
-            rust: String::new(),
+            rust: (),
             ty,
             required,
             doc: vec![doc.into()],
             flatten: false,
-            boxed: false,
+            boxed: (),
             nullable: false,
             default: None,
         }
     }
+}
 
+impl<S: Stage> Field<S> {
     /// A kind's `metadata` holding meta/v1 ObjectMeta (what `apply` reads the name from, the
     /// watcher the resourceVersion, and kube-rs mode hands to k8s-openapi's `Metadata`).
     pub(crate) fn is_object_meta(&self) -> bool {
@@ -107,23 +152,24 @@ impl Field {
 }
 
 #[derive(Clone, Debug)]
-pub(crate) enum TypeKind {
+pub(crate) enum TypeKind<S: Stage = Planned> {
     Struct {
-        fields: Vec<Field>,
+        fields: Vec<Field<S>>,
     },
     /// A string enum; `variants` are (wire value, planned Rust name).
     Enum {
-        variants: Vec<(String, String)>,
+        variants: Vec<(String, S::Name)>,
     },
     Alias(Ty),
     /// An integer enum; `variants` are (value, planned Rust name).
     IntEnum {
-        variants: Vec<(i64, String)>,
+        variants: Vec<(i64, S::Name)>,
     },
-    /// `oneOf`/`anyOf` of distinct shapes: an untagged enum, one variant per branch
-    /// (planned Rust name, type, boxed because it contains the union), tried in order.
+    /// `oneOf`/`anyOf` of distinct shapes: an untagged enum, one variant per branch (its name:
+    /// proposed by lowering, the Rust identifier once planned; its type; planned: boxed because
+    /// it contains the union), tried in order.
     Union {
-        variants: Vec<(String, Ty, bool)>,
+        variants: Vec<(String, Ty, S::Flag)>,
     },
     /// A type of another crate stands in for this one (`pub use` of that path): k8s-openapi's
     /// ObjectMeta in kube-rs mode. It implements what the emitted code derives (Clone, Debug,
@@ -143,10 +189,11 @@ pub(crate) struct ResourceInfo {
 }
 
 #[derive(Clone, Debug)]
-pub(crate) struct TypeDef {
+pub(crate) struct TypeDef<S: Stage = Planned> {
     pub id: String,
     pub gv: GroupVersion,
-    /// Rust name (planned by `names`).
+    /// Rust name: proposed by lowering (from the schema's name or path), unique and a valid
+    /// identifier once planned.
     pub name: String,
     /// Id of the top-level type whose file holds this one (itself when top-level).
     pub root: String,
@@ -154,17 +201,17 @@ pub(crate) struct TypeDef {
     pub origin: String,
     pub pointer: String,
     pub doc: Vec<String>,
-    pub kind: TypeKind,
+    pub kind: TypeKind<S>,
     pub resource: Option<ResourceInfo>,
-    /// Derives `Default` (computed by `names`).
-    pub default: bool,
+    /// Planned by `plan`: derives `Default`.
+    pub default: S::Flag,
     /// Came from the generator's built-in meta/v1 schemas rather than a spec file.
     pub builtin: bool,
 }
 
 /// The `items` and `metadata` (ListMeta) fields of a list kind. Built-in list kinds
 /// (ConfigMapList) carry no resource of their own: the fields decide.
-pub(crate) fn list_fields(fields: &[Field]) -> Option<(&Field, &Field)> {
+pub(crate) fn list_fields<S: Stage>(fields: &[Field<S>]) -> Option<(&Field<S>, &Field<S>)> {
     let items = fields.iter().find(|f| f.wire == "items" && f.required)?;
     let meta = fields.iter().find(|f| {
         f.wire == "metadata" && !f.required && f.ty == Ty::Ref(crate::fixups::LIST_META.into())
@@ -172,7 +219,7 @@ pub(crate) fn list_fields(fields: &[Field]) -> Option<(&Field, &Field)> {
     Some((items, meta))
 }
 
-impl TypeDef {
+impl<S: Stage> TypeDef<S> {
     /// A list kind: `items` of a kind and ListMeta `metadata` (it implements `runtime::List`).
     pub(crate) fn is_list_kind(&self) -> bool {
         match &self.kind {
@@ -186,19 +233,28 @@ impl TypeDef {
 
 /// Every type, keyed by id. Ids are schema names for OpenAPI components,
 /// `group/version/Kind` for CRD kinds, and `parent.property` for nested anonymous objects.
-#[derive(Debug, Default)]
-pub(crate) struct Api {
-    pub types: BTreeMap<String, TypeDef>,
+#[derive(Debug)]
+pub(crate) struct Api<S: Stage = Planned> {
+    pub types: BTreeMap<String, TypeDef<S>>,
     /// Every operation, in a deterministic order (by group/version, then operationId).
-    pub operations: Vec<Operation>,
+    pub operations: Vec<Operation<S>>,
+}
+
+impl<S: Stage> Default for Api<S> {
+    fn default() -> Self {
+        Api {
+            types: BTreeMap::new(),
+            operations: Vec::new(),
+        }
+    }
 }
 
 /// A query or path parameter.
 #[derive(Clone, Debug)]
-pub(crate) struct Param {
+pub(crate) struct Param<S: Stage = Planned> {
     pub wire: String,
-    /// Planned by `names`.
-    pub rust: String,
+    /// Planned by `plan`.
+    pub rust: S::Name,
     pub ty: Ty,
     pub doc: Vec<String>,
     /// The values the API server accepts, when it fixes them (`dryRun`, `propagationPolicy`,
@@ -270,17 +326,17 @@ impl ParamSet {
 
 /// One HTTP operation of a group/version.
 #[derive(Clone, Debug)]
-pub(crate) struct Operation {
+pub(crate) struct Operation<S: Stage = Planned> {
     pub gv: GroupVersion,
     pub operation_id: String,
     /// Planned: the operationId without its group/version part, in snake_case.
-    pub name: String,
+    pub name: S::Name,
     pub method: Method,
     pub path: PathTemplate,
     /// The resource the path addresses (`path.resource()`, kept: handles read it often).
     pub resource: Option<ResourcePath>,
-    pub path_params: Vec<Param>,
-    pub query: Vec<Param>,
+    pub path_params: Vec<Param<S>>,
+    pub query: Vec<Param<S>>,
     pub body: Option<Body>,
     pub returns: Returns,
     /// Success statuses the spec lists.

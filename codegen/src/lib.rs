@@ -17,6 +17,7 @@ mod load;
 mod lower;
 mod names;
 mod par;
+mod plan;
 mod query_values;
 mod sensitive;
 mod settings;
@@ -111,11 +112,13 @@ pub fn generate(specs: &[SpecFile], options: &Options) -> Result<Output, Error> 
     let t1 = std::time::Instant::now();
     let mut api = lower::lower(&sources, options.crate_files)?;
     let t2 = std::time::Instant::now();
+    // Passes over the lowered IR, which change its shape; then the plan stage, whose output
+    // (the planned IR, then the layout) only ever is read.
     dedup::merge_identical(&mut api);
-    names::plan(&mut api)?;
     if options.kube_rs {
-        interop::plan(&mut api);
+        interop::apply(&mut api);
     }
+    let api = plan::plan(api)?;
     let layout = layout::plan(&api, options)?;
     let t3 = std::time::Instant::now();
     let mut out = emit::emit(&api, &layout, options)?;

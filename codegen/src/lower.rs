@@ -11,7 +11,8 @@ mod schema;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::Error;
-use crate::ir::{Api, GroupVersion, Operation, ResourceInfo, Ty, TypeDef};
+use crate::ir::lowered::{Api, Operation, TypeDef};
+use crate::ir::{GroupVersion, ResourceInfo, Ty};
 use crate::load::{self, Source};
 
 /// A named schema and where it was defined.
@@ -247,7 +248,7 @@ impl Ty {
     }
 }
 
-impl crate::ir::TypeKind {
+impl<S: crate::ir::Stage> crate::ir::TypeKind<S> {
     pub(crate) fn each_ty_mut(&mut self, mut f: impl FnMut(&mut Ty)) {
         match self {
             crate::ir::TypeKind::Struct { fields } => {
@@ -275,7 +276,7 @@ impl crate::ir::TypeKind {
     }
 }
 
-impl crate::ir::Operation {
+impl<S: crate::ir::Stage> crate::ir::Operation<S> {
     pub(crate) fn each_ty_mut(&mut self, mut f: impl FnMut(&mut Ty)) {
         self.path_params
             .iter_mut()

@@ -4,7 +4,8 @@
 use super::schema::{docs, Converter, Ctx, Shape};
 use crate::error::Error;
 use crate::fixups;
-use crate::ir::{Field, GroupVersion, ResourceInfo, Ty};
+use crate::ir::lowered::Field;
+use crate::ir::{GroupVersion, ResourceInfo, Ty};
 use crate::load::Crd;
 use crate::validate;
 use crate::view::View;

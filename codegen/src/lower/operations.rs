@@ -11,9 +11,8 @@ use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr};
 use super::schema::{Converter, Ctx};
 use crate::error::{ptr_token, Error};
 use crate::fixups;
-use crate::ir::{
-    Body, GroupVersion, Method, Operation, Param, ParamSet, PathTemplate, Returns, Ty,
-};
+use crate::ir::lowered::{Operation, Param};
+use crate::ir::{Body, GroupVersion, Method, ParamSet, PathTemplate, Returns, Ty};
 use crate::load::Crd;
 use crate::view::SRef;
 
@@ -45,7 +44,7 @@ fn k8s_param(wire: &str) -> Param {
     Param {
         values: fixed_values(wire, &ty),
         wire: wire.into(),
-        rust: String::new(),
+        rust: (),
         ty,
         doc: vec![doc.into()],
     }
@@ -225,7 +224,7 @@ pub(crate) fn crd_operations(
             Ok(Operation {
                 gv: gv.clone(),
                 operation_id: format!("{verb}{camel}{suffix}"),
-                name: String::new(),
+                name: (),
                 method,
                 path_params: path_params(&path, kind),
                 resource: path.resource(),
@@ -428,7 +427,7 @@ fn path_params(path: &PathTemplate, kind: &str) -> Vec<Param> {
             };
             Param {
                 wire: name.into(),
-                rust: String::new(),
+                rust: (),
                 ty: Ty::String,
                 doc: vec![doc],
                 values: None,
@@ -611,7 +610,7 @@ pub(crate) fn openapi_operations<'a>(
                 let param = Param {
                     values,
                     wire: data.name.clone(),
-                    rust: String::new(),
+                    rust: (),
                     ty,
                     doc: data
                         .description
@@ -754,7 +753,7 @@ pub(crate) fn openapi_operations<'a>(
             out.push(Operation {
                 gv: gv.clone(),
                 operation_id,
-                name: String::new(),
+                name: (),
                 method,
                 resource: template.resource(),
                 path: template.clone(),

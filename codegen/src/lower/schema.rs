@@ -6,7 +6,8 @@ use openapiv3::ReferenceOr;
 use super::Space;
 use crate::error::{ptr_token, Error};
 use crate::fixups;
-use crate::ir::{Api, Field, GroupVersion, ResourceInfo, Ty, TypeDef, TypeKind};
+use crate::ir::lowered::{Api, Field, TypeDef, TypeKind};
+use crate::ir::{GroupVersion, ResourceInfo, Ty};
 use crate::view::{Additional, SRef, View};
 
 pub(crate) struct Converter<'s, 'a> {
@@ -63,7 +64,7 @@ pub(crate) enum Shape {
     Struct(Vec<Field>),
     Enum(Vec<String>),
     IntEnum(Vec<i64>),
-    Union(Vec<(String, Ty, bool)>),
+    Union(Vec<(String, Ty, ())>),
     Ty(Ty),
 }
 
@@ -156,10 +157,10 @@ impl<'s, 'a> Converter<'s, 'a> {
             }
             Shape::Union(variants) => TypeKind::Union { variants },
             Shape::IntEnum(values) => TypeKind::IntEnum {
-                variants: values.into_iter().map(|v| (v, String::new())).collect(),
+                variants: values.into_iter().map(|v| (v, ())).collect(),
             },
             Shape::Enum(values) => TypeKind::Enum {
-                variants: values.into_iter().map(|v| (v, String::new())).collect(),
+                variants: values.into_iter().map(|v| (v, ())).collect(),
             },
             Shape::Ty(ty) if ctx.id != ctx.root => return Ok(ty),
             Shape::Ty(ty) => TypeKind::Alias(ty),
@@ -177,7 +178,7 @@ impl<'s, 'a> Converter<'s, 'a> {
                 doc,
                 kind,
                 resource,
-                default: false,
+                default: (),
                 builtin: ctx.builtin,
             },
         )?;
@@ -336,13 +337,13 @@ impl<'s, 'a> Converter<'s, 'a> {
             let required = required.contains(name);
             fields.push(Field {
                 wire: name.to_string(),
-                rust: String::new(),
+                rust: (),
                 ty,
                 // A nullable field is an Option whether or not it is required.
                 required: required && !nullable,
                 doc,
                 flatten: false,
-                boxed: false,
+                boxed: (),
                 nullable: required && nullable,
                 default: if nullable { None } else { default },
             });
@@ -382,7 +383,7 @@ impl<'s, 'a> Converter<'s, 'a> {
         {
             return Ok(Shape::Ty(Ty::IntOrString));
         }
-        let mut variants: Vec<(String, Ty, bool)> = Vec::new();
+        let mut variants: Vec<(String, Ty, ())> = Vec::new();
         let mut names = crate::names::Namer::new("");
         for (i, (b, pointer)) in branches.iter().enumerate() {
             let branch_ctx = Ctx {
@@ -406,7 +407,7 @@ impl<'s, 'a> Converter<'s, 'a> {
                     .to_string(),
                 other => format!("{other:?}"),
             };
-            variants.push((names.take(&base), ty, false));
+            variants.push((names.take(&base), ty, ()));
         }
         Ok(Shape::Union(variants))
     }
