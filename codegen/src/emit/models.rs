@@ -212,9 +212,9 @@ fn default_fn_name(t: &TypeDef, f: &Field) -> syn::Ident {
     )
 }
 
-/// Whether a field is an `Option`: not required and without a literal default, or nullable.
+/// Whether a field is an `Option`: absent or `null` reads as `None` (see [`absent`]).
 fn is_option(cx: &Ctx<'_>, f: &Field) -> bool {
-    f.nullable || (!f.required && default_expr(cx, f).is_none())
+    absent(cx, f) == Absent::None
 }
 
 /// The wrapper a field holding a kind (or a list of them) is written through, without
