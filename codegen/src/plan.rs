@@ -128,18 +128,19 @@ fn plan_kind(
     }
 }
 
-/// The method name of an operation and its parameters' names, in order (path, then query).
+/// The method name of an operation and its parameters' names, one per parameter in order.
 struct OperationNames {
     name: String,
-    params: Vec<String>,
+    path: Vec<String>,
+    query: Vec<String>,
 }
 
 fn plan_operation(op: Operation<Lowered>, names: OperationNames) -> Operation<Planned> {
-    let mut params = names.params.into_iter();
-    let mut plan_params = |ps: Vec<Param<Lowered>>| -> Vec<Param<Planned>> {
+    let plan_params = |ps: Vec<Param<Lowered>>, names: Vec<String>| -> Vec<Param<Planned>> {
         ps.into_iter()
-            .map(|p| Param {
-                rust: params.next().unwrap_or_default(),
+            .zip(names)
+            .map(|(p, rust)| Param {
+                rust,
                 wire: p.wire,
                 ty: p.ty,
                 doc: p.doc,
@@ -147,8 +148,8 @@ fn plan_operation(op: Operation<Lowered>, names: OperationNames) -> Operation<Pl
             })
             .collect()
     };
-    let path_params = plan_params(op.path_params);
-    let query = plan_params(op.query);
+    let path_params = plan_params(op.path_params, names.path);
+    let query = plan_params(op.query, names.query);
     Operation {
         name: names.name,
         path_params,
@@ -213,20 +214,23 @@ fn operation_names(
                 ),
             });
         }
+        // One scope for all of an operation's parameters (they are arguments of one method).
         let mut names = Namer::with_taken("_", &["body", "params"]);
-        let params = op
-            .path_params
-            .iter()
-            .chain(&op.query)
-            .map(|p| {
-                // Every operation of a kind takes the same dozen parameters: convert each once.
-                let base = snake
-                    .entry(p.wire.clone())
-                    .or_insert_with(|| ident(&p.wire, true));
-                names.take(base)
-            })
-            .collect();
-        out.push(OperationNames { name, params });
+        let mut take = |ps: &[Param<Lowered>]| -> Vec<String> {
+            ps.iter()
+                .map(|p| {
+                    // Every operation of a kind takes the same dozen parameters: convert each
+                    // once.
+                    let base = snake
+                        .entry(p.wire.clone())
+                        .or_insert_with(|| ident(&p.wire, true));
+                    names.take(base)
+                })
+                .collect()
+        };
+        let path = take(&op.path_params);
+        let query = take(&op.query);
+        out.push(OperationNames { name, path, query });
     }
     Ok(out)
 }
