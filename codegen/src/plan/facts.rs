@@ -197,3 +197,146 @@ pub(super) fn boxed(api: &Api) -> BTreeSet<(String, usize)> {
     }
     boxed
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::lowered::TypeDef;
+    use crate::ir::GroupVersion;
+
+    fn def(id: &str, kind: TypeKind) -> TypeDef {
+        TypeDef {
+            id: id.into(),
+            gv: GroupVersion::new("x", "v1"),
+            name: id.into(),
+            root: id.into(),
+            origin: "t.json".into(),
+            pointer: String::new(),
+            doc: Vec::new(),
+            kind,
+            resource: None,
+            default: (),
+            builtin: false,
+        }
+    }
+
+    fn api(types: Vec<TypeDef>) -> Api {
+        Api {
+            types: types.into_iter().map(|t| (t.id.clone(), t)).collect(),
+            operations: Vec::new(),
+        }
+    }
+
+    fn field(wire: &str, ty: Ty, required: bool, default: Option<serde_json::Value>) -> Field {
+        let mut f = Field::new(wire, ty, required, "");
+        f.default = default;
+        f
+    }
+
+    /// A → B → A inline is one cycle: both fields are boxed; C only points into it.
+    #[test]
+    fn fields_inside_a_cycle_are_boxed() {
+        let r = |id: &str| Ty::Ref(id.into());
+        let a = api(vec![
+            def(
+                "A",
+                TypeKind::Struct {
+                    fields: vec![field("b", r("B"), false, None)],
+                },
+            ),
+            def(
+                "B",
+                TypeKind::Struct {
+                    fields: vec![
+                        field("a", r("A"), false, None),
+                        field("n", Ty::I32, false, None),
+                    ],
+                },
+            ),
+            def(
+                "C",
+                TypeKind::Struct {
+                    fields: vec![
+                        field("a", r("A"), false, None),
+                        field("l", Ty::Vec(Box::new(r("C"))), false, None),
+                    ],
+                },
+            ),
+        ]);
+        let boxed = boxed(&a);
+        let want: BTreeSet<(String, usize)> = [("A".to_string(), 0), ("B".to_string(), 0)].into();
+        assert_eq!(boxed, want);
+    }
+
+    /// Only a non-zero literal of the field's own type applies.
+    #[test]
+    fn only_fitting_non_zero_literals_are_defaults() {
+        use serde_json::json;
+        let a = api(vec![def(
+            "E",
+            TypeKind::Enum {
+                variants: vec![("On".into(), ())],
+            },
+        )]);
+        let enums = Enums::of(&a);
+        let fit = |ty: Ty, v: serde_json::Value| enums.fit_default(&field("f", ty, true, Some(v)));
+        assert_eq!(fit(Ty::String, json!("TCP")), Some(json!("TCP")));
+        assert_eq!(fit(Ty::String, json!("")), None, "zero value");
+        assert_eq!(fit(Ty::I32, json!(1_i64 << 40)), None, "out of range");
+        assert_eq!(fit(Ty::I64, json!(1_i64 << 40)), Some(json!(1u64 << 40)));
+        assert_eq!(fit(Ty::Bool, json!("true")), None, "wrong type");
+        assert_eq!(fit(Ty::Ref("E".into()), json!("On")), Some(json!("On")));
+        assert_eq!(fit(Ty::Ref("S".into()), json!("On")), None, "not an enum");
+    }
+
+    /// `Default` is a greatest fixpoint: a recursive struct has one; a struct requiring an enum
+    /// (no default value) does not, nor does one requiring that struct.
+    #[test]
+    fn default_spreads_no_along_required_fields() {
+        let r = |id: &str| Ty::Ref(id.into());
+        let a = api(vec![
+            def(
+                "E",
+                TypeKind::Enum {
+                    variants: vec![("On".into(), ())],
+                },
+            ),
+            def(
+                "Rec",
+                TypeKind::Struct {
+                    fields: vec![
+                        field("next", r("Rec"), false, None),
+                        field("n", Ty::I32, true, None),
+                    ],
+                },
+            ),
+            def(
+                "NeedsE",
+                TypeKind::Struct {
+                    fields: vec![field("e", r("E"), true, None)],
+                },
+            ),
+            def(
+                "DefaultsE",
+                TypeKind::Struct {
+                    fields: vec![field("e", r("E"), true, Some(serde_json::json!("On")))],
+                },
+            ),
+            def(
+                "Outer",
+                TypeKind::Struct {
+                    fields: vec![field("inner", r("NeedsE"), true, None)],
+                },
+            ),
+            def(
+                "Stamp",
+                TypeKind::Struct {
+                    fields: vec![field("t", Ty::Time, true, None)],
+                },
+            ),
+        ]);
+        let yes = derive_default(&a, &Enums::of(&a));
+        let want: BTreeSet<String> = ["DefaultsE", "Rec"].map(String::from).into();
+        assert_eq!(yes, want);
+    }
+}
