@@ -278,7 +278,7 @@ pub(crate) fn emit(api: &Api, layout: &Layout<'_>, options: &Options) -> Result<
                 text,
             ));
         }
-        for krate in crates.deps.keys() {
+        for krate in crates.needs.keys() {
             let dir = krate.dir();
             let lib = crates.lib_rs(krate, has_params);
             files.push((

@@ -45,8 +45,8 @@ impl Crates {
     pub(crate) fn group_mod(&self, gv: &GroupVersion) -> TokenStream {
         let own = Crate::of(gv);
         let vm = format_ident!("{}", version_module(&gv.version));
-        let siblings = self.deps[&own]
-            .iter()
+        let siblings = self.needs[&own]
+            .keys()
             .filter(|d| self.gvs[*d].group == gv.group)
             .map(|d| self.gated_reexport(&own, d));
         let doc = group_doc(&gv.group);
@@ -83,7 +83,7 @@ impl Crates {
                 let params = has_params.then(|| quote!(params,));
                 // The other groups this crate names, at the paths emitted code uses.
                 let mut foreign: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
-                for d in &self.deps[krate] {
+                for d in self.needs[krate].keys() {
                     let dgv = &self.gvs[d];
                     if *d == Crate::Runtime || dgv.group == gv.group {
                         continue;
@@ -160,17 +160,17 @@ impl Crates {
             krate.package()
         );
         let own = self.features.get(krate).cloned().unwrap_or_default();
-        let deps = &self.deps[krate];
         let needs = &self.needs[krate];
         // A feature of this crate turns on the same feature in each crate it names that
         // declares it: the files reached through this crate's are gated by it there too. A
         // crate named only under some features is an optional dependency, turned on by those
         // (`d/f`); the others pass the feature on only if something else turned it on (`d?/f`).
         let passes = |f: &str| -> Vec<String> {
-            deps.iter()
-                .filter_map(|d| {
+            needs
+                .iter()
+                .filter_map(|(d, need)| {
                     let declares = self.features.get(d).is_some_and(|fs| fs.contains(f));
-                    let gate = needs[d].gate();
+                    let gate = need.gate();
                     let on = gate.is_none_or(|fs| fs.contains(f));
                     match (declares, on, gate.is_some()) {
                         (true, true, _) | (true, false, false) => {
@@ -227,8 +227,8 @@ impl Crates {
                     s.push_str(&format!("{f} = [{}]\n", passes(f).join(", ")));
                 }
                 s.push_str("\n[dependencies]\n");
-                for d in deps {
-                    let optional = if needs[d].gate().is_some() {
+                for (d, need) in needs {
+                    let optional = if need.gate().is_some() {
                         ", optional = true"
                     } else {
                         ""

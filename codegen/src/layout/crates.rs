@@ -85,9 +85,8 @@ impl Need {
 
 /// What the crate layout needs to know, computed once from the IR and the file gates.
 pub(crate) struct Crates {
-    /// The crates each crate's code names (every group crate names the runtime).
-    pub deps: BTreeMap<Crate, BTreeSet<Crate>>,
-    /// For each crate, when it needs each crate it names: a group crate depends on another
+    /// For each crate, the crates its code names (every group crate names the runtime) and when
+    /// it needs each: a group crate depends on another
     /// only with the features whose files name it (core/v1 names autoscaling/v1 only in its
     /// operations, so a build of apps/v1's types does not wait for autoscaling/v1 there).
     pub needs: BTreeMap<Crate, BTreeMap<Crate, Need>>,
@@ -166,13 +165,8 @@ pub(crate) fn plan(
         .entry(Crate::Runtime)
         .or_default()
         .extend(params.iter().cloned());
-    let deps = needs
-        .iter()
-        .map(|(c, named)| (c.clone(), named.keys().cloned().collect()))
-        .collect();
-    check_acyclic(&deps, &by_crate)?;
+    check_acyclic(&needs, &by_crate)?;
     Ok(Crates {
-        deps,
         needs,
         features,
         gvs: by_crate,
@@ -184,7 +178,7 @@ pub(crate) fn plan(
 /// cannot import each other in a cycle either, so real documents never do this; a document
 /// that does is refused with the groups named.
 fn check_acyclic(
-    deps: &BTreeMap<Crate, BTreeSet<Crate>>,
+    deps: &BTreeMap<Crate, BTreeMap<Crate, Need>>,
     gvs: &BTreeMap<Crate, GroupVersion>,
 ) -> Result<(), Error> {
     // Iterative depth-first search; `stack` holds the current chain, each crate with the
@@ -200,7 +194,7 @@ fn check_acyclic(
             continue;
         }
         let mut stack: Vec<(&Crate, Vec<&Crate>)> =
-            vec![(start, deps[start].iter().collect::<Vec<_>>())];
+            vec![(start, deps[start].keys().collect::<Vec<_>>())];
         marks.insert(start, Mark::Open);
         while let Some((node, rest)) = stack.last_mut() {
             let node = *node;
@@ -236,7 +230,11 @@ fn check_acyclic(
                 }
                 None => {
                     marks.insert(next, Mark::Open);
-                    let children = deps.get(next).into_iter().flatten().collect();
+                    let children = deps
+                        .get(next)
+                        .into_iter()
+                        .flat_map(BTreeMap::keys)
+                        .collect();
                     stack.push((next, children));
                 }
             }
