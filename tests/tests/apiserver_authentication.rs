@@ -245,19 +245,22 @@ impl Plugin {
 }
 
 /// An exec credential plugin (a script of this test, in a kubeconfig): run for the first
-/// request, its token kept while it holds, run again once it is about to expire, and again
-/// after a 401 (its first token here is a wrong one). `interactiveMode: Always` is refused:
+/// request, again after a 401 (its first token here is a wrong one), again once its token is
+/// about to expire, and not again while the token holds. `interactiveMode: Always` is refused:
 /// this client has no terminal to give it.
+///
+/// No step waits on the clock: the expiry of each run's token is chosen so that the client's
+/// decision is the same however slow the machine (the client renews 10 s before expiry).
 #[tokio::test]
 async fn exec_plugins_give_tokens_until_they_expire() {
     let cluster = shared();
     let dir = std::env::temp_dir().join(format!("exec-plugin-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    // Run 1 gives a token the server refuses; later runs the admin token, valid 11 s (the
-    // client renews 10 s before expiry, so it holds for about a second).
+    // Run 1 gives a token the server refuses; run 2 the admin token, expiring in 5 s (inside
+    // the renewal window from the start); later runs the admin token, valid for an hour.
     let plugin = Plugin::new(
         &dir,
-        "case \"$KUBERNETES_EXEC_INFO\" in *'\"interactive\":false'*) ;; *) exit 3;; esac\nif [ \"$n\" -eq 1 ]; then t=wrong-token; else t=$TOKEN; fi\nprintf '{\"apiVersion\":\"%s\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"%s\",\"expirationTimestamp\":\"%s\"}}' \"$API\" \"$t\" \"$(date -u -d '+11 seconds' +%Y-%m-%dT%H:%M:%SZ)\"\n",
+        "case \"$KUBERNETES_EXEC_INFO\" in *'\"interactive\":false'*) ;; *) exit 3;; esac\ncase $n in 1) t=wrong-token; s=3600;; 2) t=$TOKEN; s=5;; *) t=$TOKEN; s=3600;; esac\nprintf '{\"apiVersion\":\"%s\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"%s\",\"expirationTimestamp\":\"%s\"}}' \"$API\" \"$t\" \"$(date -u -d \"+$s seconds\" +%Y-%m-%dT%H:%M:%SZ)\"\n",
     );
     let (script, runs) = (&plugin.script, || plugin.runs());
     for api in [
@@ -281,11 +284,11 @@ async fn exec_plugins_give_tokens_until_they_expire() {
             "{api}"
         );
         assert_eq!(runs(), 2, "{api}");
-        // Kept while it holds.
+        // Run 2's token is about to expire: run 3.
         username(&client).await.unwrap();
-        assert_eq!(runs(), 2, "{api}");
-        // About to expire: run again.
-        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        assert_eq!(runs(), 3, "{api}");
+        // Run 3's token holds: kept.
+        username(&client).await.unwrap();
         username(&client).await.unwrap();
         assert_eq!(runs(), 3, "{api}");
     }
@@ -474,14 +477,15 @@ async fn exec_plugins_give_client_certificates_and_rotate_them() {
             .unwrap();
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     };
-    // Run n prints credential n: the first held for 11 s (renewed 10 s before), the second a
-    // certificate that expired an hour ago, the third good for an hour.
+    // Run n prints credential n: the first held for 5 s (inside the 10 s renewal window from
+    // the start, so the next request runs the plugin again whatever the machine's speed), the
+    // second a certificate that expired an hour ago, the third good for an hour.
     for (n, user, not_after, holds) in [
         (
             1,
             "cert-user-1",
             now + hour,
-            now + std::time::Duration::from_secs(11),
+            now + std::time::Duration::from_secs(5),
         ),
         (2, "cert-user-2", now - hour, now + hour),
         (3, "cert-user-3", now + hour, now + hour),
@@ -516,13 +520,14 @@ async fn exec_plugins_give_client_certificates_and_rotate_them() {
         .groups
         .unwrap_or_default()
         .contains(&"cert-team".to_string()));
-    username(&client).await.unwrap();
-    assert_eq!(runs(), 1, "kept while it holds");
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    // Run 2 (about to expire): refused; run 3 at once: the request sent again with it.
+    assert_eq!(runs(), 1);
+    // Run 2 (the first is about to expire): refused; run 3 at once: the request sent again
+    // with it, on a new connection.
     let me = username(&client).await.unwrap();
     assert_eq!(me.username.as_deref(), Some("cert-user-3"));
     assert_eq!(runs(), 3);
+    // Kept while it holds.
+    username(&client).await.unwrap();
     username(&client).await.unwrap();
     assert_eq!(runs(), 3);
     std::fs::remove_dir_all(&dir).unwrap();

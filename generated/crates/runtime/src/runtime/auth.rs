@@ -90,16 +90,23 @@ impl Auth {
     }
 
     /// After a 401 with `sent`: a credential read or issued again, when it differs (then the
-    /// request is worth sending again).
-    pub(crate) async fn refresh_after_401(&self, sent: Option<&http::HeaderValue>) -> bool {
+    /// request is worth sending again), as the header to send it with. The request is sent
+    /// again with exactly this one: an exec plugin's new token may already be inside the
+    /// renewal window (a short-lived one), and asking `header` again would run the plugin a
+    /// second time for one request.
+    pub(crate) async fn refresh_after_401(
+        &self,
+        sent: Option<&http::HeaderValue>,
+    ) -> Option<Option<http::HeaderValue>> {
         match self {
-            Auth::None | Auth::Static(_) => false,
-            Auth::File(f) => Some(&f.current(true)) != sent,
+            Auth::None | Auth::Static(_) => None,
+            Auth::File(f) => Some(f.current(true)).filter(|v| Some(v) != sent).map(Some),
             Auth::Exec(e) => {
                 let before = e.identity.generation();
                 e.current(true)
                     .await
-                    .is_ok_and(|v| v.as_ref() != sent || e.identity.generation() != before)
+                    .ok()
+                    .filter(|v| v.as_ref() != sent || e.identity.generation() != before)
             }
         }
     }

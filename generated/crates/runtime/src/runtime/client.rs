@@ -764,8 +764,13 @@ impl Client {
         let body = bytes::Bytes::from(body);
         let mut attempt = 0;
         let mut refreshed = false;
+        // The credential a 401 renewed, sent with the next attempt as it is.
+        let mut renewed = None;
         loop {
-            let auth = self.inner.auth.header().await?;
+            let auth = match renewed.take() {
+                Some(auth) => auth,
+                None => self.inner.auth.header().await?,
+            };
             let mut rb = self
                 .inner
                 .http
@@ -788,7 +793,8 @@ impl Client {
                     let status = resp.status();
                     if status == http::StatusCode::UNAUTHORIZED && !refreshed {
                         refreshed = true;
-                        if self.inner.auth.refresh_after_401(auth.as_ref()).await {
+                        if let Some(auth) = self.inner.auth.refresh_after_401(auth.as_ref()).await {
+                            renewed = Some(auth);
                             self.warn(resp.headers());
                             continue;
                         }
