@@ -14,7 +14,7 @@ use quote::{format_ident, quote};
 
 use crate::error::Error;
 use crate::ir::{Api, GroupVersion, Operation, TypeDef, META_GROUP};
-use crate::layout::{Crate, Handle, Layout};
+use crate::layout::{Crate, Crates, Handle, Layout};
 use crate::names::{feature, group_module, ident, module_path, version_module};
 use crate::{FileSet, GroupSummary, Options, Output, Timings};
 
@@ -140,14 +140,6 @@ fn render(staged: Staged<'_>, cx: &Ctx<'_>) -> Result<String, Error> {
     }
 }
 
-fn header(options: &Options, origin: &str, comment: &str) -> String {
-    format!(
-        "{comment} {}{}` from {origin}. Do not edit: change the spec and run it again.\n",
-        FileSet::MARKER,
-        options.command
-    )
-}
-
 fn context<'a>(
     api: &'a Api,
     options: &Options,
@@ -164,188 +156,80 @@ fn context<'a>(
     })
 }
 
+/// The files to build, each with its path in the output and what it holds.
+type Files<'a> = Vec<(String, Staged<'a>)>;
+
+/// What every file of one run shares: the header's command, where a group/version's files go.
+struct Paths<'o> {
+    options: &'o Options,
+    /// One crate per group/version (`Layout::crates`), or one module tree.
+    split: bool,
+}
+
+/// The origin named in the header of a file built from the spec folder as a whole.
+const SPECS: &str = "specs/";
+
+impl Paths<'_> {
+    /// Where a group/version's files go: its crate's `src/`, or the root of the module tree.
+    fn src(&self, gv: &GroupVersion) -> String {
+        if self.split {
+            format!("{}/src/", Crate::of(gv).dir())
+        } else {
+            String::new()
+        }
+    }
+
+    /// The first line of a file: what wrote it, from which spec files.
+    fn header(&self, origin: &str, comment: &str) -> String {
+        format!(
+            "{comment} {}{}` from {origin}. Do not edit: change the spec and run it again.\n",
+            FileSet::MARKER,
+            self.options.command
+        )
+    }
+
+    /// A file built from the spec folder as a whole (module roots, crate files).
+    fn whole(&self, tokens: TokenStream) -> Result<Staged<'static>, Error> {
+        stage_tokens(tokens, &self.header(SPECS, "//"), SPECS)
+    }
+
+    /// A `Cargo.toml`, with the header as a TOML comment.
+    fn toml(&self, text: String) -> Staged<'static> {
+        (self.header(SPECS, "#") + &text).into()
+    }
+}
+
 /// Builds every file `layout` plans. Decides nothing about what goes where.
 pub(crate) fn emit(api: &Api, layout: &Layout<'_>, options: &Options) -> Result<Output, Error> {
     let module_names = &layout.module_names;
     // Checked once here; every worker builds its own (syn paths are not Send).
-    context(api, options, module_names)?;
-    // Where a group/version's files go: its crate's `src/`, or the root of the module tree
-    // when emitting modules only.
-    let split = layout.crates.as_ref();
-    let src = |gv: &GroupVersion| match split {
-        Some(_) => format!("{}/src/", Crate::of(gv).dir()),
-        None => String::new(),
+    let cx = context(api, options, module_names)?;
+    let paths = Paths {
+        options,
+        split: layout.crates.is_some(),
     };
     let started = std::time::Instant::now();
-    let mut files: Vec<(String, Staged)> = Vec::new();
-    let mut groups: BTreeMap<String, Vec<&GroupVersion>> = BTreeMap::new();
+    let mut files = Files::new();
     let mut summaries = Vec::new();
     for gv in &layout.gvs {
-        let gm = group_module(&gv.group);
-        let vm = version_module(&gv.version);
-        groups.entry(gm.clone()).or_default().push(gv);
-        let mut mod_items = Vec::new();
-        let mut origins = BTreeSet::new();
-        let mut count = 0;
-        for file in layout.types.get(gv).into_iter().flatten() {
-            let root = file.root();
-            let names = file.members.iter().map(|t| format_ident!("{}", t.name));
-            count += file.members.len();
-            let file_mod = format_ident!("{}", ident(&root.name, true));
-            // Every file carries its whole gate: a crate is compiled whenever a crate naming it
-            // is, with none of its own features on.
-            let cfg = file.gate.as_ref().map(features_cfg).unwrap_or_default();
-            mod_items
-                .push(quote! { #cfg mod #file_mod; #cfg pub use self::#file_mod::{#(#names),*}; });
-            let staged = Staged::Types {
-                members: file.members.clone(),
-                header: header(options, &root.origin, "//"),
-                origin: root.origin.clone(),
-            };
-            files.push((format!("{}{gm}/{vm}/{file_mod}.rs", src(gv)), staged));
-            origins.insert(root.origin.clone());
-        }
-        let ops = layout.ops.get(gv).map(Vec::as_slice).unwrap_or_default();
-        if !ops.is_empty() {
-            let op_origins: BTreeSet<&str> = ops.iter().map(|o| o.origin.as_str()).collect();
-            let origin = op_origins.into_iter().collect::<Vec<_>>().join(", ");
-            let staged = Staged::Api {
-                gv,
-                ops: ops.to_vec(),
-                handles: layout
-                    .handles
-                    .get(gv)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default(),
-                header: header(options, &origin, "//"),
-                origin: origin.clone(),
-            };
-            files.push((format!("{}{gm}/{vm}/api.rs", src(gv)), staged));
-            // Operations are compiled with their own group's feature only.
-            let cfg = match feature(gv).filter(|_| split.is_some()) {
-                Some(f) => features_cfg([f]),
-                None => quote!(),
-            };
-            mod_items.push(quote! { #cfg mod api; #cfg pub use self::api::*; });
-            origins.insert(origin);
-        }
-        let what = match (count, ops.len()) {
-            (_, 0) => "Types",
-            (0, _) => "Operations",
-            _ => "Types and operations",
-        };
-        let doc = if gv.group == META_GROUP {
-            " Types of meta/v1 (apimachinery).".to_string()
-        } else {
-            format!(" {what} of `{}`.", gv.api_version())
-        };
-        let origin = origins.into_iter().collect::<Vec<_>>().join(", ");
-        let text = stage_tokens(
-            quote! { #![doc = #doc] #(#mod_items)* },
-            &header(options, &origin, "//"),
-            &origin,
-        )?;
-        files.push((format!("{}{gm}/{vm}/mod.rs", src(gv)), text));
-        summaries.push(GroupSummary {
-            module: module_path(gv),
-            types: count,
-            operations: ops.len(),
-        });
+        summaries.push(group_version_files(gv, layout, &paths, &mut files)?);
     }
-    let specs = "specs/";
-    let shared = operations::shared_params_tokens(
-        &context(api, options, module_names)?,
-        &api.operations.iter().collect::<Vec<_>>(),
-    );
+    let shared = operations::shared_params_tokens(&cx, &api.operations.iter().collect::<Vec<_>>());
     let has_params = shared.is_some();
     if let Some(tokens) = shared {
-        let path = match split {
-            Some(_) => format!("{}/src/params.rs", Crate::Runtime.dir()),
-            None => "params.rs".to_string(),
+        let path = if paths.split {
+            format!("{}/src/params.rs", Crate::Runtime.dir())
+        } else {
+            "params.rs".to_string()
         };
-        files.push((
-            path,
-            stage_tokens(tokens, &header(options, specs, "//"), specs)?,
-        ));
+        files.push((path, paths.whole(tokens)?));
     }
-    if let Some(crates) = split {
-        // Each crate's `<group>/mod.rs`: its own version, and the same group's other versions
-        // that it names.
-        for gv in &layout.gvs {
-            let text = stage_tokens(crates.group_mod(gv), &header(options, specs, "//"), specs)?;
-            files.push((
-                format!("{}{}/mod.rs", src(gv), group_module(&gv.group)),
-                text,
-            ));
-        }
-        for krate in crates.needs.keys() {
-            let dir = krate.dir();
-            let lib = crates.lib_rs(krate, has_params);
-            files.push((
-                format!("{dir}/src/lib.rs"),
-                stage_tokens(lib, &header(options, specs, "//"), specs)?,
-            ));
-            let toml = header(options, specs, "#") + &crates.cargo_toml(krate);
-            files.push((format!("{dir}/Cargo.toml"), toml.into()));
-        }
-        let front = front_page::text(
-            &context(api, options, module_names)?,
-            &layout.handles,
-            &layout.kinds,
-        );
-        let lib = crates.facade_lib_rs(&layout.module_gates, has_params, &front);
-        files.push((
-            "src/lib.rs".into(),
-            stage_tokens(lib, &header(options, specs, "//"), specs)?,
-        ));
-        let toml = header(options, specs, "#") + &crates.facade_cargo_toml();
-        files.push(("Cargo.toml".into(), toml.into()));
-    } else {
-        for (gm, gvs) in &groups {
-            let items = gvs.iter().map(|gv| {
-                let vm = format_ident!("{}", version_module(&gv.version));
-                quote! { pub mod #vm; }
-            });
-            let doc = crates::group_doc(&gvs[0].group);
-            let text = stage_tokens(
-                quote! { #![doc = #doc] #(#items)* },
-                &header(options, specs, "//"),
-                specs,
-            )?;
-            files.push((format!("{gm}/mod.rs"), text));
-        }
-        let params_item = has_params.then(|| quote! { pub mod params; });
-        let group_items = groups.keys().map(|gm| {
-            let m = format_ident!("{}", gm);
-            quote! { pub mod #m; }
-        });
-        let text = stage_tokens(
-            quote! { #params_item #(#group_items)* },
-            &header(options, specs, "//"),
-            specs,
-        )?;
-        files.push(("mod.rs".into(), text));
+    match &layout.crates {
+        Some(crates) => crate_files(&cx, layout, crates, has_params, &paths, &mut files)?,
+        None => module_tree_files(&layout.gvs, has_params, &paths, &mut files)?,
     }
     let emitted = std::time::Instant::now();
-    // Building and formatting each file is independent: spread over every core. Every worker
-    // builds its own context (syn paths are not Send).
-    let rendered = crate::par::map(
-        files,
-        || context(api, options, module_names),
-        |cx, (path, staged)| {
-            // Checked on this thread above; an error here would repeat that one.
-            let cx = cx
-                .as_ref()
-                .map_err(|e| Error::Internal(format!("a worker's context: {e}")))?;
-            render(staged, cx).map(|text| (path, text))
-        },
-    )
-    .map_err(|_| Error::Internal("a formatting thread panicked".into()))?;
-    let mut out = FileSet::default();
-    for r in rendered {
-        let (path, text) = r?;
-        out.insert(path, text).map_err(Error::Internal)?;
-    }
+    let out = render_all(files, api, options, module_names)?;
     let timings = Timings {
         emit: emitted - started,
         format: emitted.elapsed(),
@@ -363,4 +247,175 @@ pub(crate) fn emit(api: &Api, layout: &Layout<'_>, options: &Options) -> Result<
         types,
         timings,
     })
+}
+
+/// One group/version's files: a file per top-level type, `api.rs` with its operations and
+/// handles, and its `mod.rs`, each item gated as the layout says.
+fn group_version_files<'a>(
+    gv: &'a GroupVersion,
+    layout: &'a Layout<'a>,
+    paths: &Paths<'_>,
+    files: &mut Files<'a>,
+) -> Result<GroupSummary, Error> {
+    let (gm, vm) = (group_module(&gv.group), version_module(&gv.version));
+    let dir = format!("{}{gm}/{vm}", paths.src(gv));
+    let mut mod_items = Vec::new();
+    let mut origins = BTreeSet::new();
+    let mut count = 0;
+    for file in layout.types.get(gv).into_iter().flatten() {
+        let root = file.root();
+        let names = file.members.iter().map(|t| format_ident!("{}", t.name));
+        count += file.members.len();
+        let file_mod = format_ident!("{}", ident(&root.name, true));
+        // Every file carries its whole gate: a crate is compiled whenever a crate naming it
+        // is, with none of its own features on.
+        let cfg = file.gate.as_ref().map(features_cfg).unwrap_or_default();
+        mod_items.push(quote! { #cfg mod #file_mod; #cfg pub use self::#file_mod::{#(#names),*}; });
+        let staged = Staged::Types {
+            members: file.members.clone(),
+            header: paths.header(&root.origin, "//"),
+            origin: root.origin.clone(),
+        };
+        files.push((format!("{dir}/{file_mod}.rs"), staged));
+        origins.insert(root.origin.clone());
+    }
+    let ops = layout.ops.get(gv).map(Vec::as_slice).unwrap_or_default();
+    if !ops.is_empty() {
+        let op_origins: BTreeSet<&str> = ops.iter().map(|o| o.origin.as_str()).collect();
+        let origin = op_origins.into_iter().collect::<Vec<_>>().join(", ");
+        let staged = Staged::Api {
+            gv,
+            ops: ops.to_vec(),
+            handles: layout
+                .handles
+                .get(gv)
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
+            header: paths.header(&origin, "//"),
+            origin: origin.clone(),
+        };
+        files.push((format!("{dir}/api.rs"), staged));
+        // Operations are compiled with their own group's feature only.
+        let cfg = match feature(gv).filter(|_| paths.split) {
+            Some(f) => features_cfg([f]),
+            None => quote!(),
+        };
+        mod_items.push(quote! { #cfg mod api; #cfg pub use self::api::*; });
+        origins.insert(origin);
+    }
+    let what = match (count, ops.len()) {
+        (_, 0) => "Types",
+        (0, _) => "Operations",
+        _ => "Types and operations",
+    };
+    let doc = if gv.group == META_GROUP {
+        " Types of meta/v1 (apimachinery).".to_string()
+    } else {
+        format!(" {what} of `{}`.", gv.api_version())
+    };
+    let origin = origins.into_iter().collect::<Vec<_>>().join(", ");
+    let text = stage_tokens(
+        quote! { #![doc = #doc] #(#mod_items)* },
+        &paths.header(&origin, "//"),
+        &origin,
+    )?;
+    files.push((format!("{dir}/mod.rs"), text));
+    Ok(GroupSummary {
+        module: module_path(gv),
+        types: count,
+        operations: ops.len(),
+    })
+}
+
+/// The `generated` crate's own files: each group/version crate's `lib.rs`, `Cargo.toml` and
+/// group module, and the facade's `lib.rs` (with the front page) and `Cargo.toml`.
+fn crate_files(
+    cx: &Ctx<'_>,
+    layout: &Layout<'_>,
+    crates: &Crates,
+    has_params: bool,
+    paths: &Paths<'_>,
+    files: &mut Files<'_>,
+) -> Result<(), Error> {
+    // Each crate's `<group>/mod.rs`: its own version, and the same group's other versions
+    // that it names.
+    for gv in &layout.gvs {
+        let path = format!("{}{}/mod.rs", paths.src(gv), group_module(&gv.group));
+        files.push((path, paths.whole(crates.group_mod(gv))?));
+    }
+    for krate in crates.needs.keys() {
+        let dir = krate.dir();
+        let lib = crates.lib_rs(krate, has_params);
+        files.push((format!("{dir}/src/lib.rs"), paths.whole(lib)?));
+        files.push((
+            format!("{dir}/Cargo.toml"),
+            paths.toml(crates.cargo_toml(krate)),
+        ));
+    }
+    let front = front_page::text(cx, &layout.handles, &layout.kinds);
+    let lib = crates.facade_lib_rs(&layout.module_gates, has_params, &front);
+    files.push(("src/lib.rs".into(), paths.whole(lib)?));
+    files.push(("Cargo.toml".into(), paths.toml(crates.facade_cargo_toml())));
+    Ok(())
+}
+
+/// A module tree without crates or features (fixture builds): `mod.rs` at the root naming
+/// every group, and each group's `mod.rs` naming its versions.
+fn module_tree_files(
+    gvs: &BTreeSet<GroupVersion>,
+    has_params: bool,
+    paths: &Paths<'_>,
+    files: &mut Files<'_>,
+) -> Result<(), Error> {
+    let mut groups: BTreeMap<String, Vec<&GroupVersion>> = BTreeMap::new();
+    for gv in gvs {
+        groups.entry(group_module(&gv.group)).or_default().push(gv);
+    }
+    for (gm, gvs) in &groups {
+        let items = gvs.iter().map(|gv| {
+            let vm = format_ident!("{}", version_module(&gv.version));
+            quote! { pub mod #vm; }
+        });
+        let doc = crates::group_doc(&gvs[0].group);
+        let text = paths.whole(quote! { #![doc = #doc] #(#items)* })?;
+        files.push((format!("{gm}/mod.rs"), text));
+    }
+    let params_item = has_params.then(|| quote! { pub mod params; });
+    let group_items = groups.keys().map(|gm| {
+        let m = format_ident!("{}", gm);
+        quote! { pub mod #m; }
+    });
+    files.push((
+        "mod.rs".into(),
+        paths.whole(quote! { #params_item #(#group_items)* })?,
+    ));
+    Ok(())
+}
+
+/// Builds and formats every file. Each is independent: spread over every core, each worker
+/// with its own context (syn paths are not Send).
+fn render_all(
+    files: Files<'_>,
+    api: &Api,
+    options: &Options,
+    module_names: &BTreeMap<GroupVersion, (String, String)>,
+) -> Result<FileSet, Error> {
+    let rendered = crate::par::map(
+        files,
+        || context(api, options, module_names),
+        |cx, (path, staged)| {
+            // Checked on the main thread before; an error here would repeat that one.
+            let cx = cx
+                .as_ref()
+                .map_err(|e| Error::Internal(format!("a worker's context: {e}")))?;
+            render(staged, cx).map(|text| (path, text))
+        },
+    )
+    .map_err(|_| Error::Internal("a formatting thread panicked".into()))?;
+    let mut out = FileSet::default();
+    for r in rendered {
+        let (path, text) = r?;
+        out.insert(path, text).map_err(Error::Internal)?;
+    }
+    Ok(out)
 }
