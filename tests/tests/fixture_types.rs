@@ -273,6 +273,28 @@ fn a_list_of_crds_gives_every_kind() {
     assert_eq!(round_trip::<Thing>(v.clone()), v);
 }
 
+/// A kind named like a prelude type keeps its name on the wire and in `KIND`; its struct takes
+/// a trailing `_`, its handles do not.
+#[test]
+fn kinds_named_like_prelude_types_have_plain_handle_names() {
+    use fixtures::prelude_kinds::example_org::v1::{
+        ResultAllNamespacesApi, ResultApi, Result_, StringApi, String_,
+    };
+    use generated::runtime::Resource;
+    assert_eq!((Result_::KIND, String_::KIND), ("Result", "String"));
+    assert_eq!((Result_::NAMESPACED, String_::NAMESPACED), (true, false));
+    let client = generated::runtime::Client::builder("http://127.0.0.1:1")
+        .build()
+        .unwrap();
+    let _: (ResultApi, ResultAllNamespacesApi, StringApi) = (
+        ResultApi::namespaced(&client, "n"),
+        ResultApi::all_namespaces(&client),
+        StringApi::new(&client),
+    );
+    let v = json!({"apiVersion": "example.org/v1", "kind": "Result", "metadata": {"name": "r"}, "spec": {"ok": true}});
+    assert_eq!(round_trip::<Result_>(v.clone()), v);
+}
+
 #[test]
 fn schemas_named_like_prelude_types_do_not_shadow_them() {
     use fixtures::prelude_names::example::v1::{From_, Option_, Result_, StringMode, String_};

@@ -180,6 +180,9 @@ pub(crate) fn plan<'a>(
             .map(|t| t.name.clone())
             .or_else(|| kind_from_names(plural, &ops))
             .unwrap_or_else(|| plural.to_upper_camel_case());
+        // A kind whose type name took a trailing `_` (`Result_`: a name the prelude holds)
+        // needs none in its handle's (`ResultApi`).
+        let kind = kind.trim_end_matches('_');
         let name = format!("{kind}Api");
         let first = ops[0];
         for n in [name.clone(), format!("{kind}AllNamespacesApi")] {
