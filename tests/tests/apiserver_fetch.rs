@@ -232,3 +232,62 @@ fn declared_scopes(out: &codegen::Output) -> Vec<(String, String, bool)> {
     }
     found
 }
+
+/// The documents a cluster serves, dropped into one folder as they come: a CRD group's own
+/// OpenAPI document (not its CRD) beside the built-in groups'. They share meta/v1 schemas
+/// whose declared kinds differ (the server lists fewer group/versions on DeleteOptions in the
+/// CRD group's document); those are one schema all the same, and everything generates.
+#[tokio::test]
+async fn a_crd_groups_served_document_generates_with_the_built_in_ones() {
+    install_crd().await;
+    let admin = shared().client(Identity::Admin).unwrap();
+    let mut files = Vec::new();
+    for (path, name) in [
+        ("/openapi/v3/api/v1", "core/v1.json"),
+        ("/openapi/v3/apis/apps/v1", "apps/v1.json"),
+        (
+            "/openapi/v3/apis/config.openshift.io/v1",
+            "config.openshift.io/v1.json",
+        ),
+    ] {
+        // A CRD's document is published a moment after the CRD is established.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let body = loop {
+            let (status, body) = tests::apiserver::plain(&admin, "GET", path, None).await;
+            let has_kinds = body["components"]["schemas"]
+                .as_object()
+                .is_some_and(|s| s.keys().any(|k| !k.starts_with("io.k8s.apimachinery.")));
+            if status == 200 && has_kinds {
+                break body;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{path}: {status} {body}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        };
+        files.push(codegen::SpecFile {
+            name: format!("specs/{name}"),
+            bytes: serde_json::to_vec(&body).unwrap(),
+        });
+    }
+    // What the test is about: the documents disagree on DeleteOptions' declared kinds.
+    let kinds = |f: &codegen::SpecFile| {
+        let doc: serde_json::Value = serde_json::from_slice(&f.bytes).unwrap();
+        doc["components"]["schemas"]["io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions"]
+            ["x-kubernetes-group-version-kind"]
+            .as_array()
+            .map(Vec::len)
+    };
+    assert!(kinds(&files[0]).is_some_and(|n| n > 1));
+    assert_ne!(kinds(&files[0]), kinds(&files[2]));
+    let out = codegen::generate(&files, &Default::default()).unwrap_or_else(|e| panic!("{e}"));
+    let f = &out.files.files;
+    let auth = "crates/config-openshift-io-v1/src/config_openshift_io/v1/authentication.rs";
+    assert!(
+        f.get(auth)
+            .is_some_and(|t| t.contains("const KIND: &'static str = \"Authentication\";")),
+        "{auth}"
+    );
+    assert!(f.contains_key("crates/runtime/src/meta/v1/delete_options.rs"));
+}

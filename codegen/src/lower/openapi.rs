@@ -100,9 +100,23 @@ pub(crate) fn collect<'a>(
     Ok(())
 }
 
+/// What two definitions of one schema must agree on. Descriptions do not count, nor does the
+/// list of kinds a schema declares when it names several: meta/v1 DeleteOptions and
+/// WatchEvent list the group/versions of the server part that wrote the document (one
+/// kube-apiserver 1.35 lists 62 in its built-in groups' documents and 55 in the document it
+/// serves for a CRD's group), which says where they are used, not what they hold. One kind
+/// makes a schema that kind, and counts.
 fn shape(s: &ReferenceOr<openapiv3::Schema>) -> serde_json::Value {
     let mut v = serde_json::to_value(s).unwrap_or(serde_json::Value::Null);
     fixups::strip_descriptions(&mut v);
+    if let Some(m) = v.as_object_mut() {
+        if m.get(GVK)
+            .and_then(|g| g.as_array())
+            .is_some_and(|g| g.len() > 1)
+        {
+            m.remove(GVK);
+        }
+    }
     v
 }
 
