@@ -53,12 +53,14 @@ struct Cli {
 enum Command {
     /// Generate the `generated/` crate from every spec file in `specs/`.
     Codegen {
-        /// Folder of OpenAPI v3 documents and CRDs (searched recursively).
-        #[arg(long, default_value = "specs")]
-        specs: PathBuf,
-        /// Crate folder to write (its Cargo.toml and src/).
-        #[arg(long, default_value = "generated")]
-        out: PathBuf,
+        /// Folder of OpenAPI v3 documents and CRDs (searched recursively), relative to where
+        /// the command runs [default: the workspace's specs/].
+        #[arg(long)]
+        specs: Option<PathBuf>,
+        /// Crate folder to write (its Cargo.toml and src/), relative to where the command runs
+        /// [default: the workspace's generated/].
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// Write nothing; exit non-zero if the output is stale.
         #[arg(long)]
         check: bool,
@@ -250,9 +252,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Codegen { specs, out, check } => {
-            let root = workspace_root();
-            let specs = root.join(specs);
-            let out = root.join(out);
+            // A path given is the user's, relative to where the command was run (as for
+            // fetch); the defaults are the workspace's, from any folder inside it.
+            let (root, here) = (workspace_root(), std::env::current_dir()?);
+            let specs = specs.map_or_else(|| root.join("specs"), |p| here.join(p));
+            let out = out.map_or_else(|| root.join("generated"), |p| here.join(p));
             let started = std::time::Instant::now();
             let files = codegen::read_specs_dir(&specs)?;
             let options = codegen::read_settings(&specs)?;

@@ -480,3 +480,42 @@ fn the_settings_file_beside_the_specs_is_honoured() {
     assert_eq!(snapshot(&out), before);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--specs` and `--out` given are relative to where the command runs, like any command's
+/// paths (and like `fetch`'s); without them, the workspace's `specs/` and `generated/`.
+#[test]
+fn given_paths_are_relative_to_where_it_runs() {
+    let here = scratch("relative");
+    std::fs::create_dir_all(here.join("mine/v1")).unwrap();
+    std::fs::copy(
+        workspace().join("specs/authentication.k8s.io/v1.json"),
+        here.join("mine/v1/authentication.json"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["codegen", "--specs", "mine", "--out", "made"])
+        .current_dir(&here)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(here.join("made/Cargo.toml").is_file());
+    // The defaults, from a folder inside the workspace: its specs/ against its generated/.
+    let check = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["codegen", "--check"])
+        .current_dir(workspace().join("codegen/src"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        text.contains(&format!(
+            "{} is up to date",
+            workspace().join("generated").display()
+        )),
+        "{text}{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
