@@ -15,7 +15,7 @@ use quote::{format_ident, quote};
 use crate::error::Error;
 use crate::ir::{Api, GroupVersion, Operation, TypeDef, META_GROUP};
 use crate::layout::{Crate, Crates, Handle, Layout};
-use crate::names::{feature, group_module, ident, module_path, version_module};
+use crate::names::{feature, group_module, module_path, version_module};
 use crate::{FileSet, GroupSummary, Options, Output, Timings};
 
 /// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", …))]` for several; nothing for none.
@@ -266,7 +266,7 @@ fn group_version_files<'a>(
         let root = file.root();
         let names = file.members.iter().map(|t| format_ident!("{}", t.name));
         count += file.members.len();
-        let file_mod = format_ident!("{}", ident(&root.name, true));
+        let file_mod = format_ident!("{}", file.module);
         // Every file carries its whole gate: a crate is compiled whenever a crate naming it
         // is, with none of its own features on.
         let cfg = file.gate.as_ref().map(features_cfg).unwrap_or_default();

@@ -12,7 +12,7 @@ pub(crate) use handles::{object_meta, Handle, Method};
 
 use crate::error::Error;
 use crate::ir::{Api, GroupVersion, Operation, TypeDef, META_GROUP};
-use crate::names::{feature, group_module, version_module};
+use crate::names::{feature, group_module, ident, version_module};
 use crate::Options;
 
 /// One type file: a top-level type and the nested types it holds, and the features that
@@ -20,6 +20,8 @@ use crate::Options;
 pub(crate) struct TypeFile<'a> {
     /// The top-level type first, then its nested types in id order.
     pub members: Vec<&'a TypeDef>,
+    /// The file's module (private: its types are re-exported), named after the top-level type.
+    pub module: String,
     pub gate: Option<BTreeSet<String>>,
 }
 
@@ -79,12 +81,17 @@ pub(crate) fn plan<'a>(api: &'a Api, options: &Options) -> Result<Layout<'a>, Er
         nested.entry(t.root.as_str()).or_default().push(t);
     }
     let mut types: BTreeMap<GroupVersion, Vec<TypeFile>> = BTreeMap::new();
+    let mut modules: BTreeMap<&GroupVersion, BTreeSet<String>> = BTreeMap::new();
     for root in api.types.values().filter(|t| t.root == t.id) {
         let members = std::iter::once(root)
             .chain(nested.get(root.id.as_str()).into_iter().flatten().copied())
             .collect();
+        let taken = modules
+            .entry(&root.gv)
+            .or_insert_with(|| RESERVED_MODULES.iter().map(|m| m.to_string()).collect());
         types.entry(root.gv.clone()).or_default().push(TypeFile {
             members,
+            module: file_module(&root.name, taken),
             gate: gates.get(root.id.as_str()).cloned(),
         });
     }
@@ -140,6 +147,23 @@ pub(crate) fn plan<'a>(api: &'a Api, options: &Options) -> Result<Layout<'a>, Er
         crates,
         kinds,
     })
+}
+
+/// Modules of a group/version that are not type files: its operations and handles (`api.rs`).
+const RESERVED_MODULES: [&str; 1] = ["api"];
+
+/// The module of a top-level type's file: its name in snake case, unless a module of its
+/// group/version already has that name (the operations' `api`, for a kind named `API` as WSO2
+/// APK's; or a type whose name differs only in case): then numbered, `api_2` (snake case of a
+/// name never puts `_` before a digit, so no plain name takes these).
+fn file_module(name: &str, taken: &mut BTreeSet<String>) -> String {
+    let plain = ident(name, true);
+    let module = std::iter::once(plain.clone())
+        .chain((2..).map(|n| format!("{plain}_{n}")))
+        .find(|m| !taken.contains(m))
+        .unwrap_or(plain);
+    taken.insert(module.clone());
+    module
 }
 
 /// The features that compile each type file, by its root type: its own group/version's
@@ -210,4 +234,28 @@ fn file_gates(api: &Api) -> BTreeMap<&str, BTreeSet<String>> {
         }
     }
     gates
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_module_taken_gets_a_suffix() {
+        let mut taken: BTreeSet<String> = RESERVED_MODULES.iter().map(|m| m.to_string()).collect();
+        let modules: Vec<String> = ["Pod", "API", "DNSRecord", "DnsRecord", "DNSRecordType"]
+            .iter()
+            .map(|n| file_module(n, &mut taken))
+            .collect();
+        assert_eq!(
+            modules,
+            [
+                "pod",
+                "api_2",
+                "dns_record",
+                "dns_record_2",
+                "dns_record_type"
+            ]
+        );
+    }
 }

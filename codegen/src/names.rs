@@ -203,10 +203,12 @@ impl Namer {
     }
 }
 
-/// Names emitted code uses unqualified (`Option<String>`, serde's `Option::is_none`, `impl
-/// From<i64>`): a type of ours with one of them would shadow it in its file, so it gets a
-/// trailing underscore (`Option_`), as keywords do.
-pub(crate) const PRELUDE_TYPES: &[&str] = &["Box", "From", "Option", "Result", "String", "Vec"];
+/// Names a type of ours cannot take, so it gets a trailing underscore (`Option_`), as keywords
+/// do: those emitted code uses unqualified (`Option<String>`, serde's `Option::is_none`, `impl
+/// From<i64>`), which it would shadow in its file, and `Api`, the operations of every
+/// group/version module, whose place it would take (a kind named `Api`).
+pub(crate) const RESERVED_TYPE_NAMES: &[&str] =
+    &["Api", "Box", "From", "Option", "Result", "String", "Vec"];
 
 #[cfg(test)]
 mod tests {

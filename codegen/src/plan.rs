@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::ir::{
     Api, Field, GroupVersion, Lowered, Operation, Param, Planned, Ty, TypeDef, TypeKind,
 };
-use crate::names::{ident, method_name, module_path, type_ident, Namer, PRELUDE_TYPES};
+use crate::names::{ident, method_name, module_path, type_ident, Namer, RESERVED_TYPE_NAMES};
 
 /// Plans `api`: names, boxes, `Default`s and the schema defaults that apply.
 pub(crate) fn plan(api: Api<Lowered>) -> Result<Api<Planned>, Error> {
@@ -300,7 +300,7 @@ fn type_names(api: &Api<Lowered>) -> Result<BTreeMap<String, String>, Error> {
     for (nested, id) in ids {
         let t = &api.types[&id];
         let mut base = type_ident(&t.name);
-        if PRELUDE_TYPES.contains(&base.as_str()) {
+        if RESERVED_TYPE_NAMES.contains(&base.as_str()) {
             base.push('_');
         }
         let mut name = base.clone();

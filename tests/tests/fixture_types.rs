@@ -295,6 +295,26 @@ fn kinds_named_like_prelude_types_have_plain_handle_names() {
     assert_eq!(round_trip::<Result_>(v.clone()), v);
 }
 
+/// `Api` is each group/version's operations: a kind of that name is `Api_`, beside them, and
+/// its handles are `ApiApi` and `ApiAllNamespacesApi`. A kind `API` keeps its name.
+#[test]
+fn kinds_named_api_stand_beside_the_groups_operations() {
+    use fixtures::prelude_kinds::example_net::v1::API;
+    use fixtures::prelude_kinds::example_org::v1::{Api, ApiAllNamespacesApi, ApiApi, Api_};
+    use generated::runtime::Resource;
+    assert_eq!((Api_::KIND, API::KIND), ("Api", "API"));
+    let client = generated::runtime::Client::builder("http://127.0.0.1:1")
+        .build()
+        .unwrap();
+    let _: (Api, ApiApi, ApiAllNamespacesApi) = (
+        Api::new(client.clone()),
+        ApiApi::namespaced(&client, "n"),
+        ApiApi::all_namespaces(&client),
+    );
+    let v = json!({"apiVersion": "example.net/v1", "kind": "API", "metadata": {"name": "a"}, "spec": {"context": "/x"}});
+    assert_eq!(round_trip::<API>(v.clone()), v);
+}
+
 #[test]
 fn schemas_named_like_prelude_types_do_not_shadow_them() {
     use fixtures::prelude_names::example::v1::{From_, Option_, Result_, StringMode, String_};

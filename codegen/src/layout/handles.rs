@@ -47,7 +47,9 @@ pub(crate) struct Handle<'a> {
 
 impl Handle<'_> {
     pub(crate) fn all_namespaces_name(&self) -> String {
-        format!("{}AllNamespacesApi", self.name.trim_end_matches("Api"))
+        // One `Api` off the end: the handle of a kind named `Api` is `ApiApi`.
+        let kind = self.name.strip_suffix("Api").unwrap_or(&self.name);
+        format!("{kind}AllNamespacesApi")
     }
 }
 
@@ -180,8 +182,8 @@ pub(crate) fn plan<'a>(
             .map(|t| t.name.clone())
             .or_else(|| kind_from_names(plural, &ops))
             .unwrap_or_else(|| plural.to_upper_camel_case());
-        // A kind whose type name took a trailing `_` (`Result_`: a name the prelude holds)
-        // needs none in its handle's (`ResultApi`).
+        // A kind whose type name took a trailing `_` (`Result_`: a reserved name) needs none in
+        // its handle's (`ResultApi`).
         let kind = kind.trim_end_matches('_');
         let name = format!("{kind}Api");
         let first = ops[0];
