@@ -246,6 +246,7 @@ pub(crate) fn emit(api: &Api, layout: &Layout<'_>, options: &Options) -> Result<
         groups: summaries,
         types,
         timings,
+        skipped: Vec::new(),
     })
 }
 

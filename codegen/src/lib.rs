@@ -28,7 +28,7 @@ mod work;
 pub use error::{Error, Location};
 pub use fileset::{Changes, FileSet};
 pub use fixups::strip_descriptions;
-pub use load::{read_specs_dir, SpecFile, MAX_SPEC_BYTES};
+pub use load::{read_specs_dir, Skipped, SpecFile, MAX_SPEC_BYTES};
 pub use settings::{options_from_settings, read_settings, SETTINGS_FILE};
 
 /// How the emitted code refers to itself and to the hand-written runtime.
@@ -100,6 +100,8 @@ pub struct Output {
     pub types: std::collections::BTreeMap<String, String>,
     /// Time spent per stage.
     pub timings: Timings,
+    /// Objects of other kinds that files of CRDs hold beside them, not read.
+    pub skipped: Vec<Skipped>,
 }
 
 /// Runs the whole pipeline over already-read spec files.
@@ -108,7 +110,7 @@ pub fn generate(specs: &[SpecFile], options: &Options) -> Result<Output, Error> 
     let mut sorted: Vec<&SpecFile> = specs.iter().collect();
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
     let t0 = std::time::Instant::now();
-    let sources = load::parse_all(&sorted)?;
+    let (sources, skipped) = load::parse_all(&sorted)?;
     let t1 = std::time::Instant::now();
     let mut api = lower::lower(&sources, options.crate_files)?;
     let t2 = std::time::Instant::now();
@@ -125,6 +127,7 @@ pub fn generate(specs: &[SpecFile], options: &Options) -> Result<Output, Error> 
     out.timings.load = t1 - t0;
     out.timings.lower = t2 - t1;
     out.timings.plan = t3 - t2;
+    out.skipped = skipped;
     Ok(out)
 }
 

@@ -166,30 +166,55 @@ pub(crate) struct CrdSubresources {
     pub scale: Option<Value>,
 }
 
+/// A Kubernetes object of another kind beside CustomResourceDefinitions in one file (a
+/// release manifest such as cert-manager's `cert-manager.yaml` or prometheus-operator's
+/// `bundle.yaml` holds its Deployment and RBAC objects too): not read, and reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The file (and document) it is in.
+    pub origin: String,
+    pub kind: String,
+    /// `metadata.name`, when it has one.
+    pub name: String,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Debug-quoted: the text comes from the file and goes to a terminal.
+        write!(
+            f,
+            "{}: skipped {:?} {:?}, which is not a CustomResourceDefinition",
+            self.origin, self.kind, self.name
+        )
+    }
+}
+
 /// Parses every file (on every core: files are independent); the first bad one in `specs`
 /// order is the error reported, whatever thread finished first.
-pub(crate) fn parse_all(specs: &[&SpecFile]) -> Result<Vec<Source>, Error> {
+pub(crate) fn parse_all(specs: &[&SpecFile]) -> Result<(Vec<Source>, Vec<Skipped>), Error> {
     let parsed = crate::par::map(
         specs.to_vec(),
         || (),
         |_, spec| {
             let mut out = Vec::new();
-            parse_file(spec, &mut out).map(|()| out)
+            parse_file(spec, &mut out).map(|skipped| (out, skipped))
         },
     )
     .map_err(|_| Error::Internal("a parsing thread panicked".into()))?;
-    let mut out = Vec::new();
-    for sources in parsed {
-        out.extend(sources?);
+    let (mut out, mut skipped) = (Vec::new(), Vec::new());
+    for file in parsed {
+        let (sources, others) = file?;
+        out.extend(sources);
+        skipped.extend(others);
     }
-    Ok(out)
+    Ok((out, skipped))
 }
 
 /// Larger spec files are refused: the biggest real documents (core/v1, large CRD bundles) are
 /// a few MiB, and parsing holds the whole file and its tree in memory.
 pub const MAX_SPEC_BYTES: usize = 64 << 20;
 
-fn parse_file(spec: &SpecFile, out: &mut Vec<Source>) -> Result<(), Error> {
+fn parse_file(spec: &SpecFile, out: &mut Vec<Source>) -> Result<Vec<Skipped>, Error> {
     let file = spec.name.as_str();
     if spec.bytes.len() > MAX_SPEC_BYTES {
         return Err(Error::spec(
@@ -250,18 +275,35 @@ fn parse_file(spec: &SpecFile, out: &mut Vec<Source>) -> Result<(), Error> {
         ));
     }
     let many = docs.len() > 1;
+    let mut others = Vec::new();
     for (i, doc) in docs.into_iter().enumerate() {
         let origin = if many {
             format!("{file} (document {})", i + 1)
         } else {
             file.to_string()
         };
-        classify(&origin, "", doc, out)?;
+        classify(&origin, "", doc, out, &mut others)?;
     }
-    Ok(())
+    // Objects of other kinds are skipped only beside a CRD: a file of nothing we read is an
+    // error (a wrong file in the folder), not a silent no-op.
+    let has_crd = out.iter().any(|s| matches!(s, Source::Crd { .. }));
+    if let (false, Some((first, pointer))) = (has_crd, others.first()) {
+        return Err(Error::at(&first.origin, pointer, NOT_A_SPEC));
+    }
+    Ok(others.into_iter().map(|(skipped, _)| skipped).collect())
 }
 
-fn classify(origin: &str, pointer: &str, doc: Value, out: &mut Vec<Source>) -> Result<(), Error> {
+const NOT_A_SPEC: &str = "neither an OpenAPI v3 document (no `openapi` field) nor a CustomResourceDefinition (kind is not CustomResourceDefinition)";
+
+/// Reads one document into `out`; a Kubernetes object of another kind goes to `others`, with
+/// its place, for the caller to skip or refuse.
+fn classify(
+    origin: &str,
+    pointer: &str,
+    doc: Value,
+    out: &mut Vec<Source>,
+    others: &mut Vec<(Skipped, String)>,
+) -> Result<(), Error> {
     let obj = doc.as_object().ok_or_else(|| {
         Error::at(
             origin,
@@ -292,18 +334,42 @@ fn classify(origin: &str, pointer: &str, doc: Value, out: &mut Vec<Source>) -> R
             if api_version != "apiextensions.k8s.io/v1" {
                 return Err(Error::at(origin, &format!("{pointer}/apiVersion"), format!("CustomResourceDefinition apiVersion `{api_version}` is not supported: use apiextensions.k8s.io/v1")));
             }
-            let crd: Crd = serde_path_to_error::deserialize(doc).map_err(|e| path_error(origin, pointer, &e))?;
-            out.push(Source::Crd { origin: origin.to_string(), pointer: pointer.to_string(), crd: Box::new(crd) });
+            let crd: Crd = serde_path_to_error::deserialize(doc)
+                .map_err(|e| path_error(origin, pointer, &e))?;
+            out.push(Source::Crd {
+                origin: origin.to_string(),
+                pointer: pointer.to_string(),
+                crd: Box::new(crd),
+            });
             Ok(())
         }
         k if k.ends_with("List") && obj.get("items").is_some_and(Value::is_array) => {
-            let items = obj.get("items").and_then(Value::as_array).cloned().unwrap_or_default();
+            let items = obj
+                .get("items")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             for (i, item) in items.into_iter().enumerate() {
-                classify(origin, &format!("{pointer}/items/{i}"), item, out)?;
+                classify(origin, &format!("{pointer}/items/{i}"), item, out, others)?;
             }
             Ok(())
         }
-        _ => Err(Error::at(origin, pointer, "neither an OpenAPI v3 document (no `openapi` field) nor a CustomResourceDefinition (kind is not CustomResourceDefinition)")),
+        k if !k.is_empty() && !api_version.is_empty() => {
+            let name = obj
+                .get("metadata")
+                .and_then(|m| m.get("name"))
+                .and_then(Value::as_str);
+            others.push((
+                Skipped {
+                    origin: origin.to_string(),
+                    kind: k.to_string(),
+                    name: name.unwrap_or_default().to_string(),
+                },
+                pointer.to_string(),
+            ));
+            Ok(())
+        }
+        _ => Err(Error::at(origin, pointer, NOT_A_SPEC)),
     }
 }
 

@@ -322,3 +322,55 @@ fn specs_folder_refuses_devices_fifos_and_huge_files_before_reading() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A release manifest (cert-manager's `cert-manager.yaml`, prometheus-operator's
+/// `bundle.yaml`) holds its CRDs among the operator's own objects: the CRDs are read, the rest
+/// skipped and reported, each with its place. Without a CRD beside them, such objects are still
+/// an error (a wrong file in the folder).
+#[test]
+fn a_release_manifest_gives_its_crds_and_reports_the_rest() {
+    let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: things.example.org}\nspec:\n  group: example.org\n  names: {kind: Thing, plural: things}\n  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {a: {type: string}}}}}}\n";
+    let namespace = "apiVersion: v1\nkind: Namespace\nmetadata: {name: thing-system}\n";
+    let rbac = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: rbac.authorization.k8s.io/v1\n  kind: ClusterRole\n  metadata: {name: thing-reader}\n";
+    let bundle = codegen::SpecFile {
+        name: "specs/bundle.yaml".into(),
+        bytes: format!("{namespace}---\n{crd}---\n{rbac}").into_bytes(),
+    };
+    let out = codegen::generate(&[bundle], &Default::default()).unwrap();
+    assert!(out.types.values().any(|t| t == "example_org::v1::Thing"));
+    let skipped: Vec<(String, String, String)> = out
+        .skipped
+        .iter()
+        .map(|s| (s.origin.clone(), s.kind.clone(), s.name.clone()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            (
+                "specs/bundle.yaml (document 1)".into(),
+                "Namespace".into(),
+                "thing-system".into()
+            ),
+            (
+                "specs/bundle.yaml (document 3)".into(),
+                "ClusterRole".into(),
+                "thing-reader".into()
+            ),
+        ]
+    );
+    assert!(out.skipped[0]
+        .to_string()
+        .contains("\"Namespace\" \"thing-system\""));
+    // The same objects without the CRD: refused, at the first of them.
+    let msg = error_of(&[codegen::SpecFile {
+        name: "specs/objects.yaml".into(),
+        bytes: format!("{namespace}---\n{rbac}").into_bytes(),
+    }]);
+    assert_mentions(
+        &msg,
+        &[
+            "specs/objects.yaml (document 1)",
+            "neither an OpenAPI v3 document",
+        ],
+    );
+}

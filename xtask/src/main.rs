@@ -263,6 +263,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut progress = Progress::new(files.len());
             progress.step("generating");
             let output = codegen::generate(&files, &options)?;
+            for skipped in &output.skipped {
+                eprintln!("note: {skipped}");
+            }
             if check {
                 let _lock =
                     sync::lock(&out, true).with_context(|| format!("locking {}", out.display()))?;
@@ -292,9 +295,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("writing {}", out.display()))?;
             progress.done();
             for g in &output.groups {
-                // Files of a module live under src/<group>/<version>/.
+                // Files of a module live under src/<group>/<version>/ of its crate
+                // (crates/<crate>/src/…), or of the output itself.
                 let dir = format!("src/{}/", g.module.replace("::", "/"));
-                let n = changed.iter().filter(|p| p.starts_with(&dir)).count();
+                let inside = format!("/{dir}");
+                let n = changed
+                    .iter()
+                    .filter(|p| p.starts_with(&dir) || p.contains(&inside))
+                    .count();
                 println!(
                     "{:<40} {:>5} types {:>4} operations {:>4} files changed",
                     g.module, g.types, g.operations, n
