@@ -315,6 +315,20 @@ fn kinds_named_api_stand_beside_the_groups_operations() {
     assert_eq!(round_trip::<API>(v.clone()), v);
 }
 
+/// A kind whose schema declares its own `metadata` properties gets ObjectMeta there (what the
+/// server serves): labels and annotations it did not declare are kept.
+#[test]
+fn a_declared_metadata_object_is_object_meta() {
+    use fixtures::constrained_metadata::example_com::v1::Gadget;
+    let v = json!({"apiVersion": "example.com/v1", "kind": "Gadget",
+        "metadata": {"name": "g", "labels": {"a": "b"}, "annotations": {"owner": "me", "x": "y"}},
+        "spec": {"size": 3}});
+    let g: Gadget = serde_json::from_value(v.clone()).unwrap();
+    let meta: fixtures::constrained_metadata::meta::v1::ObjectMeta = g.metadata.clone().unwrap();
+    assert_eq!(meta.labels.unwrap()["a"], "b");
+    assert_eq!(round_trip::<Gadget>(v.clone()), v);
+}
+
 #[test]
 fn schemas_named_like_prelude_types_do_not_shadow_them() {
     use fixtures::prelude_names::example::v1::{From_, Option_, Result_, StringMode, String_};

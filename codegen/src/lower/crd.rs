@@ -117,7 +117,17 @@ pub(crate) fn lower_crd<'a>(
         // The API server serves `metadata` as ObjectMeta whether or not the schema declares it
         // (apiextensions-apiserver's builder sets the property on every kind).
         match fields.iter_mut().find(|f| f.wire == "metadata") {
-            Some(f) => f.ty = Ty::Ref(fixups::OBJECT_META.into()),
+            Some(f) => {
+                // A schema that declares properties of its own `metadata` (some constrain
+                // `name`) made a nested type of it, which nothing names now: drop it and the
+                // types inside it.
+                let declared = format!("{id}.metadata");
+                conv.api.types.retain(|t, _| {
+                    t.strip_prefix(declared.as_str())
+                        .is_none_or(|rest| !(rest.is_empty() || rest.starts_with(['.', '[', '{'])))
+                });
+                f.ty = Ty::Ref(fixups::OBJECT_META.into())
+            }
             None => fields.insert(
                 0,
                 Field::new(
