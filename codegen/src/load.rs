@@ -210,6 +210,18 @@ pub(crate) fn parse_all(specs: &[&SpecFile]) -> Result<(Vec<Source>, Vec<Skipped
     Ok((out, skipped))
 }
 
+/// UTF-16 with its byte order mark, and a first character that is ASCII (`{`, a letter, `#`,
+/// `-`) as the start of any spec file is: zero as its high byte.
+fn looks_utf16(b: &[u8]) -> bool {
+    b.len() >= 4
+        && b.len() % 2 == 0
+        && match (b[0], b[1]) {
+            (0xFF, 0xFE) => b[3] == 0,
+            (0xFE, 0xFF) => b[2] == 0,
+            _ => false,
+        }
+}
+
 /// Larger spec files are refused: the biggest real documents (core/v1, large CRD bundles) are
 /// a few MiB, and parsing holds the whole file and its tree in memory.
 pub const MAX_SPEC_BYTES: usize = 64 << 20;
@@ -226,6 +238,13 @@ fn parse_file(spec: &SpecFile, out: &mut Vec<Source>) -> Result<Vec<Skipped>, Er
             ),
         ));
     }
+    if looks_utf16(&spec.bytes) {
+        return Err(Error::spec(
+            file,
+            Location::File,
+            "UTF-16 text (PowerShell 5 writes it with `>`): save it as UTF-8",
+        ));
+    }
     let text = std::str::from_utf8(&spec.bytes).map_err(|e| {
         Error::spec(
             file,
@@ -233,6 +252,8 @@ fn parse_file(spec: &SpecFile, out: &mut Vec<Source>) -> Result<Vec<Skipped>, Er
             format!("not UTF-8: invalid byte at offset {}", e.valid_up_to()),
         )
     })?;
+    // A byte order mark, which Windows editors write and JSON parsers do not skip.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(Error::spec(file, Location::File, "the file is empty"));
     }

@@ -374,3 +374,40 @@ fn a_release_manifest_gives_its_crds_and_reports_the_rest() {
         ],
     );
 }
+
+/// Text as Windows tools write it: a UTF-8 byte order mark is skipped (JSON parsers refuse
+/// it), UTF-16 (PowerShell 5's `>`) is refused saying so.
+#[test]
+fn a_byte_order_mark_is_skipped_and_utf16_named() {
+    let doc =
+        std::fs::read(tests::workspace().join("specs/authentication.k8s.io/v1.json")).unwrap();
+    for name in ["v1.json", "v1.yaml"] {
+        let bytes = [&[0xEF, 0xBB, 0xBF][..], &doc].concat();
+        let out = codegen::generate(
+            &[codegen::SpecFile {
+                name: name.into(),
+                bytes,
+            }],
+            &Default::default(),
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(out
+            .types
+            .values()
+            .any(|t| t == "authentication_k8s_io::v1::TokenReview"));
+    }
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            std::str::from_utf8(&doc)
+                .unwrap()
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    let msg = error_of(&[codegen::SpecFile {
+        name: "v1.json".into(),
+        bytes: utf16,
+    }]);
+    assert_mentions(&msg, &["v1.json", "UTF-16", "save it as UTF-8"]);
+}
