@@ -214,7 +214,7 @@ pub(crate) fn parse_all(specs: &[&SpecFile]) -> Result<(Vec<Source>, Vec<Skipped
 /// `-`) as the start of any spec file is: zero as its high byte.
 fn looks_utf16(b: &[u8]) -> bool {
     b.len() >= 4
-        && b.len() % 2 == 0
+        && b.len().is_multiple_of(2)
         && match (b[0], b[1]) {
             (0xFF, 0xFE) => b[3] == 0,
             (0xFE, 0xFF) => b[2] == 0,
