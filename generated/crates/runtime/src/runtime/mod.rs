@@ -2,6 +2,7 @@
 //! Types and helpers shared by every generated module: the [`Resource`] trait, timestamps,
 //! int-or-string, quantities and base64 bytes; the sans-io request helpers, errors, patches and
 //! watch decoding every operation uses; and (feature `client`) the HTTP [`Client`].
+#![deny(missing_docs)]
 
 use std::fmt;
 
