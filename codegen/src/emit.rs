@@ -2,6 +2,7 @@
 //! laid out as one module per group/version and one file per top-level type.
 
 mod crates;
+mod docs;
 mod front_page;
 mod handles;
 mod models;

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::models::{doc_attrs, ty_tokens};
+use super::docs::doc_attrs;
+use super::models::ty_tokens;
 use super::Ctx;
 use crate::ir::{Body, GroupVersion, Operation, Param, ParamSet, Returns, Ty};
 
