@@ -1,5 +1,6 @@
-//! Token streams for one type: a struct, a string enum or an alias, with serde attributes,
-//! rustdoc, and for kinds the `Resource` impl and a `Serialize` that writes apiVersion and kind.
+//! Token streams for one type: a struct (with its `Default` and `Debug`), a string enum or an
+//! alias, with rustdoc; for kinds the `Resource` impl (their `Serialize` writes apiVersion and
+//! kind), for lists the `List` impl. The (de)serialization impls are in `wire`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};

@@ -1,7 +1,9 @@
 //! Operations: every (path, method) of an OpenAPI document, and for a CRD the operations the
 //! API server publishes for it (apiextensions-apiserver's OpenAPI builder: list, create,
 //! deletecollection, read, replace, patch, delete, and read/replace/patch of the status and
-//! scale subresources), plus a `watch` for every list (a list with `watch=true`).
+//! scale subresources), plus a `watch` for every list (a list with `watch=true`). A CRD's are
+//! in `crd`, the query parameters Kubernetes gives each verb in `params`; this file reads
+//! documents and holds what both share (path parameters, watches).
 
 use std::collections::BTreeMap;
 
@@ -13,395 +15,17 @@ use crate::error::{ptr_token, Error};
 use crate::fixups;
 use crate::ir::lowered::{Operation, Param};
 use crate::ir::{Body, GroupVersion, Method, ParamSet, PathTemplate, Returns, Ty};
-use crate::load::Crd;
 use crate::view::SRef;
 
-/// A Kubernetes query parameter and the type the API server parses it as. Used for CRDs, whose
-/// operations no document declares.
-fn k8s_param(wire: &str) -> Param {
-    let (ty, doc) = match wire {
-        "pretty" => (Ty::String, "If 'true', the response is pretty-printed."),
-        "dryRun" => (Ty::String, "When set (only `All` is valid), the request is validated but nothing is persisted."),
-        "fieldManager" => (Ty::String, "Name of the actor making the change; at most 128 printable characters."),
-        "fieldValidation" => (Ty::String, "What the server does with unknown or duplicate fields: `Ignore`, `Warn` (default) or `Strict`."),
-        "force" => (Ty::Bool, "Apply patches only: take ownership of conflicting fields from other managers. Must be unset for other patch types."),
-        "resourceVersion" => (Ty::String, "Constrains which resource version may serve the request; see the API concepts on resource versions."),
-        "resourceVersionMatch" => (Ty::String, "How resourceVersion applies to a list: `NotOlderThan` or `Exact`."),
-        "allowWatchBookmarks" => (Ty::Bool, "Ask for BOOKMARK watch events; servers may ignore it. Ignored for non-watch requests."),
-        "continue" => (Ty::String, "Token from a previous chunked list response, to get the next chunk."),
-        "fieldSelector" => (Ty::String, "Only objects whose fields match this selector."),
-        "labelSelector" => (Ty::String, "Only objects whose labels match this selector."),
-        "limit" => (Ty::I64, "Maximum number of items in one list response; a continue token is returned when more remain."),
-        "sendInitialEvents" => (Ty::Bool, "For a watch with resourceVersionMatch=NotOlderThan: start with synthetic ADDED events for the current state, then a BOOKMARK."),
-        "timeoutSeconds" => (Ty::I64, "Timeout for the list/watch call, whatever the activity."),
-        "watch" => (Ty::Bool, "Watch for changes and return them as a stream of events."),
-        "gracePeriodSeconds" => (Ty::I64, "Seconds before the object is deleted; 0 means immediately. Unset means the kind's default."),
-        "orphanDependents" => (Ty::Bool, "Deprecated: use propagationPolicy. Whether dependents are orphaned."),
-        "propagationPolicy" => (Ty::String, "Garbage collection of dependents: `Orphan`, `Background` or `Foreground`."),
-        "ignoreStoreReadErrorWithClusterBreakingPotential" => (Ty::Bool, "Delete objects that cannot be read from storage (corrupt or undecryptable). Unsafe: may break the cluster."),
-        other => (Ty::String, other),
-    };
-    Param {
-        values: fixed_values(wire, &ty),
-        wire: wire.into(),
-        rust: (),
-        ty,
-        doc: vec![doc.into()],
-    }
-}
+mod crd;
+mod params;
 
-/// The values the API server fixes for a string query parameter (`crate::query_values`).
-fn fixed_values(wire: &str, ty: &Ty) -> Option<&'static crate::query_values::QueryValues> {
-    (*ty == Ty::String)
-        .then(|| crate::query_values::lookup(wire))
-        .flatten()
-}
-
-const GET: &[&str] = &["resourceVersion"];
-const LIST: &[&str] = &[
-    "allowWatchBookmarks",
-    "continue",
-    "fieldSelector",
-    "labelSelector",
-    "limit",
-    "resourceVersion",
-    "resourceVersionMatch",
-    "sendInitialEvents",
-    "timeoutSeconds",
-    "watch",
-];
-const CREATE: &[&str] = &["dryRun", "fieldManager", "fieldValidation"];
-const PATCH: &[&str] = &["dryRun", "fieldManager", "fieldValidation", "force"];
-const DELETE: &[&str] = &[
-    "dryRun",
-    "gracePeriodSeconds",
-    "ignoreStoreReadErrorWithClusterBreakingPotential",
-    "orphanDependents",
-    "propagationPolicy",
-];
-
-/// deletecollection takes the list options (as the seed documents it) and, on current API
-/// servers, the delete options too.
-fn delete_collection_params() -> Vec<&'static str> {
-    let mut v: Vec<&str> = LIST.iter().chain(DELETE).copied().collect();
-    v.sort_unstable();
-    v.dedup();
-    v
-}
-
-fn params(names: &[&str]) -> Vec<Param> {
-    std::iter::once("pretty")
-        .chain(names.iter().copied())
-        .map(k8s_param)
-        .collect()
-}
-
-/// The standard parameter set of a CRD operation (see `Operation::shared_params`).
-fn shared_set(verb: &str, suffix: &str) -> ParamSet {
-    match verb {
-        "list" => ParamSet::List,
-        "create" | "replace" => ParamSet::Write,
-        "patch" => ParamSet::Patch,
-        "read" => ParamSet::Get,
-        "delete" if suffix.starts_with("Collection") => ParamSet::DeleteCollection,
-        _ => ParamSet::Delete,
-    }
-}
-
-/// Every standard parameter set, by name, with its parameters (`pretty` first).
-fn standard_sets() -> [(ParamSet, Vec<Param>); 6] {
-    [
-        (ParamSet::Get, params(GET)),
-        (ParamSet::List, params(LIST)),
-        (ParamSet::Write, params(CREATE)),
-        (ParamSet::Patch, params(PATCH)),
-        (ParamSet::Delete, params(DELETE)),
-        (
-            ParamSet::DeleteCollection,
-            params(&delete_collection_params()),
-        ),
-    ]
-}
-
-/// The standard set a document's operation takes: the one of its verb (by HTTP method and
-/// path shape, as `shared_set` names a CRD's), when its query parameters are some of that
-/// set's (the same names, parsed as the same types). Documents list fewer than the API
-/// server's generic handlers parse: core/v1's reads list only `pretty`, though every get takes
-/// `resourceVersion` (GetOptions), and deletecollection leaves out the watch options the seed
-/// lists. Such an operation shares the set with every other of its verb, built-in or custom,
-/// and its parameters become the set's (the documents' descriptions of them are the same for
-/// every operation): a get in core/v1 takes the `GetParams` a CRD's get takes, as kube has one
-/// `GetParams`. Connect operations and operations without query parameters keep their own.
-fn standard_set_of(
-    method: Method,
-    path: &PathTemplate,
-    returns: &Returns,
-    query: &[Param],
-) -> Option<(ParamSet, Vec<Param>)> {
-    // The deprecated `/watch/` lists take the list's parameters too.
-    let r = path.resource_watched()?;
-    if query.is_empty() || matches!(returns, Returns::Connect) {
-        return None;
-    }
-    let name = match (method, r.named) {
-        (Method::Get, false) if r.subresource.is_none() => ParamSet::List,
-        (Method::Get, true) => ParamSet::Get,
-        (Method::Post, _) | (Method::Put, true) => ParamSet::Write,
-        (Method::Patch, true) => ParamSet::Patch,
-        (Method::Delete, true) => ParamSet::Delete,
-        (Method::Delete, false) if r.subresource.is_none() => ParamSet::DeleteCollection,
-        _ => return None,
-    };
-    let (_, set) = standard_sets().into_iter().find(|(n, _)| *n == name)?;
-    let fits = query
-        .iter()
-        .all(|p| set.iter().any(|s| s.wire == p.wire && s.ty == p.ty));
-    fits.then_some((name, set))
-}
-
-/// `config.openshift.io` + `v1` → `ConfigOpenshiftIoV1`, as Kubernetes spells operationIds.
-fn gv_camel(gv: &GroupVersion) -> String {
-    let group = if gv.group.is_empty() {
-        "core".to_string()
-    } else {
-        gv.group
-            .trim_end_matches(".k8s.io")
-            .replace(['.', '-'], "_")
-    };
-    format!(
-        "{}{}",
-        group.to_upper_camel_case(),
-        gv.version.to_upper_camel_case()
-    )
-}
-
-/// The CRD's operations, in the form the API server publishes them.
-pub(crate) fn crd_operations(
-    origin: &str,
-    pointer: &str,
-    crd: &Crd,
-) -> Result<Vec<Operation>, Error> {
-    let spec = &crd.spec;
-    let kind = &spec.names.kind;
-    let namespaced = spec.scope == "Namespaced";
-    let list_kind = spec
-        .names
-        .list_kind
-        .clone()
-        .unwrap_or_else(|| format!("{kind}List"));
-    let mut out = Vec::new();
-    for (i, version) in spec.versions.iter().enumerate().filter(|(_, v)| v.served) {
-        let gv = GroupVersion::new(&spec.group, &version.name);
-        let camel = gv_camel(&gv);
-        let kind_ty = Ty::Ref(format!("{}/{}/{kind}", spec.group, version.name));
-        let list_ty = Ty::Ref(format!("{}/{}/{list_kind}", spec.group, version.name));
-        let ns = if namespaced { "Namespaced" } else { "" };
-        let all = format!(
-            "/apis/{}/{}/{}",
-            spec.group, version.name, spec.names.plural
-        );
-        let root = if namespaced {
-            format!(
-                "/apis/{}/{}/namespaces/{{namespace}}/{}",
-                spec.group, version.name, spec.names.plural
-            )
-        } else {
-            all.clone()
-        };
-        let op_pointer = format!("{pointer}/spec/versions/{i}");
-        let mk = |verb: &str,
-                  suffix: &str,
-                  method: Method,
-                  path: String,
-                  query: Vec<Param>,
-                  body: Option<Body>,
-                  returns: Returns,
-                  statuses: &[u16],
-                  doc: String|
-         -> Result<Operation, Error> {
-            // Group, version and plural were checked as the API server checks them.
-            let path = PathTemplate::parse(origin, &op_pointer, &path)?;
-            Ok(Operation {
-                gv: gv.clone(),
-                operation_id: format!("{verb}{camel}{suffix}"),
-                name: (),
-                method,
-                path_params: path_params(&path, kind),
-                resource: path.resource(),
-                path,
-                query,
-                body,
-                returns,
-                statuses: statuses.to_vec(),
-                fixed_query: Vec::new(),
-                shared_params: Some(shared_set(verb, suffix)),
-                doc: vec![doc],
-                deprecated: None,
-                origin: origin.to_string(),
-                pointer: op_pointer.clone(),
-            })
-        };
-        let json = |ty: &Ty| {
-            Some(Body::Json {
-                ty: ty.clone(),
-                required: true,
-            })
-        };
-        if namespaced {
-            out.push(mk(
-                "list",
-                &format!("{kind}ForAllNamespaces"),
-                Method::Get,
-                all.clone(),
-                params(LIST),
-                None,
-                Returns::Json(list_ty.clone()),
-                &[200],
-                format!("List or watch objects of kind {kind} in every namespace."),
-            )?);
-        }
-        out.push(mk(
-            "list",
-            &format!("{ns}{kind}"),
-            Method::Get,
-            root.clone(),
-            params(LIST),
-            None,
-            Returns::Json(list_ty.clone()),
-            &[200],
-            format!("List or watch objects of kind {kind}."),
-        )?);
-        out.push(mk(
-            "create",
-            &format!("{ns}{kind}"),
-            Method::Post,
-            root.clone(),
-            params(CREATE),
-            json(&kind_ty),
-            Returns::Json(kind_ty.clone()),
-            &[200, 201, 202],
-            format!("Create a new {kind}."),
-        )?);
-        let dc = delete_collection_params();
-        out.push(mk(
-            "delete",
-            &format!("Collection{ns}{kind}"),
-            Method::Delete,
-            root.clone(),
-            params(&dc),
-            Some(Body::Json {
-                ty: Ty::Ref(fixups::DELETE_OPTIONS.into()),
-                required: false,
-            }),
-            Returns::ListOrStatus(list_ty.clone()),
-            &[200],
-            format!("Delete a collection of {kind}."),
-        )?);
-        let named = format!("{root}/{{name}}");
-        out.push(mk(
-            "read",
-            &format!("{ns}{kind}"),
-            Method::Get,
-            named.clone(),
-            params(GET),
-            None,
-            Returns::Json(kind_ty.clone()),
-            &[200],
-            format!("Read the specified {kind}."),
-        )?);
-        out.push(mk(
-            "replace",
-            &format!("{ns}{kind}"),
-            Method::Put,
-            named.clone(),
-            params(CREATE),
-            json(&kind_ty),
-            Returns::Json(kind_ty.clone()),
-            &[200, 201],
-            format!("Replace the specified {kind}."),
-        )?);
-        out.push(mk(
-            "patch",
-            &format!("{ns}{kind}"),
-            Method::Patch,
-            named.clone(),
-            params(PATCH),
-            Some(Body::Patch),
-            Returns::Json(kind_ty.clone()),
-            &[200, 201],
-            format!("Partially update the specified {kind}."),
-        )?);
-        out.push(mk(
-            "delete",
-            &format!("{ns}{kind}"),
-            Method::Delete,
-            named.clone(),
-            params(DELETE),
-            Some(Body::Json {
-                ty: Ty::Ref(fixups::DELETE_OPTIONS.into()),
-                required: false,
-            }),
-            Returns::StatusOr(kind_ty.clone()),
-            &[200, 202],
-            format!("Delete the specified {kind}."),
-        )?);
-        let subs = version.subresources.as_ref();
-        let mut sub_ops = Vec::new();
-        if subs.is_some_and(|s| s.status.is_some()) {
-            sub_ops.push(("status", "Status", kind_ty.clone()));
-        }
-        if subs.is_some_and(|s| s.scale.is_some()) {
-            sub_ops.push(("scale", "Scale", Ty::Ref(fixups::SCALE.into())));
-        }
-        for (seg, title, ty) in sub_ops {
-            let p = format!("{named}/{seg}");
-            out.push(mk(
-                "read",
-                &format!("{ns}{kind}{title}"),
-                Method::Get,
-                p.clone(),
-                params(GET),
-                None,
-                Returns::Json(ty.clone()),
-                &[200],
-                format!("Read the {seg} of the specified {kind}."),
-            )?);
-            out.push(mk(
-                "replace",
-                &format!("{ns}{kind}{title}"),
-                Method::Put,
-                p.clone(),
-                params(CREATE),
-                json(&ty),
-                Returns::Json(ty.clone()),
-                &[200, 201],
-                format!("Replace the {seg} of the specified {kind}."),
-            )?);
-            out.push(mk(
-                "patch",
-                &format!("{ns}{kind}{title}"),
-                Method::Patch,
-                p,
-                params(PATCH),
-                Some(Body::Patch),
-                Returns::Json(ty.clone()),
-                &[200, 201],
-                format!("Partially update the {seg} of the specified {kind}."),
-            )?);
-        }
-    }
-    Ok(with_watches(out, |op| match &op.returns {
-        Returns::Json(Ty::Ref(list)) => {
-            let (gv, listed) = list.rsplit_once('/')?;
-            (listed == list_kind).then(|| Ty::Ref(format!("{gv}/{kind}")))
-        }
-        _ => None,
-    }))
-}
+pub(crate) use self::crd::crd_operations;
+use self::params::{fixed_values, standard_set_of};
 
 /// Method arguments put `name` first, then `namespace` (as Kubernetes clients do:
 /// `read_namespaced_x(name, namespace)`), then any other in template order.
-fn sort_path_params(params: &mut [Param], path: &PathTemplate) {
+pub(super) fn sort_path_params(params: &mut [Param], path: &PathTemplate) {
     let order: Vec<&str> = path.params().collect();
     params.sort_by_key(|p| match p.wire.as_str() {
         "name" => 0,
@@ -416,7 +40,7 @@ fn sort_path_params(params: &mut [Param], path: &PathTemplate) {
 }
 
 /// Path parameters of a CRD operation, in argument order.
-fn path_params(path: &PathTemplate, kind: &str) -> Vec<Param> {
+pub(super) fn path_params(path: &PathTemplate, kind: &str) -> Vec<Param> {
     let mut params: Vec<Param> = path
         .params()
         .map(|name| {
@@ -440,7 +64,7 @@ fn path_params(path: &PathTemplate, kind: &str) -> Vec<Param> {
 
 /// Adds, for every list operation (`item_of` gives the listed kind's type), its watch: the same
 /// path and parameters with `watch=true` always sent, returning a stream of events of that kind.
-fn with_watches(
+pub(super) fn with_watches(
     mut ops: Vec<Operation>,
     item_of: impl Fn(&Operation) -> Option<Ty>,
 ) -> Vec<Operation> {
