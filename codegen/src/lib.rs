@@ -114,13 +114,18 @@ pub fn generate(specs: &[SpecFile], options: &Options) -> Result<Output, Error> 
     let t1 = std::time::Instant::now();
     let mut api = lower::lower(&sources, options.crate_files)?;
     let t2 = std::time::Instant::now();
-    // Passes over the lowered IR, which change its shape; then the plan stage, whose output
-    // (the planned IR, then the layout) only ever is read.
-    dedup::merge_identical(&mut api);
-    if options.kube_rs {
-        interop::apply(&mut api);
-    }
-    let api = plan::plan(api)?;
+    let api = std::thread::scope(|s| {
+        // Nothing reads the parsed documents after lowering, and freeing them takes a while:
+        // another core does it while this one plans.
+        s.spawn(move || drop(sources));
+        // Passes over the lowered IR, which change its shape; then the plan stage, whose
+        // output (the planned IR, then the layout) only ever is read.
+        dedup::merge_identical(&mut api);
+        if options.kube_rs {
+            interop::apply(&mut api);
+        }
+        plan::plan(api)
+    })?;
     let layout = layout::plan(&api, options)?;
     let t3 = std::time::Instant::now();
     let mut out = emit::emit(&api, &layout, options)?;
