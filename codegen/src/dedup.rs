@@ -13,6 +13,7 @@
 //! both hold `replicas` would read wrong, and there are only a few of them per kind.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
 
 use crate::ir::lowered::{Api, TypeDef, TypeKind};
 use crate::ir::Ty;
@@ -87,6 +88,22 @@ struct Classes {
     of: HashMap<String, u32>,
 }
 
+/// Appends `s` to a key so that no two strings (or runs of them) append the same text: its
+/// length, then itself. Descriptions are most of a key: Debug-quoting them (escaping every
+/// character) made this pass 87 ms instead of 75 ms on all of ../shared/upstream.
+fn put(key: &mut String, s: &str) {
+    let _ = write!(key, "{}:", s.len());
+    key.push_str(s);
+}
+
+/// Appends a list of strings: their count, then each one.
+fn put_all(key: &mut String, all: &[String]) {
+    let _ = write!(key, "{}|", all.len());
+    for s in all {
+        put(key, s);
+    }
+}
+
 /// Beyond this depth types are left apart (schemas this deep are refused earlier anyway).
 const MAX_DEPTH: usize = 256;
 
@@ -99,7 +116,9 @@ impl Classes {
         if !mergeable(t) || depth > MAX_DEPTH {
             return None;
         }
-        let mut key = format!("{}|{:?}|", t.gv.api_version(), t.doc);
+        let mut key = String::new();
+        put(&mut key, &t.gv.api_version());
+        put_all(&mut key, &t.doc);
         let ty_key = |classes: &mut Classes, ty: &Ty, out: &mut String| {
             classes.ty_key(api, ty, depth, out);
         };
@@ -107,10 +126,14 @@ impl Classes {
             TypeKind::Struct { fields } => {
                 key.push('S');
                 for f in fields {
-                    key.push_str(&format!(
-                        "{{{:?} {} {} {} {:?} {:?} ",
-                        f.wire, f.required, f.flatten, f.nullable, f.default, f.doc
-                    ));
+                    key.push('{');
+                    put(&mut key, &f.wire);
+                    let _ = write!(
+                        key,
+                        "{} {} {} {:?} ",
+                        f.required, f.flatten, f.nullable, f.default
+                    );
+                    put_all(&mut key, &f.doc);
                     ty_key(self, &f.ty, &mut key);
                     key.push('}');
                 }
