@@ -18,8 +18,9 @@ use std::fmt::Write;
 use crate::ir::lowered::{Api, TypeDef, TypeKind};
 use crate::ir::Ty;
 
-/// Merges identical nested types; returns how many were removed.
-pub(crate) fn merge_identical(api: &mut Api) -> usize {
+/// Merges identical nested types; returns those merged away (most of the input's nested types,
+/// whose freeing takes a while: the caller chooses where).
+pub(crate) fn merge_identical(api: &mut Api) -> Vec<TypeDef> {
     let mut classes = Classes::default();
     let ids: Vec<String> = api
         .types
@@ -54,9 +55,12 @@ pub(crate) fn merge_identical(api: &mut Api) -> usize {
         })
         .collect();
     if replace.is_empty() {
-        return 0;
+        return Vec::new();
     }
-    api.types.retain(|id, _| !replace.contains_key(id));
+    let merged = replace
+        .keys()
+        .filter_map(|id| api.types.remove(id))
+        .collect();
     let fix = |ty: &mut Ty| ty.rewrite_refs(&|id| replace.get(id).cloned());
     for t in api.types.values_mut() {
         t.kind.each_ty_mut(fix);
@@ -64,7 +68,7 @@ pub(crate) fn merge_identical(api: &mut Api) -> usize {
     for op in &mut api.operations {
         op.each_ty_mut(fix);
     }
-    replace.len()
+    merged
 }
 
 /// A nested type below a top-level type's own properties.

@@ -115,12 +115,13 @@ pub fn generate(specs: &[SpecFile], options: &Options) -> Result<Output, Error> 
     let mut api = lower::lower(&sources, options.crate_files)?;
     let t2 = std::time::Instant::now();
     let api = std::thread::scope(|s| {
-        // Nothing reads the parsed documents after lowering, and freeing them takes a while:
-        // another core does it while this one plans.
+        // Nothing reads the parsed documents after lowering, nor the nested types merged
+        // away, and freeing them takes a while: another core does it while this one plans.
         s.spawn(move || drop(sources));
         // Passes over the lowered IR, which change its shape; then the plan stage, whose
         // output (the planned IR, then the layout) only ever is read.
-        dedup::merge_identical(&mut api);
+        let merged = dedup::merge_identical(&mut api);
+        s.spawn(move || drop(merged));
         if options.kube_rs {
             interop::apply(&mut api);
         }
