@@ -1,7 +1,7 @@
 //! The CRD front end: each version of a CustomResourceDefinition becomes a kind (with the
 //! resource facts the API server would serve it with) plus its List kind.
 
-use super::schema::{docs, Converter, Ctx, Shape};
+use super::schema::{docs, remove_nested, Converter, Ctx, Shape};
 use crate::error::Error;
 use crate::fixups;
 use crate::ir::lowered::Field;
@@ -120,12 +120,10 @@ pub(crate) fn lower_crd<'a>(
             Some(f) => {
                 // A schema that declares properties of its own `metadata` (some constrain
                 // `name`) made a nested type of it, which nothing names now: drop it and the
-                // types inside it.
-                let declared = format!("{id}.metadata");
-                conv.api.types.retain(|t, _| {
-                    t.strip_prefix(declared.as_str())
-                        .is_none_or(|rest| !(rest.is_empty() || rest.starts_with(['.', '[', '{'])))
-                });
+                // types inside it. (Most declare a bare `type: object`: nothing to drop.)
+                if let Ty::Ref(declared) = &f.ty {
+                    remove_nested(&mut conv.api.types, declared);
+                }
                 f.ty = Ty::Ref(fixups::OBJECT_META.into())
             }
             None => fields.insert(

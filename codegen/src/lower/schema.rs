@@ -52,6 +52,21 @@ impl Ctx {
     }
 }
 
+/// Removes the type `outer` and every type nested in it (`outer.x`, `outer[]`, `outer{}`, and
+/// so on down, as `Ctx` names them). They sort together after `outer`: a range, not a scan.
+pub(crate) fn remove_nested(types: &mut std::collections::BTreeMap<String, TypeDef>, outer: &str) {
+    let inside: Vec<String> = types
+        .range::<str, _>((std::ops::Bound::Included(outer), std::ops::Bound::Unbounded))
+        .map(|(id, _)| id)
+        .take_while(|id| id.starts_with(outer))
+        .filter(|id| id.len() == outer.len() || id[outer.len()..].starts_with(['.', '[', '{']))
+        .cloned()
+        .collect();
+    for id in inside {
+        types.remove(&id);
+    }
+}
+
 /// The part a property adds to a nested type's name: its UpperCamelCase, symbols spelled out
 /// when that is all it has (`R` and `R.$` stay distinct).
 fn type_word(prop: &str) -> String {
