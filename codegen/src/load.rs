@@ -296,6 +296,7 @@ fn parse_file(spec: &SpecFile, out: &mut Vec<Source>) -> Result<Vec<Skipped>, Er
         ));
     }
     let many = docs.len() > 1;
+    let before = out.len();
     let mut others = Vec::new();
     for (i, doc) in docs.into_iter().enumerate() {
         let origin = if many {
@@ -307,7 +308,17 @@ fn parse_file(spec: &SpecFile, out: &mut Vec<Source>) -> Result<Vec<Skipped>, Er
     }
     // Objects of other kinds are skipped only beside a CRD: a file of nothing we read is an
     // error (a wrong file in the folder), not a silent no-op.
-    let has_crd = out.iter().any(|s| matches!(s, Source::Crd { .. }));
+    if out.len() == before && others.is_empty() {
+        // Only a `List` with no items gets here (`kubectl get crd -l … -o yaml` matching none).
+        return Err(Error::spec(
+            file,
+            Location::File,
+            "nothing to read: its List has no items",
+        ));
+    }
+    let has_crd = out[before..]
+        .iter()
+        .any(|s| matches!(s, Source::Crd { .. }));
     if let (false, Some((first, pointer))) = (has_crd, others.first()) {
         return Err(Error::at(&first.origin, pointer, NOT_A_SPEC));
     }
@@ -332,6 +343,9 @@ fn classify(
             "expected an object (an OpenAPI v3 document or a CustomResourceDefinition)",
         )
     })?;
+    if is_openapi_index(obj) {
+        return Err(Error::at(origin, &format!("{pointer}/paths"), "an API server's OpenAPI v3 index (/openapi/v3), which only lists where each group/version's document is: put those documents here instead (`cargo xtask fetch` downloads them)"));
+    }
     if obj.contains_key("swagger") {
         return Err(Error::at(origin, &format!("{pointer}/swagger"), "Swagger / OpenAPI 2.0 is not supported: use the OpenAPI v3 document the API server serves at /openapi/v3"));
     }
@@ -392,6 +406,21 @@ fn classify(
         }
         _ => Err(Error::at(origin, pointer, NOT_A_SPEC)),
     }
+}
+
+/// `GET /openapi/v3` answers `{"paths": {"api/v1": {"serverRelativeURL": "/openapi/v3/api/v1?hash=…"}, …}}`:
+/// easy to save by mistake in place of the documents it points to.
+fn is_openapi_index(obj: &serde_json::Map<String, Value>) -> bool {
+    !obj.contains_key("openapi")
+        && obj
+            .get("paths")
+            .and_then(Value::as_object)
+            .is_some_and(|paths| {
+                !paths.is_empty()
+                    && paths
+                        .values()
+                        .all(|p| p.get("serverRelativeURL").is_some_and(Value::is_string))
+            })
 }
 
 fn path_error(

@@ -37,6 +37,8 @@ fn catalogue() {
         ("crd_without_schema.yaml", &["bad/crd_without_schema.yaml at #/spec/versions/0/schema", "no schema.openAPIV3Schema"]),
         ("nested_name_collision.yaml", &["bad/nested_name_collision.yaml#/components/schemas/io.k8s.api.example.v1.A/properties/foo", "bad/nested_name_collision.yaml#/components/schemas/io.k8s.api.example.v1.AFoo", "`AFoo`"]),
         ("not_a_spec.yaml", &["bad/not_a_spec.yaml", "neither an OpenAPI v3 document"]),
+        ("openapi_v3_index.json", &["bad/openapi_v3_index.json at #/paths", "OpenAPI v3 index", "cargo xtask fetch"]),
+        ("empty_list.yaml", &["bad/empty_list.yaml", "List has no items"]),
         ("crd_without_group.yaml", &["bad/crd_without_group.yaml at #/spec", "missing field `group`"]),
         ("crd_without_plural.yaml", &["bad/crd_without_plural.yaml at #/spec/names", "missing field `plural`"]),
         ("crd_without_versions.yaml", &["bad/crd_without_versions.yaml at #/spec/versions", "no versions"]),
