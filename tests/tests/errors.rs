@@ -413,3 +413,25 @@ fn a_byte_order_mark_is_skipped_and_utf16_named() {
     }]);
     assert_mentions(&msg, &["v1.json", "UTF-16", "save it as UTF-8"]);
 }
+
+/// One CRD's kind is another's list kind in the same group (`Allow`, whose list is
+/// `AllowList`, and `AllowList`): the API server refuses the pair (KindConflict); so does the
+/// generator, naming both CRDs.
+#[test]
+fn a_kind_that_is_another_crds_list_kind_names_both_crds() {
+    let crd = |kind: &str| {
+        let plural = format!("{}s", kind.to_lowercase());
+        codegen::SpecFile {
+            name: format!("specs/{plural}.yaml"),
+            bytes: format!("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {{name: {plural}.example.org}}\nspec:\n  group: example.org\n  names: {{kind: {kind}, plural: {plural}}}\n  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema: {{openAPIV3Schema: {{type: object, properties: {{spec: {{type: object}}}}}}}}\n").into_bytes(),
+        }
+    };
+    assert_mentions(
+        &error_of(&[crd("Allow"), crd("AllowList")]),
+        &[
+            "specs/allows.yaml#/spec/names",
+            "specs/allowlists.yaml#/spec/versions/0/schema/openAPIV3Schema",
+            "both define the type `example.org/v1/AllowList`",
+        ],
+    );
+}

@@ -95,6 +95,27 @@ fn recursion_maps_preserved_fields_int_or_string_times_bytes() {
     );
 }
 
+/// A CRD whose root declares no properties: what the server keeps (everything, with
+/// x-kubernetes-preserve-unknown-fields; only metadata without) is what the kind keeps.
+#[test]
+fn a_crd_root_without_properties_keeps_what_the_server_keeps() {
+    use fixtures::bare_root::example_com::v1::{Marker, Setting};
+    let v = json!({"apiVersion": "example.com/v1", "kind": "Setting", "metadata": {"name": "s"},
+        "value": {"deep": [1, "two"]}, "enabled": true});
+    assert_eq!(round_trip::<Setting>(v.clone()), v);
+    let s: Setting = serde_json::from_value(v).unwrap();
+    assert_eq!(s.unknown_fields["enabled"], json!(true));
+    let v = json!({"apiVersion": "example.com/v1", "kind": "Marker", "metadata": {"name": "m", "namespace": "n"}});
+    assert_eq!(round_trip::<Marker>(v.clone()), v);
+    // Fields the server would have pruned are dropped.
+    let m: Marker =
+        serde_json::from_value(json!({"metadata": {"name": "m"}, "spec": {"a": 1}})).unwrap();
+    assert_eq!(
+        serde_json::to_value(&m).unwrap(),
+        json!({"apiVersion": "example.com/v1", "kind": "Marker", "metadata": {"name": "m"}})
+    );
+}
+
 #[test]
 fn namespaced_crd_requests_put_each_path_parameter_in_its_place() {
     use fixtures::nested_objects::example_com::v1::requests;

@@ -106,11 +106,18 @@ pub(crate) fn lower_crd<'a>(
         let view = View::of(schema);
         let mut fields = match conv.shape(&view, &ctx)? {
             Shape::Struct(fields) => fields,
+            // A root with no properties is valid: with x-kubernetes-preserve-unknown-fields
+            // (Rancher's CRDs) the server keeps whatever is sent, without it only apiVersion,
+            // kind and metadata survive pruning.
+            Shape::Ty(_) if view.typ == Some("object") && view.additional.is_none() => {
+                let preserve = view.ext_true("x-kubernetes-preserve-unknown-fields");
+                conv.fields(&[], &[], &ctx, preserve)?
+            }
             _ => {
                 return Err(Error::at(
                     origin,
                     &ctx.pointer,
-                    "the root of a CRD schema must be an object with properties",
+                    "the root of a CRD schema must be `type: object`",
                 ))
             }
         };
@@ -191,10 +198,12 @@ pub(crate) fn lower_crd<'a>(
         )?;
 
         let list_id = format!("{}/{}/{}", spec.group, version.name, list_kind);
+        // The list kind is named (or implied) by `spec.names`, not by the version's schema.
         let list_ctx = Ctx {
             root: list_id.clone(),
             id: list_id,
             name: list_kind.clone(),
+            pointer: at("/names"),
             ..ctx
         };
         let list_fields = vec![

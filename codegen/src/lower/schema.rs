@@ -325,7 +325,7 @@ impl<'s, 'a> Converter<'s, 'a> {
         }
     }
 
-    fn fields(
+    pub(crate) fn fields(
         &mut self,
         props: &[(&'a str, SRef<'a>)],
         required: &[&str],
@@ -469,17 +469,19 @@ impl<'s, 'a> Converter<'s, 'a> {
     }
 }
 
-/// Adds a type; an id already taken is an error at the new definition.
+/// Adds a type; an id already taken is an error naming both definitions. (Between CRDs: one
+/// CRD's kind is another's list kind, `Allow` and `AllowList` in one group, which the API server
+/// refuses too, as a KindConflict or ListKindConflict.)
 pub(crate) fn insert_type(
     types: &mut std::collections::BTreeMap<String, TypeDef>,
     t: TypeDef,
 ) -> Result<(), Error> {
-    if types.contains_key(&t.id) {
-        return Err(Error::at(
-            &t.origin,
-            &t.pointer,
-            format!("type id `{}` is defined twice", t.id),
-        ));
+    if let Some(prev) = types.get(&t.id) {
+        return Err(Error::Conflict {
+            first: format!("{}#{}", prev.origin, prev.pointer),
+            second: format!("{}#{}", t.origin, t.pointer),
+            message: format!("both define the type `{}`", t.id),
+        });
     }
     types.insert(t.id.clone(), t);
     Ok(())
