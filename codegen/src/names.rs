@@ -44,6 +44,15 @@ pub(crate) fn ident(raw: &str, snake: bool) -> String {
             }
         })
         .collect();
+    if s != cased {
+        // Characters outside ASCII (`über`, `größe`) became `_`: case again so the words
+        // around them join (`Ber`, `GrE`; `gr_e`), or the name breaks rustc's case lints.
+        s = if snake {
+            s.to_snake_case()
+        } else {
+            s.to_upper_camel_case()
+        };
+    }
     if s.is_empty() {
         // A name made only of symbols (`$`, `@`): spell them out so two such names differ.
         let words: Vec<&str> = raw
@@ -303,6 +312,11 @@ mod tests {
         assert_eq!(ident("@", false), "At");
         assert_eq!(ident("IntegratedOAuth", false), "IntegratedOAuth");
         assert_eq!(ident("Self", false), "Self_");
+        assert_eq!(ident("über", false), "Ber");
+        assert_eq!(ident("größe-max", false), "GrEMax");
+        assert_eq!(ident("日本", false), "SymbolSymbol");
+        assert_eq!(ident("über", true), "ber");
+        assert_eq!(ident("größe", true), "gr_e");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Cross-crate tests live in `tests/`; this library holds the code emitted for the model
 //! fixtures (built by `build.rs`), so that it is compiled in every test run, and small helpers.
 
+// Emitted code must build without warnings (dead code aside: fixtures are not all used).
+#[deny(warnings)]
 #[allow(dead_code, missing_docs, clippy::all)]
 pub mod fixtures {
     include!(concat!(env!("OUT_DIR"), "/fixtures/mod.rs"));
