@@ -360,8 +360,18 @@ fn classify(
         if !v.starts_with("3.0") {
             return Err(Error::at(origin, &format!("{pointer}/openapi"), format!("OpenAPI version {version} is not supported: only 3.0.x (what Kubernetes serves)")));
         }
-        let doc: openapiv3::OpenAPI =
+        // openapiv3 reads `paths` as a flattened map, where an error loses its place (it was
+        // reported at `#/paths`) and every item is buffered first: each path item is read on
+        // its own instead.
+        let mut doc = doc;
+        let paths = doc
+            .as_object_mut()
+            .and_then(|o| o.insert("paths".into(), Value::Object(Default::default())));
+        let mut doc: openapiv3::OpenAPI =
             serde_path_to_error::deserialize(doc).map_err(|e| path_error(origin, pointer, &e))?;
+        if let Some(paths) = paths {
+            doc.paths = read_paths(origin, &format!("{pointer}/paths"), paths)?;
+        }
         out.push(Source::OpenApi {
             origin: origin.to_string(),
             doc: Box::new(doc),
@@ -427,6 +437,26 @@ fn is_openapi_index(obj: &serde_json::Map<String, Value>) -> bool {
                         .values()
                         .all(|p| p.get("serverRelativeURL").is_some_and(Value::is_string))
             })
+}
+
+/// A document's `paths`, each item read with its own place for errors. As openapiv3 reads
+/// them: keys starting with `/` are paths, `x-` keys extensions, others ignored.
+fn read_paths(origin: &str, pointer: &str, paths: Value) -> Result<openapiv3::Paths, Error> {
+    let Value::Object(map) = paths else {
+        return Err(Error::at(origin, pointer, "`paths` is not an object"));
+    };
+    let mut out = openapiv3::Paths::default();
+    for (key, item) in map {
+        if key.starts_with('/') {
+            let at = format!("{pointer}/{}", crate::error::ptr_token(&key));
+            let item =
+                serde_path_to_error::deserialize(item).map_err(|e| path_error(origin, &at, &e))?;
+            out.paths.insert(key, item);
+        } else if key.starts_with("x-") {
+            out.extensions.insert(key, item);
+        }
+    }
+    Ok(out)
 }
 
 fn path_error(
