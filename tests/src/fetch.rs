@@ -181,8 +181,14 @@ pub async fn fetch(
             "the cluster has no CustomResourceDefinition {missing}"
         ));
     }
+    // A group/version served by a CRD is found through the CRD: the server lists it in the
+    // /openapi/v3 index only a moment after the CRD is established.
+    let mut found_gvs: BTreeSet<String> = crd_gvs
+        .iter()
+        .filter(|(group, version)| wanted_gv(selection, group, version))
+        .map(|(group, version)| format!("{group}/{version}"))
+        .collect();
     let index = get_json(client, "/openapi/v3").await?;
-    let mut found_gvs = BTreeSet::new();
     for (key, entry) in index["paths"].as_object().into_iter().flatten() {
         let Some((group, version)) = group_version_of(key) else {
             continue; // group discovery, /version, /.well-known…

@@ -291,3 +291,56 @@ async fn a_crd_groups_served_document_generates_with_the_built_in_ones() {
     );
     assert!(f.contains_key("crates/runtime/src/meta/v1/delete_options.rs"));
 }
+
+/// A CRD's group/version reaches the server's /openapi/v3 index a moment after the CRD is
+/// established (a real run of the test above failed in that moment: "the cluster serves no
+/// group/version config.openshift.io/v1"). Asked for by group/version, it is found through the
+/// CRD list alone. A loopback server holds that moment still, which the real one cannot.
+#[tokio::test]
+async fn a_crd_group_version_is_found_before_the_openapi_index_lists_it() {
+    use axum::{routing::get, Router};
+    let crd = serde_json::json!({
+        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+        "metadata": {"name": "widgets.example.com", "resourceVersion": "7"},
+        "spec": {"group": "example.com", "scope": "Namespaced",
+                 "names": {"kind": "Widget", "plural": "widgets"},
+                 "versions": [{"name": "v1", "served": true, "storage": true,
+                               "schema": {"openAPIV3Schema": {"type": "object"}}}]}
+    });
+    let app = Router::new()
+        .route(
+            "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+            get(move || {
+                let list = serde_json::json!({"kind": "CustomResourceDefinitionList", "items": [crd.clone()]});
+                async move { list.to_string() }
+            }),
+        )
+        // The index before the CRD's group shows up in it.
+        .route(
+            "/openapi/v3",
+            get(|| async {
+                serde_json::json!({"paths": {"api/v1": {"serverRelativeURL": "/openapi/v3/api/v1?hash=A"}}})
+                    .to_string()
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let client = generated::runtime::Client::new(&url).unwrap();
+    let dir = scratch("index-lag");
+    let written = fetch(
+        &client,
+        &Selection {
+            group_versions: vec!["example.com/v1".into()],
+            crds: vec![],
+        },
+        &dir,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let paths: Vec<String> = written
+        .iter()
+        .map(|w| w.path.display().to_string())
+        .collect();
+    assert_eq!(paths, ["example.com/widgets.example.com.crd.json"]);
+}

@@ -107,8 +107,8 @@ pub(crate) fn lower_crd<'a>(
         let mut fields = match conv.shape(&view, &ctx)? {
             Shape::Struct(fields) => fields,
             // A root with no properties is valid: with x-kubernetes-preserve-unknown-fields
-            // (Rancher's CRDs) the server keeps whatever is sent, without it only apiVersion,
-            // kind and metadata survive pruning.
+            // (a CRD that leaves its shape open) the server keeps whatever is sent; without it,
+            // only apiVersion, kind and metadata survive pruning.
             Shape::Ty(_) if view.typ == Some("object") && view.additional.is_none() => {
                 let preserve = view.ext_true("x-kubernetes-preserve-unknown-fields");
                 conv.fields(&[], &[], &ctx, preserve)?
