@@ -20,7 +20,15 @@ pub(crate) fn doc_attrs(lines: &[String]) -> TokenStream {
     let mut open: Option<(char, usize)> = None;
     let mut out = TokenStream::new();
     for line in lines.iter().flat_map(|l| l.split(['\n', '\r'])) {
-        let line = line.trim();
+        // Tabs (Calico's descriptions align tables with them) trip clippy's
+        // tabs_in_doc_comments: four spaces each, as it suggests.
+        let spaced;
+        let line = if line.contains('\t') {
+            spaced = line.replace('\t', "    ");
+            spaced.trim()
+        } else {
+            line.trim()
+        };
         let fence = fence_of(line);
         let text = match (open, fence) {
             (None, Some((c, n, _))) => {
@@ -94,4 +102,19 @@ fn list_marker(s: &str) -> Option<&str> {
     };
     let rest = &s[len..];
     rest.starts_with([' ', '\t']).then_some(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::doc_attrs;
+
+    /// Calico's selector docs align a table with tabs, which clippy's tabs_in_doc_comments
+    /// refuses in the generated crate.
+    #[test]
+    fn tabs_become_spaces() {
+        let lines = vec!["label == \"x\"\t->\tequal\n```\n\tindented\n```".to_string()];
+        let text = doc_attrs(&lines).to_string();
+        assert!(!text.contains('\t') && !text.contains("\\t"), "{text}");
+        assert!(text.contains("label == \\\"x\\\"    ->    equal"), "{text}");
+    }
 }
