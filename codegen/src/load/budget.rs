@@ -14,6 +14,8 @@ pub(crate) fn for_text(len: usize) -> usize {
     len.saturating_mul(8).saturating_add(1 << 20)
 }
 
+const MERGE: &str = "a merge key (`<<`) takes a mapping or a sequence of mappings";
+
 /// A `DeserializeSeed` producing a `serde_json::Value`, charging each node one unit and each
 /// string its length against `left`.
 pub(crate) struct Budgeted<'a> {
@@ -92,6 +94,9 @@ impl<'de> Visitor<'de> for Budgeted<'_> {
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Value, A::Error> {
         self.charge(0)?;
         let mut out = Map::new();
+        // YAML merge keys (`<<: *base`), which the API server's YAML reader (and kubectl's)
+        // applies: the mappings merged in give the keys this one does not set itself.
+        let mut merged: Vec<Map<String, Value>> = Vec::new();
         while let Some(key) = map.next_key_seed(Budgeted { left: self.left })? {
             let key = match key {
                 Value::String(s) => s,
@@ -102,8 +107,62 @@ impl<'de> Visitor<'de> for Budgeted<'_> {
                 _ => return Err(A::Error::custom("a mapping key is not a scalar")),
             };
             let value = map.next_value_seed(Budgeted { left: self.left })?;
-            out.insert(key, value);
+            if key == "<<" {
+                // One mapping, or a sequence of them, earlier ones taking precedence.
+                let maps = match value {
+                    Value::Object(m) => vec![m],
+                    Value::Array(items) => items
+                        .into_iter()
+                        .map(|v| match v {
+                            Value::Object(m) => Ok(m),
+                            _ => Err(A::Error::custom(MERGE)),
+                        })
+                        .collect::<Result<_, _>>()?,
+                    _ => return Err(A::Error::custom(MERGE)),
+                };
+                merged.extend(maps);
+            } else {
+                out.insert(key, value);
+            }
+        }
+        for m in merged {
+            for (k, v) in m {
+                out.entry(k).or_insert(v);
+            }
         }
         Ok(Value::Object(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{for_text, Budgeted};
+    use serde::de::DeserializeSeed;
+    use serde_json::json;
+
+    fn parse(text: &str) -> Result<serde_json::Value, String> {
+        let mut left = for_text(text.len());
+        let de = serde_yaml_ng::Deserializer::from_str(text);
+        Budgeted { left: &mut left }
+            .deserialize(de)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Merge keys as the API server's YAML reader applies them: the mapping's own keys win,
+    /// then the merged mappings in order.
+    #[test]
+    fn merge_keys_are_applied() {
+        let text = "base: &b {type: object, description: base}\nother: &o {description: other, x: 1}\none:\n  <<: *b\n  description: own\nmany:\n  <<: [*o, *b]\n";
+        assert_eq!(
+            parse(text).unwrap(),
+            json!({
+                "base": {"type": "object", "description": "base"},
+                "other": {"description": "other", "x": 1},
+                "one": {"type": "object", "description": "own"},
+                "many": {"description": "other", "x": 1, "type": "object"},
+            })
+        );
+        let err = parse("a: &a 1\nb:\n  <<: *a\n").unwrap_err();
+        assert!(err.contains("merge key"), "{err}");
     }
 }
