@@ -385,8 +385,22 @@ fn classify(
             if api_version != "apiextensions.k8s.io/v1" {
                 return Err(Error::at(origin, &format!("{pointer}/apiVersion"), format!("CustomResourceDefinition apiVersion `{api_version}` is not supported: use apiextensions.k8s.io/v1")));
             }
-            let crd: Crd = serde_path_to_error::deserialize(doc)
-                .map_err(|e| path_error(origin, pointer, &e))?;
+            // Kustomize patches of a CRD (`config/crd/patches/*.yaml` in kubebuilder projects)
+            // are CRD objects without names or versions.
+            let partial = doc
+                .get("spec")
+                .is_none_or(|s| s.get("names").is_none() && s.get("versions").is_none());
+            let crd: Crd = serde_path_to_error::deserialize(doc).map_err(|e| {
+                let err = path_error(origin, pointer, &e);
+                if partial {
+                    with_hint(
+                        err,
+                        "a kustomize patch? only whole CustomResourceDefinitions are read",
+                    )
+                } else {
+                    err
+                }
+            })?;
             out.push(Source::Crd {
                 origin: origin.to_string(),
                 pointer: pointer.to_string(),
@@ -457,6 +471,18 @@ fn read_paths(origin: &str, pointer: &str, paths: Value) -> Result<openapiv3::Pa
         }
     }
     Ok(out)
+}
+
+/// `err` with a guess at what the file is, in brackets after its message.
+fn with_hint(err: Error, hint: &str) -> Error {
+    match err {
+        Error::Spec {
+            file,
+            location,
+            message,
+        } => Error::spec(&file, location, format!("{message} ({hint})")),
+        other => other,
+    }
 }
 
 fn path_error(

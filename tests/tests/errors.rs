@@ -40,6 +40,7 @@ fn catalogue() {
         ("openapi_v3_index.json", &["bad/openapi_v3_index.json at #/paths", "OpenAPI v3 index", "cargo xtask fetch"]),
         ("empty_list.yaml", &["bad/empty_list.yaml", "List has no items"]),
         ("openapi_bad_parameter.yaml", &["bad/openapi_bad_parameter.yaml at #/paths/~1apis~1example.com~1v1~1widgets:", "invalid type: integer `0`"]),
+        ("kustomize_patch.yaml", &["bad/kustomize_patch.yaml at #/spec", "missing field `group`", "a kustomize patch?"]),
         ("helm_template.yaml", &["bad/helm_template.yaml:1:", "invalid YAML", "a Helm template?", "helm template"]),
         ("crd_without_group.yaml", &["bad/crd_without_group.yaml at #/spec", "missing field `group`"]),
         ("crd_without_plural.yaml", &["bad/crd_without_plural.yaml at #/spec/names", "missing field `plural`"]),
