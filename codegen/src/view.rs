@@ -49,6 +49,8 @@ pub(crate) struct View<'a> {
     pub all_of: Vec<SRef<'a>>,
     pub any_of: Vec<SRef<'a>>,
     pub has_not: bool,
+    /// `minimum` and `maximum` of a number or integer.
+    pub bounds: (Option<f64>, Option<f64>),
 }
 
 fn fmt<T: std::fmt::Debug>(
@@ -85,6 +87,7 @@ impl<'a> View<'a> {
             all_of: Vec::new(),
             any_of: Vec::new(),
             has_not: false,
+            bounds: (None, None),
         };
         match &s.schema_kind {
             SchemaKind::Type(Type::String(t)) => {
@@ -107,6 +110,7 @@ impl<'a> View<'a> {
             }
             SchemaKind::Type(Type::Number(t)) => {
                 v.typ = Some("number");
+                v.bounds = (t.minimum, t.maximum);
                 v.format = fmt(&t.format, |f| match f {
                     openapiv3::NumberFormat::Float => "float",
                     openapiv3::NumberFormat::Double => "double",
@@ -119,6 +123,7 @@ impl<'a> View<'a> {
             }
             SchemaKind::Type(Type::Integer(t)) => {
                 v.typ = Some("integer");
+                v.bounds = (t.minimum.map(|n| n as f64), t.maximum.map(|n| n as f64));
                 v.format = fmt(&t.format, |f| match f {
                     openapiv3::IntegerFormat::Int32 => "int32",
                     openapiv3::IntegerFormat::Int64 => "int64",
@@ -171,6 +176,7 @@ impl<'a> View<'a> {
                 v.all_of = a.all_of.iter().map(SRef::plain).collect();
                 v.any_of = a.any_of.iter().map(SRef::plain).collect();
                 v.has_not = a.not.is_some();
+                v.bounds = (a.minimum, a.maximum);
             }
         }
         v

@@ -116,6 +116,21 @@ fn a_crd_root_without_properties_keeps_what_the_server_keeps() {
     );
 }
 
+/// An `int32` whose own bounds go beyond i32 (controller-gen's uint32) holds what the server
+/// accepts; one bounded inside i32 stays i32.
+#[test]
+fn int32_fields_follow_their_bounds() {
+    use fixtures::integer_bounds::example_com::v1::{Peer, PeerSpec};
+    let v = json!({"apiVersion": "example.com/v1", "kind": "Peer", "spec": {"asn": 4200000000u64, "port": 179, "offset": -3000000000i64}});
+    assert_eq!(round_trip::<Peer>(v.clone()), v);
+    let spec = PeerSpec {
+        asn: Some(4_200_000_000i64),
+        port: Some(179i32),
+        offset: Some(-3_000_000_000i64),
+    };
+    assert_eq!(serde_json::to_value(&spec).unwrap(), v["spec"]);
+}
+
 #[test]
 fn namespaced_crd_requests_put_each_path_parameter_in_its_place() {
     use fixtures::nested_objects::example_com::v1::requests;
@@ -165,33 +180,45 @@ fn one_of_branches_decode_to_their_variant() {
     );
 }
 
+/// Defaulting is the server's: an optional field with a schema default stays absent when
+/// absent (a sparse object round-trips, and a server-side apply of it claims no defaulted
+/// field); a required one decodes to its default when absent, as the server would have filled
+/// it in.
 #[test]
 fn nullable_fields_and_literal_defaults() {
-    use fixtures::nullable_and_defaults::example::v1::{Tunable, TunableLevel, TunableMode};
+    use fixtures::nullable_and_defaults::example::v1::{Tunable, TunableLevel};
     let t: Tunable = serde_json::from_value(json!({"owner": null})).unwrap();
     assert_eq!(
-        (t.owner.as_deref(), t.replicas, t.ratio, t.paused, t.level),
-        (None, 3, 0.5, true, TunableLevel::V2)
+        (
+            t.owner.as_deref(),
+            t.replicas,
+            t.ratio,
+            t.paused,
+            t.level,
+            t.size
+        ),
+        (None, None, None, None, None, 5)
     );
-    assert_eq!(
-        (&t.mode, t.label.as_str()),
-        (&TunableMode::Safe, "standard")
-    );
+    assert_eq!((&t.mode, t.label.as_deref()), (&None, None));
     assert_eq!(
         Tunable::default(),
         t,
-        "Default starts from the schema's defaults"
+        "Default starts from the required fields' schema defaults"
     );
-    // Required-but-nullable is written even when null; defaulted fields are written with their value.
+    // Required-but-nullable is written even when null; absent optional fields are not written;
+    // a required field is, with its value.
     assert_eq!(
         serde_json::to_value(&t).unwrap(),
-        json!({"owner": null, "replicas": 3, "ratio": 0.5, "paused": true, "mode": "Safe", "label": "standard", "level": 2})
+        json!({"owner": null, "size": 5})
     );
-    let v = json!({"owner": "me", "replicas": 1, "ratio": 1.5, "paused": false, "mode": "Fast", "label": "x", "empty": "", "level": 3});
+    let v = json!({"owner": "me", "replicas": 1, "ratio": 1.5, "paused": false, "mode": "Fast", "label": "x", "empty": "", "level": 3, "size": 2});
     assert_eq!(round_trip::<Tunable>(v.clone()), v);
+    let sparse = json!({"owner": "me", "size": 5});
+    assert_eq!(round_trip::<Tunable>(sparse.clone()), sparse);
     // Integer enums: known values are variants, others survive as Other.
     let t: Tunable = serde_json::from_value(json!({"owner": "x", "level": 7})).unwrap();
-    assert_eq!((t.level, t.level.value()), (TunableLevel::Other(7), 7));
+    let level = t.level.unwrap();
+    assert_eq!((level, level.value()), (TunableLevel::Other(7), 7));
     assert_eq!(serde_json::to_value(&t).unwrap()["level"], 7);
 }
 

@@ -301,7 +301,7 @@ impl<'s, 'a> Converter<'s, 'a> {
                 }
                 Ok(Shape::IntEnum(values))
             }
-            Some("integer") => Ok(Shape::Ty(if v.format.as_deref() == Some("int32") { Ty::I32 } else { Ty::I64 })),
+            Some("integer") => Ok(Shape::Ty(if int32(v) { Ty::I32 } else { Ty::I64 })),
             Some("number") => Ok(Shape::Ty(Ty::F64)),
             Some("boolean") => Ok(Shape::Ty(Ty::Bool)),
             Some("array") => {
@@ -485,6 +485,16 @@ pub(crate) fn insert_type(
     }
     types.insert(t.id.clone(), t);
     Ok(())
+}
+
+/// Whether an integer schema is an `i32`: `format: int32`, unless its own bounds say more.
+/// controller-gen writes a Go `uint32` as `format: int32` with `maximum: 4294967295`
+/// (MetalLB's BGP AS numbers), and the API server does not hold CRD integers to their format:
+/// real objects carry values an `i32` cannot.
+fn int32(v: &View<'_>) -> bool {
+    let fits =
+        |b: Option<f64>| b.is_none_or(|b| (f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&b));
+    v.format.as_deref() == Some("int32") && fits(v.bounds.0) && fits(v.bounds.1)
 }
 
 /// Rustdoc lines for a schema: its description, then what the extensions say.

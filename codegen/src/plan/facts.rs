@@ -27,11 +27,19 @@ impl Enums {
         }
     }
 
-    /// The schema default a field applies: only a non-zero literal of the field's own type (a
-    /// string for a string or a string enum, an integer in range, a number, a boolean); any
-    /// other stays documentation. (A boxed field holds a struct, which no literal fits.)
+    /// The schema default a field applies: only on a required field (which an object written
+    /// without it, for the server to default, must still decode), and only a non-zero literal
+    /// of the field's own type (a string for a string or a string enum, an integer in range, a
+    /// number, a boolean); any other stays documentation. An optional field with a default
+    /// stays an `Option`, absent when absent: defaulting is the server's, and a client that
+    /// wrote the default back would change what a sparse object says (a server-side apply
+    /// would take ownership of every defaulted field). (A boxed field holds a struct, which no
+    /// literal fits.)
     pub(super) fn fit_default(&self, f: &Field) -> Option<serde_json::Value> {
         use serde_json::Value;
+        if !f.required {
+            return None;
+        }
         let default = f.default.as_ref()?;
         let fits = match (&f.ty, default) {
             (Ty::String, Value::String(_)) | (Ty::Bool, Value::Bool(_)) => true,
@@ -268,7 +276,7 @@ mod tests {
         assert_eq!(boxed, want);
     }
 
-    /// Only a non-zero literal of the field's own type applies.
+    /// Only a non-zero literal of the field's own type applies, on a required field.
     #[test]
     fn only_fitting_non_zero_literals_are_defaults() {
         use serde_json::json;
@@ -287,6 +295,12 @@ mod tests {
         assert_eq!(fit(Ty::Bool, json!("true")), None, "wrong type");
         assert_eq!(fit(Ty::Ref("E".into()), json!("On")), Some(json!("On")));
         assert_eq!(fit(Ty::Ref("S".into()), json!("On")), None, "not an enum");
+        let optional = field("f", Ty::String, false, Some(json!("TCP")));
+        assert_eq!(
+            enums.fit_default(&optional),
+            None,
+            "an optional field stays absent"
+        );
     }
 
     /// `Default` is a greatest fixpoint: a recursive struct has one; a struct requiring an enum

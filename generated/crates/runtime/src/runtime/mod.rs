@@ -296,7 +296,10 @@ impl Serialize for ByteString {
 impl<'de> Deserialize<'de> for ByteString {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use base64::Engine as _;
-        let s = String::deserialize(d)?;
+        let mut s = String::deserialize(d)?;
+        // Go's decoder (which the API server and kubectl use) skips line breaks: base64 from a
+        // YAML block scalar or `base64` without `-w0` carries them.
+        s.retain(|c| c != '\n' && c != '\r');
         base64::engine::general_purpose::STANDARD
             .decode(s.as_bytes())
             .map(ByteString)
@@ -410,5 +413,8 @@ mod tests {
         assert_eq!(serde_json::to_string(&b).unwrap(), "\"aGVsbG8=\"");
         assert_eq!(format!("{b:?}"), "ByteString(5 bytes)");
         assert!(serde_json::from_str::<ByteString>("\"not base64!\"").is_err());
+        // Line breaks are skipped, as Go's decoder does.
+        let b: ByteString = serde_json::from_str("\"aGVs\\nbG8=\\r\\n\"").unwrap();
+        assert_eq!(b.0, b"hello");
     }
 }
