@@ -2,10 +2,12 @@
 //! at pinned versions through the Go module proxy (which the real-API-server harness uses too;
 //! `go mod download` checks each against the checksum database). Nobody here wrote them or
 //! tuned the generator to them. Each file generates alone; all of them together with our specs
-//! generate a crate that passes clippy with every feature and no warning.
+//! generate a crate that passes clippy with every feature and no warning; and the sample
+//! objects the projects publish for their kinds round-trip through the generated types.
 //!
-//! Two of them once broke the generated crate: Calico's descriptions hold tabs (refused by
-//! clippy in docs), and a root schema may declare no properties.
+//! They once broke the generated crate or its fidelity: Calico's descriptions hold tabs
+//! (refused by clippy in docs); schema defaults written back into sparse objects; MetalLB's
+//! AS numbers, `format: int32` up to 4294967295.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -123,6 +125,158 @@ fn module_dir(module: &str, version: &str) -> PathBuf {
     PathBuf::from(dir)
 }
 
+/// Objects the projects publish as samples and examples of their kinds (folders, searched
+/// recursively): each of a kind the CRDs define must round-trip through its type.
+const SAMPLES: &[(&str, &str, &[&str])] = &[
+    (
+        "github.com/ray-project/kuberay/ray-operator",
+        "v1.5.0",
+        &["config/samples"],
+    ),
+    (
+        "github.com/kubeflow/training-operator",
+        "v1.8.1",
+        &["examples"],
+    ),
+    (
+        "github.com/chaos-mesh/chaos-mesh",
+        "v0.9.1-0.20260902003049-47411975a8cb",
+        &["examples", "config/samples"],
+    ),
+    ("github.com/envoyproxy/gateway", "v1.9.1", &["examples"]),
+    ("sigs.k8s.io/kueue", "v0.17.0", &["cmd/kueueviz/examples"]),
+    ("github.com/metallb/frr-k8s", "v0.0.21", &["config/samples"]),
+    ("github.com/kyverno/kyverno", "v1.19.1", &["test/cli/test"]),
+];
+
+/// Samples that do not round-trip, each for a reason outside the generated types: the
+/// sample disagrees with its own CRD (the API server would refuse it or prune a field), or
+/// the required field it leaves out gets the CRD's default, as the server would give it.
+/// (file, document index, what the round trip reports)
+const NOT_ROUND_TRIPPING: &[(&str, usize, &str)] = &[
+    // YAML 1.1 octal (`defaultMode: 0777`): Kubernetes' YAML reader reads 511, a YAML 1.2
+    // parser (this test's) a string.
+    (
+        "config/samples/ray-cluster.deprecate-gcs-ft.yaml",
+        0,
+        "\"0777\"",
+    ),
+    (
+        "config/samples/ray-cluster-label-selector.yaml",
+        0,
+        "\"0777\"",
+    ),
+    ("config/samples/ray-cluster.autoscaler.yaml", 0, "\"0777\""),
+    (
+        "config/samples/ray-cluster.autoscaler-v2.yaml",
+        0,
+        "\"0777\"",
+    ),
+    (
+        "config/samples/ray-cluster.external-redis.yaml",
+        0,
+        "\"0777\"",
+    ),
+    (
+        "config/samples/ray-cluster.head-command.yaml",
+        0,
+        "\"0777\"",
+    ),
+    ("config/samples/ray-cluster.tls.yaml", 0, "\"0777\""),
+    (
+        "config/samples/ray-cluster.external-redis-uri.yaml",
+        0,
+        "\"0777\"",
+    ),
+    // `maxReplicas` is required with a default; the sample leaves it to the server.
+    (
+        "config/samples/ray-job.interactive-mode.yaml",
+        0,
+        "maxReplicas: added 2147483647",
+    ),
+    (
+        "config/samples/ray-cluster.kai-gpu-sharing.yaml",
+        2,
+        "maxReplicas: added 2147483647",
+    ),
+    (
+        "config/samples/ray-cluster.kai-scheduler.yaml",
+        2,
+        "maxReplicas: added 2147483647",
+    ),
+    // A `number` written as an integer comes back as a float (the same number).
+    (
+        "config/samples/ray-job.resources.yaml",
+        0,
+        "entrypointNumCpus: 2 became 2.0",
+    ),
+    // `metadata: null`: null and absent are the same to the server.
+    (
+        "config/samples/ray-cluster.auth.yaml",
+        4,
+        "template/metadata: dropped null",
+    ),
+    // A field the CRD's pod template does not have (the server prunes it).
+    (
+        "examples/xgboost/smoke-dist/xgboostjob_v1alpha1_rabit_test.yaml",
+        0,
+        "template/apiVersion: dropped",
+    ),
+    // `version` is required without a default; the samples leave it out.
+    (
+        "examples/remote-cluster.yaml",
+        0,
+        "/spec/version: added \"\"",
+    ),
+    (
+        "examples/remote-cluster/remote-cluster.yaml",
+        0,
+        "/spec/version: added \"\"",
+    ),
+    // `action` is required without a default; the samples leave it out.
+    (
+        "config/samples/chaosoperator_v1alpha1_networkchaos.yaml",
+        0,
+        "missing field `action`",
+    ),
+    (
+        "config/samples/chaosoperator_v1alpha1_podchaos.yaml",
+        0,
+        "missing field `action`",
+    ),
+    // Fields of an older version of the CRD: pruned, or of another shape now.
+    (
+        "config/samples/node_selector.yaml",
+        0,
+        "labelSelector: dropped",
+    ),
+    (
+        "config/samples/four_neighs_mixed_receive_advertise.yaml",
+        0,
+        "\"192.168.2.0/24\"",
+    ),
+    (
+        "config/samples/two_neighs_receive_some_ips_from_one.yaml",
+        0,
+        "\"192.168.2.0/24\"",
+    ),
+];
+
+fn yaml_files_below(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            yaml_files_below(&p, out);
+        } else if p.extension().is_some_and(|e| e == "yaml") {
+            out.push(p);
+        }
+    }
+}
+
 fn yaml_files(at: &Path) -> Vec<PathBuf> {
     if at.is_file() {
         return vec![at.to_path_buf()];
@@ -196,4 +350,195 @@ fn operator_crds_generate_alone_and_together_into_a_clippy_clean_crate() {
         &[],
     );
     assert!(ok && !text.contains("warning"), "clippy:\n{text}");
+
+    samples_round_trip(&out, &mut scratch, &target);
+}
+
+/// The (apiVersion, kind) of every document of the sample files.
+fn sample_documents() -> Vec<(PathBuf, usize, String)> {
+    let mut docs = Vec::new();
+    for (module, version, places) in SAMPLES {
+        let dir = module_dir(module, version);
+        for place in *places {
+            let mut files = Vec::new();
+            yaml_files_below(&dir.join(place), &mut files);
+            for path in files {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (i, de) in serde_yaml_ng::Deserializer::from_str(&text).enumerate() {
+                    // Not every example file is Kubernetes objects (values files, configs).
+                    let Ok(v) = <serde_json::Value as serde::Deserialize>::deserialize(de) else {
+                        continue;
+                    };
+                    let key = format!(
+                        "{} {}",
+                        v["apiVersion"].as_str().unwrap_or_default(),
+                        v["kind"].as_str().unwrap_or_default()
+                    );
+                    docs.push((path.clone(), i, key));
+                }
+            }
+        }
+    }
+    docs
+}
+
+/// Every sample object of a kind the CRDs define, through its type and back to JSON: equal,
+/// or listed in `NOT_ROUND_TRIPPING` with the difference expected.
+fn samples_round_trip(out: &codegen::Output, scratch: &mut tests::scratch::Scratch, target: &Path) {
+    // CRD kinds have the id `group/version/Kind`.
+    let kinds: std::collections::BTreeMap<String, &String> = out
+        .types
+        .iter()
+        .filter_map(|(id, path)| {
+            let (gv, kind) = id.rsplit_once('/')?;
+            let (group, version) = gv.split_once('/')?;
+            (kind.chars().all(|c| c.is_ascii_alphanumeric()) && !group.is_empty())
+                .then(|| (format!("{group}/{version} {kind}"), path))
+        })
+        .collect();
+    let docs = sample_documents();
+    let mut arms = String::new();
+    let mut features = std::collections::BTreeSet::new();
+    let mut files = std::collections::BTreeSet::new();
+    for (path, _, key) in &docs {
+        if let Some(rust) = kinds.get(key) {
+            files.insert(path.display().to_string());
+            if features.insert(key.clone()) {
+                arms.push_str(&format!(
+                    "        {key:?} => check::<generated::{rust}>(&json),\n"
+                ));
+            }
+        }
+    }
+    let features: std::collections::BTreeSet<String> = features
+        .iter()
+        .map(|key| {
+            let rust = kinds[key];
+            let mut parts = rust.split("::");
+            format!("{}_{}", parts.next().unwrap(), parts.next().unwrap())
+        })
+        .collect();
+    assert!(
+        files.len() >= 150,
+        "{} sample files of known kinds",
+        files.len()
+    );
+    scratch.put("examples/samples.rs", &samples_program(&arms));
+    let toml = std::fs::read_to_string(scratch.dir.join("Cargo.toml")).unwrap();
+    if !toml.contains("[dev-dependencies]") {
+        scratch.put(
+            "Cargo.toml",
+            &toml.replace(
+                "\n[workspace]\n",
+                "\n[dev-dependencies]\nserde = \"1\"\nserde_json = \"1\"\nserde_yaml_ng = \"0.10\"\n\n[workspace]\n",
+            ),
+        );
+    }
+    let features = features.into_iter().collect::<Vec<_>>().join(",");
+    let mut args = vec![
+        "run",
+        "--quiet",
+        "--no-default-features",
+        "--features",
+        &features,
+        "--example",
+        "samples",
+        "--",
+    ];
+    args.extend(files.iter().map(String::as_str));
+    let (ok, text) = tests::scratch::cargo(&args, &scratch.dir, target, &[]);
+    assert!(ok, "the samples program failed:\n{text}");
+    let passed = text.lines().filter(|l| l.starts_with("OK ")).count();
+    let mut unexpected = Vec::new();
+    let mut expected_seen = std::collections::BTreeSet::new();
+    for line in text.lines().filter(|l| l.starts_with("FAIL ")) {
+        match NOT_ROUND_TRIPPING.iter().position(|(file, i, what)| {
+            line.contains(&format!("/{file}#{i} ")) && line.contains(what)
+        }) {
+            Some(n) => {
+                expected_seen.insert(n);
+            }
+            None => unexpected.push(line),
+        }
+    }
+    assert!(
+        unexpected.is_empty(),
+        "samples that do not round-trip:\n{}",
+        unexpected.join("\n")
+    );
+    let fixed: Vec<_> = NOT_ROUND_TRIPPING
+        .iter()
+        .enumerate()
+        .filter(|(n, _)| !expected_seen.contains(n))
+        .map(|(_, f)| f)
+        .collect();
+    assert!(
+        fixed.is_empty(),
+        "listed as not round-tripping, but they do now: {fixed:?}"
+    );
+    assert!(passed >= 250, "{passed} samples round-tripped:\n{text}");
+}
+
+/// A program round-tripping each document of the files it is given whose kind it knows.
+fn samples_program(arms: &str) -> String {
+    format!(
+        r#"//! Written by tests/tests/operator_crds.rs: round-trips the projects' sample objects.
+fn check<T: serde::de::DeserializeOwned + serde::Serialize>(json: &serde_json::Value) -> Result<(), String> {{
+    let typed: T = serde_json::from_value(json.clone()).map_err(|e| format!("does not deserialize: {{e}}"))?;
+    let back = serde_json::to_value(&typed).map_err(|e| format!("does not serialize: {{e}}"))?;
+    match first_difference(json, &back, "") {{
+        None => Ok(()),
+        Some(d) => Err(d),
+    }}
+}}
+
+fn first_difference(a: &serde_json::Value, b: &serde_json::Value, at: &str) -> Option<String> {{
+    use serde_json::Value;
+    match (a, b) {{
+        (Value::Object(x), Value::Object(y)) => {{
+            for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {{
+                let p = format!("{{at}}/{{k}}");
+                match (x.get(k), y.get(k)) {{
+                    (Some(xv), Some(yv)) => {{
+                        if let Some(d) = first_difference(xv, yv, &p) {{
+                            return Some(d);
+                        }}
+                    }}
+                    (Some(v), None) => return Some(format!("{{p}}: dropped {{v}}")),
+                    (None, Some(v)) => return Some(format!("{{p}}: added {{v}}")),
+                    (None, None) => {{}}
+                }}
+            }}
+            None
+        }}
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (xv, yv))| first_difference(xv, yv, &format!("{{at}}/{{i}}"))),
+        _ if a == b => None,
+        _ => Some(format!("{{at}}: {{a}} became {{b}}")),
+    }}
+}}
+
+fn main() {{
+    for path in std::env::args().skip(1) {{
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (i, de) in serde_yaml_ng::Deserializer::from_str(&text).enumerate() {{
+            let Ok(json) = <serde_json::Value as serde::Deserialize>::deserialize(de) else {{
+                continue;
+            }};
+            let key = format!("{{}} {{}}", json["apiVersion"].as_str().unwrap_or(""), json["kind"].as_str().unwrap_or(""));
+            let result = match key.as_str() {{
+{arms}                _ => continue,
+            }};
+            match result {{
+                Ok(()) => println!("OK {{path}}#{{i}} {{key}}"),
+                Err(e) => println!("FAIL {{path}}#{{i}} {{key}}: {{e}}"),
+            }}
+        }}
+    }}
+}}
+"#
+    )
 }
