@@ -463,14 +463,93 @@ fn read_paths(origin: &str, pointer: &str, paths: Value) -> Result<openapiv3::Pa
     for (key, item) in map {
         if key.starts_with('/') {
             let at = format!("{pointer}/{}", crate::error::ptr_token(&key));
-            let item =
-                serde_path_to_error::deserialize(item).map_err(|e| path_error(origin, &at, &e))?;
-            out.paths.insert(key, item);
+            out.paths.insert(key, read_path_item(origin, &at, item)?);
         } else if key.starts_with("x-") {
             out.extensions.insert(key, item);
         }
     }
     Ok(out)
+}
+
+/// Reads `v` as a `T`, an error placed below the pointer `at` makes (only then: most of a
+/// large document's items are read here, and their pointers would be most of the work).
+fn read_at<T: serde::de::DeserializeOwned>(
+    origin: &str,
+    at: impl FnOnce() -> String,
+    v: Value,
+) -> Result<T, Error> {
+    serde_path_to_error::deserialize(v).map_err(|e| path_error(origin, &at(), &e))
+}
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// A path item with each operation and parameter read on its own: openapiv3 flattens the
+/// extensions of path items and operations too, which loses an error's place below them.
+fn read_path_item(
+    origin: &str,
+    at: &str,
+    item: Value,
+) -> Result<openapiv3::ReferenceOr<openapiv3::PathItem>, Error> {
+    let Value::Object(mut map) = item else {
+        return read_at(origin, || at.to_string(), item);
+    };
+    if map.contains_key("$ref") {
+        return read_at(origin, || at.to_string(), Value::Object(map));
+    }
+    let ops: Vec<(&str, Value)> = METHODS
+        .iter()
+        .filter_map(|m| map.remove(*m).map(|v| (*m, v)))
+        .collect();
+    let params = map.remove("parameters");
+    let mut path_item: openapiv3::PathItem =
+        read_at(origin, || at.to_string(), Value::Object(map))?;
+    if let Some(p) = params {
+        path_item.parameters = read_parameters(origin, &|| format!("{at}/parameters"), p)?;
+    }
+    for (method, v) in ops {
+        let op_at = || format!("{at}/{method}");
+        let op = match v {
+            Value::Object(mut op) => {
+                let params = op.remove("parameters");
+                let mut read: openapiv3::Operation = read_at(origin, op_at, Value::Object(op))?;
+                if let Some(p) = params {
+                    read.parameters =
+                        read_parameters(origin, &|| format!("{at}/{method}/parameters"), p)?;
+                }
+                read
+            }
+            other => read_at(origin, op_at, other)?,
+        };
+        let slot = match method {
+            "get" => &mut path_item.get,
+            "put" => &mut path_item.put,
+            "post" => &mut path_item.post,
+            "delete" => &mut path_item.delete,
+            "options" => &mut path_item.options,
+            "head" => &mut path_item.head,
+            "patch" => &mut path_item.patch,
+            _ => &mut path_item.trace,
+        };
+        *slot = Some(op);
+    }
+    Ok(openapiv3::ReferenceOr::Item(path_item))
+}
+
+fn read_parameters(
+    origin: &str,
+    at: &dyn Fn() -> String,
+    v: Value,
+) -> Result<Vec<openapiv3::ReferenceOr<openapiv3::Parameter>>, Error> {
+    match v {
+        Value::Array(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| read_at(origin, || format!("{}/{i}", at()), p))
+            .collect(),
+        other => read_at(origin, at, other),
+    }
 }
 
 /// `err` with a guess at what the file is, in brackets after its message.
