@@ -116,13 +116,31 @@ fn module_dir(module: &str, version: &str) -> PathBuf {
         .unwrap_or_else(|e| panic!("cannot run `go` to download {module}: {e}"));
     let info: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("go mod download {module}@{version}: {e}: {out:?}"));
-    let dir = info["Dir"].as_str().unwrap_or_else(|| {
-        panic!(
-            "go mod download {module}@{version} gave no folder: {}",
-            info["Error"]
-        )
-    });
-    PathBuf::from(dir)
+    if let Some(dir) = info["Dir"].as_str() {
+        return PathBuf::from(dir);
+    }
+    // A module whose go.mod asks for a newer Go than this machine's is downloaded and
+    // extracted all the same, with an error about building it (which nothing here does) and
+    // no "Dir": it is where the module cache keeps every module.
+    let cache = Command::new("go")
+        .args(["env", "GOMODCACHE"])
+        .output()
+        .unwrap();
+    let escaped: String = module
+        .chars()
+        .flat_map(|c| match c.is_ascii_uppercase() {
+            true => vec!['!', c.to_ascii_lowercase()],
+            false => vec![c],
+        })
+        .collect();
+    let dir = PathBuf::from(String::from_utf8_lossy(&cache.stdout).trim())
+        .join(format!("{escaped}@{version}"));
+    assert!(
+        info["Zip"].is_string() && dir.is_dir(),
+        "go mod download {module}@{version} gave no folder: {}",
+        info["Error"]
+    );
+    dir
 }
 
 /// Objects the projects publish as samples and examples of their kinds (folders, searched
