@@ -499,46 +499,10 @@ fn samples_round_trip(out: &codegen::Output, scratch: &mut tests::scratch::Scrat
 
 /// A program round-tripping each document of the files it is given whose kind it knows.
 fn samples_program(arms: &str) -> String {
+    use tests::scratch::ROUND_TRIP_FNS;
     format!(
         r#"//! Written by tests/tests/operator_crds.rs: round-trips the projects' sample objects.
-fn check<T: serde::de::DeserializeOwned + serde::Serialize>(json: &serde_json::Value) -> Result<(), String> {{
-    let typed: T = serde_json::from_value(json.clone()).map_err(|e| format!("does not deserialize: {{e}}"))?;
-    let back = serde_json::to_value(&typed).map_err(|e| format!("does not serialize: {{e}}"))?;
-    match first_difference(json, &back, "") {{
-        None => Ok(()),
-        Some(d) => Err(d),
-    }}
-}}
-
-fn first_difference(a: &serde_json::Value, b: &serde_json::Value, at: &str) -> Option<String> {{
-    use serde_json::Value;
-    match (a, b) {{
-        (Value::Object(x), Value::Object(y)) => {{
-            for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {{
-                let p = format!("{{at}}/{{k}}");
-                match (x.get(k), y.get(k)) {{
-                    (Some(xv), Some(yv)) => {{
-                        if let Some(d) = first_difference(xv, yv, &p) {{
-                            return Some(d);
-                        }}
-                    }}
-                    (Some(v), None) => return Some(format!("{{p}}: dropped {{v}}")),
-                    (None, Some(v)) => return Some(format!("{{p}}: added {{v}}")),
-                    (None, None) => {{}}
-                }}
-            }}
-            None
-        }}
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
-            .iter()
-            .zip(y)
-            .enumerate()
-            .find_map(|(i, (xv, yv))| first_difference(xv, yv, &format!("{{at}}/{{i}}"))),
-        _ if a == b => None,
-        _ => Some(format!("{{at}}: {{a}} became {{b}}")),
-    }}
-}}
-
+{ROUND_TRIP_FNS}
 fn main() {{
     for path in std::env::args().skip(1) {{
         let text = std::fs::read_to_string(&path).unwrap();

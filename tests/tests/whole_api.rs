@@ -305,6 +305,7 @@ fn declared_kinds(files: &[PathBuf]) -> BTreeMap<String, String> {
 /// A program that round-trips each fixture it is given through the type of its kind. The
 /// dispatch is built from what the documents declare and where the generator put each schema.
 fn roundtrip_example(types: &BTreeMap<String, String>) -> String {
+    use tests::scratch::ROUND_TRIP_FNS;
     let kinds = declared_kinds(&real_files());
     let mut arms = String::new();
     for (fixture, schema) in &kinds {
@@ -316,44 +317,7 @@ fn roundtrip_example(types: &BTreeMap<String, String>) -> String {
     }
     format!(
         r#"//! Written by tests/tests/whole_api.rs: round-trips Kubernetes' fixtures.
-fn check<T: serde::de::DeserializeOwned + serde::Serialize>(json: &serde_json::Value) -> Result<(), String> {{
-    let typed: T = serde_json::from_value(json.clone()).map_err(|e| format!("does not deserialize: {{e}}"))?;
-    let back = serde_json::to_value(&typed).map_err(|e| format!("does not serialize: {{e}}"))?;
-    match first_difference(json, &back, "") {{
-        None => Ok(()),
-        Some(d) => Err(format!("round trip changed the value at {{d}}")),
-    }}
-}}
-
-fn first_difference(a: &serde_json::Value, b: &serde_json::Value, at: &str) -> Option<String> {{
-    use serde_json::Value;
-    match (a, b) {{
-        (Value::Object(x), Value::Object(y)) => {{
-            for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {{
-                let p = format!("{{at}}/{{k}}");
-                match (x.get(k), y.get(k)) {{
-                    (Some(xv), Some(yv)) => {{
-                        if let Some(d) = first_difference(xv, yv, &p) {{
-                            return Some(d);
-                        }}
-                    }}
-                    (Some(v), None) => return Some(format!("{{p}}: dropped {{v}}")),
-                    (None, Some(v)) => return Some(format!("{{p}}: added {{v}}")),
-                    (None, None) => {{}}
-                }}
-            }}
-            None
-        }}
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
-            .iter()
-            .zip(y)
-            .enumerate()
-            .find_map(|(i, (xv, yv))| first_difference(xv, yv, &format!("{{at}}/{{i}}"))),
-        _ if a == b => None,
-        _ => Some(format!("{{at}}: {{a}} became {{b}}")),
-    }}
-}}
-
+{ROUND_TRIP_FNS}
 fn main() {{
     for path in std::env::args().skip(1) {{
         let name = std::path::Path::new(&path).file_stem().unwrap().to_string_lossy().into_owned();
