@@ -280,13 +280,13 @@ fn parse_file(spec: &SpecFile, out: &mut Vec<Source>) -> Result<Vec<Skipped>, Er
                         line: l.line(),
                         column: l.column(),
                     });
+                    let err = Error::spec(file, loc, format!("invalid YAML: {e}"));
                     // A chart's templates/ folder holds CRDs wrapped in `{{- if … }}`.
-                    let hint = if text.contains("{{") {
-                        " (a Helm template? render it with `helm template` first, or take the chart's plain crds/ files)"
+                    if text.contains("{{") {
+                        with_hint(err, "a Helm template? render it with `helm template` first, or take the chart's plain crds/ files")
                     } else {
-                        ""
-                    };
-                    Error::spec(file, loc, format!("invalid YAML: {e}{hint}"))
+                        err
+                    }
                 })?;
             if !v.is_null() {
                 docs.push(v);
