@@ -30,6 +30,16 @@ pub(crate) fn features_cfg<S: AsRef<str>>(features: impl IntoIterator<Item = S>)
     }
 }
 
+/// `#[cfg(not(…))]` of `features_cfg`: compiled when none of `features` is on.
+pub(crate) fn not_cfg<S: AsRef<str>>(features: impl IntoIterator<Item = S>) -> TokenStream {
+    let features: Vec<S> = features.into_iter().collect();
+    let names = features.iter().map(AsRef::as_ref);
+    match features.len() {
+        1 => quote!(#[cfg(not(#(feature = #names)*))]),
+        _ => quote!(#[cfg(not(any(#(feature = #names),*)))]),
+    }
+}
+
 pub(crate) struct Ctx<'a> {
     pub api: &'a Api,
     /// The output is the `generated` crate, with its Cargo features: `client`, and one per
@@ -171,12 +181,11 @@ struct Paths<'o> {
 const SPECS: &str = "specs/";
 
 impl Paths<'_> {
-    /// Where a group/version's files go: its crate's `src/`, or the root of the module tree.
-    fn src(&self, gv: &GroupVersion) -> String {
-        if self.split {
-            format!("{}/src/", Crate::of(gv).dir())
-        } else {
-            String::new()
+    /// Where the files of a crate go: its `src/`, or (`None`) the root of the module tree.
+    fn src(krate: Option<&Crate>) -> String {
+        match krate {
+            Some(c) => format!("{}/src/", c.dir()),
+            None => String::new(),
         }
     }
 
@@ -252,7 +261,9 @@ pub(crate) fn emit(api: &Api, layout: &Layout<'_>, options: &Options) -> Result<
 }
 
 /// One group/version's files: a file per top-level type, `api.rs` with its operations and
-/// handles, and its `mod.rs`, each item gated as the layout says.
+/// handles, and its `mod.rs`, each item gated as the layout says. meta/v1 is split between
+/// apimachinery and the runtime (see `layout::crates`): a `mod.rs` in each, the runtime's
+/// re-exporting apimachinery's.
 fn group_version_files<'a>(
     gv: &'a GroupVersion,
     layout: &'a Layout<'a>,
@@ -260,9 +271,22 @@ fn group_version_files<'a>(
     files: &mut Files<'a>,
 ) -> Result<GroupSummary, Error> {
     let (gm, vm) = (group_module(&gv.group), version_module(&gv.version));
-    let dir = format!("{}{gm}/{vm}", paths.src(gv));
-    let mut mod_items = Vec::new();
-    let mut origins = BTreeSet::new();
+    // What goes in each crate's module of `gv` (one crate, or none in a module tree).
+    #[derive(Default)]
+    struct Part {
+        items: Vec<TokenStream>,
+        origins: BTreeSet<String>,
+    }
+    let mut parts: BTreeMap<Option<Crate>, Part> = BTreeMap::new();
+    if paths.split && gv.group == META_GROUP {
+        let glob = quote! { pub use generated_apimachinery::meta::v1::*; };
+        parts.entry(Some(Crate::Apimachinery)).or_default();
+        parts
+            .entry(Some(Crate::Runtime))
+            .or_default()
+            .items
+            .push(glob);
+    }
     let mut count = 0;
     for file in layout.types.get(gv).into_iter().flatten() {
         let root = file.root();
@@ -272,14 +296,17 @@ fn group_version_files<'a>(
         // Every file carries its whole gate: a crate is compiled whenever a crate naming it
         // is, with none of its own features on.
         let cfg = file.gate.as_ref().map(features_cfg).unwrap_or_default();
-        mod_items.push(quote! { #cfg mod #file_mod; #cfg pub use self::#file_mod::{#(#names),*}; });
         let staged = Staged::Types {
             members: file.members.clone(),
             header: paths.header(&root.origin, "//"),
             origin: root.origin.clone(),
         };
-        files.push((format!("{dir}/{file_mod}.rs"), staged));
-        origins.insert(root.origin.clone());
+        let src = Paths::src(file.krate.as_ref());
+        files.push((format!("{src}{gm}/{vm}/{file_mod}.rs"), staged));
+        let part = parts.entry(file.krate.clone()).or_default();
+        part.items
+            .push(quote! { #cfg mod #file_mod; #cfg pub use self::#file_mod::{#(#names),*}; });
+        part.origins.insert(root.origin.clone());
     }
     let ops = layout.ops.get(gv).map(Vec::as_slice).unwrap_or_default();
     if !ops.is_empty() {
@@ -296,14 +323,18 @@ fn group_version_files<'a>(
             header: paths.header(&origin, "//"),
             origin: origin.clone(),
         };
-        files.push((format!("{dir}/api.rs"), staged));
+        let krate = paths.split.then(|| Crate::of_ops(gv));
+        let src = Paths::src(krate.as_ref());
+        files.push((format!("{src}{gm}/{vm}/api.rs"), staged));
         // Operations are compiled with their own group's feature only.
         let cfg = match feature(gv).filter(|_| paths.split) {
             Some(f) => features_cfg([f]),
             None => quote!(),
         };
-        mod_items.push(quote! { #cfg mod api; #cfg pub use self::api::*; });
-        origins.insert(origin);
+        let part = parts.entry(krate).or_default();
+        part.items
+            .push(quote! { #cfg mod api; #cfg pub use self::api::*; });
+        part.origins.insert(origin);
     }
     let what = match (count, ops.len()) {
         (_, 0) => "Types",
@@ -315,13 +346,20 @@ fn group_version_files<'a>(
     } else {
         format!(" {what} of `{}`.", gv.api_version())
     };
-    let origin = origins.into_iter().collect::<Vec<_>>().join(", ");
-    let text = stage_tokens(
-        quote! { #![doc = #doc] #(#mod_items)* },
-        &paths.header(&origin, "//"),
-        &origin,
-    )?;
-    files.push((format!("{dir}/mod.rs"), text));
+    for (krate, part) in parts {
+        let items = &part.items;
+        let origin = match part.origins.is_empty() {
+            true => SPECS.to_string(),
+            false => part.origins.into_iter().collect::<Vec<_>>().join(", "),
+        };
+        let text = stage_tokens(
+            quote! { #![doc = #doc] #(#items)* },
+            &paths.header(&origin, "//"),
+            &origin,
+        )?;
+        let src = Paths::src(krate.as_ref());
+        files.push((format!("{src}{gm}/{vm}/mod.rs"), text));
+    }
     Ok(GroupSummary {
         module: module_path(gv),
         types: count,
@@ -341,9 +379,13 @@ fn crate_files(
 ) -> Result<(), Error> {
     // Each crate's `<group>/mod.rs`: its own version, and the same group's other versions
     // that it names.
-    for gv in &layout.gvs {
-        let path = format!("{}{}/mod.rs", paths.src(gv), group_module(&gv.group));
-        files.push((path, paths.whole(crates.group_mod(gv))?));
+    for (krate, gv) in &crates.gvs {
+        let path = format!(
+            "{}{}/mod.rs",
+            Paths::src(Some(krate)),
+            group_module(&gv.group)
+        );
+        files.push((path, paths.whole(crates.group_mod(krate))?));
     }
     for krate in crates.needs.keys() {
         let dir = krate.dir();

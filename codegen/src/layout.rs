@@ -7,7 +7,7 @@ mod handles;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-pub(crate) use crates::{Crate, Crates};
+pub(crate) use crates::{Crate, Crates, Need};
 pub(crate) use handles::{object_meta, Handle, Method};
 
 use crate::error::Error;
@@ -23,6 +23,8 @@ pub(crate) struct TypeFile<'a> {
     /// The file's module (private: its types are re-exported), named after the top-level type.
     pub module: String,
     pub gate: Option<BTreeSet<String>>,
+    /// The crate holding it (`None` in a module tree).
+    pub krate: Option<Crate>,
 }
 
 impl TypeFile<'_> {
@@ -57,10 +59,11 @@ pub(crate) struct Layout<'a> {
 /// Plans the layout of `api`'s output.
 pub(crate) fn plan<'a>(api: &'a Api, options: &Options) -> Result<Layout<'a>, Error> {
     let split = options.crate_files;
-    let gates = if split {
-        file_gates(api)
+    let files = files_by_root(api);
+    let (gates, model_meta) = if split {
+        (file_gates(api, &files), model_meta(api, &files))
     } else {
-        BTreeMap::new()
+        Default::default()
     };
     let module_names = api
         .types
@@ -93,6 +96,7 @@ pub(crate) fn plan<'a>(api: &'a Api, options: &Options) -> Result<Layout<'a>, Er
             members,
             module: file_module(&root.name, taken),
             gate: gates.get(root.id.as_str()).cloned(),
+            krate: split.then(|| Crate::of_type(root, &model_meta)),
         });
     }
     let mut ops: BTreeMap<GroupVersion, Vec<&Operation>> = BTreeMap::new();
@@ -126,6 +130,7 @@ pub(crate) fn plan<'a>(api: &'a Api, options: &Options) -> Result<Layout<'a>, Er
             &gvs,
             &gates,
             &params_gates,
+            &model_meta,
             options.kube_rs,
         )?)
     } else {
@@ -166,18 +171,9 @@ fn file_module(name: &str, taken: &mut BTreeSet<String>) -> String {
     module
 }
 
-/// The features that compile each type file, by its root type: its own group/version's
-/// feature, and the feature of every other group/version whose types or operations reach it
-/// (apps/v1 names core/v1's PodTemplateSpec, and with it PodSpec, Container, …: those files
-/// are compiled with `apps_v1` alone, the rest of core/v1 is not). meta/v1 has no feature of its
-/// own: its files are gated by the groups using them, except those the runtime needs (Status,
-/// which it decodes error bodies into), those nothing names, and whatever those reach, which
-/// are always compiled (absent from the map).
-fn file_gates(api: &Api) -> BTreeMap<&str, BTreeSet<String>> {
-    // Only meta/v1 has no feature (see `feature`); compared directly, since building a
-    // feature name for every type would be most of this function's work.
-    let has_feature = |gv: &GroupVersion| gv.group != META_GROUP;
-    // A file is compiled whole: reaching any of its types reaches all of them.
+/// The member ids of each type file, by its root id (a file is compiled whole: reaching any of
+/// its types reaches all of them).
+fn files_by_root(api: &Api) -> BTreeMap<&str, Vec<&str>> {
     let mut files: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for t in api.types.values() {
         files
@@ -185,22 +181,61 @@ fn file_gates(api: &Api) -> BTreeMap<&str, BTreeSet<String>> {
             .or_default()
             .push(t.id.as_str());
     }
-    // The files a walk from `stack` reaches.
-    let reach = |mut stack: Vec<String>| {
-        let mut out: BTreeSet<&str> = BTreeSet::new();
-        while let Some(id) = stack.pop() {
-            let Some(t) = api.types.get(&id) else {
-                continue;
-            };
-            if !out.insert(t.root.as_str()) {
-                continue;
-            }
-            for m in files.get(t.root.as_str()).into_iter().flatten() {
-                api.types[*m].kind.each_ty(|ty| ty.refs(&mut stack));
-            }
+    files
+}
+
+/// The type files a walk from the type ids in `stack` reaches, by root id.
+fn reach<'a>(
+    api: &'a Api,
+    files: &BTreeMap<&str, Vec<&str>>,
+    mut stack: Vec<String>,
+) -> BTreeSet<&'a str> {
+    let mut out: BTreeSet<&str> = BTreeSet::new();
+    while let Some(id) = stack.pop() {
+        let Some(t) = api.types.get(&id) else {
+            continue;
+        };
+        if !out.insert(t.root.as_str()) {
+            continue;
         }
-        out
-    };
+        for m in files.get(t.root.as_str()).into_iter().flatten() {
+            api.types[*m].kind.each_ty(|ty| ty.refs(&mut stack));
+        }
+    }
+    out
+}
+
+/// The meta/v1 type files that the types of some group reach (ObjectMeta, LabelSelector, and
+/// what they name): those go in the apimachinery crate, which types alone need (see
+/// `crates`). What only operations and the runtime name (Status, DeleteOptions) does not.
+/// Closed under reach, so apimachinery never names the runtime.
+fn model_meta<'a>(api: &'a Api, files: &BTreeMap<&str, Vec<&str>>) -> BTreeSet<&'a str> {
+    let starts = api
+        .types
+        .values()
+        .filter(|t| t.gv.group != META_GROUP)
+        .map(|t| t.id.clone())
+        .collect();
+    reach(api, files, starts)
+        .into_iter()
+        .filter(|root| api.types[*root].gv.group == META_GROUP)
+        .collect()
+}
+
+/// The features that compile each type file, by its root type: its own group/version's
+/// feature, and the feature of every other group/version whose types or operations reach it
+/// (apps/v1 names core/v1's PodTemplateSpec, and with it PodSpec, Container, …: those files
+/// are compiled with `apps_v1` alone, the rest of core/v1 is not). meta/v1 has no feature of its
+/// own: its files are gated by the groups using them, except those the runtime needs (Status,
+/// which it decodes error bodies into), those nothing names, and whatever those reach, which
+/// are always compiled (absent from the map).
+fn file_gates<'a>(
+    api: &'a Api,
+    files: &BTreeMap<&'a str, Vec<&'a str>>,
+) -> BTreeMap<&'a str, BTreeSet<String>> {
+    // Only meta/v1 has no feature (see `feature`); compared directly, since building a
+    // feature name for every type would be most of this function's work.
+    let has_feature = |gv: &GroupVersion| gv.group != META_GROUP;
     // What each group/version names; meta/v1's own operations (group discovery) count as
     // always.
     let mut starts: BTreeMap<&GroupVersion, Vec<String>> = BTreeMap::new();
@@ -218,7 +253,7 @@ fn file_gates(api: &Api) -> BTreeMap<&str, BTreeSet<String>> {
     let mut gates: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for (gv, stack) in starts {
         let Some(f) = feature(gv) else { continue };
-        for root in reach(stack) {
+        for root in reach(api, files, stack) {
             gates.entry(root).or_default().insert(f.clone());
         }
     }
@@ -228,7 +263,7 @@ fn file_gates(api: &Api) -> BTreeMap<&str, BTreeSet<String>> {
             .filter(|root| !gates.contains_key(*root))
             .map(|root| root.to_string()),
     );
-    for root in reach(always) {
+    for root in reach(api, files, always) {
         if !has_feature(&api.types[root].gv) {
             gates.remove(root);
         }

@@ -84,25 +84,29 @@ pub fn upstream() -> PathBuf {
     p
 }
 
-/// Where the hand-written runtime lives inside an output crate folder (beside the emitted
-/// meta/v1 and parameter sets of the `generated-runtime` crate).
-pub const RUNTIME_DIR: &str = "crates/runtime/src/runtime";
+/// Where the hand-written runtime lives inside an output folder: its model half in the
+/// `generated-apimachinery` crate, the rest in `generated-runtime` (each beside the emitted
+/// meta/v1 types of that crate).
+pub const RUNTIME_DIRS: [&str; 2] = [
+    "crates/apimachinery/src/runtime",
+    "crates/runtime/src/runtime",
+];
 
 /// The hand-written runtime files, as (path inside an output folder, text): what a scratch
 /// output needs beside the emitted files to build, as `generated/` has it.
 pub fn hand_written_runtime() -> Vec<(String, String)> {
-    let dir = workspace().join("generated").join(RUNTIME_DIR);
-    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| {
+    let mut files = Vec::new();
+    for rel in RUNTIME_DIRS {
+        let dir = workspace().join("generated").join(rel);
+        for e in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
             let p = e.unwrap().path();
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            (
-                format!("{RUNTIME_DIR}/{name}"),
+            files.push((
+                format!("{rel}/{name}"),
                 std::fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect();
+            ));
+        }
+    }
     files.sort();
     files
 }

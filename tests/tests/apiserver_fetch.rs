@@ -289,7 +289,9 @@ async fn a_crd_groups_served_document_generates_with_the_built_in_ones() {
             .is_some_and(|t| t.contains("const KIND: &'static str = \"Authentication\";")),
         "{auth}"
     );
-    assert!(f.contains_key("crates/runtime/src/meta/v1/delete_options.rs"));
+    // One DeleteOptions, in apimachinery: policy/v1 Eviction (a type) names it.
+    assert!(f.contains_key("crates/apimachinery/src/meta/v1/delete_options.rs"));
+    assert!(!f.contains_key("crates/runtime/src/meta/v1/delete_options.rs"));
 }
 
 /// A CRD's group/version reaches the server's /openapi/v3 index a moment after the CRD is

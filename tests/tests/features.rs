@@ -175,7 +175,8 @@ fn cfg_above(text: &str, item: &str) -> Option<String> {
 }
 
 /// meta/v1 files only some groups use are compiled only with those groups; what the runtime
-/// needs (Status and what it names) always is.
+/// needs (Status and what it names) always is. Those the types of a group reach are in the
+/// apimachinery crate, the others (named by operations or the runtime only) in the runtime.
 #[test]
 fn meta_files_are_gated_by_the_groups_using_them() {
     let out = codegen::generate(
@@ -183,24 +184,35 @@ fn meta_files_are_gated_by_the_groups_using_them() {
         &codegen::Options::default(),
     )
     .unwrap();
-    let meta = &out.files.files["crates/runtime/src/meta/v1/mod.rs"];
+    let models = &out.files.files["crates/apimachinery/src/meta/v1/mod.rs"];
+    let ops = &out.files.files["crates/runtime/src/meta/v1/mod.rs"];
+    assert!(
+        ops.contains("pub use generated_apimachinery::meta::v1::*;"),
+        "{ops}"
+    );
     let both = Some(r#"#[cfg(any(feature = "a_example_com_v1", feature = "b_example_com_v1"))]"#);
-    for item in [
-        "mod object_meta;",
-        "pub use self::object_meta::ObjectMeta;",
-        "mod managed_fields_entry;",
-        "mod delete_options;",
-        "mod preconditions;",
+    for (meta, item) in [
+        (models, "mod object_meta;"),
+        (models, "pub use self::object_meta::ObjectMeta;"),
+        (models, "mod managed_fields_entry;"),
+        (ops, "mod delete_options;"),
+        (ops, "mod preconditions;"),
     ] {
         assert_eq!(cfg_above(meta, item).as_deref(), both, "{item}");
     }
-    for item in [
-        "mod status;",
-        "mod status_details;",
-        "mod status_cause;",
-        "mod list_meta;",
+    for (meta, item) in [
+        (ops, "mod status;"),
+        (ops, "mod status_details;"),
+        (ops, "mod status_cause;"),
+        (models, "mod list_meta;"),
     ] {
         assert_eq!(cfg_above(meta, item).as_deref(), None, "{item}");
+    }
+    for item in ["mod status;", "mod delete_options;"] {
+        assert!(!models.contains(item), "{item} in apimachinery:\n{models}");
+    }
+    for item in ["mod object_meta;", "mod list_meta;"] {
+        assert!(!ops.contains(item), "{item} in the runtime:\n{ops}");
     }
     // With one group, that group alone.
     let out = codegen::generate(&[crd("a.example.com")], &codegen::Options::default()).unwrap();
@@ -214,6 +226,42 @@ fn meta_files_are_gated_by_the_groups_using_them() {
         cfg_above(params, "pub struct ListParams {").as_deref(),
         Some(r#"#[cfg(feature = "a_example_com_v1")]"#)
     );
+}
+
+/// Only a crate's own operations need the runtime: it is an optional dependency turned on by
+/// the crate's own feature, and without it the crate root takes `meta` and `runtime` from
+/// apimachinery (the runtime re-exports those, so the paths mean the same types). Built for
+/// another group's types, the crate waits for apimachinery alone.
+#[test]
+fn only_a_crates_own_operations_need_the_runtime() {
+    let out = codegen::generate(&[crd("a.example.com")], &codegen::Options::default()).unwrap();
+    let f = &out.files.files;
+    let toml = &f["crates/a-example-com-v1/Cargo.toml"];
+    for line in [
+        "generated-apimachinery = { path = \"../apimachinery\" }\n",
+        "generated-runtime = { path = \"../runtime\", optional = true }\n",
+        "client = [\"generated-runtime?/client\"]\n",
+        "a_example_com_v1 = [\"generated-apimachinery/a_example_com_v1\", \"generated-runtime/a_example_com_v1\"]\n",
+    ] {
+        assert!(toml.contains(line), "{line}in\n{toml}");
+    }
+    let lib = &f["crates/a-example-com-v1/src/lib.rs"];
+    for lines in [
+        "#[cfg(feature = \"a_example_com_v1\")]\npub use generated_runtime::{meta, params, runtime};\n",
+        "#[cfg(not(feature = \"a_example_com_v1\"))]\npub use generated_apimachinery::{meta, runtime};\n",
+    ] {
+        assert!(lib.contains(lines), "{lines}in\n{lib}");
+    }
+    let runtime = &f["crates/runtime/Cargo.toml"];
+    assert!(
+        runtime.contains("generated-apimachinery = { path = \"../apimachinery\" }\n")
+            && runtime
+                .contains("a_example_com_v1 = [\"generated-apimachinery/a_example_com_v1\"]\n"),
+        "{runtime}"
+    );
+    let apimachinery = &f["crates/apimachinery/Cargo.toml"];
+    let deps = apimachinery.split("[dependencies]").nth(1).unwrap();
+    assert!(!deps.contains("generated-"), "{apimachinery}");
 }
 
 /// An OpenAPI document of group/versions naming each other's schemas: `refs` lists
@@ -247,8 +295,8 @@ fn doc_naming(name: &str, groups: &[&str], refs: &[(&str, &str)]) -> codegen::Sp
     }
 }
 
-/// One crate per group/version: each depends on exactly the crates its code names (and the
-/// runtime), and passes each of its features on to the crates that declare it, so a build of
+/// One crate per group/version: each depends on exactly the crates its code names (and
+/// apimachinery; the runtime only with operations, which these groups have none of), and passes each of its features on to the crates that declare it, so a build of
 /// one group compiles in the others only the files it reaches. The facade re-exports each
 /// crate at `generated::<group>::<version>`.
 #[test]
@@ -275,7 +323,7 @@ fn each_group_version_is_a_crate_naming_only_what_it_uses() {
     let alpha = &f["crates/alpha-v1/Cargo.toml"];
     assert_eq!(
         deps(alpha),
-        ["generated-runtime", "generated-beta-v1"],
+        ["generated-apimachinery", "generated-beta-v1"],
         "{alpha}"
     );
     assert!(
@@ -283,7 +331,7 @@ fn each_group_version_is_a_crate_naming_only_what_it_uses() {
         "{alpha}"
     );
     let beta = &f["crates/beta-v1/Cargo.toml"];
-    assert_eq!(deps(beta), ["generated-runtime"], "{beta}");
+    assert_eq!(deps(beta), ["generated-apimachinery"], "{beta}");
     // beta/v1's Thing is compiled for alpha too; gamma's is its own.
     assert!(
         beta.contains("\nalpha_v1 = []\n") && beta.contains("\nbeta_v1 = []\n"),

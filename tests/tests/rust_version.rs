@@ -52,8 +52,10 @@ fn cargo_with(version: &str, args: &[&str]) {
 fn the_stated_rust_versions_build() {
     let root = tests::workspace();
     let generated = rust_version(&root.join("generated/Cargo.toml"));
-    let runtime = root.join("generated/crates/runtime/Cargo.toml");
-    assert_eq!(rust_version(&runtime), generated, "the runtime crate");
+    for krate in ["runtime", "apimachinery"] {
+        let manifest = root.join(format!("generated/crates/{krate}/Cargo.toml"));
+        assert_eq!(rust_version(&manifest), generated, "the {krate} crate");
+    }
     cargo_with(
         &generated,
         &["check", "--quiet", "-p", "generated", "--all-features"],

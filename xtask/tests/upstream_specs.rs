@@ -80,10 +80,12 @@ fn upstream_specs_generate_and_compile() {
             String::from_utf8_lossy(&gen.stderr)
         );
         // The hand-written runtime goes beside the emitted modules, as in generated/.
-        copy_dir(
-            &workspace().join("generated/crates/runtime/src/runtime"),
-            &out.join("crates/runtime/src/runtime"),
-        );
+        for rel in [
+            "crates/apimachinery/src/runtime",
+            "crates/runtime/src/runtime",
+        ] {
+            copy_dir(&workspace().join("generated").join(rel), &out.join(rel));
+        }
         std::fs::copy(workspace().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
         // An empty [workspace] keeps cargo from looking for one above the scratch folder.
         let manifest = out.join("Cargo.toml");

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::ir::{GroupVersion, META_GROUP};
-use crate::layout::{Crate, Crates};
+use crate::layout::{Crate, Crates, Need};
 use crate::names::{group_module, version_module};
 
 impl Crates {
@@ -40,15 +40,15 @@ impl Crates {
             .map(|(c, _)| c)
     }
 
-    /// `src/<group>/mod.rs` of the crate holding `gv`: its own version module, and the other
-    /// versions of the same group that it names, re-exported from their crates.
-    pub(crate) fn group_mod(&self, gv: &GroupVersion) -> TokenStream {
-        let own = Crate::of(gv);
+    /// `src/<group>/mod.rs` of crate `own`: its own version module, and the other versions of
+    /// the same group that it names, re-exported from their crates.
+    pub(crate) fn group_mod(&self, own: &Crate) -> TokenStream {
+        let gv = &self.gvs[own];
         let vm = format_ident!("{}", version_module(&gv.version));
-        let siblings = self.needs[&own]
+        let siblings = self.needs[own]
             .keys()
-            .filter(|d| self.gvs[*d].group == gv.group)
-            .map(|d| self.gated_reexport(&own, d));
+            .filter(|d| self.gvs[*d].group == gv.group && self.gvs[*d] != *gv)
+            .map(|d| self.gated_reexport(own, d));
         let doc = group_doc(&gv.group);
         quote! { #![doc = #doc] pub mod #vm; #(#siblings)* }
     }
@@ -68,8 +68,17 @@ impl Crates {
         // whose `runtime` module is hand-written).
         let params = has_params.then(|| quote! { #[rustfmt::skip] pub mod params; });
         match krate {
+            Crate::Apimachinery => {
+                let doc = " What the models of the `generated` crate name: the model half of its runtime (hand-written) and the meta/v1 types models reach (ObjectMeta, …). Depend on `generated`, which re-exports all of it.";
+                quote! {
+                    #![doc = #doc]
+                    #lints
+                    pub mod runtime;
+                    #[rustfmt::skip] pub mod #gm;
+                }
+            }
             Crate::Runtime => {
-                let doc = " The runtime of the `generated` crate (HTTP, errors, watches; hand-written), the meta/v1 types every group names, and the shared query parameter sets. Depend on `generated`, which re-exports all of it.";
+                let doc = " The runtime of the `generated` crate (HTTP, errors, watches; hand-written), the meta/v1 types only operations name, and the shared query parameter sets; it re-exports `generated-apimachinery` in its `runtime` and `meta` modules. Depend on `generated`, which re-exports all of it.";
                 quote! {
                     #![doc = #doc]
                     #lints
@@ -81,11 +90,26 @@ impl Crates {
             Crate::Group(f) => {
                 let doc = format!(" The `{f}` part of the `generated` crate: depend on `generated` with the `{f}` feature, which re-exports it.");
                 let params = has_params.then(|| quote!(params,));
+                // `runtime` and `meta` from the runtime when this crate's operations are
+                // compiled, else from apimachinery (all the types need; the runtime's modules
+                // re-export it, so every path means the same type either way).
+                let shared = match self.needs[krate].get(&Crate::Runtime).map(Need::gate) {
+                    Some(None) => quote! { pub use generated_runtime::{meta, #params runtime}; },
+                    Some(Some(fs)) => {
+                        let on = super::features_cfg(fs);
+                        let off = super::not_cfg(fs);
+                        quote! {
+                            #on pub use generated_runtime::{meta, #params runtime};
+                            #off pub use generated_apimachinery::{meta, runtime};
+                        }
+                    }
+                    None => quote! { pub use generated_apimachinery::{meta, runtime}; },
+                };
                 // The other groups this crate names, at the paths emitted code uses.
                 let mut foreign: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
                 for d in self.needs[krate].keys() {
                     let dgv = &self.gvs[d];
-                    if *d == Crate::Runtime || dgv.group == gv.group {
+                    if !matches!(d, Crate::Group(_)) || dgv.group == gv.group {
                         continue;
                     }
                     foreign
@@ -101,7 +125,7 @@ impl Crates {
                     #![doc = #doc]
                     #![cfg_attr(rustfmt, rustfmt::skip)]
                     #lints
-                    pub use generated_runtime::{meta, #params runtime};
+                    #shared
                     #[rustfmt::skip] pub mod #gm;
                     #(#foreign)*
                 }
@@ -119,7 +143,7 @@ impl Crates {
     ) -> TokenStream {
         let mut groups: BTreeMap<String, Vec<(&GroupVersion, &Crate)>> = BTreeMap::new();
         for (c, gv) in &self.gvs {
-            if *c != Crate::Runtime {
+            if matches!(c, Crate::Group(_)) {
                 groups
                     .entry(group_module(&gv.group))
                     .or_default()
@@ -183,10 +207,42 @@ impl Crates {
                 })
                 .collect()
         };
+        let features = |s: &mut String| {
+            for f in &own {
+                s.push_str(&format!("{f} = [{}]\n", passes(f).join(", ")));
+            }
+        };
+        let dependencies = |s: &mut String| {
+            for (d, need) in needs {
+                let optional = if need.gate().is_some() {
+                    ", optional = true"
+                } else {
+                    ""
+                };
+                s.push_str(&format!(
+                    "{} = {{ path = \"../{}\"{optional} }}\n",
+                    d.package(),
+                    d.folder()
+                ));
+            }
+        };
         match krate {
+            Crate::Apimachinery => {
+                s.push_str(concat!(
+                    "description = \"The model half of the runtime and the meta/v1 types the models of the `generated` crate name (depend on that one).\"\n",
+                    "publish = false\n\n",
+                    "[lib]\n",
+                    "# Descriptions from spec files become rustdoc: never compile or run them as doc tests.\n",
+                    "doctest = false\n\n",
+                    "[features]\n",
+                    "# The group/versions whose types name meta/v1 types that only they use.\n",
+                ));
+                features(&mut s);
+                s.push_str(APIMACHINERY_DEPENDENCIES);
+            }
             Crate::Runtime => {
                 s.push_str(concat!(
-                    "description = \"The runtime, meta/v1 types and shared parameter sets of the `generated` crate (depend on that one).\"\n",
+                    "description = \"The runtime, the meta/v1 types of operations and the shared parameter sets of the `generated` crate (depend on that one).\"\n",
                     "publish = false\n\n",
                     "[lib]\n",
                     "# Descriptions from spec files become rustdoc: never compile or run them as doc tests.\n",
@@ -198,17 +254,13 @@ impl Crates {
                     "# Client::from_kubeconfig and Client::in_cluster (read with serde and a YAML parser:\n",
                     "# no kube, no k8s-openapi version forced on the application).\n",
                     "kubeconfig = [\"client\", \"dep:serde_yaml_ng\"]\n",
-                    "# The group/versions whose types or operations name meta/v1 types (or parameter sets)\n",
-                    "# that only they use.\n",
+                    "# The group/versions whose operations name meta/v1 types (or parameter sets) that\n",
+                    "# only they use.\n",
                 ));
-                for f in &own {
-                    s.push_str(&format!("{f} = []\n"));
-                }
+                features(&mut s);
+                s.push_str("\n[dependencies]\n");
+                dependencies(&mut s);
                 s.push_str(RUNTIME_DEPENDENCIES);
-                if self.kube_rs {
-                    s.push_str(KUBE_RS_DEPENDENCY_NOTE);
-                    s.push_str(crate::interop::K8S_OPENAPI_DEPENDENCY);
-                }
             }
             Crate::Group(name) => {
                 s.push_str(&format!(
@@ -221,30 +273,23 @@ impl Crates {
                     "test = false\n",
                     "doctest = false\n\n",
                     "[features]\n",
-                    "client = [\"generated-runtime/client\"]\n",
                 ));
-                for f in &own {
-                    s.push_str(&format!("{f} = [{}]\n", passes(f).join(", ")));
-                }
+                // The client's methods are in the operations, which need the runtime.
+                let client = match needs.get(&Crate::Runtime).map(Need::gate) {
+                    Some(None) => "\"generated-runtime/client\"",
+                    Some(Some(_)) => "\"generated-runtime?/client\"",
+                    None => "",
+                };
+                s.push_str(&format!("client = [{client}]\n"));
+                features(&mut s);
                 s.push_str("\n[dependencies]\n");
-                for (d, need) in needs {
-                    let optional = if need.gate().is_some() {
-                        ", optional = true"
-                    } else {
-                        ""
-                    };
-                    s.push_str(&format!(
-                        "{} = {{ path = \"../{}\"{optional} }}\n",
-                        d.package(),
-                        d.folder()
-                    ));
-                }
+                dependencies(&mut s);
                 s.push_str(GROUP_DEPENDENCIES);
-                if self.kube_rs {
-                    s.push_str(KUBE_RS_DEPENDENCY_NOTE);
-                    s.push_str(crate::interop::K8S_OPENAPI_DEPENDENCY);
-                }
             }
+        }
+        if self.kube_rs {
+            s.push_str(KUBE_RS_DEPENDENCY_NOTE);
+            s.push_str(crate::interop::K8S_OPENAPI_DEPENDENCY);
         }
         s
     }
@@ -260,7 +305,7 @@ impl Crates {
             .keys()
             .filter_map(|c| match c {
                 Crate::Group(f) => Some(f),
-                Crate::Runtime => None,
+                Crate::Apimachinery | Crate::Runtime => None,
             })
             .collect();
         let quoted: Vec<String> = std::iter::once("client")
@@ -271,7 +316,7 @@ impl Crates {
         let client: Vec<String> = std::iter::once("\"generated-runtime/client\"".to_string())
             .chain(self.features.keys().filter_map(|c| match c {
                 Crate::Group(_) => Some(format!("\"{}?/client\"", c.package())),
-                Crate::Runtime => None,
+                Crate::Apimachinery | Crate::Runtime => None,
             }))
             .collect();
         s.push_str(concat!(
@@ -292,11 +337,14 @@ impl Crates {
             s.push_str(&format!("{f} = [{}]\n", on.join(", ")));
         }
         s.push_str("\n[dependencies]\n");
-        s.push_str(&format!(
-            "generated-runtime = {{ path = \"{}\" }}\n",
-            Crate::Runtime.dir()
-        ));
-        for c in self.features.keys().filter(|c| **c != Crate::Runtime) {
+        for c in [Crate::Apimachinery, Crate::Runtime] {
+            s.push_str(&format!("{} = {{ path = \"{}\" }}\n", c.package(), c.dir()));
+        }
+        for c in self
+            .features
+            .keys()
+            .filter(|c| matches!(c, Crate::Group(_)))
+        {
             s.push_str(&format!(
                 "{} = {{ path = \"{}\", optional = true }}\n",
                 c.package(),
@@ -323,19 +371,25 @@ const RUST_VERSION: &str = "1.88";
 /// Above the k8s-openapi dependency of kube-rs mode.
 const KUBE_RS_DEPENDENCY_NOTE: &str = "# kube-rs mode (specs/codegen.toml): k8s-openapi's ObjectMeta and traits. No Kubernetes\n# version feature: the application enables one (k8s-openapi allows one per build).\n";
 
-/// What the emitted code of a group/version names besides the runtime.
+/// What the emitted code of a group/version names besides apimachinery and the runtime.
 const GROUP_DEPENDENCIES: &str = r#"http = "1"
 serde = { version = "1", features = ["derive"] }
 serde_json = { version = "1", features = ["raw_value"] }
 "#;
 
-const RUNTIME_DEPENDENCIES: &str = r#"
+const APIMACHINERY_DEPENDENCIES: &str = r#"
 [dependencies]
 base64 = "0.23"
-form_urlencoded = "1"
-http = "1"
 # Timestamps only (meta/v1 Time and MicroTime): no time zone database, no serde impls of its
 # own; perf-inline kept (without it, serializing a TokenReview takes 7% more instructions).
+jiff = { version = "1", default-features = false, features = ["std", "perf-inline"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = { version = "1", features = ["raw_value"] }
+"#;
+
+const RUNTIME_DEPENDENCIES: &str = r#"base64 = "0.23"
+form_urlencoded = "1"
+http = "1"
 jiff = { version = "1", default-features = false, features = ["std", "perf-inline"] }
 percent-encoding = "2"
 serde = { version = "1", features = ["derive"] }

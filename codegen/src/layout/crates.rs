@@ -3,8 +3,14 @@
 //! rustc's time and memory grow faster than the size of a crate, and Cargo builds crates in
 //! parallel: a folder of 300 real CRDs as one crate passed 15 GB of memory in `cargo check`,
 //! split by group/version each piece is small. So the output is
-//! - `crates/runtime` (`generated-runtime`): the hand-written runtime, meta/v1 and the shared
-//!   query parameter sets, which every other crate names;
+//! - `crates/apimachinery` (`generated-apimachinery`): what the emitted models name, as
+//!   Kubernetes' apimachinery holds it: the hand-written model half of the runtime (the
+//!   `Resource` trait, timestamps, quantities, (de)serialization helpers) and the meta/v1 types
+//!   the types of some group reach (ObjectMeta, LabelSelector, …);
+//! - `crates/runtime` (`generated-runtime`): the hand-written sans-io requests, errors, watches
+//!   and client, the meta/v1 types only operations or the runtime name (Status,
+//!   DeleteOptions, …), meta/v1's own operations and the shared query parameter sets; its
+//!   `runtime` and `meta::v1` modules re-export apimachinery's too;
 //! - `crates/<group>-<version>` (`generated-core-v1`, …): the types and operations of one
 //!   group/version;
 //! - the `generated` facade that users depend on: its features pick the crates, its modules
@@ -17,27 +23,43 @@
 //! Features keep today's meaning: a type file is compiled when any feature reaching it is on
 //! (see `file_gates`). Each crate declares the features its files are gated by, and passes each
 //! on to the crates it names that declare it too, so a crate compiled for `apps_v1` compiles,
-//! in core/v1, exactly the files apps/v1 reaches.
+//! in core/v1, exactly the files apps/v1 reaches. Compiled that way, core/v1 has no operation
+//! and names apimachinery alone: it starts as soon as that small crate's metadata is there,
+//! while the runtime compiles beside it (which took a third off `apps_v1`'s build).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use quote::format_ident;
 
 use crate::error::{Error, Location};
-use crate::ir::{Api, GroupVersion};
+use crate::ir::{Api, GroupVersion, TypeDef};
 use crate::names::feature;
 
 /// One crate of the output.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Crate {
-    /// `generated-runtime`: runtime, meta/v1, shared parameter sets.
+    /// `generated-apimachinery`: the model half of the runtime, the meta/v1 types models reach.
+    Apimachinery,
+    /// `generated-runtime`: the rest of the runtime and of meta/v1, shared parameter sets.
     Runtime,
     /// One group/version, by its feature name (`core_v1`).
     Group(String),
 }
 
 impl Crate {
-    pub(crate) fn of(gv: &GroupVersion) -> Crate {
+    /// The crate holding type `t`: its group/version's, or for meta/v1 apimachinery when it is
+    /// one of `model_meta` (the meta/v1 type files the types of some group reach), else the
+    /// runtime.
+    pub(crate) fn of_type(t: &TypeDef, model_meta: &BTreeSet<&str>) -> Crate {
+        match feature(&t.gv) {
+            Some(f) => Crate::Group(f),
+            None if model_meta.contains(t.root.as_str()) => Crate::Apimachinery,
+            None => Crate::Runtime,
+        }
+    }
+
+    /// The crate holding the operations of `gv` (meta/v1's, group discovery: the runtime).
+    pub(crate) fn of_ops(gv: &GroupVersion) -> Crate {
         match feature(gv) {
             Some(f) => Crate::Group(f),
             None => Crate::Runtime,
@@ -48,6 +70,7 @@ impl Crate {
     /// (see `names::ident`), so the folder and package names hold nothing else either.
     pub(crate) fn folder(&self) -> String {
         match self {
+            Crate::Apimachinery => "apimachinery".into(),
             Crate::Runtime => "runtime".into(),
             Crate::Group(f) => f.replace('_', "-"),
         }
@@ -85,38 +108,40 @@ impl Need {
 
 /// What the crate layout needs to know, computed once from the IR and the file gates.
 pub(crate) struct Crates {
-    /// For each crate, the crates its code names (every group crate names the runtime) and when
-    /// it needs each: a group crate depends on another
-    /// only with the features whose files name it (core/v1 names autoscaling/v1 only in its
-    /// operations, so a build of apps/v1's types does not wait for autoscaling/v1 there).
+    /// For each crate, the crates its code names and when it needs each: a group crate depends
+    /// on apimachinery always, on the runtime and on another group only with the features
+    /// whose files name it (core/v1 names autoscaling/v1 and the runtime only in its
+    /// operations, so a build of apps/v1's types waits for neither there).
     pub needs: BTreeMap<Crate, BTreeMap<Crate, Need>>,
     /// The features each crate's files are gated by (a group crate's own among them).
     pub features: BTreeMap<Crate, BTreeSet<String>>,
-    /// The group/versions each crate holds modules of (one, or meta/v1 for the runtime).
+    /// The group/versions each crate holds modules of (one; meta/v1 for apimachinery and the
+    /// runtime).
     pub gvs: BTreeMap<Crate, GroupVersion>,
     /// kube-rs mode: every crate depends on k8s-openapi.
     pub kube_rs: bool,
 }
 
 /// Works out which crate names which, and the features each declares. `gates` are the file
-/// gates by root type id; `params` the features gating the shared parameter sets.
+/// gates by root type id; `params` the features gating the shared parameter sets;
+/// `model_meta` the meta/v1 type files apimachinery holds (`Crate::of_type`).
 pub(crate) fn plan(
     api: &Api,
     gvs: &BTreeSet<GroupVersion>,
     gates: &BTreeMap<&str, BTreeSet<String>>,
     params: &BTreeSet<String>,
+    model_meta: &BTreeSet<&str>,
     kube_rs: bool,
 ) -> Result<Crates, Error> {
     let mut needs: BTreeMap<Crate, BTreeMap<Crate, Need>> = BTreeMap::new();
     let mut features: BTreeMap<Crate, BTreeSet<String>> = BTreeMap::new();
     let mut by_crate: BTreeMap<Crate, GroupVersion> = BTreeMap::new();
     // Which crates each crate's code names, and under which of its features.
-    let mut named = |from: &GroupVersion, refs: Vec<String>, gate: Option<&BTreeSet<String>>| {
-        let from = Crate::of(from);
+    let mut named = |from: Crate, refs: Vec<String>, gate: Option<&BTreeSet<String>>| {
         let set = needs.entry(from.clone()).or_default();
         for id in refs {
             if let Some(t) = api.types.get(&id) {
-                let to = Crate::of(&t.gv);
+                let to = Crate::of_type(t, model_meta);
                 if to != from {
                     let need = set.entry(to).or_default();
                     match gate {
@@ -130,33 +155,56 @@ pub(crate) fn plan(
     for t in api.types.values() {
         let mut refs = Vec::new();
         t.kind.each_ty(|ty| ty.refs(&mut refs));
-        named(&t.gv, refs, gates.get(t.root.as_str()));
+        named(
+            Crate::of_type(t, model_meta),
+            refs,
+            gates.get(t.root.as_str()),
+        );
     }
-    // Operations are compiled with their own group's feature only.
+    // Operations are compiled with their own group's feature only, and all of them name the
+    // runtime (request builders, errors).
     for op in &api.operations {
         let mut refs = Vec::new();
         op.each_ty(|ty| ty.refs(&mut refs));
         let own = feature(&op.gv).map(|f| BTreeSet::from([f]));
-        named(&op.gv, refs, own.as_ref());
+        named(Crate::of_ops(&op.gv), refs, own.as_ref());
+    }
+    let with_ops: BTreeSet<&GroupVersion> = api.operations.iter().map(|op| &op.gv).collect();
+    for gv in with_ops {
+        if let Some(f) = feature(gv) {
+            let runtime = needs
+                .entry(Crate::Group(f.clone()))
+                .or_default()
+                .entry(Crate::Runtime)
+                .or_default();
+            runtime.features.insert(f);
+        }
     }
     for gv in gvs {
-        let c = Crate::of(gv);
+        let c = Crate::of_ops(gv);
         by_crate.insert(c.clone(), gv.clone());
         let named = needs.entry(c.clone()).or_default();
         if let Crate::Group(f) = &c {
-            // The runtime is always needed (every crate re-exports it).
-            named.entry(Crate::Runtime).or_default().always = true;
+            // Apimachinery is always needed (every crate re-exports it).
+            named.entry(Crate::Apimachinery).or_default().always = true;
             features.entry(c.clone()).or_default().insert(f.clone());
         }
     }
-    by_crate
+    for c in [Crate::Apimachinery, Crate::Runtime] {
+        by_crate.entry(c.clone()).or_insert_with(GroupVersion::meta);
+        needs.entry(c).or_default();
+    }
+    // The runtime re-exports apimachinery's modules.
+    needs
         .entry(Crate::Runtime)
-        .or_insert_with(GroupVersion::meta);
-    needs.entry(Crate::Runtime).or_default();
+        .or_default()
+        .entry(Crate::Apimachinery)
+        .or_default()
+        .always = true;
     for (root, gate) in gates {
         if let Some(t) = api.types.get(*root) {
             features
-                .entry(Crate::of(&t.gv))
+                .entry(Crate::of_type(t, model_meta))
                 .or_default()
                 .extend(gate.iter().cloned());
         }

@@ -8,6 +8,9 @@
     rustdoc::invalid_rust_codeblocks
 )]
 #![allow(clippy::doc_lazy_continuation)]
+#[cfg(feature = "authentication_k8s_io_v1")]
 pub use generated_runtime::{meta, params, runtime};
+#[cfg(not(feature = "authentication_k8s_io_v1"))]
+pub use generated_apimachinery::{meta, runtime};
 #[rustfmt::skip]
 pub mod authentication_k8s_io;

@@ -8,6 +8,9 @@
     rustdoc::invalid_rust_codeblocks
 )]
 #![allow(clippy::doc_lazy_continuation)]
+#[cfg(feature = "config_openshift_io_v1")]
 pub use generated_runtime::{meta, params, runtime};
+#[cfg(not(feature = "config_openshift_io_v1"))]
+pub use generated_apimachinery::{meta, runtime};
 #[rustfmt::skip]
 pub mod config_openshift_io;

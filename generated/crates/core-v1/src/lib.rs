@@ -8,7 +8,10 @@
     rustdoc::invalid_rust_codeblocks
 )]
 #![allow(clippy::doc_lazy_continuation)]
+#[cfg(feature = "core_v1")]
 pub use generated_runtime::{meta, params, runtime};
+#[cfg(not(feature = "core_v1"))]
+pub use generated_apimachinery::{meta, runtime};
 #[rustfmt::skip]
 pub mod core;
 pub mod authentication_k8s_io {

@@ -19,7 +19,7 @@ use super::retry::{jitter, retryable, Failure, RetryEvent, RetryPolicy, RetryRea
 use super::tls::{IdentitySlot, Tls};
 use super::warning::{warnings, Warning};
 use super::watch::{WatchDecoder, WatchEvent};
-use super::Error;
+use super::{Error, List};
 
 /// A bearer token: never shown by `Debug` or `Display`, never in an error.
 #[derive(Clone)]
@@ -983,16 +983,6 @@ impl Client {
         });
         Ok(Box::pin(events))
     }
-}
-
-/// A list kind: its items and the token of the next chunk.
-pub trait List {
-    /// The kind listed.
-    type Item;
-    /// Items of this chunk, and the continue token when more remain.
-    fn into_parts(self) -> (Vec<Self::Item>, Option<String>);
-    /// The list's resourceVersion (a watch from it sees every change after the list).
-    fn resource_version(&self) -> Option<&str>;
 }
 
 /// How many empty chunks in a row [`paginate`] follows before giving up. The API server fills
