@@ -64,6 +64,7 @@ impl Clients {
                 .unwrap(),
         );
         // reqwest built without a default TLS provider needs one installed (plain http here).
+        #[allow(deprecated)] // from rustls 0.23.48 on; see runtime/tls.rs
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder().build().unwrap();
         let target = format!("{url}/apis/config.openshift.io/v1/authentications/cluster");

@@ -34,7 +34,7 @@ impl Tls {
         &self,
         exec_identity: Option<Arc<IdentitySlot>>,
     ) -> Result<rustls::ClientConfig, Error> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let provider = Arc::new(ring());
         let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
             .map_err(|e| Error::Config(e.to_string()))?;
@@ -114,10 +114,20 @@ fn identity(
     Ok((certs, key))
 }
 
+/// ring's algorithms. rustls 0.23.48 deprecated this provider because ring has no
+/// post-quantum key exchange (X25519MLKEM768 is aws-lc-rs's); the connection still uses
+/// X25519 and the suites of a TLS 1.3 handshake, which the API server accepts. ring is kept
+/// because aws-lc-rs compiles a large C library (aws-lc-sys) in every user's build (README,
+/// "Not done yet"). `allow`: the generated crate builds without warnings in users' builds.
+#[allow(deprecated)]
+fn ring() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::ring::default_provider()
+}
+
 /// A client certificate ready for handshakes (ring signs with its key).
 pub(super) fn certified_key(chain: &[u8], key: &[u8]) -> Result<Arc<CertifiedKey>, String> {
     let (certs, key) = identity(chain, key)?;
-    let signer = rustls::crypto::ring::default_provider()
+    let signer = ring()
         .key_provider
         .load_private_key(key)
         .map_err(|_| "client key: not a key ring can sign with".to_string())?;
