@@ -222,12 +222,6 @@ const NOT_ROUND_TRIPPING: &[(&str, usize, &str)] = &[
         2,
         "maxReplicas: added 2147483647",
     ),
-    // A `number` written as an integer comes back as a float (the same number).
-    (
-        "config/samples/ray-job.resources.yaml",
-        0,
-        "entrypointNumCpus: 2 became 2.0",
-    ),
     // `metadata: null`: null and absent are the same to the server.
     (
         "config/samples/ray-cluster.auth.yaml",

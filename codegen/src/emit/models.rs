@@ -130,11 +130,18 @@ fn is_option(cx: &Ctx<'_>, f: &Field) -> bool {
     absent(cx, f) == Absent::None
 }
 
-/// The wrapper a field holding a kind (or a list of them) is written through, without
-/// `apiVersion` and `kind` (`runtime::embedded::Embedded` / `EmbeddedVec`). A list kind's
-/// `items` keep theirs, as the API server writes a custom resource list and `kubectl get -o
-/// json` a List.
-fn embedded_wrapper(cx: &Ctx<'_>, holder: &TypeDef, f: &Field) -> Option<TokenStream> {
+/// The wrapper a field is written through, if any: a kind (or a list of them) held in a field
+/// without `apiVersion` and `kind` (`runtime::embedded::Embedded` / `EmbeddedVec`; a list
+/// kind's `items` keep theirs, as the API server writes a custom resource list and `kubectl
+/// get -o json` a List), and a `number` (or a list of them) as Go writes it, a whole value
+/// without a fraction (`runtime::object::Number` / `NumberVec`: `2`, not serde_json's `2.0`).
+fn wire_wrapper(cx: &Ctx<'_>, holder: &TypeDef, f: &Field) -> Option<TokenStream> {
+    let rt = &cx.runtime;
+    match &f.ty {
+        Ty::F64 => return Some(quote!(#rt::object::Number)),
+        Ty::Vec(item) if **item == Ty::F64 => return Some(quote!(#rt::object::NumberVec)),
+        _ => {}
+    }
     if holder.resource.is_some() && f.wire == "items" {
         return None;
     }
@@ -142,7 +149,6 @@ fn embedded_wrapper(cx: &Ctx<'_>, holder: &TypeDef, f: &Field) -> Option<TokenSt
         Ty::Ref(id) => cx.api.types.get(id).is_some_and(|t| t.resource.is_some()),
         _ => false,
     };
-    let rt = &cx.runtime;
     match &f.ty {
         Ty::Vec(item) if is_kind(item) => Some(quote!(#rt::embedded::EmbeddedVec)),
         ty if is_kind(ty) => Some(quote!(#rt::embedded::Embedded)),

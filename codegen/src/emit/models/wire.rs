@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{default_expr, default_fn_name, embedded_wrapper, field_type, is_option};
+use super::{default_expr, default_fn_name, field_type, is_option, wire_wrapper};
 use crate::emit::Ctx;
 use crate::ir::{Field, Ty, TypeDef, TypeKind};
 
@@ -230,7 +230,7 @@ pub(super) fn serialize_entries(cx: &Ctx<'_>, t: &TypeDef, fields: &[Field]) -> 
                 }
             };
         }
-        match (is_option(cx, f) && !f.nullable, embedded_wrapper(cx, t, f)) {
+        match (is_option(cx, f) && !f.nullable, wire_wrapper(cx, t, f)) {
             (false, None) => quote! { map.entry(#wire, &self.#fname); },
             // Required but nullable: always written, `null` when None.
             (false, Some(w)) if f.nullable => {

@@ -167,6 +167,35 @@ impl<M: SerializeMap> Entries<M> {
     }
 }
 
+/// A `number` field written as Go's encoding/json writes a float64: a whole value without a
+/// fraction (`2`, where serde_json writes `2.0`), so an object read and written back is the
+/// text the API server and kubectl write. Only whole values within 2^53, where every integer is
+/// exact, are written as integers; everything else (`2.5`, `1e300`, `-0`) as serde writes it.
+pub struct Number<'a>(pub &'a f64);
+
+impl Serialize for Number<'_> {
+    #[inline]
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let v = *self.0;
+        // 2^53: beyond it, a float's integer part is no longer every integer.
+        const EXACT: f64 = 9_007_199_254_740_992.0;
+        if v.fract() == 0.0 && v.abs() < EXACT && !(v == 0.0 && v.is_sign_negative()) {
+            serializer.serialize_i64(v as i64)
+        } else {
+            serializer.serialize_f64(v)
+        }
+    }
+}
+
+/// A list of `number`s, each written as [`Number`] is.
+pub struct NumberVec<'a>(pub &'a [f64]);
+
+impl Serialize for NumberVec<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(Number))
+    }
+}
+
 /// Skips a value.
 #[doc(hidden)]
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
@@ -249,6 +278,22 @@ impl<'de, T: Object> Visitor<'de> for Key<T> {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn numbers_are_written_as_go_writes_a_float64() {
+        let text = |v: f64| serde_json::to_string(&Number(&v)).unwrap();
+        assert_eq!(text(2.0), "2");
+        assert_eq!(text(-3.0), "-3");
+        assert_eq!(text(0.0), "0");
+        assert_eq!(text(2.5), "2.5");
+        assert_eq!(text(-0.0), "-0.0");
+        assert_eq!(text(9_007_199_254_740_991.0), "9007199254740991");
+        assert_eq!(text(1e300), "1e+300");
+        assert_eq!(
+            serde_json::to_string(&NumberVec(&[1.0, 0.5])).unwrap(),
+            "[1,0.5]"
+        );
+    }
 
     /// Decodes into a draft: `z` must be present.
     #[derive(Debug, PartialEq)]
