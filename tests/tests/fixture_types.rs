@@ -63,6 +63,9 @@ fn recursion_maps_preserved_fields_int_or_string_times_bytes() {
     let v =
         json!({"labels": {"a": "b"}, "extra": {"k": ["x", "y"]}, "limits": {"cpu": {"max": 4}}});
     assert_eq!(round_trip::<maps::example::v1::Settings>(v.clone()), v);
+    // Whole numbers come back as Go writes them: `2`, not `2.0` (a different JSON value).
+    let v = json!({"weights": {"a": 2, "b": 0.5}, "scores": [1, 2.5], "ratio": 3});
+    assert_eq!(round_trip::<maps::example::v1::Settings>(v.clone()), v);
     let v = json!({"apiVersion": "example.com/v1alpha1", "kind": "Blob",
         "spec": {"raw": {"any": [1, {"thing": true}]}, "open": {"known": "k", "unknown": {"deep": 1}}}});
     assert_eq!(

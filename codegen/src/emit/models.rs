@@ -133,13 +133,15 @@ fn is_option(cx: &Ctx<'_>, f: &Field) -> bool {
 /// The wrapper a field is written through, if any: a kind (or a list of them) held in a field
 /// without `apiVersion` and `kind` (`runtime::embedded::Embedded` / `EmbeddedVec`; a list
 /// kind's `items` keep theirs, as the API server writes a custom resource list and `kubectl
-/// get -o json` a List), and a `number` (or a list of them) as Go writes it, a whole value
-/// without a fraction (`runtime::object::Number` / `NumberVec`: `2`, not serde_json's `2.0`).
+/// get -o json` a List), and a `number` (or a list or map of them) as Go writes it, a whole
+/// value without a fraction (`runtime::object::Number` / `NumberVec` / `NumberMap`: `2`, not
+/// serde_json's `2.0`).
 fn wire_wrapper(cx: &Ctx<'_>, holder: &TypeDef, f: &Field) -> Option<TokenStream> {
     let rt = &cx.runtime;
     match &f.ty {
         Ty::F64 => return Some(quote!(#rt::object::Number)),
         Ty::Vec(item) if **item == Ty::F64 => return Some(quote!(#rt::object::NumberVec)),
+        Ty::Map(item) if **item == Ty::F64 => return Some(quote!(#rt::object::NumberMap)),
         _ => {}
     }
     if holder.resource.is_some() && f.wire == "items" {

@@ -187,6 +187,15 @@ impl Serialize for Number<'_> {
     }
 }
 
+/// A map of `number`s, each value written as [`Number`] is.
+pub struct NumberMap<'a>(pub &'a std::collections::BTreeMap<String, f64>);
+
+impl Serialize for NumberMap<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, Number(v))))
+    }
+}
+
 /// A list of `number`s, each written as [`Number`] is.
 pub struct NumberVec<'a>(pub &'a [f64]);
 
@@ -292,6 +301,11 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&NumberVec(&[1.0, 0.5])).unwrap(),
             "[1,0.5]"
+        );
+        let map = BTreeMap::from([("a".to_string(), 1.0), ("b".to_string(), 0.5)]);
+        assert_eq!(
+            serde_json::to_string(&NumberMap(&map)).unwrap(),
+            r#"{"a":1,"b":0.5}"#
         );
     }
 
