@@ -250,10 +250,10 @@ impl Crates {
                     "[features]\n",
                     "# The async HTTP client (reqwest + rustls). Without it, every operation still builds its\n",
                     "# http::Request and decodes responses (sans-io).\n",
-                    "client = [\"dep:reqwest\", \"dep:rustls\", \"dep:rustls-native-certs\", \"dep:futures-util\", \"dep:bytes\", \"dep:log\", \"dep:tokio\"]\n",
+                    "client = [\"dep:reqwest\", \"dep:rustls\", \"dep:rustls-native-certs\", \"dep:futures-util\", \"dep:bytes\", \"dep:log\", \"dep:tokio\", \"dep:jiff\"]\n",
                     "# Client::from_kubeconfig and Client::in_cluster (read with serde and a YAML parser:\n",
                     "# no kube, no k8s-openapi version forced on the application).\n",
-                    "kubeconfig = [\"client\", \"dep:serde_yaml_ng\"]\n",
+                    "kubeconfig = [\"client\", \"dep:serde_yaml_ng\", \"dep:base64\"]\n",
                     "# The group/versions whose operations name meta/v1 types (or parameter sets) that\n",
                     "# only they use.\n",
                 ));
@@ -387,10 +387,8 @@ serde = { version = "1", features = ["derive"] }
 serde_json = { version = "1", features = ["raw_value"] }
 "#;
 
-const RUNTIME_DEPENDENCIES: &str = r#"base64 = "0.23"
-form_urlencoded = "1"
+const RUNTIME_DEPENDENCIES: &str = r#"form_urlencoded = "1"
 http = "1"
-jiff = { version = "1", default-features = false, features = ["std", "perf-inline"] }
 percent-encoding = "2"
 serde = { version = "1", features = ["derive"] }
 serde_json = { version = "1", features = ["raw_value"] }
@@ -406,4 +404,8 @@ reqwest = { version = "0.13", default-features = false, features = ["rustls-no-p
 rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"], optional = true }
 rustls-native-certs = { version = "0.8", optional = true }
 serde_yaml_ng = { version = "0.10", optional = true }
+# Exec credentials' expiry (client) and kubeconfig's inline certificates (kubeconfig); both
+# are apimachinery's dependencies already, so they cost nothing more.
+jiff = { version = "1", default-features = false, features = ["std", "perf-inline"], optional = true }
+base64 = { version = "0.23", optional = true }
 "#;
