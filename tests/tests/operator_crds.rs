@@ -481,7 +481,7 @@ fn sample_suite_objects(module: &Path, out: &Path) -> Vec<(PathBuf, usize, Strin
                         continue;
                     }
                     let name = path
-                        .strip_prefix(&version.join("tests"))
+                        .strip_prefix(version.join("tests"))
                         .unwrap()
                         .display()
                         .to_string();
