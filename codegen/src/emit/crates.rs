@@ -64,8 +64,8 @@ impl Crates {
         };
         // rustfmt::skip: emitted files are formatted by prettyplease; `cargo fmt` must not
         // reformat them or the stale-output check would fail. On a module it skips the
-        // module's file; the crate root of a group crate skips itself too (not the runtime's,
-        // whose `runtime` module is hand-written).
+        // module's file; the crate root of a group crate skips itself too (not apimachinery's
+        // or the runtime's, whose `runtime` modules are hand-written).
         let params = has_params.then(|| quote! { #[rustfmt::skip] pub mod params; });
         match krate {
             Crate::Apimachinery => {
