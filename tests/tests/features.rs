@@ -36,11 +36,38 @@ fn check(features: &[&str]) {
         cmd.args(["--features", &features.join(",")]);
     }
     let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        out.status.success(),
-        "generated/ with features {features:?} does not build:\n{}",
-        String::from_utf8_lossy(&out.stderr)
+        out.status.success() && !stderr.contains("warning"),
+        "generated/ with features {features:?} does not build, or warns:\n{stderr}"
     );
+}
+
+/// A folder whose types name no meta/v1 type (no kind, no ObjectMeta): apimachinery's meta/v1
+/// module is empty, and the runtime's re-export of it must not warn. Checked with every
+/// feature and none, warnings refused.
+#[test]
+fn an_output_whose_types_reach_no_meta_type_builds_without_warnings() {
+    let out = codegen::generate(
+        &[doc_naming("x", &["alpha"], &[])],
+        &codegen::Options::default(),
+    )
+    .unwrap();
+    let models = &out.files.files["crates/apimachinery/src/meta/v1/mod.rs"];
+    assert!(!models.contains("mod "), "{models}");
+    let dir = tests::workspace().join("target/feature-check-no-meta");
+    let mut scratch = tests::scratch::Scratch::new(dir.clone());
+    scratch.put_output(&out, "\n[workspace]\n");
+    scratch.remove_stale(&["src", "crates"]);
+    // The whole-API test's target folder: its dependencies are built once for all.
+    let target = tests::workspace().join("target/whole-api/target");
+    for args in [
+        &["check", "--quiet", "--all-features"][..],
+        &["check", "--quiet", "--no-default-features"],
+    ] {
+        let (ok, text) = tests::scratch::cargo(args, &dir, &target, &[]);
+        assert!(ok && !text.contains("warning"), "{args:?}:\n{text}");
+    }
 }
 
 #[test]
