@@ -7,6 +7,7 @@ mod handles;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use crates::HAND_WRITTEN_RUNTIME;
 pub(crate) use crates::{Crate, Crates, Need};
 pub(crate) use handles::{object_meta, Handle, Method};
 

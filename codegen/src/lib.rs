@@ -28,6 +28,7 @@ mod work;
 pub use error::{Error, Location};
 pub use fileset::{Changes, FileSet};
 pub use fixups::strip_descriptions;
+pub use layout::HAND_WRITTEN_RUNTIME;
 pub use load::{read_specs_dir, Skipped, SpecFile, MAX_SPEC_BYTES};
 pub use settings::{options_from_settings, read_settings, SETTINGS_FILE};
 

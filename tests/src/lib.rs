@@ -84,19 +84,11 @@ pub fn upstream() -> PathBuf {
     p
 }
 
-/// Where the hand-written runtime lives inside an output folder: its model half in the
-/// `generated-apimachinery` crate, the rest in `generated-runtime` (each beside the emitted
-/// meta/v1 types of that crate).
-pub const RUNTIME_DIRS: [&str; 2] = [
-    "crates/apimachinery/src/runtime",
-    "crates/runtime/src/runtime",
-];
-
 /// The hand-written runtime files, as (path inside an output folder, text): what a scratch
 /// output needs beside the emitted files to build, as `generated/` has it.
 pub fn hand_written_runtime() -> Vec<(String, String)> {
     let mut files = Vec::new();
-    for rel in RUNTIME_DIRS {
+    for rel in codegen::HAND_WRITTEN_RUNTIME {
         let dir = workspace().join("generated").join(rel);
         for e in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
             let p = e.unwrap().path();

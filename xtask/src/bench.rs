@@ -511,11 +511,7 @@ fn whole_api_configs(root: &Path, base: &Path) -> anyhow::Result<Vec<Config>> {
 fn write_scratch_output(root: &Path, output: &codegen::Output, out: &Path) -> anyhow::Result<()> {
     let _ = std::fs::remove_dir_all(out);
     crate::sync::write(out, &output.files)?;
-    // The model half of the runtime in apimachinery, the rest in the runtime crate.
-    for runtime in [
-        "crates/apimachinery/src/runtime",
-        "crates/runtime/src/runtime",
-    ] {
+    for runtime in codegen::HAND_WRITTEN_RUNTIME {
         std::fs::create_dir_all(out.join(runtime))?;
         for e in std::fs::read_dir(root.join("generated").join(runtime))? {
             let p = e?.path();

@@ -80,10 +80,7 @@ fn upstream_specs_generate_and_compile() {
             String::from_utf8_lossy(&gen.stderr)
         );
         // The hand-written runtime goes beside the emitted modules, as in generated/.
-        for rel in [
-            "crates/apimachinery/src/runtime",
-            "crates/runtime/src/runtime",
-        ] {
+        for rel in codegen::HAND_WRITTEN_RUNTIME {
             copy_dir(&workspace().join("generated").join(rel), &out.join(rel));
         }
         std::fs::copy(workspace().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();

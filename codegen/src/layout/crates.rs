@@ -90,6 +90,14 @@ impl Crate {
     }
 }
 
+/// Where the hand-written runtime lives in an output of crates: its model half in
+/// apimachinery, the rest in the runtime crate. Each crate root declares `pub mod runtime;`
+/// and nothing is emitted there; whoever builds an output copies these folders beside it.
+pub const HAND_WRITTEN_RUNTIME: [&str; 2] = [
+    "crates/apimachinery/src/runtime",
+    "crates/runtime/src/runtime",
+];
+
 /// When a crate needs one it names.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Need {
@@ -289,4 +297,16 @@ fn check_acyclic(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hand_written_runtime_is_in_the_two_crates_that_declare_it() {
+        let dirs =
+            [Crate::Apimachinery, Crate::Runtime].map(|c| format!("{}/src/runtime", c.dir()));
+        assert_eq!(HAND_WRITTEN_RUNTIME, dirs);
+    }
 }
