@@ -7,6 +7,12 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The target folder the scratch crates share (the whole-API test's own): their dependencies
+/// are built once for all of them.
+pub fn shared_target() -> PathBuf {
+    crate::workspace().join("target/whole-api/target")
+}
+
 /// The files of one scratch folder, as written by this run.
 pub struct Scratch {
     pub dir: PathBuf,
@@ -47,6 +53,15 @@ impl Scratch {
         }
         let lock = std::fs::read_to_string(crate::workspace().join("Cargo.lock")).unwrap();
         self.put("Cargo.lock", &lock);
+    }
+
+    /// A scratch crate at `dir` holding the output `out` alone (its own workspace), files of
+    /// an earlier output removed.
+    pub fn of_output(dir: PathBuf, out: &codegen::Output) -> Scratch {
+        let mut scratch = Scratch::new(dir);
+        scratch.put_output(out, "\n[workspace]\n");
+        scratch.remove_stale(&["src", "crates"]);
+        scratch
     }
 
     /// Removes files under `subs` this run did not write (left by an earlier output).

@@ -131,10 +131,7 @@ async fn fetched_groups_and_crds_generate_a_crate_that_compiles() {
         .args(["check", "--quiet", "--manifest-path"])
         .arg(&manifest)
         // Shares the whole-API test's dependencies.
-        .env(
-            "CARGO_TARGET_DIR",
-            tests::workspace().join("target/whole-api/target"),
-        )
+        .env("CARGO_TARGET_DIR", tests::scratch::shared_target())
         .output()
         .unwrap();
     assert!(

@@ -112,10 +112,7 @@ fn cargo(args: &[&str], dir: &Path) -> (bool, String) {
         .args(args)
         .current_dir(dir)
         // Shares the whole-API test's dependencies (built without the client there too).
-        .env(
-            "CARGO_TARGET_DIR",
-            tests::workspace().join("target/whole-api/target"),
-        )
+        .env("CARGO_TARGET_DIR", tests::scratch::shared_target())
         .env_remove("RUSTFLAGS")
         .output()
         .unwrap();

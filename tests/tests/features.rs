@@ -56,11 +56,8 @@ fn an_output_whose_types_reach_no_meta_type_builds_without_warnings() {
     let models = &out.files.files["crates/apimachinery/src/meta/v1/mod.rs"];
     assert!(!models.contains("mod "), "{models}");
     let dir = tests::workspace().join("target/feature-check-no-meta");
-    let mut scratch = tests::scratch::Scratch::new(dir.clone());
-    scratch.put_output(&out, "\n[workspace]\n");
-    scratch.remove_stale(&["src", "crates"]);
-    // The whole-API test's target folder: its dependencies are built once for all.
-    let target = tests::workspace().join("target/whole-api/target");
+    tests::scratch::Scratch::of_output(dir.clone(), &out);
+    let target = tests::scratch::shared_target();
     for args in [
         &["check", "--quiet", "--all-features"][..],
         &["check", "--quiet", "--no-default-features"],

@@ -35,9 +35,7 @@ async fn kube_api_watcher_and_controller_work_over_generated_kinds() {
     let options = codegen::options_from_settings("codegen.toml", "kube-rs = true\n").unwrap();
     let out = codegen::generate(&specs, &options).unwrap();
     let root = tests::workspace().join("target/kube-rs-mode");
-    let mut generated = Scratch::new(root.join("generated"));
-    generated.put_output(&out, "\n[workspace]\n");
-    generated.remove_stale(&["src", "crates"]);
+    Scratch::of_output(root.join("generated"), &out);
     let mut app = Scratch::new(root.join("app"));
     app.put("Cargo.toml", APP_MANIFEST);
     let program = tests::workspace().join("tests/fixtures/kube_rs_app/main.rs");

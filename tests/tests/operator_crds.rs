@@ -325,11 +325,8 @@ fn operator_files() -> Vec<SpecFile> {
     files
 }
 
-#[test]
-fn operator_crds_generate_alone_and_together_into_a_clippy_clean_crate() {
-    let files = operator_files();
-    // Pinned versions: exactly these files, none silently missing.
-    assert_eq!(files.len(), 119);
+/// Each spec file generates on its own, as a user dropping it alone into `specs/` runs it.
+fn assert_each_generates_alone(files: &[SpecFile]) {
     let failed: Vec<String> = files
         .iter()
         .filter_map(|f| {
@@ -339,15 +336,21 @@ fn operator_crds_generate_alone_and_together_into_a_clippy_clean_crate() {
         })
         .collect();
     assert!(failed.is_empty(), "alone:\n{}", failed.join("\n"));
+}
+
+#[test]
+fn operator_crds_generate_alone_and_together_into_a_clippy_clean_crate() {
+    let files = operator_files();
+    // Pinned versions: exactly these files, none silently missing.
+    assert_eq!(files.len(), 119);
+    assert_each_generates_alone(&files);
 
     let mut all = codegen::read_specs_dir(&tests::workspace().join("specs")).unwrap();
     all.extend(files);
     let out = codegen::generate(&all, &Options::default()).unwrap_or_else(|e| panic!("{e}"));
     let dir = tests::workspace().join("target/operator-crds");
-    let mut scratch = tests::scratch::Scratch::new(dir.clone());
-    scratch.put_output(&out, "\n[workspace]\n");
-    scratch.remove_stale(&["src", "crates"]);
-    let target = shared_target();
+    let mut scratch = tests::scratch::Scratch::of_output(dir.clone(), &out);
+    let target = tests::scratch::shared_target();
     clippy_clean(&dir, &target);
 
     let samples = Samples {
@@ -360,11 +363,6 @@ fn operator_crds_generate_alone_and_together_into_a_clippy_clean_crate() {
         min_passed: 250,
     };
     samples_round_trip(&out, &mut scratch, &target, samples);
-}
-
-/// The whole-API test's target folder: the dependencies are built once for all.
-fn shared_target() -> PathBuf {
-    tests::workspace().join("target/whole-api/target")
 }
 
 /// `cargo clippy --all-features` in the scratch crate at `dir`, with no warning.
@@ -456,63 +454,83 @@ fn sample_suite_objects(module: &Path, out: &Path) -> Vec<(PathBuf, usize, Strin
         },
         None => false,
     };
-    let kind_of = |object: &serde_json::Value| {
-        format!(
-            "{} {}",
-            object["apiVersion"].as_str().unwrap_or_default(),
-            object["kind"].as_str().unwrap_or_default()
-        )
-    };
     let mut docs = Vec::new();
     for path in yaml_files(&module.join("payload-manifests/featuregates")) {
         let text = std::fs::read_to_string(&path).unwrap();
         let object: serde_json::Value = serde_yaml_ng::from_str(&text).unwrap();
-        docs.push((path, 0, kind_of(&object)));
+        docs.push((path, 0, kind_key(&object)));
     }
+    for (path, name) in suite_files(module) {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let doc: serde_json::Value =
+            serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let gates = doc["featureGates"].as_array().cloned().unwrap_or_default();
+        if !gates.iter().all(runs_in_default) {
+            continue;
+        }
+        for (place, object) in accepted_objects(&doc, &name) {
+            let file = out.join(format!("{name}.{place}.json"));
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(&file, object.to_string()).unwrap();
+            docs.push((file, 0, kind_key(&object)));
+        }
+    }
+    docs
+}
+
+/// Every test suite file of the module (`<group>/<version>/tests/<crd>/*.yaml`), with its
+/// name below its version's `tests` folder (`<crd>/AAA_ungated.yaml`).
+fn suite_files(module: &Path) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
     for group in sorted_dirs(module) {
         for version in sorted_dirs(&group) {
-            for suite in sorted_dirs(&version.join("tests")) {
+            let tests = version.join("tests");
+            for suite in sorted_dirs(&tests) {
                 for path in yaml_files(&suite) {
-                    let text = std::fs::read_to_string(&path).unwrap();
-                    let doc: serde_json::Value = serde_yaml_ng::from_str(&text)
-                        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-                    let gates = doc["featureGates"].as_array().cloned().unwrap_or_default();
-                    if !gates.iter().all(runs_in_default) {
-                        continue;
-                    }
-                    let name = path
-                        .strip_prefix(version.join("tests"))
-                        .unwrap()
-                        .display()
-                        .to_string();
-                    for phase in ["onCreate", "onUpdate"] {
-                        let cases = doc["tests"][phase].as_array().cloned().unwrap_or_default();
-                        for (i, case) in cases.iter().enumerate() {
-                            let refused =
-                                ["expectedError", "expectedStatusError", "initialCRDPatches"]
-                                    .iter()
-                                    .any(|k| case.get(k).is_some());
-                            if refused {
-                                continue;
-                            }
-                            for key in ["initial", "updated", "expected"] {
-                                let Some(object) = case[key].as_str() else {
-                                    continue;
-                                };
-                                let object: serde_json::Value = serde_yaml_ng::from_str(object)
-                                    .unwrap_or_else(|e| panic!("{name} {phase} {i} {key}: {e}"));
-                                let file = out.join(format!("{name}.{phase}.{i}.{key}.json"));
-                                std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-                                std::fs::write(&file, object.to_string()).unwrap();
-                                docs.push((file, 0, kind_of(&object)));
-                            }
-                        }
-                    }
+                    let name = path.strip_prefix(&tests).unwrap().display().to_string();
+                    files.push((path, name));
                 }
             }
         }
     }
-    docs
+    files
+}
+
+/// The objects of one suite the API server is expected to accept (cases with no expected
+/// error and no patched CRD), each with its place in the suite (`onCreate.2.initial`).
+fn accepted_objects(suite: &serde_json::Value, name: &str) -> Vec<(String, serde_json::Value)> {
+    let mut objects = Vec::new();
+    for phase in ["onCreate", "onUpdate"] {
+        let cases = suite["tests"][phase]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for (i, case) in cases.iter().enumerate() {
+            let refused = ["expectedError", "expectedStatusError", "initialCRDPatches"]
+                .iter()
+                .any(|k| case.get(k).is_some());
+            if refused {
+                continue;
+            }
+            for key in ["initial", "updated", "expected"] {
+                if let Some(object) = case[key].as_str() {
+                    let object = serde_yaml_ng::from_str(object)
+                        .unwrap_or_else(|e| panic!("{name} {phase} {i} {key}: {e}"));
+                    objects.push((format!("{phase}.{i}.{key}"), object));
+                }
+            }
+        }
+    }
+    objects
+}
+
+/// `apiVersion kind` of an object, as the round-trip program matches it.
+fn kind_key(object: &serde_json::Value) -> String {
+    format!(
+        "{} {}",
+        object["apiVersion"].as_str().unwrap_or_default(),
+        object["kind"].as_str().unwrap_or_default()
+    )
 }
 
 fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
@@ -546,21 +564,11 @@ fn openshift_payload_crds_generate_and_their_test_objects_round_trip() {
         })
         .collect();
     assert_eq!(files.len(), 58);
-    let failed: Vec<String> = files
-        .iter()
-        .filter_map(|f| {
-            codegen::generate(std::slice::from_ref(f), &Options::default())
-                .err()
-                .map(|e| format!("{}: {e}", f.name))
-        })
-        .collect();
-    assert!(failed.is_empty(), "alone:\n{}", failed.join("\n"));
+    assert_each_generates_alone(&files);
     let out = codegen::generate(&files, &Options::default()).unwrap_or_else(|e| panic!("{e}"));
     let dir = tests::workspace().join("target/openshift-api");
-    let mut scratch = tests::scratch::Scratch::new(dir.clone());
-    scratch.put_output(&out, "\n[workspace]\n");
-    scratch.remove_stale(&["src", "crates"]);
-    let target = shared_target();
+    let mut scratch = tests::scratch::Scratch::of_output(dir.clone(), &out);
+    let target = tests::scratch::shared_target();
     clippy_clean(&dir, &target);
 
     let objects = dir.join("suite-objects");
@@ -592,12 +600,7 @@ fn sample_documents() -> Vec<(PathBuf, usize, String)> {
                     let Ok(v) = <serde_json::Value as serde::Deserialize>::deserialize(de) else {
                         continue;
                     };
-                    let key = format!(
-                        "{} {}",
-                        v["apiVersion"].as_str().unwrap_or_default(),
-                        v["kind"].as_str().unwrap_or_default()
-                    );
-                    docs.push((path.clone(), i, key));
+                    docs.push((path.clone(), i, kind_key(&v)));
                 }
             }
         }

@@ -247,7 +247,7 @@ fn scratch() -> PathBuf {
 }
 
 fn cargo(args: &[&str], dir: &Path) -> (bool, String) {
-    tests::scratch::cargo(args, dir, &scratch().join("target"), &[])
+    tests::scratch::cargo(args, dir, &tests::scratch::shared_target(), &[])
 }
 
 /// Writes the scratch crate (only files whose text changed, so cargo's fingerprints hold) and
